@@ -1,0 +1,54 @@
+"""Shared fixtures: the real services the tests talk to.
+
+PostgreSQL and Redis tests read NEWSARCHIVE_TEST_PG_URL / NEWSARCHIVE_TEST_REDIS_URL.
+Where a service is unreachable they skip with the reason, unless
+NEWSARCHIVE_REQUIRE_SERVICES=1 (set by .ci/run), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _service_url(env_name: str, default: str, port: int, what: str) -> str:
+    url = os.environ.get(env_name, default)
+    if _reachable(url, port):
+        return url
+    reason = f"{what} unreachable at {url} (set {env_name})"
+    if os.environ.get("NEWSARCHIVE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason}; NEWSARCHIVE_REQUIRE_SERVICES=1 requires it")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """URL of the real PostgreSQL test database."""
+    return _service_url("NEWSARCHIVE_TEST_PG_URL", DEFAULT_PG_URL, 5432, "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of the real Redis server."""
+    return _service_url("NEWSARCHIVE_TEST_REDIS_URL", DEFAULT_REDIS_URL, 6379, "Redis")
