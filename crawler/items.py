@@ -1,0 +1,25 @@
+"""What the ``news`` spider hands to the item pipeline: one fetched page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """A fetched page, already in a WARC record, waiting to be extracted and indexed."""
+
+    outlet: str
+    url: str  # the archive's identity for the page (canonical URL)
+    fetched_url: str  # the URL the response came from (after redirects)
+    status: int
+    fetched_at: datetime
+    body: bytes  # decoded payload (after Content-Encoding), as the extractor sees it
+    content_type: str | None
+    is_article: bool
+    warc_record: Any = None  # crawler.warc.WrittenRecord, None when WARC writing is off
+    etag: str | None = None
+    last_modified: str | None = None
+    hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap

@@ -1,0 +1,127 @@
+"""The archive pipeline: extract each fetched article and index it in the archive.
+
+Extraction (trafilatura) costs far more CPU than fetching, so it runs in a pool
+of worker processes (``EXTRACT_WORKERS``, default one per core); database
+writes go in batches to a worker thread (``ARCHIVE_WRITE_BATCH``). The event
+loop only fetches, writes WARCs and waits, so all three overlap.
+
+The page is already in a WARC record when it reaches this pipeline: a failed
+database write loses no data (``newsarchive reindex`` restores the rows) and is
+counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
+pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed``,
+``archive/unchanged``, ``archive/not-article``, ``extract/empty``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.batch_writer import BatchWriter
+from crawler.items import FetchedPage
+from extract import Article, extract_article
+from storage.archive import Archive
+from storage.records import CaptureInput, Outcome
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_INDEX", True):
+            raise NotConfigured("ARCHIVE_INDEX is off: archive-only crawl")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive_dir = settings.get("ARCHIVE_DIR", "archive")
+        self.db_url = os.environ.get("NEWSARCHIVE_DB_URL") or settings.get("ARCHIVE_DB_URL")
+        self.workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
+        self.batch_size = settings.getint("ARCHIVE_WRITE_BATCH", 50)
+        self.archive: Archive | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.writer: BatchWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.db_url, archive_dir=self.archive_dir)
+        for seed in getattr(self.crawler.spider, "outlets", {}).values():
+            self.archive.ensure_outlet(seed.name, list(seed.domains))
+        # forkserver: workers must not inherit the reactor and its threads.
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        if item.warc_record is None:
+            self.stats.inc_value("archive/skipped_no_warc")
+            return item
+        article = await self._extract(item)
+        try:
+            outcome: Outcome = await self.writer.write((_capture(item), article))
+        except Exception as exc:  # the WARC record is safe; reindex restores the row
+            self.stats.inc_value("errors/db_write")
+            logger.error("database write failed for %s: %s (the WARC record is kept; run `newsarchive reindex`)",
+                         item.url, exc)
+            return _without_body(item)
+        self.stats.inc_value(f"archive/{outcome.value}")
+        return _without_body(item)
+
+    async def close_spider(self) -> None:
+        if self.writer:
+            await self.writer.flush()
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.archive:
+            self.archive.close()
+
+    async def _extract(self, item: FetchedPage) -> Article | None:
+        if not (item.is_article and item.status == 200 and item.body):
+            return None
+        loop = asyncio.get_running_loop()
+        article = await loop.run_in_executor(self.pool, extract_article, item.body, item.fetched_url)
+        if article.is_empty:
+            self.stats.inc_value("extract/empty")
+            logger.info("no article text found in %s", item.fetched_url)
+            return None
+        _apply_hints(article, item.hints)
+        return article
+
+
+def _capture(item: FetchedPage) -> CaptureInput:
+    record = item.warc_record
+    return CaptureInput(
+        outlet=item.outlet,
+        url=item.url,
+        fetched_url=item.fetched_url,
+        fetched_at=record.date,
+        status=item.status,
+        warc=record.pointer,
+        content_type=item.content_type,
+        payload_digest=record.payload_digest,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        record_type=record.record_type,
+    )
+
+
+def _apply_hints(article: Article, hints: dict[str, Any]) -> None:
+    """Fill metadata the page lacks from what the feed or news sitemap said."""
+    if not article.title and hints.get("title"):
+        article.title = hints["title"]
+    if article.published is None and hints.get("published"):
+        article.published = hints["published"]
+
+
+def _without_body(item: FetchedPage) -> FetchedPage:
+    item.body = b""  # the WARC holds it; don't keep megabytes alive in the scraper
+    return item

@@ -1,0 +1,39 @@
+"""URL canonicalisation: one identity per article, whatever link led to it.
+
+Fragments and tracking parameters (``utm_*``, ``fbclid``, …) are dropped, the
+scheme and host lower-cased, default ports removed, and the rest normalised by
+w3lib (percent-encoding, query order) before the crawler deduplicates requests
+or the archive keys a page.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize
+
+_TRACKING_PARAM = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|yclid"
+    r"|cmpid|ocid|ito|smid|smtyp|taid|ncid|sr_share|at_medium|at_campaign|at_custom\d*|__twitter_impression"
+    r"|xtor|share|ref_src|ref_url|rss|outputType)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def strip_tracking(url: str) -> str:
+    """``url`` without its fragment and tracking parameters, otherwise untouched."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)]
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+def canonicalize_url(url: str) -> str:
+    """The archive's identity for ``url``: tracking-free and w3lib-normalised."""
+    return _w3lib_canonicalize(strip_tracking(url), keep_fragments=False)

@@ -1,0 +1,211 @@
+"""Write WARC records into rotating, gzip-per-record ``.warc.gz`` files.
+
+A file is named ``PREFIX-TIMESTAMP-SERIAL-HOST-PID.warc.gz`` (TIMESTAMP is UTC
+``%Y%m%d%H%M%S`` plus milliseconds, SERIAL counts this writer's files from
+00000), lives as ``NAME.warc.gz.open`` while being written, and is renamed
+when closed. Each file starts with a ``warcinfo`` record, holds one gzip member
+per record, and is closed once it reaches ``max_size`` bytes. A failed write
+is cut back to where the batch began, so no half-written member remains.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import socket
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.recordloader import ArcWarcRecord
+from warcio.warcwriter import WARCWriter
+
+from storage.records import WarcPointer
+
+logger = logging.getLogger(__name__)
+
+WARC_VERSION = "1.1"
+OPEN_SUFFIX = ".open"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class WarcWriteError(OSError):
+    """Writing a WARC file failed; ``path`` names the file, ``str()`` says what to do."""
+
+    def __init__(self, path: Path, error: OSError):
+        super().__init__(error.errno, error.strerror)
+        self.path = path
+        self.error = error
+
+    def __str__(self) -> str:
+        if self.error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"disk full writing {self.path}: free space and rerun"
+        reason = self.error.strerror or str(self.error)
+        return f"cannot write {self.path} ({reason}): fix the archive directory and rerun"
+
+
+def safe_name_part(text: str) -> str:
+    """``text`` reduced to letters, digits, ``.``, ``_`` and ``-``; never empty, never dot-led."""
+    cleaned = _UNSAFE.sub("_", text).strip("._-")
+    return cleaned or "x"
+
+
+def host_tag() -> str:
+    """This machine and process, as used in WARC file names: ``HOST-PID``."""
+    return f"{safe_name_part(socket.gethostname())}-{os.getpid()}"
+
+
+class _AppendFile:
+    """A file opened for exclusive creation, written without user-space buffering.
+
+    Every ``write`` reaches the OS before returning, so ``tell`` is the true end
+    of data and a failure can be undone with ``truncate``.
+    """
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        self.position = 0
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+            self.position += written
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def tell(self) -> int:
+        return self.position
+
+    def truncate(self, size: int) -> None:
+        os.ftruncate(self.fd, size)
+        os.lseek(self.fd, size, os.SEEK_SET)
+        self.position = size
+
+    def close(self) -> None:
+        try:
+            os.fsync(self.fd)
+        finally:
+            os.close(self.fd)
+
+
+class WarcFileWriter:
+    """Writes batches of warcio records into ``warcs_dir``, rotating files by size.
+
+    ``info`` are the warcinfo fields (software, operator, …) for every file.
+    Not thread-safe: Scrapy calls it from its one reactor thread.
+    """
+
+    def __init__(
+        self,
+        warcs_dir: Path | str,
+        *,
+        prefix: str = "newsarchive",
+        max_size: int = 1_000_000_000,
+        info: Mapping[str, str] | None = None,
+    ):
+        self.warcs_dir = Path(warcs_dir)
+        self.prefix = safe_name_part(prefix)
+        self.max_size = max_size
+        self.info = dict(info or {})
+        self.host = host_tag()
+        self.builder = WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
+        self.serial = 0
+        self.files_opened = 0
+        self.bytes_written = 0
+        self._file: _AppendFile | None = None
+        self._name: str | None = None
+
+    @property
+    def current_name(self) -> str | None:
+        """Final name (without ``.open``) of the file being written, if any."""
+        return self._name
+
+    def write(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
+        """Append ``records`` to one file, in order; return where each landed."""
+        if self._file is None:
+            self._open()
+        assert self._file is not None and self._name is not None
+        pointers = self._append(records)
+        if self._file.tell() >= self.max_size:
+            self.close()
+        return pointers
+
+    def close(self) -> Path | None:
+        """Close the current file and drop its ``.open`` suffix; return its path."""
+        if self._file is None or self._name is None:
+            return None
+        final = self.warcs_dir / self._name
+        self._file.close()
+        os.replace(self._open_path(self._name), final)
+        self._file = None
+        self._name = None
+        logger.debug("Closed WARC file %s", final)
+        return final
+
+    def _open(self) -> None:
+        self.warcs_dir.mkdir(parents=True, exist_ok=True)
+        while True:
+            name = self._next_name()
+            path = self._open_path(name)
+            try:
+                self._file = _AppendFile(path)
+                break
+            except FileExistsError:
+                continue
+            except OSError as error:
+                raise WarcWriteError(path, error) from error
+        self._name = name
+        self.files_opened += 1
+        warcinfo = self.builder.create_warcinfo_record(name, self.info)
+        try:
+            self._append([warcinfo])
+        except WarcWriteError:
+            self._file.close()
+            self._file, self._name = None, None
+            path.unlink(missing_ok=True)
+            raise
+        logger.debug("Opened WARC file %s", path)
+
+    def _append(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
+        assert self._file is not None and self._name is not None
+        out = self._file
+        self.builder.out = out
+        start = out.tell()
+        pointers = []
+        try:
+            for record in records:
+                offset = out.tell()
+                self.builder.write_record(record)
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                pointers.append(WarcPointer(self._name, offset, out.tell() - offset, record_id))
+        except OSError as error:
+            self._undo(start)
+            raise WarcWriteError(self._open_path(self._name), error) from error
+        self.bytes_written += out.tell() - start
+        return pointers
+
+    def _undo(self, start: int) -> None:
+        assert self._file is not None
+        try:
+            self._file.truncate(start)
+        except OSError:
+            logger.error("Could not cut %s back to %d bytes; run repair", self._name, start)
+
+    def _next_name(self) -> str:
+        now = datetime.now(UTC)
+        stamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+        name = f"{self.prefix}-{stamp}-{self.serial:05d}-{self.host}.warc.gz"
+        self.serial += 1
+        return name
+
+    def _open_path(self, name: str) -> Path:
+        path = self.warcs_dir / (name + OPEN_SUFFIX)
+        if path.parent != self.warcs_dir:
+            raise ValueError(f"WARC file name {name!r} escapes {self.warcs_dir}")
+        return path
