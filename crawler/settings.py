@@ -52,12 +52,19 @@ ARCHIVE_DIR = "archive"
 ARCHIVE_DB_URL = None
 ARCHIVE_ALLOW_PRIVATE_NETWORKS = False
 ARCHIVE_INDEX = True
+ARCHIVE_LOCK_ENABLED = True  # one crawl per archive directory (off for several processes sharing one)
 ARCHIVE_WRITE_BATCH = 50
 EXTRACT_WORKERS = 0  # 0: one per core
 
 WARC_ENABLED = True
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1_000_000_000
+# Our HTTP handler keeps what WARC records need and Scrapy drops: the real
+# reason phrase and whether the body came chunked.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.warc.handler.WarcHttpDownloadHandler",
+    "https": "crawler.warc.handler.WarcHttpDownloadHandler",
+}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.private_network.PrivateNetworkGuard": 760,

@@ -12,7 +12,8 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from crawler.exitcodes import BAD_INPUT, exit_status
+from crawler.exitcodes import BAD_INPUT, LOCKED, exit_status
+from crawler.lock import ArchiveLock, ArchiveLocked
 from crawler.seeds import SeedError, load_seeds
 
 
@@ -27,9 +28,20 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             super().run(args, opts)
             return
-        crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
+        if self.settings.getbool("ARCHIVE_LOCK_ENABLED", True):
+            try:
+                lock.acquire()
+            except ArchiveLocked as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                self.exitcode = LOCKED
+                return
+        try:
+            crawler = self._create_crawler(args[0])
+            self.crawler_process.crawl(crawler, **opts.spargs)
+            self.crawler_process.start()
+        finally:
+            lock.release()
         reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
         self.exitcode = 1 if self.crawler_process.bootstrap_failed else exit_status(reason)
 

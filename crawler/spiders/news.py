@@ -20,13 +20,13 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.article_signals import declared_identity, page_declares_article, url_looks_like_article
+from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
 from crawler.errors import error_kind
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage
 from crawler.seeds import OutletSeed, load_seeds
 from crawler.sitemaps import SitemapError, parse_sitemap
-from crawler.urls import canonicalize_url, strip_tracking
+from extract.urls import canonicalize_url, strip_tracking
 
 logger = logging.getLogger(__name__)
 

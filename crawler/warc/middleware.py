@@ -75,42 +75,57 @@ class WarcMiddleware:
             logger.warning("%s", report)
 
     def spider_closed(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as error:
+            logger.error("cannot finish %s (%s): run the crawl again to repair it", self.writer.current_name, error)
         self.stats.set_value("warc/files", self.writer.files_opened)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.failed:
-            return response
+        request.meta.pop("warc_record", None)  # copied from an earlier attempt or redirect hop
         try:
-            written, count = self._archive(request, response)
+            if self._wanted(response):
+                self._record(request, response)
+        finally:
+            response.headers.pop(capture.REASON_HEADER, None)
+        return response
+
+    def _wanted(self, response: Response) -> bool:
+        if self.failed:
+            return False
+        # Cache hits were archived when first downloaded; data:/file: URLs are not HTTP.
+        if "cached" in response.flags or not response.url.startswith(("http://", "https://")):
+            self.stats.inc_value("warc/skipped")
+            return False
+        return True
+
+    def _record(self, request: Request, response: Response) -> None:
+        try:
+            written = self._archive(request, response)
         except WarcWriteError as error:
             self._fail(error)
-            return response
+            return
         request.meta["warc_record"] = written
-        self.stats.inc_value("warc/records", count)
+        self.stats.inc_value("warc/records", 2)  # the response (or revisit) and its request
         self.stats.set_value("warc/bytes_written", self.writer.bytes_written)
         self.stats.set_value("warc/files", self.writer.files_opened)
         if written.record_type == "revisit":
             self.stats.inc_value("warc/revisits")
-        if capture.REASON_HEADER in response.headers:
-            del response.headers[capture.REASON_HEADER]
-        return response
 
-    def _archive(self, request: Request, response: Response) -> tuple[WrittenRecord, int]:
+    def _archive(self, request: Request, response: Response) -> WrittenRecord:
         date = datetime.now(UTC)
         previous = request.meta.get("warc_previous")
         main = self._main_record(response, date, previous)
         record_id = main.rec_headers.get_header("WARC-Record-ID")
         sent = capture.request_record(request, response, date, record_id)
         pointer = self.writer.write([main, sent])[0]
-        written = WrittenRecord(
+        return WrittenRecord(
             pointer=pointer,
             record_type=main.rec_type,
             payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"),
             date=date,
             ip=str(response.ip_address) if response.ip_address is not None else None,
         )
-        return written, 2
 
     @staticmethod
     def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None) -> Any:

@@ -52,7 +52,10 @@ def finish_open_files(warcs_dir: Path | str, *, local_only: bool = False) -> lis
     for path in sorted(Path(warcs_dir).glob("*.warc.gz" + OPEN_SUFFIX)):
         if not _abandoned(path, local_only):
             continue
-        report = finish_file(path)
+        try:
+            report = finish_file(path)
+        except OSError as error:
+            report = RepairReport(path, 0, 0, error=error.strerror or str(error))
         logger.info("%s", report)
         reports.append(report)
     return reports
@@ -61,10 +64,7 @@ def finish_open_files(warcs_dir: Path | str, *, local_only: bool = False) -> lis
 def finish_file(path: Path) -> RepairReport:
     """Cut ``path`` after its last complete record and drop the ``.open`` suffix."""
     size = path.stat().st_size
-    try:
-        end = complete_members_end(path)
-    except OSError as error:
-        return RepairReport(path, 0, 0, error=str(error))
+    end = complete_members_end(path)
     with path.open("r+b") as handle:
         handle.truncate(end)
     if end == 0:

@@ -149,7 +149,10 @@ class WarcFileWriter:
         return final
 
     def _open(self) -> None:
-        self.warcs_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.warcs_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WarcWriteError(self.warcs_dir, error) from error
         while True:
             name = self._next_name()
             path = self._open_path(name)
