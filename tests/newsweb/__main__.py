@@ -1,0 +1,69 @@
+"""Run the simulated news web by hand: ``python -m tests.newsweb [--port 8080] [--articles N]``.
+
+Prints how to crawl it and, with ``--seeds-out FILE``, writes the seed file it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from tests.newsweb.web import NewsWeb
+
+logger = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.newsweb", description="Serve the simulated news web.")
+    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--articles", type=int, default=6, help="articles per outlet")
+    parser.add_argument("--seed", type=int, default=0, help="content seed")
+    parser.add_argument("--padding-kb", type=int, default=0, help="pad article pages to about this many KB")
+    parser.add_argument("--faults", action="store_true", help="also serve the misbehaving host faulty.test")
+    parser.add_argument("--seeds-out", type=Path, help="write the seed file here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    web = NewsWeb(
+        seed=args.seed, articles_per_outlet=args.articles, page_padding_kb=args.padding_kb, faults=args.faults
+    )
+    try:
+        web.start(args.port)
+    except OSError as error:
+        print(f"error: cannot listen on 127.0.0.1:{args.port} ({error.strerror}); try another --port", file=sys.stderr)
+        return 1
+    seeds = web.seed_toml()
+    seeds_file = "FILE"
+    if args.seeds_out:
+        try:
+            args.seeds_out.write_text(seeds, encoding="utf-8")
+        except OSError as error:
+            print(f"error: cannot write {args.seeds_out} ({error.strerror}); pick another --seeds-out", file=sys.stderr)
+            web.stop()
+            return 1
+        seeds_file = str(args.seeds_out)
+    print(seeds)
+    print(f"# newsweb serving {len(web.article_urls())} articles on {web.proxy_url}")
+    print(
+        f"# crawl it:  http_proxy={web.proxy_url} scrapy crawl news -a seeds={seeds_file} "
+        "-s ARCHIVE_ALLOW_PRIVATE_NETWORKS=1"
+    )
+    print(f"# look at it: curl -x {web.proxy_url} http://{web.outlets[0].host}/")
+    print("# Ctrl-C to stop", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        web.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
