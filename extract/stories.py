@@ -1,0 +1,140 @@
+"""Is text B the same story as text A, and how was it copied?
+
+:func:`compare` is the exact check run on each candidate that band-key lookup
+(:mod:`extract.fingerprint`) returns. It answers with a :class:`Match` or
+``None``:
+
+``verbatim``
+    The same words in the same order: Jaccard of the two texts' 3-word
+    shingle sets ≥ 0.95, same opening, no word swapped or moved (page
+    furniture such as "Advertisement" lines is ignored). ``similarity`` is
+    that Jaccard.
+``edited``
+    Mostly the same words: most of the shorter text's shingles occur in the
+    longer (containment ≥ 0.6) and under 4 % of its words were swapped in
+    place or moved. Covers cuts, additions, typos, truncation and new
+    headlines. ``similarity`` is the containment.
+``rewrite``
+    New wording, same content, sentence for sentence: most of the shorter
+    text's words lie in sentences that have a counterpart in the other text
+    sharing most of their names, numbers and content words. Paraphrases
+    (moved clauses and sentences) and synonym-spun copies (words swapped in
+    place) land here. ``similarity`` is that aligned fraction.
+
+Different articles on the same event share names but not sentence-level
+content, so they stay below the rewrite threshold; articles sharing only an
+outlet's boilerplate block share too few shingles to count as edited.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from extract.storytext import STOPWORDS, StoryText, shingles, story_text
+
+logger = logging.getLogger(__name__)
+
+SHINGLE_SIZE = 3
+VERBATIM_JACCARD = 0.95
+EDITED_CONTAINMENT = 0.6
+# Share of the shorter text's words swapped in place or moved; above it, a
+# high-containment copy is a rewrite (spun or paraphrased), not an edit.
+EDIT_MAX_REWORDED = 0.04
+# Swaps of at most this many words count as rewording; longer runs are cuts or additions.
+SWAP_MAX_WORDS = 3
+REWRITE_ALIGNED = 0.5
+# A sentence counts as aligned when its best counterpart holds this share of
+# its content tokens, and at least SENTENCE_MIN_SHARED of them.
+SENTENCE_OVERLAP = 0.5
+SENTENCE_MIN_SHARED = 3
+# Texts with fewer words than this are too short to call a story copy.
+MIN_WORDS = 25
+
+RELATIONS = ("verbatim", "edited", "rewrite")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How B relates to A. ``similarity`` is in [0, 1]; its meaning depends on ``relation`` (see module doc)."""
+
+    relation: str
+    similarity: float
+    jaccard: float = 0.0
+    containment: float = 0.0
+    aligned: float = 0.0
+
+    def to_dict(self) -> dict[str, float | str]:
+        return {
+            "relation": self.relation,
+            "similarity": round(self.similarity, 4),
+            "jaccard": round(self.jaccard, 4),
+            "containment": round(self.containment, 4),
+            "aligned": round(self.aligned, 4),
+        }
+
+
+def _content(sentence: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for w in sentence if w not in STOPWORDS)
+
+
+def aligned_fraction(a: StoryText, b: StoryText) -> float:
+    """Share of the shorter text's words that sit in sentences with a counterpart in the other."""
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    targets = [c for c in (_content(s) for s in long.sentences) if c]
+    total = aligned = 0
+    for sentence in short.sentences:
+        total += len(sentence)
+        content = _content(sentence)
+        if len(content) < SENTENCE_MIN_SHARED:
+            continue
+        best = max((len(content & t) for t in targets), default=0)
+        if best >= SENTENCE_MIN_SHARED and best >= SENTENCE_OVERLAP * len(content):
+            aligned += len(sentence)
+    return aligned / total if total else 0.0
+
+
+def reworded_fraction(a: StoryText, b: StoryText, sa: set[str], sb: set[str]) -> float:
+    """Share of the shorter text's words swapped in place (runs of ≤ 3 words) or moved elsewhere.
+
+    Moved words are those in an inserted or deleted run whose shingles occur
+    in the other text; a cut sentence or an added one does not count.
+    """
+    swapped = moved = 0
+    opcodes = SequenceMatcher(None, a.words, b.words, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 <= SWAP_MAX_WORDS and j2 - j1 <= SWAP_MAX_WORDS:
+            swapped += max(i2 - i1, j2 - j1)
+            continue
+        for words, lo, hi, other in ((a.words, i1, i2, sb), (b.words, j1, j2, sa)):
+            moved += sum(" ".join(words[k : k + SHINGLE_SIZE]) in other for k in range(lo, hi - SHINGLE_SIZE + 1))
+    return (swapped + moved) / min(len(a.words), len(b.words))
+
+
+def compare_stories(a: StoryText, b: StoryText) -> Match | None:
+    """:func:`compare` on texts already cut by :func:`extract.storytext.story_text`."""
+    if min(len(a.words), len(b.words)) < MIN_WORDS:
+        return None
+    sa, sb = shingles(a.words, SHINGLE_SIZE), shingles(b.words, SHINGLE_SIZE)
+    shared = len(sa & sb)
+    jaccard = shared / len(sa | sb)
+    containment = shared / min(len(sa), len(sb))
+    if containment >= EDITED_CONTAINMENT:
+        reworded = reworded_fraction(a, b, sa, sb)
+        same_start = a.words[:SHINGLE_SIZE] == b.words[:SHINGLE_SIZE]
+        if jaccard >= VERBATIM_JACCARD and reworded == 0 and same_start:
+            return Match("verbatim", jaccard, jaccard, containment)
+        if reworded < EDIT_MAX_REWORDED:
+            return Match("edited", containment, jaccard, containment)
+    aligned = aligned_fraction(a, b)
+    if aligned >= REWRITE_ALIGNED:
+        return Match("rewrite", aligned, jaccard, containment, aligned)
+    return None
+
+
+def compare(a_text: str, b_text: str) -> Match | None:
+    """How ``b_text`` copies ``a_text``, or ``None`` when they are not the same story."""
+    return compare_stories(story_text(a_text), story_text(b_text))

@@ -1,0 +1,160 @@
+"""Story matching on real article texts: labels, clusters, origins, fingerprints."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from extract.fingerprint import Fingerprint, fingerprint
+from extract.stories import compare
+from extract.storyindex import StoryIndex
+
+SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
+T0 = datetime(2022, 1, 12, 18, 0, tzinfo=timezone.utc)
+
+BOILERPLATE = (
+    "The Valley Herald is an independent newspaper serving readers across the region since 1921. "
+    "Subscribe today for unlimited access to local news, sport, business and culture, delivered to your "
+    "inbox every morning. Our journalists follow the editorial code of the press standards organisation; "
+    "to report an error or complain about coverage, write to the readers' editor. Follow us on social "
+    "media for breaking news alerts, podcasts and newsletters. Copyright The Valley Herald Media Group."
+)
+# Undo a few of the spinner's swaps in seed 002 to stand in for the lost original.
+UNSPIN = {
+    "safety": "security", "Safety": "Security", "stated": "said", "assembly": "meeting",
+    "information convention": "news conference", "navy": "military", "Japanese Europe": "Eastern Europe",
+    "conferences": "meetings", "Overseas": "Foreign", "Secretary-Basic": "Secretary-General",
+    "jap": "eastern", "dwelling": "home", "struggle": "war", "issues": "concerns",
+}
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, str]:
+    paths = sorted((SHARED / "seed-articles").glob("*.txt"))
+    if not paths:
+        pytest.skip(f"no seed articles in {SHARED / 'seed-articles'} (set NEWSARCHIVE_SHARED_DIR)")
+    return {p.stem[:3]: p.read_text(encoding="utf-8") for p in paths}
+
+
+@pytest.fixture(scope="module")
+def dev_articles() -> list[str]:
+    truth = json.loads((SHARED / "extraction-dev" / "ground-truth.json").read_text(encoding="utf-8"))
+    bodies = [v["articleBody"] for _, v in sorted(truth.items())]
+    return [b for b in bodies if 300 <= len(b.split()) <= 900 and sum(c.isascii() for c in b) > 0.98 * len(b)]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s]
+
+
+def test_furniture_does_not_stop_a_verbatim_copy(dev_articles):
+    article = dev_articles[0]
+    copy = "Advertisement\n\n" + article.replace("\n\n", "\n\nAdvertisement\n\n", 1) + "\n\nSource link"
+    match = compare(article, copy)
+    assert match is not None and match.relation == "verbatim"
+    assert match.similarity > 0.95
+
+
+def test_cut_sentence_and_added_sentence_is_edited(dev_articles):
+    sentences = _sentences(dev_articles[1])
+    edited = sentences[:3] + ["An earlier version of this story misstated the date of the hearing."] + sentences[4:]
+    match = compare(dev_articles[1], " ".join(edited))
+    assert match is not None and match.relation == "edited"
+
+
+def test_first_half_is_an_edited_copy(dev_articles):
+    sentences = _sentences(dev_articles[2])
+    match = compare(dev_articles[2], " ".join(sentences[: len(sentences) // 2]))
+    assert match is not None and match.relation == "edited"
+    assert match.containment > 0.9
+
+
+def test_wire_paraphrase_is_a_rewrite(seeds):
+    match = compare(seeds["000"], seeds["001"])
+    assert match is not None and match.relation == "rewrite"
+    assert match.aligned > 0.5
+
+
+def test_spun_seed_copy_is_found_as_rewrite(seeds):
+    original = seeds["002"]
+    for spun, plain in UNSPIN.items():
+        original = original.replace(spun, plain)
+    index = StoryIndex()
+    index.add("original", original, T0)
+    found = index.match(seeds["002"])
+    assert [vid for vid, _ in found] == ["original"]
+    assert found[0][1].relation == "rewrite"
+
+
+def test_different_stories_on_the_same_event_do_not_match(seeds):
+    assert compare(seeds["003"], seeds["004"]) is None
+    assert compare(seeds["000"], seeds["004"]) is None
+    assert compare(seeds["002"], seeds["003"]) is None
+
+
+def test_unrelated_articles_do_not_match(dev_articles):
+    assert compare(dev_articles[0], dev_articles[1]) is None
+    assert compare(dev_articles[3], dev_articles[4]) is None
+
+
+def test_same_outlet_template_with_different_articles_does_not_match(dev_articles):
+    a = f"{BOILERPLATE}\n\n{dev_articles[5]}\n\n{BOILERPLATE}"
+    b = f"{BOILERPLATE}\n\n{dev_articles[6]}\n\n{BOILERPLATE}"
+    assert compare(a, b) is None
+
+
+def test_seed_wire_copy_and_paraphrase_form_one_story(seeds):
+    index = StoryIndex()
+    for n, key in enumerate(sorted(seeds)):
+        index.add(key, seeds[key], T0 + timedelta(hours=n))
+    assert index.story_of("000") == {"000", "001"}
+    for key in ("002", "003", "004"):
+        assert index.story_of(key) == {key}
+    story = next(s for s in index.stories() if len(s.members) > 1)
+    assert [(m.id, m.relation) for m in story.members] == [("000", "origin"), ("001", "rewrite")]
+
+
+def test_origin_is_the_earliest_first_seen(seeds, dev_articles):
+    index = StoryIndex()
+    truncated = " ".join(_sentences(seeds["000"])[:14])
+    index.add("late-wire", seeds["000"], T0 + timedelta(days=1))
+    index.add("paraphrase", seeds["001"], T0 + timedelta(days=2))
+    index.add("early-cut", truncated, T0)
+    index.add("other", dev_articles[0], T0 - timedelta(days=3))
+    (story,) = index.stories(min_size=2)
+    assert story.origin == "early-cut"
+    relations = {m.id: m.relation for m in story.members}
+    assert relations == {"early-cut": "origin", "late-wire": "edited", "paraphrase": "rewrite"}
+
+
+def test_credible_published_date_breaks_a_first_seen_tie(seeds):
+    index = StoryIndex()
+    index.add("a", seeds["000"], T0, published=T0 + timedelta(days=5))  # published after seen: not credible
+    index.add("b", seeds["001"], T0 + timedelta(minutes=30), published=T0 - timedelta(hours=3))
+    (story,) = index.stories()
+    assert story.origin == "b"
+
+
+def test_fingerprint_round_trips_through_bytes_and_json(seeds):
+    fp = fingerprint(seeds["000"])
+    assert Fingerprint.from_bytes(fp.to_bytes()) == fp
+    assert Fingerprint.from_json(json.loads(json.dumps(fp.to_json()))) == fp
+    assert Fingerprint.from_bytes(fp.to_bytes()).band_keys() == fp.band_keys()
+    assert all(-(2**63) <= key < 2**63 for key in fp.band_keys())
+    with pytest.raises(ValueError, match="truncated"):
+        Fingerprint.from_bytes(fp.to_bytes()[:-3])
+
+
+def test_copies_share_band_keys_and_unrelated_texts_do_not(seeds, dev_articles):
+    wire = set(fingerprint(seeds["000"]).band_keys())
+    assert wire & set(fingerprint("Advertisement\n\n" + seeds["000"]).band_keys())
+    assert not wire & set(fingerprint(dev_articles[0]).band_keys())
+
+
+def test_text_without_words_has_no_band_keys():
+    assert fingerprint("Advertisement\n\nAdvertisement").band_keys() == []
