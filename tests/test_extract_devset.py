@@ -1,0 +1,44 @@
+"""Real pages from the shared development set: extraction beats plain trafilatura on them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from bench.metric import score
+from extract import extract_article
+
+DEV = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "extraction-dev"
+SAMPLE = 24
+
+pytestmark = pytest.mark.skipif(not (DEV / "ground-truth.json").exists(),
+                                reason=f"development set not found at {DEV} (set NEWSARCHIVE_SHARED_DIR)")
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[tuple[str, str, str]]:
+    truth = json.loads((DEV / "ground-truth.json").read_text(encoding="utf-8"))
+    chosen = sorted(truth)[::max(1, len(truth) // SAMPLE)][:SAMPLE]
+    return [(truth[key]["url"], gzip.decompress((DEV / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8"),
+             truth[key]["articleBody"]) for key in chosen]
+
+
+def test_sample_beats_plain_trafilatura(pages: list[tuple[str, str, str]]) -> None:
+    ours = score((extract_article(html, url).text, body) for url, html, body in pages)
+    plain = score(((trafilatura.extract(html, url=url) or ""), body) for url, html, body in pages)
+    assert ours.f1 >= plain.f1
+    assert ours.precision > plain.precision
+
+
+def test_every_page_gives_text_and_utc_dates(pages: list[tuple[str, str, str]]) -> None:
+    for url, html, _ in pages:
+        article = extract_article(html.encode("utf-8"), url)
+        assert article.text, url
+        assert "\n\n\n" not in article.text
+        for moment in (article.published, article.modified):
+            assert moment is None or moment.utcoffset().total_seconds() == 0, url
