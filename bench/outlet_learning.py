@@ -5,8 +5,11 @@ clutter lines taken from the shared seed articles) prints the F1 on held-out
 pages of the outlet with an empty model (an outlet's first page) and after the
 model has seen 20, 50 and 200 pages, then extraction speed with and without
 learning. The dev set, grouped by domain, checks that learning never hurts.
+The simulated news web (``tests/newsweb``, fetched through its proxy) is the
+second source: each outlet's pages learned in crawl order, the model applied
+the way the crawl's pipeline applies it, F1 on the outlet's last pages.
 
-    .venv/bin/python bench/outlet_learning.py
+    .venv/bin/python bench/outlet_learning.py [--newsweb-only]
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import gzip
 import json
 import sys
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,12 +29,14 @@ sys.path.insert(0, str(ROOT))
 from bench.extraction import shared_dir  # noqa: E402
 from bench.metric import score  # noqa: E402
 from bench.outlet_pages import outlet_pages, seed_clutter_lines  # noqa: E402
-from extract import extract_article  # noqa: E402
+from extract import extract_article, extract_page  # noqa: E402
 from extract.boilerplate import OutletBoilerplate  # noqa: E402
 
 OUTLETS = ("courier", "gazette", "bulletin", "herald")
 CHECKPOINTS = (20, 50, 200)
 HELD_OUT = 30
+WEB_HELD_OUT = 10
+WEB_ARTICLES = max(CHECKPOINTS) + WEB_HELD_OUT
 
 Pages = list[tuple[str, str, str]]
 
@@ -77,7 +83,54 @@ def dev_by_domain(data: Path) -> None:
           f"{score(plain).f1:.4f}, with {score(learned).f1:.4f}")
 
 
+def web_pages(articles_per_outlet: int) -> dict[str, Pages]:
+    """Every article page of each simulated outlet as (url, html, true body), oldest first."""
+    from tests.newsweb import NewsWeb
+
+    with NewsWeb(seed=5, articles_per_outlet=articles_per_outlet) as web:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
+        return {
+            outlet.name: [
+                (url, opener.open(url, timeout=10).read().decode("utf-8", "replace"),
+                 "\n\n".join(web.article(url).paragraphs))
+                for url in reversed(web.article_urls(outlet.name))
+            ]
+            for outlet in web.outlets
+        }
+
+
+def web_f1(model: OutletBoilerplate, pages: Pages) -> float:
+    texts = []
+    for url, html, _ in pages:
+        page = extract_page(html, url)
+        texts.append(model.apply(page.article, page.raw_text, url, learn=False).text)
+    return score(zip(texts, (truth for _, _, truth in pages))).f1
+
+
+def newsweb_curves() -> None:
+    start = time.perf_counter()
+    pages = web_pages(WEB_ARTICLES)
+    print(f"\nsimulated news web: {sum(map(len, pages.values()))} article pages fetched in "
+          f"{time.perf_counter() - start:.1f} s; F1 on each outlet's last {WEB_HELD_OUT} pages")
+    print(f"{'outlet':16} {'first page':>10} " + " ".join(f"{'after ' + str(n):>10}" for n in CHECKPOINTS)
+          + "  lines learned")
+    for name, outlet_pages_ in pages.items():
+        training, test = outlet_pages_[:-WEB_HELD_OUT], outlet_pages_[-WEB_HELD_OUT:]
+        model = OutletBoilerplate()
+        curve = [web_f1(model, test)]
+        for seen, (url, html, _) in enumerate(training, start=1):
+            page = extract_page(html, url)
+            model.apply(page.article, page.raw_text, url)
+            if seen in CHECKPOINTS:
+                curve.append(web_f1(model, test))
+        learned = "; ".join(f"{line!r} {share:.0%}" for line, _, share in model.explain()[:3]) or "-"
+        print(f"{name:16} " + " ".join(f"{f1:10.4f}" for f1 in curve) + f"  {learned}")
+
+
 def main() -> None:
+    if "--newsweb-only" in sys.argv[1:]:
+        newsweb_curves()
+        return
     shared = shared_dir()
     pool = seed_clutter_lines(shared / "seed-articles")
     if not pool:
@@ -94,6 +147,7 @@ def main() -> None:
           f"({(without / with_learning - 1) * 100:+.1f}% time)")
     if (shared / "extraction-dev" / "ground-truth.json").exists():
         dev_by_domain(shared / "extraction-dev")
+    newsweb_curves()
 
 
 if __name__ == "__main__":

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+# Scrapy 2.13+ wraps Twisted's errors in its own exception types; both are listed.
 _KINDS: list[tuple[type[BaseException] | tuple[type[BaseException], ...], str]] = [
-    (net_error.DNSLookupError, "dns"),
-    ((net_error.TimeoutError, net_error.TCPTimedOutError), "timeout"),
-    (net_error.ConnectionRefusedError, "connection_refused"),
-    ((net_error.ConnectionLost, net_error.ConnectionDone, ResponseFailed, ResponseNeverReceived), "connection_lost"),
+    ((net_error.DNSLookupError, CannotResolveHostError), "dns"),
+    ((net_error.TimeoutError, net_error.TCPTimedOutError, DownloadTimeoutError), "timeout"),
+    ((net_error.ConnectionRefusedError, DownloadConnectionRefusedError), "connection_refused"),
+    ((net_error.ConnectionLost, net_error.ConnectionDone, ResponseFailed, ResponseNeverReceived,
+      DownloadFailedError, ResponseDataLossError), "connection_lost"),
+    (DownloadCancelledError, "too_large"),  # the download handler cancels bodies over DOWNLOAD_MAXSIZE
 ]
 
 
@@ -19,6 +31,8 @@ def error_kind(failure: Failure) -> str:
     """A short stable name for why a request failed (``http_404``, ``timeout``, ``dns``, …)."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value):
+        return "too_large"  # HttpCompressionMiddleware stopped inflating a bomb
     for types, name in _KINDS:
         if failure.check(*(types if isinstance(types, tuple) else (types,))):
             return name

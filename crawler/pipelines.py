@@ -10,6 +10,12 @@ database write loses no data (``newsarchive reindex`` restores the rows) and is
 counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
 pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed``,
 ``archive/unchanged``, ``archive/not-article``, ``extract/empty``.
+
+Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
+the main process, on what the workers return; each outlet's model is loaded
+from the archive when the crawl opens and saved every ``BOILERPLATE_SAVE_EVERY``
+pages (default 200) and at the end. Stats: ``boilerplate/stripped_pages``,
+``boilerplate/saves``.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.archive_access import open_archive
 from crawler.batch_writer import BatchWriter
 from crawler.items import FetchedPage
-from extract import Article, extract_article
+from extract import Article, ExtractedPage, extract_page
 from storage.archive import Archive
+from storage.boilerplate import OutletModels
 from storage.records import CaptureInput, Outcome
 
 logger = logging.getLogger(__name__)
@@ -39,10 +47,11 @@ class ArchivePipeline:
             raise NotConfigured("ARCHIVE_INDEX is off: archive-only crawl")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.archive_dir = settings.get("ARCHIVE_DIR", "archive")
-        self.db_url = os.environ.get("NEWSARCHIVE_DB_URL") or settings.get("ARCHIVE_DB_URL")
         self.workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
         self.batch_size = settings.getint("ARCHIVE_WRITE_BATCH", 50)
+        self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", True)
+        self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", 200)
+        self.models: OutletModels | None = None
         self.archive: Archive | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.writer: BatchWriter | None = None
@@ -52,9 +61,11 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.db_url, archive_dir=self.archive_dir)
+        self.archive = open_archive(self.crawler.settings)
         for seed in getattr(self.crawler.spider, "outlets", {}).values():
             self.archive.ensure_outlet(seed.name, list(seed.domains))
+        if self.learn_boilerplate:
+            self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
         # forkserver: workers must not inherit the reactor and its threads.
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
         self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
@@ -65,9 +76,9 @@ class ArchivePipeline:
         if item.warc_record is None:
             self.stats.inc_value("archive/skipped_no_warc")
             return item
-        article = await self._extract(item)
+        article, unstripped = await self._extract(item)
         try:
-            outcome: Outcome = await self.writer.write((_capture(item), article))
+            outcome: Outcome = await self.writer.write((_capture(item), article, unstripped))
         except Exception as exc:  # the WARC record is safe; reindex restores the row
             self.stats.inc_value("errors/db_write")
             logger.error("database write failed for %s: %s (the WARC record is kept; run `newsarchive reindex`)",
@@ -79,22 +90,41 @@ class ArchivePipeline:
     async def close_spider(self) -> None:
         if self.writer:
             await self.writer.flush()
+        if self.models and self.archive:
+            await self._save_models()
         if self.pool:
             self.pool.shutdown(wait=True, cancel_futures=True)
         if self.archive:
             self.archive.close()
 
-    async def _extract(self, item: FetchedPage) -> Article | None:
+    async def _extract(self, item: FetchedPage) -> tuple[Article | None, str | None]:
+        """The article (outlet boilerplate stripped) and its text before stripping."""
         if not (item.is_article and item.status == 200 and item.body):
-            return None
+            return None, None
         loop = asyncio.get_running_loop()
-        article = await loop.run_in_executor(self.pool, extract_article, item.body, item.fetched_url)
+        page: ExtractedPage = await loop.run_in_executor(self.pool, extract_page, item.body, item.fetched_url)
+        article, unstripped = page.article, None
+        if self.models is not None and not article.is_empty:
+            unstripped = self.models.apply(item.outlet, article, page.raw_text, item.url)
+            if article.text != unstripped:
+                self.stats.inc_value("boilerplate/stripped_pages")
+            if self.models.due():
+                await self._save_models()
         if article.is_empty:
             self.stats.inc_value("extract/empty")
             logger.info("no article text found in %s", item.fetched_url)
-            return None
+            return None, None
         _apply_hints(article, item.hints)
-        return article
+        return article, unstripped
+
+    async def _save_models(self) -> None:
+        snapshots = self.models.snapshot()
+        try:
+            await asyncio.to_thread(OutletModels.store, self.archive, snapshots)
+        except Exception as exc:  # losing a model costs only relearning it
+            logger.error("cannot save the outlet boilerplate models: %s", exc)
+            return
+        self.stats.inc_value("boilerplate/saves")
 
 
 def _capture(item: FetchedPage) -> CaptureInput:

@@ -13,6 +13,8 @@ settings:
   makes an archive-only crawl (WARCs only); ``newsarchive ingest`` indexes later.
 - ``EXTRACT_WORKERS``: extraction processes (default: one per core).
 - ``WARC_PREFIX``, ``WARC_MAX_SIZE``: WARC file naming and rotation size.
+- ``REDIS_URL``: distributed mode (:mod:`crawler.distributed`): every process
+  given the same Redis shares one frontier and duplicate filter; see below.
 """
 
 BOT_NAME = "newsarchive"
@@ -75,6 +77,16 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
+# Distributed mode (crawler/distributed.py): set REDIS_URL and start `scrapy crawl news`
+# on as many machines as you like, with the same REDIS_URL, REDIS_KEY_PREFIX and
+# ARCHIVE_DB_URL (PostgreSQL). The add-on then switches to the shared scheduler and
+# duplicate filter and turns ARCHIVE_LOCK_ENABLED off. A process closes once the
+# shared frontier has been empty for MAX_IDLE_TIME_BEFORE_CLOSE seconds.
+REDIS_URL = None
+REDIS_KEY_PREFIX = "newsarchive"  # one prefix per archive sharing a Redis server
+MAX_IDLE_TIME_BEFORE_CLOSE = 60
+ADDONS = {"crawler.distributed.DistributedCrawl": 0}
+
 EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
 }

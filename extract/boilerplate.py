@@ -4,8 +4,9 @@
 whitespace folded, digits folded to 0), on how many *distinct* articles of an
 outlet it appeared. Once the outlet has shown enough pages, a line seen on a
 large share of them is clutter ("Download our app", "© 2024 Courier Media").
-Long, article-like lines need far stronger evidence than short ones, and a
-line seen on a single page is never stripped. The model is a plain dict for
+Long lines and whole sentences (news prose reuses stock sentences such as
+"The council did not respond to a request for comment.") need far stronger
+evidence than short labels, and a line seen on a single page is never stripped. The model is a plain dict for
 JSON storage, bounded to the top candidate lines.
 """
 
@@ -17,6 +18,7 @@ import re
 from collections import deque
 from typing import Any
 
+from extract.article import Article
 from extract.clutter import tidy_paragraphs
 
 logger = logging.getLogger(__name__)
@@ -27,11 +29,13 @@ SHORT_SHARE = 0.3        # a short line (≤ SHORT_WORDS words) must be on this 
 LONG_SHARE = 0.6         # a long, sentence-like line must be on this share of pages
 LONG_MIN_PAGES = 10      # ... and on at least this many distinct pages
 SHORT_WORDS = 12
+SENTENCE_WORDS = 5       # a line of at least this many words ending like a sentence counts as long
 MAX_LINE_CHARS = 400     # longer lines are article paragraphs, never counted
 MAX_LINES = 500          # candidate lines kept (the most frequent ones)
 MAX_RECENT_PAGES = 1000  # page keys remembered so a re-extracted page counts once
 
 _DIGITS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def normalise(line: str) -> str:
@@ -79,6 +83,18 @@ class OutletBoilerplate:
             return text
         return tidy_paragraphs([line for line in text.splitlines() if not self.is_boilerplate(line)])
 
+    def apply(self, article: Article, raw_text: str = "", page: str | None = None, *, learn: bool = True) -> Article:
+        """Learn from one extraction (its ``raw_text`` lines, else its text), then strip ``article.text``.
+
+        Cheap line operations: the pipeline runs it in the crawl's main process
+        on what its extraction workers return.
+        """
+        if article.text:
+            if learn:
+                self.observe(raw_text or article.text, page=article.canonical_url or page)
+            article.text = self.strip(article.text)
+        return article
+
     def explain(self) -> list[tuple[str, int, float]]:
         """The learned clutter lines as (line, pages seen, share of pages), most frequent first."""
         rows = [(self._sample[norm], count, count / self.pages)
@@ -113,7 +129,7 @@ class OutletBoilerplate:
     def _qualifies(self, norm: str, count: int) -> bool:
         if self.pages < MIN_PAGES or count < 2:
             return False
-        if len(norm.split()) <= SHORT_WORDS:
+        if not _long(norm):
             return count >= SHORT_SHARE * self.pages
         return count >= LONG_MIN_PAGES and count >= LONG_SHARE * self.pages
 
@@ -136,6 +152,11 @@ class OutletBoilerplate:
         keep = {norm for norm, _ in self._top(self.max_lines)}
         self._seen = {norm: count for norm, count in self._seen.items() if norm in keep}
         self._sample = {norm: self._sample[norm] for norm in keep}
+
+
+def _long(norm: str) -> bool:
+    words = len(norm.split())
+    return words > SHORT_WORDS or (words >= SENTENCE_WORDS and bool(_SENTENCE_END.search(norm)))
 
 
 def _page_key(page: str | None, text: str) -> str:

@@ -1,6 +1,7 @@
 """Generic clutter rules applied to extracted text, line by line.
 
-A line goes only when the *whole* line is clutter: an ad label, a share,
+A line goes only when the *whole* line is clutter: an ad label (alone, or
+leading an ad's text: "Sponsored: …", "Anzeige | …"), a share,
 subscribe or comment prompt, an image credit, or a trailing "Related stories"
 heading with its list. Matching whole lines (never substrings) is what keeps
 short article lines — a one-line paragraph, a quote — safe.
@@ -64,6 +65,17 @@ _CREDITS = [
     r"(?:\s*/\s*[\w .]+)?",
     r"[\w .'-]{2,60}/(?:getty images|afp|ap|reuters|shutterstock|epa|bloomberg)(?: via getty images)?",
 ]
+# An ad creative under its label: "Sponsored: Brand — 20% off", "Anzeige | …", "Publicidad: …".
+# The label must lead the line and be followed by ":" or "|" — prose never starts that way.
+_SPONSOR_LABELS = (
+    r"sponsored(?: content| post| links?| by [\w .&'’-]{1,40})?|promoted(?: content| post| by [\w .&'’-]{1,40})?|"
+    r"advertisement|advertising|advertiser content|advertorial|paid (?:content|post|partnership|promotion)|partner content|"
+    r"ad|ads|anzeige|werbung|gesponsert|publicité|publicite|sponsorisé|sponsorise|contenu sponsorisé|publicidad|"
+    r"patrocinado|contenido patrocinado|publicidade|pubblicità|pubblicita|sponsorizzato|gesponsord|advertentie|"
+    r"sponsoreret|annonce|sponsrad|annons|reklama|sponsorowane|reklame|реклама|спонсор|спонсорский материал|"
+    r"広告|スポンサー|广告|赞助|廣告|贊助|광고|إعلان|ممول|प्रायोजित|reklam|sponsorlu"
+)
+_SPONSORED = re.compile(r"[\[(]?(?:" + _SPONSOR_LABELS + r")[\])]?\s*[:：|]\s*\S.{0,200}", re.IGNORECASE)
 # An in-text link to another story: "READ MORE: headline", "Also on rt.com headline".
 _LINK_LEAD = re.compile(
     r"(?:related(?: (?:post|story|article|link|content)s?)?|read more|see more|more|read also|also read|watch|listen|also on [\w.-]+\.[a-z]{2,})\s*[:|]\s*\S.{0,150}"
@@ -106,7 +118,7 @@ def is_clutter_line(line: str) -> bool:
         return not any(ch.isalnum() for ch in stripped) and len(stripped) <= 3
     if label in AD_LABELS or _is_stamp(stripped):
         return True
-    return any(rule.fullmatch(stripped) for rule in (_PROMPT_RE, _CREDIT_RE, _LINK_LEAD, _SHORTCODE))
+    return any(rule.fullmatch(stripped) for rule in (_PROMPT_RE, _CREDIT_RE, _LINK_LEAD, _SHORTCODE, _SPONSORED))
 
 
 def _is_stamp(line: str) -> bool:

@@ -6,12 +6,17 @@ minus the title line, generic clutter lines (:mod:`extract.clutter`) and, when
 an :class:`~extract.boilerplate.OutletBoilerplate` is given, the lines that
 outlet repeats on every page. Extraction never raises: a page it cannot read
 gives an ``Article`` with empty text.
+
+:func:`extract_page` is the model-free half, for worker processes: it also
+returns the lines before the clutter rules, which the caller's outlet model
+learns from (``OutletBoilerplate.apply``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Bump the first number whenever our own rules change what comes out.
-EXTRACTOR_VERSION = f"newsarchive-extract/1 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/2 trafilatura/{trafilatura.__version__}"
 
 # Precision mode sometimes keeps only a fragment (a copyright notice, a
 # teaser). A short result is checked against the balanced mode, and below
@@ -44,6 +49,19 @@ _BALANCED_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables"
 _DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
+@dataclass(slots=True)
+class ExtractedPage:
+    """An extraction before outlet boilerplate: the article, and the lines it was cut from.
+
+    ``raw_text`` is the main text before the generic clutter rules, one line per
+    paragraph: what an outlet model learns from (it sees the outlet's recurring
+    lines even where a generic rule already removes them).
+    """
+
+    article: Article
+    raw_text: str = ""
+
+
 def extract_article(
     html: str | bytes,
     url: str | None = None,
@@ -53,31 +71,36 @@ def extract_article(
 ) -> Article:
     """Extract an article's text and metadata from one HTML page.
 
-    With ``boilerplate``, the page's text first teaches the outlet model
-    (unless ``learn`` is false) and then has the outlet's learned clutter
-    lines removed.
+    With ``boilerplate``, the page's lines first teach the outlet model
+    (unless ``learn`` is false) and then the outlet's learned clutter lines
+    are removed from the text.
     """
+    page = extract_page(html, url)
+    if boilerplate is not None:
+        return boilerplate.apply(page.article, page.raw_text, page=url, learn=learn)
+    return page.article
+
+
+def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
+    """Extract one page without any outlet model; never raises (bad input gives empty text)."""
     try:
-        article = _extract(html, url)
+        return _extract(html, url)
     except Exception as exc:  # lxml and trafilatura raise many kinds on hostile input
         logger.warning("cannot extract %s: %s: %s; storing it with empty text", url or "page", type(exc).__name__, exc)
-        return Article(text="")
-    if boilerplate is not None and article.text:
-        if learn:
-            boilerplate.observe(article.text, page=article.canonical_url or url)
-        article.text = boilerplate.strip(article.text)
-    return article
+        return ExtractedPage(Article(text=""))
 
 
-def _extract(html: str | bytes, url: str | None) -> Article:
+def _extract(html: str | bytes, url: str | None) -> ExtractedPage:
     text = decode_html(html) if isinstance(html, bytes) else html
     tree = _load(text)
     if tree is None:
-        return Article(text="")
+        return ExtractedPage(Article(text=""))
     meta = metadata.meta_values(tree)
     objects = list(metadata.json_ld_objects(tree))
     document = _main_document(tree, url)
-    return _article(tree, meta, objects, document, url)
+    article = _article(tree, meta, objects, document, url)
+    raw = "\n".join(line.strip() for line in (document.text or "").splitlines() if line.strip()) if document else ""
+    return ExtractedPage(article, raw)
 
 
 def _load(text: str) -> lxml_html.HtmlElement | None:

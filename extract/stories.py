@@ -17,7 +17,8 @@
 ``rewrite``
     New wording, same content, sentence for sentence: most of the shorter
     text's words lie in sentences that have a counterpart in the other text
-    sharing most of their names, numbers and content words. Paraphrases
+    sharing most of their names, numbers and content words, and most of
+    the names and numbers recur (``REWRITE_MIN_ANCHORS``). Paraphrases
     (moved clauses and sentences) and synonym-spun copies (words swapped in
     place) land here. ``similarity`` is that aligned fraction.
 
@@ -49,6 +50,10 @@ REWRITE_ALIGNED = 0.5
 # its content tokens, and at least SENTENCE_MIN_SHARED of them.
 SENTENCE_OVERLAP = 0.5
 SENTENCE_MIN_SHARED = 3
+# A rewrite keeps who and how many: this share of the smaller text's distinct
+# anchors (names, numbers) must occur in the other. Different articles cut
+# from one house template align sentence by sentence but share few names.
+REWRITE_MIN_ANCHORS = 0.5
 # Texts with fewer words than this are too short to call a story copy.
 MIN_WORDS = 25
 
@@ -95,6 +100,14 @@ def aligned_fraction(a: StoryText, b: StoryText) -> float:
     return aligned / total if total else 0.0
 
 
+def anchor_containment(a: StoryText, b: StoryText) -> float:
+    """Share of the smaller distinct-anchor set found in the other (0 when either has none)."""
+    sa, sb = set(a.anchors), set(b.anchors)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
 def reworded_fraction(a: StoryText, b: StoryText, sa: set[str], sb: set[str]) -> float:
     """Share of the shorter text's words swapped in place (runs of ≤ 3 words) or moved elsewhere.
 
@@ -130,7 +143,7 @@ def compare_stories(a: StoryText, b: StoryText) -> Match | None:
         if reworded < EDIT_MAX_REWORDED:
             return Match("edited", containment, jaccard, containment)
     aligned = aligned_fraction(a, b)
-    if aligned >= REWRITE_ALIGNED:
+    if aligned >= REWRITE_ALIGNED and anchor_containment(a, b) >= REWRITE_MIN_ANCHORS:
         return Match("rewrite", aligned, jaccard, containment, aligned)
     return None
 

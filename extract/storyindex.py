@@ -61,10 +61,23 @@ class Story:
     members: list[Member] = field(default_factory=list)
 
 
-def _credible_published(entry: _Entry) -> datetime | None:
-    if entry.published is None or entry.published > entry.first_seen + PUBLISHED_SLACK:
+def credible_published(first_seen: datetime, published: datetime | None) -> datetime | None:
+    """``published``, unless missing or later than ``first_seen`` (plus clock slack)."""
+    if published is None or published > first_seen + PUBLISHED_SLACK:
         return None
-    return entry.published
+    return published
+
+
+def pick_origin(items: list[tuple[Hashable, datetime, datetime | None]]) -> Hashable:
+    """The origin among ``(id, first_seen, published)``: earliest first seen, near-ties by credible published."""
+    earliest = min(first_seen for _, first_seen, _ in items)
+    near = [item for item in items if item[1] - earliest <= ORIGIN_TIE_WINDOW]
+
+    def key(item: tuple[Hashable, datetime, datetime | None]) -> tuple[datetime, datetime]:
+        _, first_seen, published = item
+        return (credible_published(first_seen, published) or first_seen, first_seen)
+
+    return min(near, key=key)[0]
 
 
 class StoryIndex:
@@ -132,14 +145,7 @@ class StoryIndex:
         return {vid for vid in self._entries if self._find(vid) == root}
 
     def _origin(self, ids: list[Hashable]) -> Hashable:
-        earliest = min(self._entries[v].first_seen for v in ids)
-        near = [v for v in ids if self._entries[v].first_seen - earliest <= ORIGIN_TIE_WINDOW]
-
-        def key(vid: Hashable) -> tuple[datetime, datetime]:
-            entry = self._entries[vid]
-            return (_credible_published(entry) or entry.first_seen, entry.first_seen)
-
-        return min(near, key=key)
+        return pick_origin([(v, self._entries[v].first_seen, self._entries[v].published) for v in ids])
 
     def _label(self, origin: Hashable, vid: Hashable) -> Match:
         direct = compare_stories(self._entries[origin].story, self._entries[vid].story)

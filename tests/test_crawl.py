@@ -119,14 +119,27 @@ def test_warc_record_at_stored_offset_is_what_the_extractor_saw(web, site) -> No
             assert extract_article(html, version.fetched_url).text == version.text
 
 
-def test_unchanged_recrawl_adds_no_version(web, site) -> None:
+def test_recrawl_leaves_archived_articles_to_their_schedule(web, site) -> None:
     archive_dir, seeds, _ = site
     before = version_count(archive_dir)
+    web.clear_log()
     run_crawl(archive_dir, seeds, web.proxy_url)
+    assert not article_fetches(web), "articles just archived are not due for a re-check yet"
+    assert version_count(archive_dir) == before
+
+
+def test_unchanged_recheck_adds_captures_not_versions(web, site) -> None:
+    archive_dir, seeds, _ = site
+    before = version_count(archive_dir)
+    web.clear_log()
+    run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"})
+    assert set(article_fetches(web)) == set(web.article_urls())
     assert version_count(archive_dir) == before
     with Archive(archive_dir=archive_dir) as archive:
-        url = web.article_urls()[0]
-        assert len(archive.captures(url)) >= 2
+        for url in web.article_urls():
+            captures = archive.captures(url)
+            assert len(captures) == 2
+            assert captures[-1].record_type == "revisit"
 
 
 def test_two_edited_articles_add_exactly_two_versions(web, site) -> None:
@@ -135,7 +148,7 @@ def test_two_edited_articles_add_exactly_two_versions(web, site) -> None:
     first, second = web.article_urls()[1], web.article_urls()[5]
     web.edit_article(first, append_paragraph="Correction: an earlier version of this article misstated the date of the vote.")
     web.edit_article(second, new_title="Ministers soften their stance after the summit")
-    run_crawl(archive_dir, seeds, web.proxy_url)
+    run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"})
     assert version_count(archive_dir) == before + 2
     with Archive(archive_dir=archive_dir) as archive:
         latest = archive.versions(first)[-1]

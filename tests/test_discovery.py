@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from parsel import Selector
 
-from crawler.article_signals import declared_identity, page_declares_article, url_looks_like_article
+from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
 from crawler.feeds import FeedError, parse_feed
 from crawler.sitemaps import SitemapError, parse_sitemap
-from crawler.urls import canonicalize_url, strip_tracking
+from extract.urls import canonicalize_url, strip_tracking
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

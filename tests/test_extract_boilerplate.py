@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from extract import extract_article
+from extract import extract_article, extract_page
+from extract.article import Article
 from extract.boilerplate import MIN_PAGES, OutletBoilerplate, normalise
 from bench.outlet_pages import news_page, story
 
@@ -100,3 +101,30 @@ def test_extract_article_learns_outlet_clutter() -> None:
     body.insert(2, QUOTE)
     article = extract_article(news_page("Fresh", body, clutter=clutter), "https://courier.example/news/500", model)
     assert article.text.split("\n\n") == body
+
+
+def test_stock_sentence_of_news_prose_needs_long_line_evidence() -> None:
+    stock = "The council did not respond to a request for comment."
+    model = OutletBoilerplate()
+    for seed in range(7):
+        model.observe(article_text(seed, *([stock] if seed % 2 else [])), page=f"https://c.example/{seed}")
+    assert not model.is_boilerplate(stock)  # 3 of 7 pages would qualify a short label, not a sentence
+    assert stock in model.strip(article_text(50, stock))
+
+
+def test_apply_learns_from_raw_lines_and_strips_the_text() -> None:
+    model = OutletBoilerplate()
+    for seed in range(MIN_PAGES):
+        page = Article(text=article_text(seed, PROMO), canonical_url=f"https://c.example/{seed}")
+        model.apply(page, raw_text=article_text(seed, PROMO, "Share this article"))
+    assert model.pages == MIN_PAGES and model.is_boilerplate("Share this article")
+    fresh = model.apply(Article(text=article_text(77, PROMO)), page="https://c.example/77", learn=False)
+    assert fresh.text == article_text(77) and model.pages == MIN_PAGES
+
+
+def test_extract_page_keeps_the_lines_before_clutter_rules() -> None:
+    html = news_page("Ferry returns", story(3), clutter=["Share this article"])
+    page = extract_page(html, "https://courier.example/news/3")
+    assert "Share this article" in page.raw_text.splitlines()
+    assert "Share this article" not in page.article.text
+    assert page.article.text == extract_article(html, "https://courier.example/news/3").text

@@ -32,11 +32,36 @@ CONTENT = [
     "Related questions remain unanswered.",
     "Source: the ministry declined to say more, and the leak remains a mystery to everyone involved.",
     "More than 300 people attended.",
+    "Sponsors: three firms paid for the festival, the organisers said.",
+    "Ad hoc committees met twice before the vote: once in March and once in May.",
+    "Promoted to captain last season, she scored twice.",
+]
+SPONSORED = [
+    "Sponsored: Northside Motors winter tyres — 26% off today only (ref 000014)",
+    "SPONSORED | Brightwell broadband from £20 a month",
+    "Sponsored by Oakleaf Insurance: get a quote in two minutes",
+    "Promoted: The best sofas of the year",
+    "Advertisement: Save on city breaks",
+    "Paid partnership: Quayside Fitness",
+    "Anzeige: Jetzt Winterreifen sichern",
+    "Werbung | Die besten Angebote",
+    "Publicité : -30 % sur les canapés",
+    "Sponsorisé : Voyages à prix réduits",
+    "Publicidad: Ofertas de invierno",
+    "Patrocinado: Seguros baratos",
+    "Pubblicità: sconti fino al 40%",
+    "Реклама: скидки на шины",
+    "广告：冬季轮胎特价",
 ]
 
 
 @pytest.mark.parametrize("line", CLUTTER)
 def test_clutter_line_is_recognised(line: str) -> None:
+    assert is_clutter_line(line)
+
+
+@pytest.mark.parametrize("line", SPONSORED)
+def test_labelled_ad_line_is_clutter_in_several_languages(line: str) -> None:
     assert is_clutter_line(line)
 
 

@@ -23,19 +23,20 @@ class Command(ScrapyCrawlCommand):
         # Checked here, before Scrapy starts its crawler process and logging.
         if args and args[0] == "news" and not self._seeds_ok(opts.spargs):
             sys.exit(BAD_INPUT)
+        # The lock too: a locked-out run then prints its one line and nothing else.
+        self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
+        if len(args) == 1 and self.settings.getbool("ARCHIVE_LOCK_ENABLED", True):
+            try:
+                self._lock.acquire()
+            except ArchiveLocked as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                sys.exit(LOCKED)
 
     def run(self, args: list[str], opts) -> None:  # type: ignore[no-untyped-def]
         if len(args) != 1:
             super().run(args, opts)
             return
-        lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
-        if self.settings.getbool("ARCHIVE_LOCK_ENABLED", True):
-            try:
-                lock.acquire()
-            except ArchiveLocked as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = LOCKED
-                return
+        lock = self._lock  # acquired in process_options
         try:
             crawler = self._create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)

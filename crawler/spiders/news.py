@@ -6,11 +6,18 @@ through the WARC writer (a downloader middleware) before it reaches a callback
 here; callbacks decide the page's identity and whether it is an article, and
 hand a :class:`FetchedPage` to the archive pipeline.
 
-Arguments: ``-a seeds=FILE[,FILE]`` (default ``seeds/*.toml``), ``-a outlet=NAME``.
+Each crawl also re-checks archived articles that are due by their re-check
+schedule (:mod:`storage.schedule`), with conditional requests; pages the
+archive already holds are not fetched again by discovery, only by re-checks.
+
+Arguments: ``-a seeds=FILE[,FILE]`` (default ``seeds/*.toml``), ``-a outlet=NAME``,
+``-a recheck=yes|no|only|all`` (default ``yes``: due re-checks and discovery;
+``only``: due re-checks alone; ``all``: re-check every archived page now).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,7 +27,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
+from extract.page import is_html_type, judge_page
+from crawler.archive_access import open_archive
+from crawler.distributed import DistributedSpiderMixin
+from extract.page_signals import url_looks_like_article
 from crawler.errors import error_kind
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage
@@ -31,13 +41,21 @@ from extract.urls import canonicalize_url, strip_tracking
 logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_DEPTH = 3
+RECHECK_CHOICES = ("yes", "no", "only", "all")
+# Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
+RECHECK_STATUSES = [304, 404, 410]
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     name = "news"
 
-    def __init__(self, seeds: str | None = None, outlet: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, seeds: str | None = None, outlet: str | None = None, recheck: str = "yes",
+                 *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if recheck not in RECHECK_CHOICES:
+            raise ValueError(f"-a recheck={recheck}: expected one of {', '.join(RECHECK_CHOICES)}")
+        self.recheck = recheck
+        self.known_urls: set[str] = set()
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -50,6 +68,15 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.recheck != "no" and self.crawler.settings.getbool("ARCHIVE_INDEX", True):
+            targets, self.known_urls = await asyncio.to_thread(self._archive_state)
+            self.crawler.stats.set_value("recheck/due", len(targets))
+            for target in targets:
+                yield self._recheck_request(target)
+        if self.recheck in ("only", "all"):
+            return
+        if not self.seeds_frontier():  # distributed: another process seeded the shared frontier
+            return
         for seed in self.outlets.values():
             for url in seed.feeds:
                 yield self._request(seed, url, self.parse_feed)
@@ -113,33 +140,40 @@ class NewsSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[FetchedPage]:
         seed = self._seed(response)
         self.crawler.stats.inc_value("pages/fetched")
-        is_text = isinstance(response, TextResponse) and _is_html(response)
-        identity = response.url
-        is_article = False
-        if is_text:
-            declared = declared_identity(response)
-            if declared:
-                declared = response.urljoin(declared)
-                if seed.owns(declared):
-                    identity = declared
-            is_article = bool(response.meta.get("listed")) or self._matches_pattern(seed, response.url) \
-                or page_declares_article(response)
-        else:
+        is_text = isinstance(response, TextResponse) and is_html_type(_header(response, b"Content-Type"))
+        if not is_text:
             self.crawler.stats.inc_value("pages/not_html")
+        if response.meta.get("recheck"):
+            self.crawler.stats.inc_value(f"recheck/status_{response.status}")
+            # A re-checked page keeps its identity, wherever it now redirects.
+            identity, is_article = response.meta["page_url"], True
+        else:
+            identity, is_article = self._identity(seed, response, is_text)
+        hints = {k: v for k, v in response.meta.get("hints", {}).items() if v}
+        if response.meta.get("redirect_urls"):
+            hints["redirected_from"] = response.meta["redirect_urls"][0]
         yield FetchedPage(
             outlet=seed.name,
             url=canonicalize_url(identity),
             fetched_url=response.url,
             status=response.status,
             fetched_at=_fetch_time(response),
-            body=response.body if is_text else b"",
+            body=response.body if is_text and response.status == 200 else b"",
             content_type=_header(response, b"Content-Type"),
             is_article=is_article,
             warc_record=response.meta.get("warc_record"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            hints={k: v for k, v in response.meta.get("hints", {}).items() if v},
+            hints=hints,
         )
+
+    def _identity(self, seed: OutletSeed, response: Response, is_text: bool) -> tuple[str, bool]:
+        """The page's archive identity and whether it is an article (shared with WARC ingest)."""
+        if not is_text:
+            return response.url, False
+        verdict = judge_page(response.url, response.body, _header(response, b"Content-Type"), owns=seed.owns,
+                             article_pattern=seed.article_pattern, listed=bool(response.meta.get("listed")))
+        return verdict.url, verdict.is_article
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
@@ -154,7 +188,36 @@ class NewsSpider(scrapy.Spider):
         if not seed.owns(url):
             self.crawler.stats.inc_value("discovery/offsite_links")
             return
+        if canonicalize_url(url) in self.known_urls:
+            self.crawler.stats.inc_value("discovery/already_archived")
+            return  # its re-check schedule decides when it is fetched again
         yield self._request(seed, strip_tracking(url), self.parse_page, listed=listed, hints=hints or {})
+
+    def _archive_state(self) -> tuple[list[Any], set[str]]:
+        """Re-checks due now (claimed for this crawl) and the URLs already archived."""
+        settings = self.crawler.settings
+        outlets = list(self.outlets)
+        with open_archive(settings) as archive:
+            now = datetime.now(UTC)
+            if self.recheck == "all":
+                now += timedelta(days=36500)
+            targets = archive.claim_rechecks(now, outlets, limit=settings.getint("RECHECK_MAX", 10_000))
+            return targets, archive.known_urls(outlets)
+
+    def _recheck_request(self, target: Any) -> scrapy.Request:
+        headers = {}
+        if target.etag:
+            headers["If-None-Match"] = target.etag
+        if target.last_modified:
+            headers["If-Modified-Since"] = target.last_modified
+        previous = {"payload_digest": target.payload_digest, "url": target.fetched_url,
+                    "date": target.fetched_at, "record_id": target.warc_record_id}
+        return scrapy.Request(
+            target.fetched_url, callback=self.parse_page, errback=self.on_error, headers=headers,
+            dont_filter=True,  # a re-check is meant to fetch a URL already seen
+            meta={"outlet": target.outlet, "listed": True, "recheck": True, "page_url": target.url,
+                  "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES},
+        )
 
     def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta={"outlet": seed.name, **meta})
@@ -162,18 +225,9 @@ class NewsSpider(scrapy.Spider):
     def _seed(self, response: Response) -> OutletSeed:
         return self.outlets[response.meta["outlet"]]
 
-    @staticmethod
-    def _matches_pattern(seed: OutletSeed, url: str) -> bool:
-        return bool(seed.article_pattern and seed.article_pattern.search(url))
-
     def _discovery_error(self, what: str, url: str, reason: str) -> None:
         self.crawler.stats.inc_value(f"errors/bad_{what}")
         logger.warning("%s %s: %s; skipping it", what, url, reason)
-
-
-def _is_html(response: TextResponse) -> bool:
-    content_type = (_header(response, b"Content-Type") or "text/html").lower()
-    return "html" in content_type or "xml" in content_type and "xhtml" in content_type
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -1,0 +1,286 @@
+"""Crawl throughput: the newsarchive pipeline against bare Scrapy, trafilatura and wget.
+
+Serves a simulated news web (tests/newsweb) of ``--articles`` pages of
+realistic size and measures, in one run, pages per second and the peak memory
+(RSS summed over the process tree) of:
+
+  server  a 32-thread urllib client fetching every article (the web's ceiling)
+  (a)     bare Scrapy: a minimal spider over the article URLs, responses discarded
+  (b)     trafilatura alone, extracting the same pages on all cores
+  (c)     the full pipeline: ``scrapy crawl news`` (fetch → WARC → extract → store)
+  (d)     archive-only: ``scrapy crawl news -s ARCHIVE_INDEX=0`` (fetch → WARC)
+  (e)     ``wget --warc-file`` over the article URLs, through the same proxy
+
+then the ratios (c)/min(a,b) and (d)/(a) against their 0.8 targets. Every
+crawler gets the same concurrency settings. Run:
+
+    .venv/bin/python bench/crawl.py                  # 2,000 articles of ~120 KB
+    .venv/bin/python bench/crawl.py --articles 200   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.newsweb import NewsWeb  # noqa: E402
+
+TARGET = 0.8
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+BARE_SPIDER = '''
+import scrapy
+
+class Bare(scrapy.Spider):
+    name = "bare"
+
+    async def start(self):
+        with open(self.urls, encoding="utf-8") as handle:
+            for line in handle:
+                yield scrapy.Request(line.strip(), callback=self.discard)
+
+    def discard(self, response):
+        self.crawler.stats.inc_value("bare/pages")
+'''
+
+
+@dataclass
+class Result:
+    name: str
+    pages: int
+    seconds: float
+    peak_rss: int  # bytes; 0 when measured inside this process
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+# -- memory ---------------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry))
+    return tree
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, in bytes."""
+    tree, total, todo = _children(), 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * PAGE_SIZE
+        except OSError:
+            pass
+        todo.extend(tree.get(current, []))
+    return total
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, int, int]:
+    """Run ``command``; return (wall seconds, peak tree RSS, exit status)."""
+    started = time.perf_counter()
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.1)
+    return time.perf_counter() - started, peak, process.returncode
+
+
+# -- the contenders -------------------------------------------------------------------------
+
+
+def fetch_all(urls: list[str], proxy: str, threads: int) -> tuple[Result, list[bytes]]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": proxy}))
+
+    def fetch(url: str) -> bytes:
+        with opener.open(url, timeout=60) as response:
+            return response.read()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        pages = list(pool.map(fetch, urls))
+    return Result("server: 32-thread urllib client", len(pages), time.perf_counter() - started, 0), pages
+
+
+def _extract(item: tuple[bytes, str]) -> int:
+    import trafilatura
+
+    text = trafilatura.extract(item[0], url=item[1])
+    return len(text or "")
+
+
+def trafilatura_alone(pages: list[bytes], urls: list[str]) -> Result:
+    started = time.perf_counter()
+    with Pool(os.cpu_count()) as pool:
+        lengths = pool.map(_extract, list(zip(pages, urls)), chunksize=8)
+    seconds = time.perf_counter() - started
+    empty = sum(1 for n in lengths if n == 0)
+    if empty:
+        print(f"  note: trafilatura found no text in {empty} pages", file=sys.stderr)
+    return Result(f"(b) trafilatura alone, {os.cpu_count()} processes", len(pages), seconds, 0)
+
+
+def crawl_settings(concurrency: int) -> dict[str, str]:
+    return {
+        "CONCURRENT_REQUESTS": str(concurrency),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(concurrency),
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "0",
+        "LOG_LEVEL": "INFO",
+        "CLOSESPIDER_TIMEOUT": "3600",
+    }
+
+
+def scrapy_command(args: list[str], settings: dict[str, str]) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", *args]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def proxy_env(proxy: str, db_url: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    env["http_proxy"] = proxy
+    env.pop("NEWSARCHIVE_DB_URL", None)
+    if db_url:
+        env["NEWSARCHIVE_DB_URL"] = db_url
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def bare_scrapy(work: Path, url_file: Path, proxy: str, concurrency: int, count: int) -> Result:
+    spider = work / "bare_spider.py"
+    spider.write_text(BARE_SPIDER, encoding="utf-8")
+    outside = work / "outside"  # no scrapy.cfg here: Scrapy's defaults, not the project's settings
+    outside.mkdir()
+    command = scrapy_command(["runspider", str(spider), "-a", f"urls={url_file}"],
+                             {**crawl_settings(concurrency), "ROBOTSTXT_OBEY": "0", "TELNETCONSOLE_ENABLED": "0"})
+    seconds, peak, status = run_measured(command, outside, proxy_env(proxy), work / "bare.log")
+    _check(status, work / "bare.log")
+    return Result("(a) bare Scrapy, responses discarded", _stat(work / "bare.log", "bare/pages", count), seconds, peak)
+
+
+def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int, count: int,
+               extra: dict[str, str], db_url: str | None) -> Result:
+    archive = work / name.split()[0].strip("()")
+    settings = {**crawl_settings(concurrency), "ARCHIVE_DIR": str(archive), "ARCHIVE_ALLOW_PRIVATE_NETWORKS": "1",
+                "SITEMAP_MAX_AGE_DAYS": "0", **extra}
+    command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
+    log = archive.with_suffix(".log")
+    archive.mkdir()
+    seconds, peak, status = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
+    _check(status, log)
+    return Result(name, _stat(log, "pages/fetched", count), seconds, peak)
+
+
+def wget_warc(work: Path, url_file: Path, proxy: str, count: int) -> Result:
+    command = ["wget", "--quiet", "-e", "robots=off", "-e", "use_proxy=yes", "-e", f"http_proxy={proxy}",
+               "--warc-file", str(work / "wget"), "-i", str(url_file), "-O", "/dev/null"]
+    seconds, peak, status = run_measured(command, work, dict(os.environ), work / "wget.log")
+    if status not in (0, 8):
+        _check(status, work / "wget.log")
+    return Result("(e) wget --warc-file (one connection)", count, seconds, peak)
+
+
+def _stat(log: Path, name: str, fallback: int) -> int:
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if f"'{name}':" in line:
+            return int(line.split(":")[-1].strip(" ,}"))
+    return fallback
+
+
+def _check(status: int, log: Path) -> None:
+    if status != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"error: {log.name} run exited {status}; its log ends:\n{tail}")
+
+
+# -- report -------------------------------------------------------------------------------
+
+
+def print_results(results: list[Result], page_kb: float) -> None:
+    print(f"\n{'contender':<48} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} {'peak RSS':>10}")
+    for r in results:
+        rss = f"{r.peak_rss / 2**20:.0f} MB" if r.peak_rss else "-"
+        print(f"{r.name:<48} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {r.rate * page_kb / 1024:>7.1f} {rss:>10}")
+
+
+def print_ratios(by_key: dict[str, Result]) -> None:
+    a, b, c, d = (by_key[k] for k in "abcd")
+    full = c.rate / min(a.rate, b.rate)
+    archive_only = d.rate / a.rate
+    print(f"\n(c)/min(a,b) = {c.rate:.1f}/{min(a.rate, b.rate):.1f} = {full:.2f}  "
+          f"(target ≥ {TARGET}: {'met' if full >= TARGET else 'MISSED'})")
+    print(f"(d)/(a)      = {d.rate:.1f}/{a.rate:.1f} = {archive_only:.2f}  "
+          f"(target ≥ {TARGET}: {'met' if archive_only >= TARGET else 'MISSED'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000, help="article pages in the web (default 2000)")
+    parser.add_argument("--padding-kb", type=int, default=120, help="page padding, KB (default 120)")
+    parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
+    parser.add_argument("--db", help="archive database URL for (c) (default: SQLite in the archive)")
+    parser.add_argument("--skip-wget", action="store_true", help="leave out (e)")
+    options = parser.parse_args()
+
+    per_outlet = math.ceil(options.articles / 4)
+    with NewsWeb(seed=3, articles_per_outlet=per_outlet, page_padding_kb=options.padding_kb) as web, \
+            tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        work = Path(tmp)
+        urls = web.article_urls()
+        url_file = work / "urls.txt"
+        url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+        seeds = work / "seeds.toml"
+        seeds.write_text(web.seed_toml(), encoding="utf-8")
+        print(f"{len(urls)} article pages, {os.cpu_count()} cores, concurrency {options.concurrency}", flush=True)
+
+        server, pages = fetch_all(urls, web.proxy_url, 32)
+        page_kb = sum(map(len, pages)) / len(pages) / 1024
+        print(f"  mean article page {page_kb:.0f} KB; server ceiling {server.rate:.1f} pages/s", flush=True)
+        results = {"server": server}
+        results["a"] = bare_scrapy(work, url_file, web.proxy_url, options.concurrency, len(urls))
+        print(f"  (a) {results['a'].rate:.1f} pages/s", flush=True)
+        results["b"] = trafilatura_alone(pages, urls)
+        del pages
+        print(f"  (b) {results['b'].rate:.1f} pages/s", flush=True)
+        results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds, web.proxy_url,
+                                  options.concurrency, len(urls), {}, options.db)
+        print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
+        results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
+                                  options.concurrency, len(urls), {"ARCHIVE_INDEX": "0"}, None)
+        print(f"  (d) {results['d'].rate:.1f} pages/s", flush=True)
+        if not options.skip_wget:
+            results["e"] = wget_warc(work, url_file, web.proxy_url, len(urls))
+        print_results(list(results.values()), page_kb)
+        print_ratios(results)
+
+
+if __name__ == "__main__":
+    main()

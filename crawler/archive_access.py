@@ -1,0 +1,20 @@
+"""Open the archive database a crawl writes to, from the crawl's settings.
+
+``NEWSARCHIVE_DB_URL`` in the environment wins over the ``ARCHIVE_DB_URL``
+setting; with neither, the archive is an SQLite file in ``ARCHIVE_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from storage.archive import Archive
+
+
+def archive_db_url(settings: Any) -> str | None:
+    return os.environ.get("NEWSARCHIVE_DB_URL") or settings.get("ARCHIVE_DB_URL")
+
+
+def open_archive(settings: Any) -> Archive:
+    return Archive(archive_db_url(settings), archive_dir=settings.get("ARCHIVE_DIR", "archive"))

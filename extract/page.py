@@ -1,0 +1,77 @@
+"""One fetched page → its identity in the archive and whether it is an article.
+
+The crawler's ``news`` spider and ``newsarchive ingest`` both decide here, so a
+page indexed from a WARC gets the URL and the article verdict a live crawl
+would have given it:
+
+* **Identity**: the page's declared URL (``rel=canonical``, else ``og:url``)
+  when the outlet owns it, else the fetched URL; canonicalised either way.
+* **Article**: the page says so (Open Graph / JSON-LD), or it was listed in a
+  feed or sitemap, or its URL matches the outlet's ``article_pattern``. When
+  nobody knows whether a feed listed it (WARC ingest), an outlet without an
+  ``article_pattern`` falls back to the URL heuristics.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+from w3lib.html import get_base_url
+
+from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
+from extract.urls import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PageVerdict:
+    """What :func:`judge_page` decided about one fetched page."""
+
+    url: str  # the archive's identity for the page (canonical URL)
+    is_html: bool
+    is_article: bool
+
+
+def is_html_type(content_type: str | None) -> bool:
+    """True for HTML and XHTML media types; a missing Content-Type counts as HTML."""
+    lowered = (content_type or "text/html").lower()
+    return "html" in lowered or "xml" in lowered and "xhtml" in lowered
+
+
+def judge_page(
+    fetched_url: str,
+    body: bytes,
+    content_type: str | None,
+    *,
+    owns: Callable[[str], bool],
+    article_pattern: re.Pattern[str] | None = None,
+    listed: bool | None = None,
+) -> PageVerdict:
+    """Identity and article verdict for the page ``body`` fetched from ``fetched_url``.
+
+    ``owns`` says whether a URL belongs to the page's outlet; ``listed`` is
+    whether a feed or sitemap listed the page (``None``: unknown).
+    """
+    if not is_html_type(content_type):
+        return PageVerdict(canonicalize_url(fetched_url), is_html=False, is_article=False)
+    _, text = html_to_unicode(content_type, body)
+    selector = Selector(text=text, base_url=fetched_url)
+    identity = fetched_url
+    declared = declared_identity(selector)
+    if declared:
+        declared = urljoin(get_base_url(text, fetched_url), declared)
+        if owns(declared):
+            identity = declared
+    if article_pattern is not None:
+        by_url = bool(article_pattern.search(fetched_url))
+    else:
+        by_url = url_looks_like_article(fetched_url) if listed is None else False
+    is_article = bool(listed) or by_url or page_declares_article(selector)
+    return PageVerdict(canonicalize_url(identity), is_html=True, is_article=is_article)

@@ -1,0 +1,417 @@
+"""The Archive API: record captures and versions, and query them back.
+
+``Archive`` is what the crawler's pipeline, WARC ingest and the ``newsarchive``
+CLI use. Writes are thread-safe (one lock per Archive, one transaction per
+batch); reads return plain values from :mod:`storage.views`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, aliased
+
+from extract import EXTRACTOR_VERSION
+from extract.article import Article
+from extract.urls import canonicalize_url
+from storage import recorder, schedule, search_sql
+from storage import stories as story_store
+from storage.database import WRITE_OPTION, check_exists, display, make_engine, resolve_url
+from storage.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable, NoSuchPage, NoSuchVersion
+from storage.migrate import current_revisions, upgrade
+from storage.models import Capture, Outlet, Page, Version
+from storage.records import CaptureInput, Outcome
+from storage.times import iso, utc
+from storage.views import CaptureView, OutletView, SearchHit, StatsView, VersionView
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+WRITE_ATTEMPTS = 3
+EXPORT_BATCH = 500
+
+
+class Archive:
+    """The SQL index over an archive's WARC files.
+
+    ``create=False`` is for readers: a missing archive raises
+    :class:`ArchiveMissing` instead of being created empty.
+    """
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        archive_dir: str | Path = "archive",
+        *,
+        create: bool = True,
+        extractor_version: str | None = EXTRACTOR_VERSION,
+    ) -> None:
+        self.archive_dir = Path(archive_dir)
+        self.url = resolve_url(db_url, archive_dir)
+        self.extractor_version = extractor_version
+        if not create:
+            check_exists(self.url)
+        self._engine = make_engine(self.url, create=create)
+        self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
+        self._write_lock = threading.Lock()
+        try:
+            self._open(create)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def _open(self, create: bool) -> None:
+        try:
+            if not create and not current_revisions(self._engine):
+                raise ArchiveMissing(f"no newsarchive tables in {display(self.url)}: crawl into it first")
+            upgrade(self._engine)
+        except DBAPIError as error:
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise DatabaseUnreachable(
+                f"cannot open database {display(self.url)}: {reason} (check --db / NEWSARCHIVE_DB_URL)"
+            ) from None
+
+    @property
+    def backend(self) -> str:
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    # -- write side -----------------------------------------------------------
+
+    def ensure_outlet(self, name: str, domains: list[str]) -> None:
+        """Create outlet ``name`` or update its domains."""
+        self._write(lambda session: recorder.outlet_id_for(session, name, domains))
+
+    def record_capture(self, capture: CaptureInput, article: Article | None) -> Outcome:
+        """Index one capture; see :mod:`storage.recorder` for when a version is added."""
+        return self.record_captures([(capture, article)])[0]
+
+    def record_captures(self, batch: list[tuple[CaptureInput, Article | None]]) -> list[Outcome]:
+        """Index a batch of captures in one transaction; returns an outcome per capture.
+
+        An entry may carry a third item, the article's text before outlet
+        boilerplate was stripped (see :func:`storage.recorder.record`).
+        """
+        return self._write(
+            lambda session: [recorder.record(session, e[0], e[1], self.extractor_version, *e[2:]) for e in batch]
+        )
+
+    def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,
+                       limit: int = 10_000) -> list[schedule.RecheckTarget]:
+        """Pages due for a re-check at ``now``, most overdue first, leased to the caller.
+
+        See :mod:`storage.schedule` for how due times are learned.
+        """
+        return self._write(lambda session: schedule.claim_due(session, now, outlets, limit))
+
+    def known_urls(self, outlets: list[str] | None = None) -> set[str]:
+        """Every archived page URL and fetched URL (canonicalised) of these outlets.
+
+        The crawler skips them in discovery: their re-check schedule decides
+        when they are fetched again.
+        """
+        def query(session: Session) -> set[str]:
+            pages = select(Page.url, Capture.fetched_url).join(Capture, Capture.page_id == Page.id)
+            if outlets is not None:
+                pages = pages.join(Outlet, Outlet.id == Page.outlet_id).where(Outlet.name.in_(outlets))
+            known: set[str] = set()
+            for url, fetched_url in session.execute(pages.distinct()):
+                known.add(url)
+                known.add(canonicalize_url(fetched_url))
+            return known
+
+        return self.read(query)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in a read-only session (for storage modules with their own queries)."""
+        with self._session() as session:
+            return work(session)
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in one write transaction, retried on a conflicting insert."""
+        return self._write(work)
+
+    def _write(self, work: Any) -> Any:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self._write_lock, Session(self._writer, expire_on_commit=False) as session:
+                    with session.begin():
+                        return work(session)
+            except IntegrityError:
+                # Another process inserted the same page or outlet first: retry sees it.
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                logger.debug("write conflict, retrying (attempt %d)", attempt)
+        raise AssertionError("unreachable")
+
+    # -- read side ------------------------------------------------------------
+
+    def outlets(self) -> list[OutletView]:
+        """Every outlet with its page and version counts and last capture time."""
+        pages = select(func.count(Page.id)).where(Page.outlet_id == Outlet.id).scalar_subquery()
+        versions = select(func.count(Version.id)).where(Version.outlet_id == Outlet.id).scalar_subquery()
+        last = select(func.max(Page.last_seen)).where(Page.outlet_id == Outlet.id).scalar_subquery()
+        query = select(Outlet, pages, versions, last).order_by(Outlet.name)
+        with self._session() as session:
+            return [
+                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, _aware(last_seen))
+                for o, n_pages, n_versions, last_seen in session.execute(query)
+            ]
+
+    def versions(self, url: str) -> list[VersionView]:
+        """All versions of the page at ``url``, oldest first; raises :class:`NoSuchPage`."""
+        with self._session() as session:
+            page = self._page(session, url)
+            rows = session.execute(_version_select().where(Version.page_id == page.id).order_by(Version.seq))
+            return [_version_view(row) for row in rows]
+
+    def version(self, url: str, at: datetime | None = None, number: int | None = None) -> VersionView:
+        """The version current at time ``at``, or version ``number``, or the latest."""
+        if at is not None and number is not None:
+            raise ArchiveError("ask for a version by time or by number, not both")
+        with self._session() as session:
+            page = self._page(session, url)
+            query = _version_select().where(Version.page_id == page.id)
+            if number is not None:
+                query = query.where(Version.seq == number)
+            if at is not None:
+                query = query.where(Version.first_seen <= utc(at))
+            row = session.execute(query.order_by(Version.seq.desc()).limit(1)).first()
+            if row is None:
+                raise NoSuchVersion(_no_version_message(session, page, at, number))
+            return _version_view(row)
+
+    def captures(self, url: str) -> list[CaptureView]:
+        """Every fetch of the page at ``url``, oldest first."""
+        with self._session() as session:
+            page = self._page(session, url)
+            rows = session.execute(_capture_select().where(Capture.page_id == page.id).order_by(Capture.fetched_at))
+            return [_capture_view(row) for row in rows]
+
+    def last_capture(self, url: str) -> CaptureView | None:
+        """The newest fetch of ``url`` (for conditional requests), or ``None`` if never fetched."""
+        query = _capture_select().where(Page.url == url).order_by(Capture.fetched_at.desc()).limit(1)
+        with self._session() as session:
+            row = session.execute(query).first()
+            return None if row is None else _capture_view(row)
+
+    def search(
+        self,
+        query: str,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+        as_of: datetime | None = None,
+    ) -> list[SearchHit]:
+        """Versions matching ``query``, best first, then newest.
+
+        ``since``/``until`` bound when a version was first seen; ``as_of`` keeps
+        only the version of each page that was current at that time.
+        """
+        statement = search_sql.statement(self.backend, query, outlet, since, until, limit, as_of)
+        with self._session() as session:
+            try:
+                rows = session.execute(statement).all()
+            except OperationalError as error:
+                raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
+        return [search_sql.hit(row) for row in rows]
+
+    def copies(self, url: str) -> story_store.StoryView | None:
+        """The story of the page's latest version (origin first), or ``None`` if it has no copies."""
+        with self._session() as session:
+            return story_store.copies(session, self._page(session, url))
+
+    def stories(
+        self, since: datetime | None = None, outlet: str | None = None, min_outlets: int = 1, limit: int = 20
+    ) -> list[story_store.StoryView]:
+        """Stories of copied articles, most outlets first; see :mod:`storage.stories`."""
+        with self._session() as session:
+            return story_store.stories(session, since, outlet, min_outlets, limit)
+
+    def index_stories(self, batch: int = 200) -> tuple[int, int]:
+        """Fingerprint and match versions archived before stories existed; returns (versions, joined)."""
+        seen = joined = last = 0
+        while True:
+            done, linked, last = self._write(lambda session: story_store.index_unindexed(session, batch, last))
+            seen, joined = seen + done, joined + linked
+            if done < batch:
+                return seen, joined
+
+    def stats(self) -> StatsView:
+        """Counts of everything in the archive and the span of its captures."""
+        with self._session() as session:
+            count = lambda column, *where: session.scalar(select(func.count(column)).where(*where))  # noqa: E731
+            first, last = session.execute(select(func.min(Capture.fetched_at), func.max(Capture.fetched_at))).one()
+            return StatsView(
+                backend=self.backend,
+                database=display(self.url),
+                outlets=count(Outlet.id),
+                pages=count(Page.id),
+                captures=count(Capture.id),
+                revisits=count(Capture.id, Capture.record_type == "revisit"),
+                versions=count(Version.id),
+                # a version marked as an extractor change (storage.reextract) is no article change
+                changed_pages=count(
+                    func.distinct(Version.page_id), Version.seq >= 2, Version.state != "extractor-change"
+                ),
+                warc_files=session.scalar(select(func.count(func.distinct(Capture.warc_file)))),
+                first_capture=_aware(first),
+                last_capture=_aware(last),
+            )
+
+    def export(
+        self,
+        outlet: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        url: str | None = None,
+        latest_only: bool = False,
+    ) -> Iterator[VersionView]:
+        """Stream versions (first seen between ``since`` and ``until``) in constant memory."""
+        query = _version_select().order_by(Version.first_seen, Version.id)
+        query = filter_versions(query, outlet, since, until)
+        if url is not None:
+            query = query.where(Page.url == url)
+        if latest_only:
+            newer = aliased(Version)
+            query = query.where(~exists().where(and_(newer.page_id == Version.page_id, newer.seq > Version.seq)))
+        with self._session() as session:
+            for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
+                yield _version_view(row)
+
+    def warc_path(self, warc_file: str) -> Path:
+        """Where a capture's ``warc_file`` lives: absolute, or under ``ARCHIVE_DIR/warcs``."""
+        path = Path(warc_file)
+        return path if path.is_absolute() else self.archive_dir / "warcs" / path
+
+    # -- helpers --------------------------------------------------------------
+
+    def _session(self) -> Session:
+        return Session(self._engine)
+
+    def _page(self, session: Session, url: str) -> Page:
+        """The page for ``url``: its canonical URL, or any URL it was fetched as."""
+        page = session.scalar(select(Page).where(Page.url == url))
+        if page is None:
+            fetched = select(Capture.page_id).where(Capture.fetched_url == url).limit(1).scalar_subquery()
+            page = session.scalar(select(Page).where(Page.id == fetched))
+        if page is None:
+            raise NoSuchPage(f"no page {url} in the archive (newsarchive search can find pages by text)")
+        return page
+
+
+def filter_versions(
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None
+) -> Select[Any]:
+    """Restrict a version query to an outlet and a first-seen window."""
+    if outlet is not None:
+        query = query.where(Outlet.name == outlet)
+    if since is not None:
+        query = query.where(Version.first_seen >= utc(since))
+    if until is not None:
+        query = query.where(Version.first_seen <= utc(until))
+    return query
+
+
+def _aware(value: Any) -> datetime | None:
+    # Aggregates (max/min) bypass the column type on SQLite and come back as text.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return utc(value)
+
+
+def _version_select() -> Select[Any]:
+    return (
+        select(Version, Page.url, Outlet.name, Capture)
+        .join(Page, Page.id == Version.page_id)
+        .join(Outlet, Outlet.id == Version.outlet_id)
+        .join(Capture, Capture.id == Version.capture_id)
+    )
+
+
+def _version_view(row: Any) -> VersionView:
+    version, url, outlet, capture = row
+    return VersionView(
+        url=url,
+        outlet=outlet,
+        version=version.seq,
+        first_seen=version.first_seen,
+        last_seen=version.last_seen,
+        title=version.title,
+        text=version.text,
+        authors=list(version.authors or []),
+        published=version.published,
+        modified=version.modified,
+        language=version.language,
+        sitename=version.sitename,
+        description=version.description,
+        tags=list(version.tags or []),
+        text_hash=version.text_hash,
+        state=version.state,
+        extractor_version=version.extractor_version,
+        change_summary=version.change_summary,
+        fetched_url=capture.fetched_url,
+        status=capture.status,
+        warc_file=capture.warc_file,
+        warc_offset=capture.warc_offset,
+        warc_length=capture.warc_length,
+        warc_record_id=capture.warc_record_id,
+    )
+
+
+def _capture_select() -> Select[Any]:
+    return (
+        select(Capture, Page.url, Outlet.name)
+        .join(Page, Page.id == Capture.page_id)
+        .join(Outlet, Outlet.id == Page.outlet_id)
+    )
+
+
+def _capture_view(row: Any) -> CaptureView:
+    capture, url, outlet = row
+    return CaptureView(
+        url=url,
+        outlet=outlet,
+        fetched_url=capture.fetched_url,
+        fetched_at=capture.fetched_at,
+        status=capture.status,
+        record_type=capture.record_type,
+        content_type=capture.content_type,
+        etag=capture.etag,
+        last_modified=capture.last_modified,
+        payload_digest=capture.payload_digest,
+        warc_file=capture.warc_file,
+        warc_offset=capture.warc_offset,
+        warc_length=capture.warc_length,
+        warc_record_id=capture.warc_record_id,
+        run_id=capture.run_id,
+    )
+
+
+def _no_version_message(session: Session, page: Page, at: datetime | None, number: int | None) -> str:
+    count = session.scalar(select(func.count(Version.id)).where(Version.page_id == page.id))
+    if not count:
+        return f"{page.url} was captured but has no article text (not an article page?)"
+    if number is not None:
+        return f"{page.url} has no version {number}: it has versions 1 to {count}"
+    return f"{page.url} had no version yet at {iso(at)}: first captured {iso(page.first_seen)}"

@@ -1,0 +1,346 @@
+"""The ``newsarchive`` command: query the archive's versions, search and export them.
+
+Global ``--db URL`` / ``--archive-dir DIR`` (env ``NEWSARCHIVE_DB_URL`` /
+``NEWSARCHIVE_ARCHIVE_DIR``) choose the archive. Read commands never create
+one: a missing archive is reported. Every listing takes ``--json`` (one JSON
+object per line); errors are one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import click
+
+from storage.archive import Archive
+from storage.clifmt import echo_fields, echo_json, echo_table, safe
+from storage.errors import ArchiveError, BadTime
+from storage.export import FORMATS, write_csv, write_jsonl, write_parquet
+from storage.times import iso, parse_time
+from storage.views import VersionView
+from storage.warcraw import read_payload
+
+logger = logging.getLogger(__name__)
+
+
+class _Group(click.Group):
+    """Turns :class:`ArchiveError` (the user's problem, not a bug) into one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as error:
+            raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # Output piped into `head`: stop quietly, and keep Python's exit
+            # flush of stdout from failing on the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+
+
+class TimeType(click.ParamType):
+    """ISO 8601 timestamps or plain dates, as aware UTC; a bad one is a one-line error."""
+
+    name = "TIME"
+
+    def __init__(self, end_of_day: bool = False) -> None:
+        self.end_of_day = end_of_day
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        what = f"--{param.name.replace('_', '-')}" if param and param.name else "time"
+        try:
+            return parse_time(str(value), end_of_day=self.end_of_day, what=what)
+        except BadTime as error:
+            raise click.ClickException(str(error)) from None
+
+
+@dataclass(slots=True)
+class _Where:
+    db: str | None
+    archive_dir: str
+
+
+def _open(ctx: click.Context) -> Archive:
+    where: _Where = ctx.find_object(_Where)
+    archive = Archive(where.db, where.archive_dir, create=False)
+    ctx.call_on_close(archive.close)
+    return archive
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+
+
+@click.group(cls=_Group)
+@click.option("--db", envvar="NEWSARCHIVE_DB_URL", metavar="URL", help="Database URL (default: SQLite in the archive dir).")
+@click.option(
+    "--archive-dir",
+    envvar="NEWSARCHIVE_ARCHIVE_DIR",
+    default="archive",
+    show_default=True,
+    metavar="DIR",
+    help="Archive directory (holds warcs/ and the default database).",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
+    """Query a newsarchive: outlets, article versions, full-text search, exports.
+
+    \b
+    Example:
+        newsarchive --archive-dir archive search '"climate summit"'
+    """
+    ctx.obj = _Where(db, archive_dir)
+
+
+@main.command()
+@json_option
+@click.pass_context
+def outlets(ctx: click.Context, as_json: bool) -> None:
+    """List the archived outlets with their page and version counts.
+
+    \b
+    Example:
+        newsarchive outlets --json
+    """
+    rows = _open(ctx).outlets()
+    if as_json:
+        for row in rows:
+            echo_json(row.to_json())
+        return
+    echo_table(
+        rows,
+        [
+            ("OUTLET", lambda o: o.name),
+            ("PAGES", lambda o: o.pages),
+            ("VERSIONS", lambda o: o.versions),
+            ("LAST CAPTURE", lambda o: iso(o.last_capture)),
+            ("DOMAINS", lambda o: o.domains),
+        ],
+    )
+
+
+@main.command()
+@click.argument("url")
+@json_option
+@click.pass_context
+def versions(ctx: click.Context, url: str, as_json: bool) -> None:
+    """List every version of the article at URL, oldest first.
+
+    \b
+    Example:
+        newsarchive versions https://www.politico.eu/article/some-story/
+    """
+    rows = _open(ctx).versions(url)
+    if as_json:
+        for row in rows:
+            echo_json(row.to_json())
+        return
+    echo_table(
+        rows,
+        [
+            ("V", lambda v: v.version),
+            ("FIRST SEEN", lambda v: iso(v.first_seen)),
+            ("LAST SEEN", lambda v: iso(v.last_seen)),
+            ("WORDS", lambda v: len(v.text.split())),
+            ("TITLE", lambda v: v.title),
+        ],
+    )
+
+
+@main.command()
+@click.argument("url")
+@click.option("--at", type=TimeType(), help="The version current at this time (ISO 8601 or a date).")
+@click.option("--version", "number", type=click.IntRange(min=1), help="Version number (1 is the first).")
+@click.option("--raw", is_flag=True, help="Print the archived HTTP payload from the WARC instead.")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, url: str, at: datetime | None, number: int | None, raw: bool, as_json: bool) -> None:
+    """Show one version of the article at URL: the latest, or by --at / --version.
+
+    \b
+    Example:
+        newsarchive show https://www.politico.eu/article/some-story/ --at 2024-05-01T12:00:00Z
+    """
+    archive = _open(ctx)
+    view = archive.version(url, at=at, number=number)
+    if raw:
+        _echo_raw(read_payload(archive.warc_path(view.warc_file), view.warc_offset))
+    elif as_json:
+        echo_json(view.to_json())
+    else:
+        _echo_version(view, len(archive.versions(url)))
+
+
+@main.command()
+@click.argument("url")
+@json_option
+@click.pass_context
+def captures(ctx: click.Context, url: str, as_json: bool) -> None:
+    """List every fetch of the page at URL with its WARC record.
+
+    \b
+    Example:
+        newsarchive captures https://www.politico.eu/article/some-story/
+    """
+    rows = _open(ctx).captures(url)
+    if as_json:
+        for row in rows:
+            echo_json(row.to_json())
+        return
+    echo_table(
+        rows,
+        [
+            ("FETCHED AT", lambda c: iso(c.fetched_at)),
+            ("STATUS", lambda c: c.status),
+            ("TYPE", lambda c: c.record_type),
+            ("OFFSET", lambda c: c.warc_offset),
+            ("WARC", lambda c: c.warc_file),
+        ],
+    )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--since", type=TimeType(), help="Versions first seen at or after this time.")
+@click.option("--until", type=TimeType(end_of_day=True), help="Versions first seen up to this time (a date: that whole day).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--as-of", type=TimeType(), help="Search the archive as it stood then: one current version per page.")
+@json_option
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    as_of: datetime | None,
+    as_json: bool,
+) -> None:
+    """Full-text search of article versions, best match first.
+
+    Words must all match; use "quotes" for a phrase, OR between alternatives and
+    -word to exclude.
+
+    \b
+    Example:
+        newsarchive search '"climate summit" paris -football' --since 2024-01-01
+    """
+    hits = _open(ctx).search(query, outlet=outlet, since=since, until=until, limit=limit, as_of=as_of)
+    if as_json:
+        for hit in hits:
+            echo_json(hit.to_json())
+        return
+    for number, hit in enumerate(hits, 1):
+        click.echo(f"{number:>2}. {safe(hit.title) or '(no title)'}  [{hit.outlet}, v{hit.version}, {iso(hit.first_seen)}]")
+        click.echo(f"    {safe(hit.url)}")
+        click.echo(f"    {' '.join(safe(hit.snippet).split())}")
+    if not hits:
+        click.echo("no matches", err=True)
+
+
+@main.command()
+@json_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Count the archive's outlets, pages, captures and versions.
+
+    \b
+    Example:
+        newsarchive --db postgresql://archive@db/news stats
+    """
+    view = _open(ctx).stats()
+    if as_json:
+        echo_json(view.to_json())
+        return
+    echo_fields([(key.replace("_", " "), value) for key, value in view.to_json().items() if key != "extra"])
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--since", type=TimeType(), help="Versions first seen at or after this time.")
+@click.option("--until", type=TimeType(end_of_day=True), help="Versions first seen up to this time.")
+@click.option("--url", help="Only the versions of this page.")
+@click.option("--latest", is_flag=True, help="Only each page's latest version.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (default: stdout).")
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    url: str | None,
+    latest: bool,
+    output: str | None,
+) -> None:
+    """Export article versions as JSON lines, CSV or Parquet, streaming.
+
+    \b
+    Example:
+        newsarchive export --format parquet --outlet politico-eu --since 2024-01-01 -o politico.parquet
+    """
+    if fmt == "parquet" and output is None and sys.stdout.isatty():
+        raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")
+    rows = _open(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
+    count = _write_export(fmt, rows, output)
+    if output is not None:
+        click.echo(f"exported {count} versions to {output}", err=True)
+
+
+def _write_export(fmt: str, rows: Any, output: str | None) -> int:
+    if fmt == "parquet":
+        return write_parquet(rows, output or sys.stdout.buffer)
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    if output is None:
+        return writer(rows, sys.stdout)
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        return writer(rows, out)
+
+
+def _echo_version(view: VersionView, total: int) -> None:
+    echo_fields(
+        [
+            ("URL", view.url),
+            ("Outlet", view.outlet),
+            ("Version", f"{view.version} of {total}"),
+            ("First seen", iso(view.first_seen)),
+            ("Last seen", iso(view.last_seen)),
+            ("Title", view.title),
+            ("Authors", view.authors),
+            ("Published", iso(view.published)),
+            ("Language", view.language),
+            ("WARC", f"{view.warc_file} @ {view.warc_offset}"),
+        ]
+    )
+    click.echo()
+    click.echo(safe(view.text))
+
+
+def _echo_raw(payload: bytes) -> None:
+    if sys.stdout.isatty():
+        click.echo(safe(payload.decode("utf-8", errors="replace")))
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+
+
+from storage.cli_stories import register as _register_stories  # noqa: E402
+
+_register_stories(main)
+
+from storage.cli_warc import register as _register_warc  # noqa: E402
+
+_register_warc(main)
+
+from storage.cli_extract import register as _register_extract  # noqa: E402
+
+_register_extract(main)

@@ -1,0 +1,68 @@
+"""Printing for the CLI: safe text, readable tables, JSON lines.
+
+Archived text comes from the open web: anything printed to a terminal goes
+through :func:`safe` first, so a page cannot move the cursor, retitle the
+window or hide text with escape sequences.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import click
+
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
+    r"|\x1b[@-Z\\-_]?"  # other escapes, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # C0/C1 controls, bidi overrides
+)
+
+
+def safe(text: str | None) -> str:
+    """``text`` without terminal control sequences (newlines and tabs stay)."""
+    return _CONTROL.sub("", text or "")
+
+
+def one_line(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return " ".join(safe(str(value)).split())
+
+
+def echo_json(obj: dict[str, Any]) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+Column = tuple[str, Callable[[Any], Any]]
+
+
+def echo_table(rows: Iterable[Any], columns: Sequence[Column], *, width: int | None = None) -> None:
+    """Print ``rows`` as an aligned table; the last column is cut to the terminal width."""
+    cells = [[one_line(get(row)) for _, get in columns] for row in rows]
+    headers = [name for name, _ in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    total = width or shutil.get_terminal_size((120, 24)).columns
+    room = max(20, total - sum(widths[:-1]) - 2 * (len(widths) - 1))
+    widths[-1] = min(widths[-1], room)
+    for line in [headers, *cells]:
+        parts = [_fit(cell, w) for cell, w in zip(line, widths)]
+        click.echo("  ".join(parts).rstrip())
+
+
+def echo_fields(pairs: Sequence[tuple[str, Any]]) -> None:
+    """Print ``label  value`` lines, labels aligned."""
+    pad = max(len(label) for label, _ in pairs)
+    for label, value in pairs:
+        click.echo(f"{label.ljust(pad)}  {one_line(value)}")
+
+
+def _fit(cell: str, width: int) -> str:
+    return cell.ljust(width) if len(cell) <= width else cell[: width - 1] + "…"

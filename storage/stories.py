@@ -1,0 +1,413 @@
+"""Stories in the archive: copies of one article across pages and outlets.
+
+Every new version with article text (state ``ok``, at least
+``MIN_STORY_WORDS`` words) is fingerprinted (:mod:`extract.fingerprint`) in the
+transaction that creates it — :mod:`storage.recorder` calls
+:func:`index_version`, so crawls and ``ingest`` both go through here:
+
+1. one SQL statement finds the candidates: versions sharing a band key in
+   ``story_band``, most shared keys first, *other pages only* (a page's own
+   earlier versions are never its copies);
+2. :func:`extract.stories.compare_stories` checks candidates, one match per
+   existing story being enough to join it;
+3. the version joins the story of every match (stories it links are merged),
+   and the story's origin — earliest first seen, a credible published date
+   breaking near-ties (:func:`extract.storyindex.pick_origin`) — and every
+   affected member's relation to the origin are recomputed.
+
+Different URLs of the *same* outlet do count as copies: a group's titles
+syndicate to each other, and a republished article under a new URL is a copy.
+Relations: ``origin``, ``verbatim``, ``edited``, ``rewrite`` (also a member
+linked to the origin only through other copies), and ``revision`` (a later
+version of the origin's own page). A story exists only once it has two members.
+Origins are fixed when members join: a version whose ``first_seen`` later moves
+earlier (ingest of older WARCs) does not re-elect the origin until the story
+next changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from extract.fingerprint import FINGERPRINT_VERSION, fingerprint_story
+from extract.stories import Match, compare_stories
+from extract.storyindex import pick_origin
+from extract.storytext import StoryText, story_text
+from storage.errors import ArchiveError
+from storage.models import Base, Outlet, Page, Version
+from storage.times import iso, now, utc
+
+logger = logging.getLogger(__name__)
+
+MIN_STORY_WORDS = 40
+# Serialises story matching between writers on PostgreSQL, so two copies
+# committed at the same moment still see each other's band keys.
+_PG_LOCK_KEY = 0x73746F72
+
+
+class StoryFingerprint(Base):
+    """The fingerprint of one version (:meth:`extract.fingerprint.Fingerprint.to_bytes`)."""
+
+    __tablename__ = "story_fingerprints"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint_version: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+
+
+class StoryBand(Base):
+    """One band key of one version; the primary key's leading column indexes lookups by key."""
+
+    __tablename__ = "story_band"
+    __table_args__ = (PrimaryKeyConstraint("band_key", "version_id", name="pk_story_band"),)
+
+    band_key: Mapped[int] = mapped_column(BigInteger)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+
+
+class Story(Base):
+    """A group of versions carrying the same article; counts are kept for listing."""
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        Index("ix_stories_size", "outlets", "members"),
+        Index("ix_stories_last_seen", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    members: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StoryMember(Base):
+    """A version in a story: its relation to the origin, and the version it matched when it joined."""
+
+    __tablename__ = "story_members"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    similarity: Mapped[float] = mapped_column(Float)
+    matched_to: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    match_similarity: Mapped[float | None] = mapped_column(Float)
+
+
+# -- write side ---------------------------------------------------------------
+
+
+def index_version(session: Session, version: Version) -> int | None:
+    """Fingerprint a new (flushed) version and join it to its copies; returns its story id, if any."""
+    if version.state != "ok":
+        return None
+    story = story_text(version.text)
+    if len(story.words) < MIN_STORY_WORDS:
+        return None
+    fp = fingerprint_story(story)
+    keys = sorted(set(fp.band_keys()))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    found = _matches(session, version, story, keys)
+    session.add(
+        StoryFingerprint(
+            version_id=version.id,
+            fingerprint=fp.to_bytes(),
+            fingerprint_version=FINGERPRINT_VERSION,
+            words=len(story.words),
+        )
+    )
+    if keys:
+        session.execute(insert(StoryBand), [{"band_key": key, "version_id": version.id} for key in keys])
+    if not found:
+        return None
+    return _join(session, version, found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    version_id: int
+    story_id: int | None
+    match: Match
+
+
+def _matches(session: Session, version: Version, story: StoryText, keys: list[int]) -> list[_Found]:
+    """Versions of other pages that ``version`` copies (or that copy it): one per existing story."""
+    if not keys:
+        return []
+    shared = (
+        select(StoryBand.version_id, func.count().label("shared"))
+        .where(StoryBand.band_key.in_(keys))
+        .group_by(StoryBand.version_id)
+        .subquery()
+    )
+    query = (
+        select(Version.id, Version.text, StoryMember.story_id)
+        .join(shared, shared.c.version_id == Version.id)
+        .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
+        .outerjoin(StoryMember, StoryMember.version_id == Version.id)
+        .where(Version.page_id != version.page_id, StoryFingerprint.fingerprint_version == FINGERPRINT_VERSION)
+        .order_by(shared.c.shared.desc(), Version.id)
+    )
+    found: list[_Found] = []
+    joined: set[int] = set()
+    for vid, candidate_text, story_id in session.execute(query):
+        if story_id is not None and story_id in joined:
+            continue  # already joining that story: more matches in it change nothing
+        match = compare_stories(story_text(candidate_text), story)
+        if match is None:
+            continue
+        found.append(_Found(vid, story_id, match))
+        if story_id is not None:
+            joined.add(story_id)
+    return found
+
+
+def _join(session: Session, version: Version, found: list[_Found]) -> int:
+    """Put ``version`` and its matches in one story, merging the stories they were in."""
+    story_ids = sorted({f.story_id for f in found if f.story_id is not None})
+    if story_ids:
+        target = session.get_one(Story, story_ids[0])
+        moved = _merge(session, target.id, story_ids[1:])
+    else:
+        stamp = now()
+        target = Story(
+            origin_version_id=version.id, members=0, outlets=0,
+            first_seen=version.first_seen, last_seen=version.first_seen, created_at=stamp, updated_at=stamp,
+        )
+        session.add(target)
+        session.flush()
+        moved = set()
+    best = max(found, key=lambda f: f.match.similarity)
+    fresh = {version.id} | moved
+    session.add(_member(target.id, version.id, best.version_id, best.match.similarity))
+    for f in found:
+        if f.story_id is None:
+            session.add(_member(target.id, f.version_id, version.id, f.match.similarity))
+            fresh.add(f.version_id)
+    session.flush()
+    _relabel(session, target, fresh)
+    return target.id
+
+
+def _member(story_id: int, version_id: int, matched_to: int, similarity: float) -> StoryMember:
+    return StoryMember(
+        story_id=story_id, version_id=version_id, relation="rewrite", similarity=similarity,
+        matched_to=matched_to, match_similarity=similarity,
+    )
+
+
+def _merge(session: Session, target_id: int, others: list[int]) -> set[int]:
+    """Move the members of ``others`` into story ``target_id``; returns the moved version ids."""
+    if not others:
+        return set()
+    moved = set(session.scalars(select(StoryMember.version_id).where(StoryMember.story_id.in_(others))))
+    session.execute(
+        update(StoryMember).where(StoryMember.story_id.in_(others)).values(story_id=target_id),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(delete(Story).where(Story.id.in_(others)), execution_options={"synchronize_session": False})
+    session.expire_all()
+    return moved
+
+
+def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
+    """Re-elect the origin; label ``fresh`` members (all of them if the origin changed) against it."""
+    rows = session.execute(
+        select(StoryMember, Version.page_id, Version.outlet_id, Version.first_seen, Version.published)
+        .join(Version, Version.id == StoryMember.version_id)
+        .where(StoryMember.story_id == story.id)
+    ).all()
+    origin = pick_origin([(m.version_id, first_seen, published) for m, _, _, first_seen, published in rows])
+    stale = {m.version_id for m, *_ in rows} if origin != story.origin_version_id else fresh | {origin}
+    texts = dict(session.execute(select(Version.id, Version.text).where(Version.id.in_(stale | {origin}))).all())
+    origin_story = story_text(texts[origin])
+    origin_page = next(page for m, page, *_ in rows if m.version_id == origin)
+    for member, page_id, *_ in rows:
+        if member.version_id in stale:
+            _label(member, origin, origin_page == page_id, origin_story, texts[member.version_id])
+    story.origin_version_id = origin
+    story.members = len(rows)
+    story.outlets = len({outlet_id for _, _, outlet_id, _, _ in rows})
+    story.first_seen = min(utc(first_seen) for *_, first_seen, _ in rows)
+    story.last_seen = max(utc(first_seen) for *_, first_seen, _ in rows)
+    story.updated_at = now()
+
+
+def _label(member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_text: str) -> None:
+    if member.version_id == origin:
+        member.relation, member.similarity = "origin", 1.0
+        return
+    match = compare_stories(origin_story, story_text(member_text))
+    if same_page:
+        member.relation = "revision"
+        member.similarity = match.similarity if match else (member.match_similarity or 0.0)
+    elif match is not None:
+        member.relation, member.similarity = match.relation, match.similarity
+    else:
+        # Linked to the origin only through other copies: a rewrite at best.
+        member.relation, member.similarity = "rewrite", member.match_similarity or 0.0
+
+
+def index_unindexed(session: Session, limit: int, after: int = 0) -> tuple[int, int, int]:
+    """Fingerprint and match up to ``limit`` versions with id > ``after`` that have no fingerprint.
+
+    For archives from before stories. Returns (versions looked at, versions
+    now in a story, last id looked at); the origin of every story is
+    re-elected as members join, so the order versions are taken in does not matter.
+    """
+    query = (
+        select(Version)
+        .where(Version.id > after, ~exists().where(StoryFingerprint.version_id == Version.id))
+        .order_by(Version.id)
+        .limit(limit)
+    )
+    versions = list(session.scalars(query))
+    joined = sum(index_version(session, v) is not None for v in versions)
+    return len(versions), joined, versions[-1].id if versions else after
+
+
+# -- read side ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMemberView:
+    """One version in a story. ``similarity`` is to the origin (see :mod:`extract.stories`)."""
+
+    url: str
+    outlet: str
+    version: int
+    title: str | None
+    first_seen: datetime
+    published: datetime | None
+    relation: str
+    similarity: float
+    is_origin: bool
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(first_seen=iso(self.first_seen), published=iso(self.published), similarity=round(self.similarity, 4))
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story: its origin first, then the other members by first seen."""
+
+    id: int
+    outlets: int
+    size: int
+    first_seen: datetime
+    last_seen: datetime
+    members: list[StoryMemberView]
+
+    @property
+    def origin(self) -> StoryMemberView:
+        return self.members[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "origin_url": self.origin.url,
+            "title": self.origin.title,
+            "outlets": self.outlets,
+            "size": self.size,
+            "first_seen": iso(self.first_seen),
+            "last_seen": iso(self.last_seen),
+            "members": [m.to_json() for m in self.members],
+        }
+
+
+def copies(session: Session, page: Page) -> StoryView | None:
+    """The story of ``page``'s latest version, or ``None`` when it has no copies."""
+    latest = select(Version.id).where(Version.page_id == page.id).order_by(Version.seq.desc()).limit(1)
+    story_id = session.scalar(select(StoryMember.story_id).where(StoryMember.version_id == latest.scalar_subquery()))
+    if story_id is None:
+        return None
+    return _views(session, [story_id])[0]
+
+
+def stories(
+    session: Session,
+    since: datetime | None = None,
+    outlet: str | None = None,
+    min_outlets: int = 1,
+    limit: int = 20,
+) -> list[StoryView]:
+    """Stories, most outlets first, then most members; ``since`` keeps those with a member first seen since."""
+    query = select(Story.id).where(Story.outlets >= min_outlets)
+    if since is not None:
+        query = query.where(Story.last_seen >= utc(since))
+    if outlet is not None:
+        outlet_id = session.scalar(select(Outlet.id).where(Outlet.name == outlet))
+        if outlet_id is None:
+            raise ArchiveError(f"no outlet {outlet!r} in the archive (newsarchive outlets lists them)")
+        member_of_outlet = (
+            select(StoryMember.version_id)
+            .join(Version, Version.id == StoryMember.version_id)
+            .where(StoryMember.story_id == Story.id, Version.outlet_id == outlet_id)
+        )
+        query = query.where(member_of_outlet.exists())
+    query = query.order_by(Story.outlets.desc(), Story.members.desc(), Story.last_seen.desc(), Story.id).limit(limit)
+    return _views(session, list(session.scalars(query)))
+
+
+def _views(session: Session, story_ids: list[int]) -> list[StoryView]:
+    """Views of ``story_ids``, in that order, loaded in two statements."""
+    if not story_ids:
+        return []
+    heads = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(story_ids)))}
+    rows = session.execute(
+        select(StoryMember, Page.url, Outlet.name, Version.seq, Version.title, Version.first_seen, Version.published)
+        .join(Version, Version.id == StoryMember.version_id)
+        .join(Page, Page.id == Version.page_id)
+        .join(Outlet, Outlet.id == Version.outlet_id)
+        .where(StoryMember.story_id.in_(story_ids))
+    ).all()
+    members: dict[int, list[tuple[bool, StoryMemberView]]] = {sid: [] for sid in story_ids}
+    for member, url, outlet, seq, title, first_seen, published in rows:
+        is_origin = member.version_id == heads[member.story_id].origin_version_id
+        view = StoryMemberView(
+            url, outlet, seq, title, utc(first_seen), published, member.relation, member.similarity, is_origin
+        )
+        members[member.story_id].append((is_origin, view))
+    return [_view(heads[sid], members[sid]) for sid in story_ids]
+
+
+def _view(story: Story, members: Iterable[tuple[bool, StoryMemberView]]) -> StoryView:
+    ordered = sorted(members, key=lambda item: (not item[0], item[1].first_seen, item[1].url, item[1].version))
+    return StoryView(
+        id=story.id,
+        outlets=story.outlets,
+        size=story.members,
+        first_seen=story.first_seen,
+        last_seen=story.last_seen,
+        members=[view for _, view in ordered],
+    )

@@ -1,0 +1,79 @@
+"""``newsarchive reindex``: a crawled archive's database rebuilt from its WARCs alone.
+
+The simulated web is crawled twice, with an article edited in between, so the
+archive holds a second version and unchanged captures (revisit records where
+the server answered 304); deleting the database and reindexing must give back
+the same versions.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from storage.archive import Archive
+from storage.cli import main
+from tests.crawling import run_crawl
+from tests.newsweb import NewsWeb
+
+FIELDS = ("url", "outlet", "version", "title", "text", "first_seen", "last_seen", "warc_file", "warc_offset")
+
+
+def dump(archive_dir) -> list[tuple]:
+    with Archive(archive_dir=archive_dir, create=False) as archive:
+        return sorted(tuple(getattr(v, f) for f in FIELDS) for v in archive.export())
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reindex")
+    with NewsWeb(seed=11, articles_per_outlet=4) as web:
+        seeds = root / "seeds.toml"
+        seeds.write_text(web.seed_toml(), encoding="utf-8")
+        run_crawl(root / "archive", seeds, web.proxy_url)
+        edited = web.article_urls()[2]
+        web.edit_article(edited, append_paragraph="Update: the council confirmed the figures on Tuesday evening.")
+        # Re-check every archived page now: conditional requests, so unchanged pages become revisits.
+        run_crawl(root / "archive", seeds, web.proxy_url, args={"recheck": "all"})
+        return root / "archive", seeds, edited, web.article_urls()
+
+
+def test_reindex_after_deleting_the_database_gives_the_same_versions(crawled) -> None:
+    archive_dir, seeds, edited, articles = crawled
+    before = dump(archive_dir)
+    assert {row[0] for row in before} == set(articles)
+    assert [row[2] for row in before if row[0] == edited] == [1, 2]
+    for path in archive_dir.glob("archive.sqlite3*"):
+        path.unlink()
+
+    result = CliRunner().invoke(main, ["--archive-dir", str(archive_dir), "reindex", "--yes",
+                                       "--seeds", str(seeds), "--workers", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["new"] == len(articles) and summary["changed"] == 1
+    assert dump(archive_dir) == before
+
+
+def test_reindex_of_an_existing_database_replaces_it_without_duplicates(crawled) -> None:
+    archive_dir, seeds, _, _ = crawled
+    before = dump(archive_dir)
+    with Archive(archive_dir=archive_dir) as archive:
+        captures_before = archive.stats().captures
+    result = CliRunner().invoke(main, ["--archive-dir", str(archive_dir), "reindex", "--yes",
+                                       "--seeds", str(seeds), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert dump(archive_dir) == before
+    with Archive(archive_dir=archive_dir) as archive:
+        assert archive.stats().captures == captures_before
+
+
+def test_reindex_asks_before_dropping_the_database(crawled) -> None:
+    archive_dir, seeds, _, _ = crawled
+    before = dump(archive_dir)
+    result = CliRunner().invoke(main, ["--archive-dir", str(archive_dir), "reindex", "--seeds", str(seeds)],
+                                input="n\n")
+    assert result.exit_code != 0
+    assert "Aborted" in result.output
+    assert dump(archive_dir) == before
