@@ -31,8 +31,14 @@ def error_kind(failure: Failure) -> str:
     """A short stable name for why a request failed (``http_404``, ``timeout``, ``dns``, …)."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value):
-        return "too_large"  # HttpCompressionMiddleware stopped inflating a bomb
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message:
+            return "too_large"  # HttpCompressionMiddleware stopped inflating a bomb
+        if "robots.txt" in message:
+            return "robots_forbidden"
+        if "non-public address" in message:
+            return "private_network"
     for types, name in _KINDS:
         if failure.check(*(types if isinstance(types, tuple) else (types,))):
             return name

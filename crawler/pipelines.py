@@ -110,8 +110,10 @@ class ArchivePipeline:
                 self.stats.inc_value("boilerplate/stripped_pages")
             if self.models.due():
                 await self._save_models()
+        self.stats.inc_value(f"outlet/{item.outlet}/articles")
         if article.is_empty:
             self.stats.inc_value("extract/empty")
+            self.stats.inc_value(f"outlet/{item.outlet}/extract_empty")
             logger.info("no article text found in %s", item.fetched_url)
             return None, None
         _apply_hints(article, item.hints)

@@ -89,6 +89,7 @@ ADDONS = {"crawler.distributed.DistributedCrawl": 0}
 
 EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
+    "crawler.run_record.RunRecord": 510,
 }
 
 LOG_LEVEL = "INFO"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage import recorder, schedule, search_sql
+from storage import bulk, recorder, schedule, search_sql
+from storage import runs as run_log
 from storage import stories as story_store
 from storage.database import WRITE_OPTION, check_exists, display, make_engine, resolve_url
 from storage.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable, NoSuchPage, NoSuchVersion
@@ -113,6 +114,26 @@ class Archive:
             lambda session: [recorder.record(session, e[0], e[1], self.extractor_version, *e[2:]) for e in batch]
         )
 
+    def bulk_load(
+        self, items: Iterable[tuple[CaptureInput, Article | None]], batch: int = bulk.BATCH
+    ) -> bulk.BulkSummary:
+        """Index many captures fast, one transaction per ``batch``; see :mod:`storage.bulk`.
+
+        Same versions as :meth:`record_captures`; story linking is deferred to
+        :meth:`index_stories` and bulk-loaded pages get no re-check schedule.
+        """
+        total, outlets = bulk.BulkSummary(), {}
+
+        def load(session: Session, chunk: list[tuple[CaptureInput, Article | None]]) -> bulk.BulkSummary:
+            cache = dict(outlets)  # an outlet created in a rolled-back attempt must not be cached
+            done = bulk.load_batch(session, chunk, self.extractor_version, cache)
+            outlets.update(cache)
+            return done
+
+        for chunk in bulk.batches(items, batch):
+            total.merge(self._write(lambda session, chunk=chunk: load(session, chunk)))
+        return total
+
     def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,
                        limit: int = 10_000) -> list[schedule.RecheckTarget]:
         """Pages due for a re-check at ``now``, most overdue first, leased to the caller.
@@ -138,6 +159,26 @@ class Archive:
             return known
 
         return self.read(query)
+
+    def start_run(self, run_id: str, started_at: datetime, host: str, pid: int,
+                  arguments: dict[str, Any]) -> None:
+        """Open the record of a crawl run (see :mod:`storage.runs`)."""
+        self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments))
+
+    def finish_run(self, run_id: str, finished_at: datetime, finish_reason: str | None, *,
+                   counts: dict[str, Any], errors: dict[str, Any], outlets: dict[str, Any],
+                   warc_files: list[str]) -> None:
+        """Close a run's record with what it did."""
+        self._write(lambda session: run_log.finish_run(session, run_id, finished_at, finish_reason,
+                                                    counts, errors, outlets, warc_files))
+
+    def runs(self, limit: int = 20) -> list[run_log.RunView]:
+        """The latest crawl runs, newest first."""
+        return self.read(lambda session: run_log.list_runs(session, limit))
+
+    def health(self, runs_back: int = 3) -> list[run_log.OutletHealth]:
+        """Each outlet's health, judged from recent runs and recent article texts."""
+        return self.read(lambda session: run_log.outlet_health(session, runs_back))
 
     def read(self, work: Callable[[Session], T]) -> T:
         """Run ``work(session)`` in a read-only session (for storage modules with their own queries)."""

@@ -344,3 +344,7 @@ _register_warc(main)
 from storage.cli_extract import register as _register_extract  # noqa: E402
 
 _register_extract(main)
+
+from storage.cli_ops import register as _register_ops  # noqa: E402
+
+_register_ops(main)

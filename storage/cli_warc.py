@@ -19,7 +19,7 @@ import click
 
 from storage.archive import Archive
 from storage.errors import BadTime
-from storage.ingest import IngestSummary, Progress, ingest, iter_summary_lines
+from storage.ingest import IngestSummary, ingest, iter_summary_lines
 from storage.ingest_outlets import OutletMap, load_outlet_map
 from storage.ingest_reindex import archive_warcs, reindex
 from storage.times import parse_time
@@ -190,4 +190,3 @@ def register(group: click.Group) -> None:
         group.add_command(command)
 
 
-__all__ = ["Progress", "register"]

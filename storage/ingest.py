@@ -317,7 +317,8 @@ def _capture(entry: WarcEntry, rule: OutletRule, verdict: PageVerdict) -> Captur
 def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
     """The summary for people, a few lines."""
     rate = summary.records / summary.seconds if summary.seconds else 0.0
-    yield (f"ingested {summary.files} WARC files, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
+    files = "1 WARC file" if summary.files == 1 else f"{summary.files} WARC files"
+    yield (f"ingested {files}, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
            f"in {summary.seconds:.1f}s ({rate:.0f} records/s)")
     yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
            f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "

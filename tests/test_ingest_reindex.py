@@ -45,6 +45,8 @@ def test_reindex_after_deleting_the_database_gives_the_same_versions(crawled) ->
     before = dump(archive_dir)
     assert {row[0] for row in before} == set(articles)
     assert [row[2] for row in before if row[0] == edited] == [1, 2]
+    with Archive(archive_dir=archive_dir, create=False) as archive:
+        assert archive.stats().revisits > 0  # the re-check crawl's 304s, resolved again by reindex
     for path in archive_dir.glob("archive.sqlite3*"):
         path.unlink()
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 
+from scrapy.addons import AddonManager
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import BaseSettings
 
 from crawler.exitcodes import BAD_INPUT, LOCKED, exit_status
 from crawler.lock import ArchiveLock, ArchiveLocked
@@ -25,7 +27,7 @@ class Command(ScrapyCrawlCommand):
             sys.exit(BAD_INPUT)
         # The lock too: a locked-out run then prints its one line and nothing else.
         self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
-        if len(args) == 1 and self.settings.getbool("ARCHIVE_LOCK_ENABLED", True):
+        if len(args) == 1 and _lock_enabled(self.settings):
             try:
                 self._lock.acquire()
             except ArchiveLocked as exc:
@@ -56,3 +58,10 @@ class Command(ScrapyCrawlCommand):
             print(f"error: {exc}", file=sys.stderr)
             return False
         return True
+
+
+def _lock_enabled(settings: BaseSettings) -> bool:
+    """``ARCHIVE_LOCK_ENABLED`` as the add-ons will leave it (distributed mode turns it off)."""
+    probe = settings.copy()
+    AddonManager.load_pre_crawler_settings(probe)
+    return probe.getbool("ARCHIVE_LOCK_ENABLED", True)

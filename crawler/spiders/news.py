@@ -93,8 +93,10 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             entries = parse_feed(response.body, response.url)
         except FeedError as exc:
             self._discovery_error("feed", response.url, str(exc))
+            self._count(seed.name, "feed_errors")
             return
         self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
+        self._count(seed.name, "feed_entries", len(entries))
         for entry in entries:
             yield from self._article_request(seed, entry.url, listed=True,
                                              hints={"title": entry.title, "published": entry.published})
@@ -178,8 +180,19 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request
         kind = error_kind(failure)
+        outlet = request.meta.get("outlet", "?")
         self.crawler.stats.inc_value(f"errors/{kind}")
+        self._count(outlet, f"errors/{kind}")
+        if kind == "robots_forbidden":
+            self._count(outlet, "robots_forbidden")
+            return  # counted, and Scrapy's robots.txt middleware has logged it
+        if request.callback == self.parse_feed:
+            self._count(outlet, "feed_errors")
         logger.warning("fetch failed (%s): %s", kind, request.url)
+
+    def _count(self, outlet: str, figure: str, count: int = 1) -> None:
+        """Per-outlet figures, kept in the run record for `newsarchive health`."""
+        self.crawler.stats.inc_value(f"outlet/{outlet}/{figure}", count)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -191,6 +204,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         if canonicalize_url(url) in self.known_urls:
             self.crawler.stats.inc_value("discovery/already_archived")
             return  # its re-check schedule decides when it is fetched again
+        self._count(seed.name, "discovered")
         yield self._request(seed, strip_tracking(url), self.parse_page, listed=listed, hints=hints or {})
 
     def _archive_state(self) -> tuple[list[Any], set[str]]:

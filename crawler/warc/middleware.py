@@ -80,6 +80,7 @@ class WarcMiddleware:
         except OSError as error:
             logger.error("cannot finish %s (%s): run the crawl again to repair it", self.writer.current_name, error)
         self.stats.set_value("warc/files", self.writer.files_opened)
+        self.stats.set_value("warc/file_names", list(self.writer.file_names))
 
     def process_response(self, request: Request, response: Response) -> Response:
         request.meta.pop("warc_record", None)  # copied from an earlier attempt or redirect hop

@@ -117,6 +117,7 @@ class WarcFileWriter:
         self.builder = WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
         self.serial = 0
         self.files_opened = 0
+        self.file_names: list[str] = []  # every file this writer opened, final names
         self.bytes_written = 0
         self._file: _AppendFile | None = None
         self._name: str | None = None
@@ -165,6 +166,7 @@ class WarcFileWriter:
                 raise WarcWriteError(path, error) from error
         self._name = name
         self.files_opened += 1
+        self.file_names.append(name)
         warcinfo = self.builder.create_warcinfo_record(name, self.info)
         try:
             self._append([warcinfo])

@@ -1,0 +1,301 @@
+"""Bulk loading: many captures per transaction with set-based SQL, for imports at scale.
+
+:meth:`Archive.bulk_load` gives the same versions as
+:meth:`Archive.record_captures` — a record id already indexed adds nothing, a
+page gets a new version only when its normalised title and text change, an
+unchanged capture (or a revisit of the latest version's payload) moves the
+latest version's ``last_seen`` — but each batch costs a handful of statements
+(``executemany`` inserts with ``RETURNING``, one lookup of the pages and their
+latest versions) instead of several per capture. Two things are deferred:
+
+* story fingerprints: run ``newsarchive stories --index`` (or
+  :meth:`Archive.index_stories`) after the load to link copies;
+* the re-check schedule: bulk-loaded pages are not queued for re-checks.
+
+The full-text index is kept by the database as rows go in (FTS5 triggers on
+SQLite, the generated ``tsvector`` column on PostgreSQL), so search works as
+soon as a batch commits. Captures within a batch are applied in the order given.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from extract.article import Article
+from storage.models import Capture, Page, Version
+from storage.normalize import text_hash
+from storage.recorder import change_summary, outlet_id_for
+from storage.records import CaptureInput, Outcome
+from storage.times import utc
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+# Keeps IN (...) lists under SQLite's bound-parameter limit.
+_CHUNK = 900
+
+
+@dataclass(slots=True)
+class BulkSummary:
+    """What a bulk load did, by outcome (as :class:`storage.records.Outcome`)."""
+
+    captures: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_article: int = 0
+    skipped: int = 0  # record ids already in the archive
+
+    @property
+    def versions(self) -> int:
+        return self.new + self.changed
+
+    def merge(self, other: BulkSummary) -> None:
+        for name in self.__slots__:  # type: ignore[attr-defined]
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def add(self, outcome: Outcome) -> None:
+        field = outcome.value.replace("-", "_")
+        setattr(self, field, getattr(self, field) + 1)
+
+
+@dataclass(slots=True)
+class _Latest:
+    """A page's latest version as the batch sees it (``id`` is None until inserted)."""
+
+    id: int | None
+    seq: int
+    title: str | None
+    text: str
+    text_hash: str
+    first_seen: datetime
+    last_seen: datetime
+    payload_digest: str | None
+    touched: bool = False  # an existing version whose first/last seen moved
+    row: dict[str, Any] | None = None  # a version queued in this batch
+
+
+def batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def load_batch(
+    session: Session,
+    batch: list[tuple[CaptureInput, Article | None]],
+    extractor_version: str | None,
+    outlets: dict[str, int],
+) -> BulkSummary:
+    """Index ``batch`` inside ``session``'s transaction; ``outlets`` caches outlet ids by name."""
+    summary = BulkSummary()
+    known = _known_record_ids(session, [c.warc.record_id for c, _ in batch])
+    fresh: list[tuple[CaptureInput, Article | None]] = []
+    for capture, article in batch:
+        if capture.warc.record_id in known:
+            summary.skipped += 1
+            continue
+        known.add(capture.warc.record_id)
+        fresh.append((capture, article))
+    if not fresh:
+        return summary
+    for capture, _ in fresh:
+        if capture.outlet not in outlets:
+            outlets[capture.outlet] = outlet_id_for(session, capture.outlet)
+    pages = _pages(session, fresh, outlets)
+    capture_ids = _insert_captures(session, fresh, pages)
+    latest = _latest_versions(session, [pid for pid, _ in pages.values()])
+    versions: list[dict[str, Any]] = []
+    for (capture, article), capture_id in zip(fresh, capture_ids, strict=True):
+        page_id, outlet_id = pages[capture.url]
+        outcome = _apply(capture, article, capture_id, page_id, outlet_id, latest, versions, extractor_version)
+        summary.add(outcome)
+        summary.captures += 1
+    if versions:
+        session.execute(insert(Version), versions)
+    _extend_versions(session, [v for v in latest.values() if v.touched and v.id is not None])
+    return summary
+
+
+def _apply(
+    capture: CaptureInput,
+    article: Article | None,
+    capture_id: int,
+    page_id: int,
+    outlet_id: int,
+    latest: dict[int, _Latest],
+    versions: list[dict[str, Any]],
+    extractor_version: str | None,
+) -> Outcome:
+    """Decide one capture's outcome, queueing its version row or extending the latest version."""
+    at = utc(capture.fetched_at)
+    previous = latest.get(page_id)
+    if article is None or article.is_empty:
+        if previous is not None and capture.record_type == "revisit" and (
+            capture.payload_digest is None or capture.payload_digest == previous.payload_digest
+        ):
+            _extend(previous, at)
+            return Outcome.UNCHANGED
+        return Outcome.NOT_ARTICLE
+    digest = text_hash(article.title, article.text)
+    if previous is not None and previous.text_hash == digest:
+        _extend(previous, at)
+        return Outcome.UNCHANGED
+    row = _version_row(article, digest, page_id, outlet_id, capture_id, at, previous, extractor_version)
+    versions.append(row)
+    # Later captures of this page in the batch compare against this version.
+    latest[page_id] = _Latest(None, row["seq"], article.title, article.text, digest, at, at,
+                              capture.payload_digest, row=row)
+    return Outcome.NEW if previous is None else Outcome.CHANGED
+
+
+def _extend(version: _Latest, at: datetime) -> None:
+    version.first_seen = min(version.first_seen, at)
+    version.last_seen = max(version.last_seen, at)
+    if version.row is not None:  # not inserted yet: move the queued row's times
+        version.row["first_seen"], version.row["last_seen"] = version.first_seen, version.last_seen
+    else:
+        version.touched = True
+
+
+def _version_row(
+    article: Article,
+    digest: str,
+    page_id: int,
+    outlet_id: int,
+    capture_id: int,
+    at: datetime,
+    previous: _Latest | None,
+    extractor_version: str | None,
+) -> dict[str, Any]:
+    return {
+        "page_id": page_id,
+        "outlet_id": outlet_id,
+        "seq": 1 if previous is None else previous.seq + 1,
+        "title": article.title,
+        "text": article.text,
+        "authors": list(article.authors),
+        "published": article.published,
+        "modified": article.modified,
+        "language": article.language,
+        "sitename": article.sitename,
+        "description": article.description,
+        "tags": list(article.tags),
+        "text_hash": digest,
+        "first_seen": at,
+        "last_seen": at,
+        "capture_id": capture_id,
+        "extractor_version": extractor_version,
+        "change_summary": None if previous is None else change_summary(previous, article),  # type: ignore[arg-type]
+        "state": "ok",
+    }
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _known_record_ids(session: Session, record_ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for chunk in _chunks(record_ids):
+        known.update(session.scalars(select(Capture.warc_record_id).where(Capture.warc_record_id.in_(chunk))))
+    return known
+
+
+def _pages(
+    session: Session, fresh: list[tuple[CaptureInput, Article | None]], outlets: dict[str, int]
+) -> dict[str, tuple[int, int]]:
+    """(page id, outlet id) by URL, inserting new pages and widening first/last seen of known ones."""
+    span: dict[str, tuple[datetime, datetime, int]] = {}
+    for capture, _ in fresh:
+        at = utc(capture.fetched_at)
+        first, last, outlet_id = span.get(capture.url, (at, at, outlets[capture.outlet]))
+        span[capture.url] = (min(first, at), max(last, at), outlet_id)
+    found: dict[str, tuple[int, int]] = {}
+    moved: list[dict[str, Any]] = []
+    for chunk in _chunks(list(span)):
+        query = select(Page.id, Page.url, Page.outlet_id, Page.first_seen, Page.last_seen).where(Page.url.in_(chunk))
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()  # as recorder does: one writer per page at a time
+        for page_id, url, outlet_id, first, last in session.execute(query):
+            found[url] = (page_id, outlet_id)
+            new_first, new_last = min(first, span[url][0]), max(last, span[url][1])
+            if (new_first, new_last) != (first, last):
+                moved.append({"pid": page_id, "first": new_first, "last": new_last})
+    if moved:
+        session.connection().execute(
+            update(Page.__table__)
+            .where(Page.__table__.c.id == bindparam("pid"))
+            .values(first_seen=bindparam("first"), last_seen=bindparam("last")),
+            moved,
+        )
+    new = [{"url": u, "outlet_id": o, "first_seen": f, "last_seen": la} for u, (f, la, o) in span.items() if u not in found]
+    if new:
+        ids = session.scalars(insert(Page).returning(Page.id, sort_by_parameter_order=True), new).all()
+        found.update({row["url"]: (pid, row["outlet_id"]) for row, pid in zip(new, ids, strict=True)})
+    return found
+
+
+def _insert_captures(
+    session: Session, fresh: list[tuple[CaptureInput, Article | None]], pages: dict[str, tuple[int, int]]
+) -> list[int]:
+    rows = [
+        {
+            "page_id": pages[c.url][0],
+            "fetched_url": c.fetched_url,
+            "fetched_at": utc(c.fetched_at),
+            "status": c.status,
+            "record_type": c.record_type,
+            "warc_file": c.warc.file,
+            "warc_offset": c.warc.offset,
+            "warc_length": c.warc.length,
+            "warc_record_id": c.warc.record_id,
+            "payload_digest": c.payload_digest,
+            "content_type": c.content_type,
+            "etag": c.etag,
+            "last_modified": c.last_modified,
+        }
+        for c, _ in fresh
+    ]
+    return list(session.scalars(insert(Capture).returning(Capture.id, sort_by_parameter_order=True), rows).all())
+
+
+def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, _Latest]:
+    latest: dict[int, _Latest] = {}
+    for chunk in _chunks(sorted(set(page_ids))):
+        newest = (
+            select(Version.page_id, func.max(Version.seq).label("seq"))
+            .where(Version.page_id.in_(chunk))
+            .group_by(Version.page_id)
+            .subquery()
+        )
+        query = (
+            select(Version.id, Version.page_id, Version.seq, Version.title, Version.text, Version.text_hash,
+                   Version.first_seen, Version.last_seen, Capture.payload_digest)
+            .join(newest, (newest.c.page_id == Version.page_id) & (newest.c.seq == Version.seq))
+            .join(Capture, Capture.id == Version.capture_id)
+        )
+        for vid, page_id, seq, title, text, digest, first, last, payload in session.execute(query):
+            latest[page_id] = _Latest(vid, seq, title, text, digest, first, last, payload)
+    return latest
+
+
+def _extend_versions(session: Session, versions: list[_Latest]) -> None:
+    if not versions:
+        return
+    table = Version.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("vid")).values(
+            first_seen=bindparam("first"), last_seen=bindparam("last")
+        ),
+        [{"vid": v.id, "first": v.first_seen, "last": v.last_seen} for v in versions],
+    )
