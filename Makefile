@@ -28,8 +28,11 @@ $(TOOLS)/pywb/bin/wb-manager:
 
 tools: $(TOOLS)/pywb/bin/wb-manager
 
+# Extra arguments for the crawl, e.g. make crawl CRAWL_ARGS="-a outlet=guardian -s CLOSESPIDER_PAGECOUNT=100"
+CRAWL_ARGS ?=
+
 crawl: install
-	$(BIN)/scrapy crawl news
+	$(BIN)/scrapy crawl news $(CRAWL_ARGS)
 
 test: install tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

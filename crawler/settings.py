@@ -90,6 +90,7 @@ ADDONS = {"crawler.distributed.DistributedCrawl": 0}
 EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
     "crawler.run_record.RunRecord": 510,
+    "crawler.log_filters.QuietNetworkErrors": 0,
 }
 
 LOG_LEVEL = "INFO"

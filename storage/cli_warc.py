@@ -188,5 +188,3 @@ def register(group: click.Group) -> None:
     """Add ``ingest``, ``reindex`` and ``wacz`` to the ``newsarchive`` command group."""
     for command in (ingest_command, reindex_command, wacz_command):
         group.add_command(command)
-
-

@@ -75,7 +75,7 @@ class Page(Base):
     url: Mapped[str] = mapped_column(Text, unique=True)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(20), default="ok")
+    state: Mapped[str] = mapped_column(String(20), default="ok", index=True)  # see storage.removals
 
 
 class Capture(Base):
@@ -134,4 +134,6 @@ class Version(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     extractor_version: Mapped[str | None] = mapped_column(String(50))
     change_summary: Mapped[dict[str, Any] | None]
-    state: Mapped[str] = mapped_column(String(20), default="ok")
+    state: Mapped[str] = mapped_column(String(20), default="ok")  # "ok" or a removal (storage.removals)
+    chars_added: Mapped[int | None]  # reader-visible characters this version added (storage.changes)
+    chars_removed: Mapped[int | None]

@@ -1,13 +1,18 @@
 """The archive's write side: turn one capture (and its extraction) into rows.
 
-A page gets a new version only when its normalised title or text differs from
-its latest version; otherwise the latest version's ``last_seen`` moves and only
-a capture row is added. A WARC record already indexed (same record id) adds
+A page gets a new version only when it changed in a way a reader would notice
+(:mod:`storage.changes`: title, byline or text, ignoring time stamps, counters
+and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
+only a capture row is added. A re-check that finds the article gone,
+redirected or walled off (:mod:`storage.removals`) adds a version with that
+state instead of text. A WARC record already indexed (same record id) adds
 nothing, so crash recovery and ``reindex`` can replay WARCs freely.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import Any
 
@@ -15,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extract.article import Article
-from storage import schedule, stories
+from storage import changes, removals, schedule, stories
 from storage.models import Capture, Outlet, Page, Version
-from storage.normalize import paragraphs, text_hash
+from storage.normalize import text_hash
 from storage.records import CaptureInput, Outcome
+from storage.removals import REMOVAL_STATES
 from storage.times import now, utc
 
 logger = logging.getLogger(__name__)
@@ -31,11 +37,13 @@ def record(
     extractor_version: str | None,
     unstripped_text: str | None = None,
 ) -> Outcome:
-    """Add ``capture`` (and a version if its text is new) inside ``session``'s transaction.
+    """Add ``capture`` (and a version if the article changed) inside ``session``'s transaction.
 
     ``unstripped_text`` is the article's text before outlet boilerplate was
     stripped: a latest version that matches it is the same article, stored
     before the outlet's model learned those lines, so no version is added.
+    A re-check that finds the article removed, redirected or walled off adds a
+    version with that *state* (once: repeating it only extends that version).
     """
     if _already_recorded(session, capture.warc.record_id):
         return Outcome.UNCHANGED
@@ -46,18 +54,25 @@ def record(
     session.add(row)
     session.flush()
     latest = _latest_version(session, page.id)
+    if latest is not None:
+        last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
+        removal = _removal(session, page, capture, article, last_text)
+        if removal is not None:
+            return _record_removal(session, page, row, removal, latest, last_text, fetched_at, extractor_version)
+        if latest.state in REMOVAL_STATES and last_text is not None:
+            return _record_return(session, page, row, capture, article, latest, last_text, fetched_at,
+                                  extractor_version)
     if article is None or article.is_empty:
         if latest is not None and _is_revisit_of(session, capture, latest):
             _extend(latest, fetched_at)
             schedule.record_check(session, page, fetched_at, changed=False)
             return Outcome.UNCHANGED
         return Outcome.NOT_ARTICLE
-    digest = text_hash(article.title, article.text)
-    if latest is not None and latest.text_hash in (digest, _unstripped_hash(article, unstripped_text)):
+    if latest is not None and _same_for_a_reader(latest, article, unstripped_text):
         _extend(latest, fetched_at)
         schedule.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
-    version = _version_row(page, row, article, digest, latest, fetched_at, extractor_version)
+    version = _version_row(page, row, article, latest, fetched_at, extractor_version)
     session.add(version)
     session.flush()
     stories.index_version(session, version)  # fingerprint and link copies in the same transaction
@@ -65,8 +80,85 @@ def record(
     return Outcome.NEW if latest is None else Outcome.CHANGED
 
 
-def _unstripped_hash(article: Article, unstripped_text: str | None) -> str | None:
-    return None if unstripped_text is None else text_hash(article.title, unstripped_text)
+def _same_for_a_reader(latest: Version, article: Article, unstripped_text: str | None) -> bool:
+    """Equal text, or a difference only in noise (time stamps, counters, leaked ads, whitespace)."""
+    known = changes.stable_hash(latest.title, latest.text, latest.authors)
+    texts = [article.text] if unstripped_text is None else [article.text, unstripped_text]
+    return any(changes.stable_hash(article.title, text, article.authors) == known for text in texts)
+
+
+def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,
+             last_text: Version | None) -> removals.Removal | None:
+    if capture.record_type == "revisit" and capture.status in (200, 304):
+        return None  # the payload the page had before: whatever it is, it is not a removal
+    known = set() if last_text is None else set(_text_urls(session, page.id))
+    size = 0 if last_text is None else changes.text_size(last_text.text)
+    return removals.classify(page.url, capture.status, capture.fetched_url, article, known, size)
+
+
+def _record_removal(session: Session, page: Page, row: Capture, removal: removals.Removal, latest: Version,
+                    last_text: Version | None, fetched_at: Any, extractor_version: str | None) -> Outcome:
+    if removal.same_as(latest.state, latest.change_summary):
+        _extend(latest, fetched_at)
+        schedule.record_check(session, page, fetched_at, changed=False)
+        return Outcome.UNCHANGED
+    summary = {"state": removal.state, **removal.detail,
+               "last_text_version": None if last_text is None else last_text.seq}
+    removed = 0 if last_text is None or latest.state in REMOVAL_STATES else changes.text_size(last_text.text)
+    session.add(Version(
+        page_id=page.id, outlet_id=page.outlet_id, seq=latest.seq + 1, title=None, text="", authors=[],
+        published=None, modified=None, language=None, sitename=None, description=None, tags=[],
+        text_hash=_state_hash(removal), first_seen=fetched_at, last_seen=fetched_at, capture_id=row.id,
+        extractor_version=extractor_version, change_summary=summary, state=removal.state,
+        chars_added=0, chars_removed=removed,
+    ))
+    page.state = removal.state
+    schedule.record_check(session, page, fetched_at, changed=True)
+    logger.info("%s is %s", page.url, changes.state_words(removal.state, summary))
+    return Outcome.CHANGED
+
+
+def _record_return(session: Session, page: Page, row: Capture, capture: CaptureInput, article: Article | None,
+                   latest: Version, last_text: Version, fetched_at: Any, extractor_version: str | None) -> Outcome:
+    """The article is back after a removal: a new 'ok' version (its last text again, if unchanged)."""
+    if article is None or article.is_empty:
+        if not _is_revisit_of(session, capture, last_text):
+            _extend(latest, fetched_at)  # still no article here; the removal goes on
+            return Outcome.NOT_ARTICLE
+        article = _article_of(last_text)
+    version = _version_row(page, row, article, last_text, fetched_at, extractor_version)
+    version.seq = latest.seq + 1
+    version.change_summary = {**(version.change_summary or {}), "restored": latest.state}
+    session.add(version)
+    session.flush()
+    page.state = removals.OK
+    stories.index_version(session, version)
+    schedule.record_check(session, page, fetched_at, changed=True)
+    return Outcome.CHANGED
+
+
+def _article_of(version: Version) -> Article:
+    return Article(text=version.text, title=version.title, authors=list(version.authors or []),
+                   published=version.published, modified=version.modified, language=version.language,
+                   sitename=version.sitename, description=version.description, tags=list(version.tags or []))
+
+
+def _state_hash(removal: removals.Removal) -> str:
+    key = json.dumps({"state": removal.state, **removal.detail}, sort_keys=True)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _last_text_version(session: Session, page_id: int) -> Version | None:
+    query = (select(Version).where(Version.page_id == page_id, Version.state.not_in(REMOVAL_STATES))
+             .order_by(Version.seq.desc()).limit(1))
+    return session.scalar(query)
+
+
+def _text_urls(session: Session, page_id: int) -> list[str]:
+    """The URLs the page's article texts were fetched as."""
+    query = (select(Capture.fetched_url).join(Version, Version.capture_id == Capture.id)
+             .where(Version.page_id == page_id, Version.state.not_in(REMOVAL_STATES)).distinct())
+    return list(session.scalars(query))
 
 
 def outlet_id_for(session: Session, name: str, domains: list[str] | None = None) -> int:
@@ -139,11 +231,11 @@ def _version_row(
     page: Page,
     capture: Capture,
     article: Article,
-    digest: str,
     previous: Version | None,
     fetched_at: Any,
     extractor_version: str | None,
 ) -> Version:
+    summary = None if previous is None else change_summary(previous, article)
     return Version(
         page_id=page.id,
         outlet_id=page.outlet_id,
@@ -157,22 +249,25 @@ def _version_row(
         sitename=article.sitename,
         description=article.description,
         tags=list(article.tags),
-        text_hash=digest,
+        text_hash=text_hash(article.title, article.text),
         first_seen=fetched_at,
         last_seen=fetched_at,
         capture_id=capture.id,
         extractor_version=extractor_version,
-        change_summary=None if previous is None else change_summary(previous, article),
+        change_summary=summary,
+        chars_added=changes.text_size(article.text) if summary is None else summary["chars_added"],
+        chars_removed=0 if summary is None else summary["chars_removed"],
     )
 
 
-def change_summary(previous: Version, article: Article) -> dict[str, Any]:
-    """Paragraph counts added and removed, and whether the title changed."""
-    before, after = paragraphs(previous.text), paragraphs(article.text)
-    before_set, after_set = set(before), set(after)
-    return {
-        "title_changed": text_hash(previous.title, "") != text_hash(article.title, ""),
-        "paragraphs_added": sum(1 for p in after if p not in before_set),
-        "paragraphs_removed": sum(1 for p in before if p not in after_set),
-        "chars_delta": len(article.text) - len(previous.text),
-    }
+def change_summary(previous: Any, article: Any) -> dict[str, Any]:
+    """What ``article`` changed relative to ``previous`` (see :func:`storage.changes.summarize`).
+
+    Both need ``title`` and ``text``; byline and dates are compared when they have them.
+    """
+    return changes.summarize(_snapshot(previous), _snapshot(article))
+
+
+def _snapshot(value: Any) -> changes.Snapshot:
+    return changes.Snapshot(value.title, value.text or "", list(getattr(value, "authors", None) or []),
+                            getattr(value, "published", None), getattr(value, "modified", None))

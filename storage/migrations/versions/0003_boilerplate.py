@@ -1,8 +1,5 @@
 """Outlet boilerplate models: one learned model (JSON) per outlet.
 
-Also the merge point of the two branches from ``0001`` (``0002`` stories,
-``0004`` schedule), so the archive has one head again.
-
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23

@@ -1,0 +1,169 @@
+"""What changed between two versions of an article, as a reader would see it.
+
+Pages change on every fetch in ways no reader counts as an edit: "Updated 5
+minutes ago", view counters, a rotating ad line that slipped through
+extraction. :func:`stable_paragraphs` drops or blanks those before versions are
+compared (the stored text stays exactly what was extracted), and
+:func:`summarize` records what a new version changed: title, byline, dates,
+paragraphs added, removed and edited, correction or update notes, and the
+characters added and removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from extract.clutter import is_clutter_line
+from storage.diffing import diff_paragraphs, split_paragraphs
+from storage.normalize import normalize_text
+from storage.times import iso
+
+logger = logging.getLogger(__name__)
+
+_UNIT = r"(?:second|sec|minute|min|hour|hr|day|week|month|year)s?"
+_RELATIVE_TIME = re.compile(
+    r"(?:(?:last\s+)?(?:updated|modified|edited|posted|published)\s*:?\s*)?"
+    r"(?:(?:\d+|an?|one)\s*" + _UNIT + r"\s+ago|just now|moments? ago)",
+    re.IGNORECASE,
+)
+_CLOCK_STAMP = re.compile(
+    r"(?:last\s+)?(?:updated|modified|edited)(?:\s+(?:at|on))?\s*:?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*(?:utc|gmt|[a-z]{2,4}t))?",
+    re.IGNORECASE,
+)
+_COUNTER = re.compile(
+    r"\b\d[\d,.]*\s*[km]?\s+(?:views?|reads?|shares?|plays?|likes?)\b|\b(?:views?|viewed|reads?)\s*:?\s*\d[\d,.]*\s*[km]?(?:\s+times)?\b",
+    re.IGNORECASE,
+)
+_ONLY_PUNCTUATION = re.compile(r"[\W_]*")
+_NOTE = re.compile(
+    r"(?P<kind>correction|clarification|update|updated|editor['’]?s note)\s*(?:\(\s*[^)]{0,40}\))?\s*[:—–-]"
+    r"|(?P<phrase>this (?:article|story|post|report) (?:has been|was|is being) (?:updated|corrected|amended|changed)"
+    r"|an earlier version of this (?:article|story|post|report))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The parts of a version a change summary compares."""
+
+    title: str | None
+    text: str
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+
+
+def stable_line(line: str) -> str:
+    """``line`` without relative time stamps and counters, normalised; "" when nothing is left."""
+    if is_clutter_line(line):
+        return ""
+    cleaned = _COUNTER.sub(" ", _CLOCK_STAMP.sub(" ", _RELATIVE_TIME.sub(" ", line)))
+    cleaned = normalize_text(cleaned)
+    if cleaned != normalize_text(line) and (_ONLY_PUNCTUATION.fullmatch(cleaned) or is_clutter_line(cleaned)):
+        return ""
+    return cleaned
+
+
+def stable_paragraphs(text: str | None) -> list[str]:
+    """The paragraphs of ``text`` a reader would compare: noise lines gone, stamps blanked."""
+    return [line for line in map(stable_line, split_paragraphs(text)) if line]
+
+
+def stable_hash(title: str | None, text: str | None, authors: list[str] | None = None) -> str:
+    """SHA-256 (hex) of what a reader sees: equal hashes mean no new version is due."""
+    parts = [normalize_text(title), "\n".join(stable_paragraphs(text)), "\n".join(_byline(authors))]
+    return hashlib.sha256("\n\x00\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def text_size(text: str | None) -> int:
+    """Characters of reader-visible text (what a first version "adds")."""
+    return sum(len(p) for p in stable_paragraphs(text))
+
+
+def notes(paragraphs: list[str]) -> list[dict[str, str]]:
+    """Correction, update and editor's notes among ``paragraphs``."""
+    found = []
+    for paragraph in paragraphs:
+        match = _NOTE.match(paragraph) or _NOTE.search(paragraph[:200])
+        if match is None or (match["kind"] is None and match["phrase"] is None):
+            continue
+        kind = (match["kind"] or "update").lower().replace("’", "'")
+        kind = {"updated": "update", "clarification": "correction"}.get(kind, kind)
+        kind = "editor's note" if kind.startswith("editor") else kind
+        if match["phrase"] and match["phrase"].lower().startswith("an earlier"):
+            kind = "correction"
+        found.append({"kind": kind, "text": paragraph[:300]})
+    return found
+
+
+def summarize(before: Snapshot, after: Snapshot) -> dict[str, Any]:
+    """What ``after`` changed relative to ``before``, as JSON-ready values."""
+    old, new = stable_paragraphs(before.text), stable_paragraphs(after.text)
+    changes = diff_paragraphs(old, new)
+    kinds = [c.kind for c in changes]
+    touched = [c.after for c in changes if c.kind in ("added", "edited") and c.after]
+    old_notes = {n["text"] for n in notes(old)}
+    summary: dict[str, Any] = {
+        "title_changed": normalize_text(before.title) != normalize_text(after.title),
+        "paragraphs_added": kinds.count("added"),
+        "paragraphs_removed": kinds.count("removed"),
+        "paragraphs_edited": kinds.count("edited"),
+        "chars_added": sum(c.chars_added for c in changes),
+        "chars_removed": sum(c.chars_removed for c in changes),
+        "chars_delta": len(after.text) - len(before.text),
+        "notes": [n for n in notes(touched) if n["text"] not in old_notes],
+    }
+    if summary["title_changed"]:
+        summary["title"] = {"before": before.title, "after": after.title}
+    if _byline(before.authors) != _byline(after.authors):
+        summary["authors"] = {"before": list(before.authors), "after": list(after.authors)}
+    for name in ("published", "modified"):
+        was, now = getattr(before, name), getattr(after, name)
+        if was != now:
+            summary[name] = {"before": iso(was), "after": iso(now)}
+    return summary
+
+
+def short(summary: dict[str, Any] | None, state: str = "ok", version: int = 1) -> str:
+    """A few words for a listing: "title; +2 ¶; 1 edited; correction note"."""
+    if state != "ok":
+        return state_words(state, summary)
+    if not summary:
+        return "first version" if version == 1 else ""
+    parts = []
+    if summary.get("restored"):
+        parts.append(f"back after {summary['restored']}")
+    if summary.get("title_changed"):
+        parts.append("title")
+    if "authors" in summary:
+        parts.append("byline")
+    counts = [("paragraphs_added", "+{} ¶"), ("paragraphs_removed", "-{} ¶"), ("paragraphs_edited", "{} edited")]
+    parts += [fmt.format(summary[key]) for key, fmt in counts if summary.get(key)]
+    parts += [f"{n['kind']} note" for n in summary.get("notes", [])]
+    if not parts and ("published" in summary or "modified" in summary):
+        parts.append("dates")
+    return "; ".join(parts) or "text"
+
+
+def state_words(state: str, summary: dict[str, Any] | None) -> str:
+    """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "paywalled"."""
+    summary = summary or {}
+    if state == "removed" and summary.get("status"):
+        return f"removed (HTTP {summary['status']})"
+    if state == "redirected" and summary.get("target"):
+        where = "home page" if summary.get("to_home") else summary["target"]
+        return f"redirected → {where}"
+    if state == "paywalled" and summary.get("wall"):
+        return f"paywalled ({summary['wall']} wall)"
+    return state
+
+
+def _byline(authors: list[str] | None) -> list[str]:
+    return sorted({normalize_text(a).casefold() for a in authors or [] if normalize_text(a)})

@@ -1,0 +1,33 @@
+"""Version changes: characters added and removed by each version, for "biggest change first".
+
+States of a version (``ok``, ``removed``, ``paywalled``, ``redirected``) use the
+existing ``versions.state`` column; what changed lives in ``change_summary``.
+Versions recorded before this revision keep NULL sizes (counted as 0).
+
+Revision ID: 0005
+Revises: 0006 (the head when it was written; 0004 would make a second head)
+Create Date: 2026-11-23
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN: a batch rebuild of ``versions`` would drop its full-text triggers on SQLite.
+    op.add_column("versions", sa.Column("chars_added", sa.Integer, nullable=True))
+    op.add_column("versions", sa.Column("chars_removed", sa.Integer, nullable=True))
+    op.create_index("ix_pages_state", "pages", ["state"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_pages_state", table_name="pages")
+    op.drop_column("versions", "chars_removed")
+    op.drop_column("versions", "chars_added")
