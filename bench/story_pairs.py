@@ -263,6 +263,62 @@ def paraphrase(text: str, rng: random.Random) -> str:
     return spin(" ".join(sents), rng, 0.2)
 
 
+_QUOTED = re.compile(r"([\"“][^\"”]{8,}[\"”])")
+_NUMBER = re.compile(r"\d[\d,.]*")
+_CLAUSE_SPLIT = re.compile(r",\s+|\s+and\s+|\s+but\s+|;\s+")
+
+
+def _vocabulary(donors: list[str]) -> list[str]:
+    """Lower-case content words of other articles: stand-ins for a rewriter's own wording."""
+    return [w for d in donors for w in re.findall(r"\b[a-z]{5,}\b", d)]
+
+
+def _reword_plain(text: str, rng: random.Random, vocabulary: list[str]) -> str:
+    """Reword outside quotes: capitalised words and numbers stay, other words are mostly replaced."""
+    out = []
+    for token in _TOKEN.findall(text):
+        if not token[0].isalpha() or token[0].isupper() or len(token) < 4:
+            out.append(token)
+            continue
+        options = SYNONYMS.get(token.lower())
+        if rng.random() < 0.25:
+            pass  # a few words survive any rewrite
+        elif options:
+            token = rng.choice(options)
+        else:
+            token = rng.choice(vocabulary)
+        out.append(token)
+    return "".join(out)
+
+
+def _reword_sentence(sentence: str, rng: random.Random, vocabulary: list[str]) -> str:
+    """Clauses in a new order and new wording; quoted speech kept verbatim."""
+    parts = _QUOTED.split(sentence)
+    if len(parts) > 1:
+        return "".join(p if _QUOTED.fullmatch(p) else _reword_plain(p, rng, vocabulary) for p in parts)
+    clauses = [c.strip(" .") for c in _CLAUSE_SPLIT.split(sentence) if c.strip(" .")]
+    rng.shuffle(clauses)
+    body = ", ".join(_reword_plain(c, rng, vocabulary) for c in clauses)
+    return body[:1].upper() + body[1:] + "."
+
+
+def heavy_rewrite(text: str, rng: random.Random, donors: list[str]) -> str:
+    """A human-style rewrite, like the NewsWeb's: every sentence reworded, clauses moved, a few sentences
+    dropped or swapped, an outlet's own closing line added; names, numbers and quotes kept.
+
+    Sentences keep their order roughly (neighbours swap), so the facts come in the original order.
+    """
+    vocabulary = _vocabulary(donors) or ["matter"]
+    own = sentences(text)
+    kept = [s for i, s in enumerate(own) if i == 0 or rng.random() > 0.2]
+    for i in range(0, len(kept) - 1, 2):
+        if rng.random() < 0.3:
+            kept[i], kept[i + 1] = kept[i + 1], kept[i]
+    out = [_reword_sentence(s, rng, vocabulary) for s in kept]
+    out.append("Analysts said the coming weeks would show whether anything had really changed.")
+    return " ".join(out)
+
+
 # --- negatives ---------------------------------------------------------------
 
 _BOILERPLATE = (
@@ -317,6 +373,39 @@ def follow_up(text: str, rng: random.Random, donors: list[str]) -> str:
     rng.shuffle(new)
     for sentence in rng.sample(own, min(2, len(own))):
         new.insert(rng.randrange(len(new) + 1), sentence)
+    return " ".join(new)
+
+
+def _renumber(sentence: str, rng: random.Random) -> str:
+    return _NUMBER.sub(lambda m: str(rng.randint(2, 900)), sentence)
+
+
+def close_follow_up(text: str, rng: random.Random, donors: list[str]) -> str:
+    """The hardest follow-up: the original's names in the original's order, new quotes and new numbers.
+
+    Two of the original's sentences come back reworded as a recap; the rest
+    are donor sentences (their own quotes, fresh numbers) with their names
+    replaced, in turn, by the original's names in order of appearance.
+    """
+    names = list(dict.fromkeys(_MID_NAME.findall(text))) or ["Officials"]
+    vocabulary = _vocabulary(donors) or ["matter"]
+    cursor = 0
+
+    def next_name(_: re.Match) -> str:
+        nonlocal cursor
+        cursor += 1
+        return names[(cursor - 1) % len(names)]
+
+    new = []
+    for donor in donors:
+        picked = sentences(donor)[:15]
+        for sentence in rng.sample(picked, min(4, len(picked))):
+            new.append(_renumber(_MID_NAME.sub(next_name, sentence), rng))
+    own = sentences(text)
+    for sentence in rng.sample(own[:6], min(2, len(own[:6]))):
+        new.insert(rng.randrange(len(new) + 1), _reword_sentence(sentence, rng, vocabulary))
+    template = rng.choice(_FOLLOW_UP)
+    new.append(template.format(a=names[0], b=names[-1], day=rng.choice(_DAYS), n=rng.randint(3, 90)))
     return " ".join(new)
 
 
@@ -381,6 +470,10 @@ def build_pairs(seed: int = 7, articles: dict[str, str] | None = None) -> list[P
             pairs.append(Pair(kind, expected, text, make(text, rng), key))
         donors = rng.sample([k for k in keys if k != key and is_english(articles[k])], 3)
         pairs.append(Pair("follow-up", None, text, follow_up(text, rng, [articles[d] for d in donors]), key))
+        if is_english(text):
+            donor_texts = [articles[d] for d in donors]
+            pairs.append(Pair("rewritten", "rewrite", text, heavy_rewrite(text, rng, donor_texts), key))
+            pairs.append(Pair("follow-up-close", None, text, close_follow_up(text, rng, donor_texts), key))
     for a, b in same_topic_pairs(articles, limit=len(keys)):
         pairs.append(Pair("same-topic", None, articles[a], articles[b], f"{a}/{b}"))
     shuffled = keys[:]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage import bulk, recorder, schedule, search_sql
+from storage import bulk, history, recorder, schedule, search_sql
 from storage import runs as run_log
 from storage import stories as story_store
 from storage.database import WRITE_OPTION, check_exists, display, make_engine, resolve_url
@@ -223,6 +223,18 @@ class Archive:
             rows = session.execute(_version_select().where(Version.page_id == page.id).order_by(Version.seq))
             return [_version_view(row) for row in rows]
 
+    def diff(self, url: str, old: int | None = None, new: int | None = None) -> history.VersionDiff:
+        """Word-level diff of the page at ``url`` from version ``old`` to ``new`` (default: the last two)."""
+        with self._session() as session:
+            page = self._page(session, url)
+            outlet = session.scalar(select(Outlet.name).where(Outlet.id == page.outlet_id))
+            return history.diff(session, page, outlet, old, new)
+
+    def changes(self, since: datetime, outlet: str | None = None, limit: int = 20) -> list[history.ChangedArticle]:
+        """Articles with new versions (2nd and later) first seen since ``since``, biggest change first."""
+        with self._session() as session:
+            return history.changed(session, since, outlet, limit)
+
     def version(self, url: str, at: datetime | None = None, number: int | None = None) -> VersionView:
         """The version current at time ``at``, or version ``number``, or the latest."""
         if at is not None and number is not None:
@@ -411,6 +423,8 @@ def _version_view(row: Any) -> VersionView:
         state=version.state,
         extractor_version=version.extractor_version,
         change_summary=version.change_summary,
+        chars_added=version.chars_added,
+        chars_removed=version.chars_removed,
         fetched_url=capture.fetched_url,
         status=capture.status,
         warc_file=capture.warc_file,

@@ -2,11 +2,16 @@
 
 :meth:`Archive.bulk_load` gives the same versions as
 :meth:`Archive.record_captures` — a record id already indexed adds nothing, a
-page gets a new version only when its normalised title and text change, an
-unchanged capture (or a revisit of the latest version's payload) moves the
-latest version's ``last_seen`` — but each batch costs a handful of statements
-(``executemany`` inserts with ``RETURNING``, one lookup of the pages and their
-latest versions) instead of several per capture. Two things are deferred:
+page gets a new version only when it changed for a reader
+(:func:`storage.changes.stable_hash`), an unchanged capture moves the latest
+version's ``last_seen`` — but the common case (a 200 response with article
+text) costs a handful of statements per batch (``executemany`` inserts with
+``RETURNING``, one lookup of the pages and their latest versions) instead of
+several per capture. A page with anything else in the batch (a revisit, an
+error or redirect status, a removal or paywall :mod:`storage.removals` would
+record, a latest version in a removal state) has its captures of that batch
+recorded one by one by :func:`storage.recorder.record`, after the rest. Two
+things are deferred for the batched captures:
 
 * story fingerprints: run ``newsarchive stories --index`` (or
   :meth:`Archive.index_stories`) after the load to link copies;
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -30,6 +35,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from extract.article import Article
+from storage import changes, recorder, removals
 from storage.models import Capture, Page, Version
 from storage.normalize import text_hash
 from storage.recorder import change_summary, outlet_id_for
@@ -75,10 +81,13 @@ class _Latest:
     seq: int
     title: str | None
     text: str
-    text_hash: str
+    authors: list[str]
+    stable_hash: str
     first_seen: datetime
     last_seen: datetime
     payload_digest: str | None
+    state: str
+    fetched_urls: set[str] = field(default_factory=set)  # of this batch's captures
     touched: bool = False  # an existing version whose first/last seen moved
     row: dict[str, Any] | None = None  # a version queued in this batch
 
@@ -111,23 +120,58 @@ def load_batch(
         if capture.outlet not in outlets:
             outlets[capture.outlet] = outlet_id_for(session, capture.outlet)
     pages = _pages(session, fresh, outlets)
-    capture_ids = _insert_captures(session, fresh, pages)
-    latest = _latest_versions(session, [pid for pid, _ in pages.values()])
+    existing = _latest_versions(session, [pid for pid, _ in pages.values()])
+    known_urls = _text_urls(session, list(existing))
+    slow_pages = {pid for pid, v in existing.items() if v.state in removals.REMOVAL_STATES}
+    seen = dict(existing)
+    fast: list[tuple[CaptureInput, Article]] = []
+    slow: list[tuple[CaptureInput, Article | None]] = []
+    for capture, article in fresh:
+        page_id = pages[capture.url][0]
+        if page_id not in slow_pages and _needs_recorder(capture, article, seen.get(page_id), known_urls, page_id):
+            slow_pages.add(page_id)
+        (slow if page_id in slow_pages else fast).append((capture, article))  # type: ignore[arg-type]
+        if page_id not in slow_pages:
+            _track(seen, page_id, capture, article)  # type: ignore[arg-type]
+    latest = dict(existing)
+    capture_ids = _insert_captures(session, fast, pages)
     versions: list[dict[str, Any]] = []
-    for (capture, article), capture_id in zip(fresh, capture_ids, strict=True):
+    for (capture, article), capture_id in zip(fast, capture_ids, strict=True):
         page_id, outlet_id = pages[capture.url]
-        outcome = _apply(capture, article, capture_id, page_id, outlet_id, latest, versions, extractor_version)
-        summary.add(outcome)
+        summary.add(_apply(capture, article, capture_id, page_id, outlet_id, latest, versions, extractor_version))
         summary.captures += 1
     if versions:
         session.execute(insert(Version), versions)
     _extend_versions(session, [v for v in latest.values() if v.touched and v.id is not None])
+    for capture, article in slow:
+        summary.add(recorder.record(session, capture, article, extractor_version))
+        summary.captures += 1
     return summary
+
+
+def _needs_recorder(capture: CaptureInput, article: Article | None, previous: _Latest | None,
+                    known_urls: dict[int, set[str]], page_id: int) -> bool:
+    """Whether this capture needs the recorder's full rules (removals, revisits, statuses)."""
+    if capture.record_type != "response" or capture.status != 200 or article is None or article.is_empty:
+        return True
+    if previous is None:
+        return False
+    known = known_urls.get(page_id, set()) | previous.fetched_urls
+    size = changes.text_size(previous.text)
+    return removals.classify(capture.url, capture.status, capture.fetched_url, article, known, size) is not None
+
+
+def _track(latest: dict[int, _Latest], page_id: int, capture: CaptureInput, article: Article) -> None:
+    """Let later captures of the page in this batch see this one as the page's last text."""
+    previous = latest.get(page_id)
+    urls = previous.fetched_urls if previous is not None else set()
+    latest[page_id] = _Latest(None, 0, article.title, article.text, list(article.authors), "", capture.fetched_at,
+                              capture.fetched_at, None, "ok", fetched_urls=urls | {capture.fetched_url})
 
 
 def _apply(
     capture: CaptureInput,
-    article: Article | None,
+    article: Article,
     capture_id: int,
     page_id: int,
     outlet_id: int,
@@ -138,22 +182,15 @@ def _apply(
     """Decide one capture's outcome, queueing its version row or extending the latest version."""
     at = utc(capture.fetched_at)
     previous = latest.get(page_id)
-    if article is None or article.is_empty:
-        if previous is not None and capture.record_type == "revisit" and (
-            capture.payload_digest is None or capture.payload_digest == previous.payload_digest
-        ):
-            _extend(previous, at)
-            return Outcome.UNCHANGED
-        return Outcome.NOT_ARTICLE
-    digest = text_hash(article.title, article.text)
-    if previous is not None and previous.text_hash == digest:
+    stable = changes.stable_hash(article.title, article.text, article.authors)
+    if previous is not None and previous.stable_hash == stable:
         _extend(previous, at)
         return Outcome.UNCHANGED
-    row = _version_row(article, digest, page_id, outlet_id, capture_id, at, previous, extractor_version)
+    row = _version_row(article, page_id, outlet_id, capture_id, at, previous, extractor_version)
     versions.append(row)
     # Later captures of this page in the batch compare against this version.
-    latest[page_id] = _Latest(None, row["seq"], article.title, article.text, digest, at, at,
-                              capture.payload_digest, row=row)
+    latest[page_id] = _Latest(None, row["seq"], article.title, article.text, list(article.authors), stable,
+                              at, at, capture.payload_digest, "ok", row=row)
     return Outcome.NEW if previous is None else Outcome.CHANGED
 
 
@@ -168,7 +205,6 @@ def _extend(version: _Latest, at: datetime) -> None:
 
 def _version_row(
     article: Article,
-    digest: str,
     page_id: int,
     outlet_id: int,
     capture_id: int,
@@ -176,6 +212,7 @@ def _version_row(
     previous: _Latest | None,
     extractor_version: str | None,
 ) -> dict[str, Any]:
+    summary = None if previous is None else change_summary(previous, article)
     return {
         "page_id": page_id,
         "outlet_id": outlet_id,
@@ -189,12 +226,14 @@ def _version_row(
         "sitename": article.sitename,
         "description": article.description,
         "tags": list(article.tags),
-        "text_hash": digest,
+        "text_hash": text_hash(article.title, article.text),
         "first_seen": at,
         "last_seen": at,
         "capture_id": capture_id,
         "extractor_version": extractor_version,
-        "change_summary": None if previous is None else change_summary(previous, article),  # type: ignore[arg-type]
+        "change_summary": summary,
+        "chars_added": changes.text_size(article.text) if summary is None else summary["chars_added"],
+        "chars_removed": 0 if summary is None else summary["chars_removed"],
         "state": "ok",
     }
 
@@ -279,14 +318,30 @@ def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, _Latest
             .subquery()
         )
         query = (
-            select(Version.id, Version.page_id, Version.seq, Version.title, Version.text, Version.text_hash,
-                   Version.first_seen, Version.last_seen, Capture.payload_digest)
+            select(Version.id, Version.page_id, Version.seq, Version.title, Version.text, Version.authors,
+                   Version.first_seen, Version.last_seen, Capture.payload_digest, Version.state)
             .join(newest, (newest.c.page_id == Version.page_id) & (newest.c.seq == Version.seq))
             .join(Capture, Capture.id == Version.capture_id)
         )
-        for vid, page_id, seq, title, text, digest, first, last, payload in session.execute(query):
-            latest[page_id] = _Latest(vid, seq, title, text, digest, first, last, payload)
+        for vid, page_id, seq, title, text, authors, first, last, payload, state in session.execute(query):
+            stable = changes.stable_hash(title, text, authors)
+            latest[page_id] = _Latest(vid, seq, title, text, list(authors or []), stable, first, last, payload, state)
     return latest
+
+
+def _text_urls(session: Session, page_ids: list[int]) -> dict[int, set[str]]:
+    """The URLs each page's text versions were fetched as (a fetch elsewhere is a redirect)."""
+    urls: dict[int, set[str]] = {}
+    for chunk in _chunks(sorted(page_ids)):
+        query = (
+            select(Version.page_id, Capture.fetched_url)
+            .join(Capture, Capture.id == Version.capture_id)
+            .where(Version.page_id.in_(chunk), Version.state.not_in(removals.REMOVAL_STATES))
+            .distinct()
+        )
+        for page_id, url in session.execute(query):
+            urls.setdefault(page_id, set()).add(url)
+    return urls
 
 
 def _extend_versions(session: Session, versions: list[_Latest]) -> None:

@@ -18,9 +18,11 @@ from typing import Any
 import click
 
 from storage.archive import Archive
+from storage.changes import short, state_words
 from storage.clifmt import echo_fields, echo_json, echo_table, safe
 from storage.errors import ArchiveError, BadTime
 from storage.export import FORMATS, write_csv, write_jsonl, write_parquet
+from storage.removals import REMOVAL_STATES
 from storage.times import iso, parse_time
 from storage.views import VersionView
 from storage.warcraw import read_payload
@@ -130,7 +132,10 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def versions(ctx: click.Context, url: str, as_json: bool) -> None:
-    """List every version of the article at URL, oldest first.
+    """List every version of the article at URL, oldest first, with what each changed.
+
+    SIZE is reader-visible characters added/removed; STATE is ok, or removed,
+    paywalled or redirected when a re-check found the article gone.
 
     \b
     Example:
@@ -147,7 +152,9 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
             ("V", lambda v: v.version),
             ("FIRST SEEN", lambda v: iso(v.first_seen)),
             ("LAST SEEN", lambda v: iso(v.last_seen)),
-            ("WORDS", lambda v: len(v.text.split())),
+            ("STATE", lambda v: v.state),
+            ("SIZE", lambda v: size(v.chars_added, v.chars_removed)),
+            ("CHANGED", lambda v: short(v.change_summary, v.state, v.version)),
             ("TITLE", lambda v: v.title),
         ],
     )
@@ -307,6 +314,9 @@ def _write_export(fmt: str, rows: Any, output: str | None) -> int:
 
 
 def _echo_version(view: VersionView, total: int) -> None:
+    if view.state in REMOVAL_STATES:
+        _echo_state(view, total)
+        return
     echo_fields(
         [
             ("URL", view.url),
@@ -323,6 +333,29 @@ def _echo_version(view: VersionView, total: int) -> None:
     )
     click.echo()
     click.echo(safe(view.text))
+
+
+def _echo_state(view: VersionView, total: int) -> None:
+    """A removal has no text: say what happened and which version last had text."""
+    summary = view.change_summary or {}
+    last = summary.get("last_text_version")
+    echo_fields(
+        [
+            ("URL", view.url),
+            ("Outlet", view.outlet),
+            ("Version", f"{view.version} of {total}"),
+            ("State", state_words(view.state, summary)),
+            ("First seen", iso(view.first_seen)),
+            ("Last seen", iso(view.last_seen)),
+            ("Fetched as", view.fetched_url),
+            ("WARC", f"{view.warc_file} @ {view.warc_offset}"),
+        ]
+    )
+    click.echo()
+    if last:
+        click.echo(f"The article was {view.state} here; its last text is version {last} (newsarchive show URL --version {last}).")
+    else:
+        click.echo(f"The article was {view.state} here; the archive holds no text of it.")
 
 
 def _echo_raw(payload: bytes) -> None:
@@ -348,3 +381,8 @@ _register_extract(main)
 from storage.cli_ops import register as _register_ops  # noqa: E402
 
 _register_ops(main)
+
+from storage.cli_versions import register as _register_versions  # noqa: E402
+from storage.cli_versions import size  # noqa: E402
+
+_register_versions(main)

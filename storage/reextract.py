@@ -41,6 +41,7 @@ from storage.errors import ArchiveError, WarcUnreadable
 from storage.models import Capture, Outlet, Version
 from storage.normalize import text_hash
 from storage.recorder import change_summary
+from storage.removals import REMOVAL_STATES
 from storage.times import iso, now
 from storage.warcraw import read_payload
 
@@ -114,7 +115,7 @@ def _versions(session: Session, page_ids: list[int]) -> dict[int, list[tuple[Any
         select(Version.id, Version.page_id, Outlet.name, Capture.fetched_url, Capture.warc_file, Capture.warc_offset)
         .join(Capture, Capture.id == Version.capture_id)
         .join(Outlet, Outlet.id == Version.outlet_id)
-        .where(Version.page_id.in_(page_ids))
+        .where(Version.page_id.in_(page_ids), Version.state.not_in(REMOVAL_STATES))  # no text to re-extract
         .order_by(Version.page_id, Version.seq)
     )
     grouped: dict[int, list[tuple[Any, ...]]] = {}

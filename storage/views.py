@@ -24,7 +24,12 @@ class _View:
 
 @dataclass(frozen=True, slots=True)
 class VersionView(_View):
-    """One version of one page, with the WARC record it was extracted from."""
+    """One version of one page, with the WARC record it was extracted from.
+
+    ``state`` is "ok" for article text, or the removal a re-check found
+    ("removed", "paywalled", "redirected"; see :mod:`storage.removals`), whose
+    ``change_summary`` names the last version with text.
+    """
 
     url: str
     outlet: str
@@ -43,7 +48,9 @@ class VersionView(_View):
     text_hash: str
     state: str
     extractor_version: str | None
-    change_summary: dict[str, Any] | None
+    change_summary: dict[str, Any] | None  # what this version changed (storage.changes)
+    chars_added: int | None  # reader-visible characters added, removed (None: recorded before 0005)
+    chars_removed: int | None
     fetched_url: str
     status: int
     warc_file: str

@@ -7,15 +7,18 @@ request log is time-stamped here so the waits between retries can be measured.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from crawler import settings as project_settings
+from crawler.middlewares.retry import backoff_seconds, retry_after_seconds
 from storage.archive import Archive
 from storage.errors import NoSuchPage
 from tests.crawling import run_crawl, tool, warc_files
@@ -51,8 +54,6 @@ FAILING = {
 
 
 def retry_settings() -> dict[str, str]:
-    import json
-
     return {name: json.dumps(value) if isinstance(value, dict) else value for name, value in RETRY_SETTINGS.items()}
 
 
@@ -244,3 +245,31 @@ def test_broken_feed_is_reported_in_one_line(faulty_crawl) -> None:
     _, _, _, result, _ = faulty_crawl
     lines = [line for line in result.stderr.splitlines() if FAULTY + "/feed/broken.xml" in line]
     assert len(lines) == 1 and "feed" in lines[0]
+
+
+def test_retry_after_longer_than_the_cap_is_not_retried_this_run(tmp_path) -> None:
+    with NewsWeb(seed=4, articles_per_outlet=1, faults=True) as web:
+        seeds = tmp_path / "seeds.toml"
+        seeds.write_text('[[outlet]]\nname = "faulty"\ndomains = ["faulty.test"]\n'
+                         f'start_urls = ["{FAULTY}/error/503"]\n', encoding="utf-8")
+        result = run_crawl(tmp_path / "archive", seeds, web.proxy_url, timeout=120,
+                           settings={**retry_settings(), "RETRY_BACKOFF_MAX": "1"})
+        assert web.hits(FAULTY + "/error/503") == 1  # Retry-After: 2 exceeds the 1 s cap
+    assert summary_errors(result.stderr).get("http_503") == 1
+    assert re.search(r"'retry/retry_after_too_long': 1\b", result.stderr)
+
+
+@pytest.mark.parametrize("header, seconds", [
+    (b"120", 120.0),
+    ("Wed, 21 Oct 2026 07:28:30 GMT", 30.0),
+    ("Wed, 21 Oct 2026 07:27:00 GMT", 0.0),  # already past: retry now
+    ("soon", None),
+    (None, None),
+])
+def test_retry_after_header_is_read_as_seconds_or_a_date(header, seconds) -> None:
+    now = datetime(2026, 10, 21, 7, 28, tzinfo=UTC)
+    assert retry_after_seconds(header, now) == seconds
+
+
+def test_backoff_doubles_per_attempt_up_to_the_cap() -> None:
+    assert [backoff_seconds(n, 0.5, 3.0) for n in (1, 2, 3, 4, 5)] == [0.5, 1.0, 2.0, 3.0, 3.0]

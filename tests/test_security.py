@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +20,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.exitcodes import BAD_INPUT
 from crawler.seeds import SeedError, host_in_domains, load_seed_file
+from extract.article import Article
 from storage.archive import Archive
+from storage.records import CaptureInput, WarcPointer
 from tests.conftest import ROOT
 from tests.crawling import run_crawl, warc_files
 from tests.newsweb import NewsWeb
@@ -165,3 +168,21 @@ def test_private_network_refusal_is_one_log_line(loopback) -> None:
     about_start = [line for line in result.stderr.splitlines()
                    if re.search(rf"{re.escape(start)}(\s|:|$)", line) and "] " in line]
     assert len(about_start) == 1, about_start
+
+
+def test_show_strips_control_sequences_that_reached_the_database(tmp_path) -> None:
+    """Extraction drops control characters today; ``show`` must not depend on that (ingest, other tools)."""
+    url = "https://example.org/2026/11/20/a-hostile-story/"
+    archive_dir = tmp_path / "archive"
+    with Archive(archive_dir=archive_dir) as archive:
+        archive.ensure_outlet("example", ["example.org"])
+        capture = CaptureInput(outlet="example", url=url, fetched_url=url, fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
+                               status=200, warc=WarcPointer("x.warc.gz", 0, 100, "<urn:uuid:hostile>"))
+        title = f"Hostile{TITLE_ESCAPE} title"
+        archive.record_capture(capture, Article(text=HOSTILE_PARAGRAPH, title=title, authors=[f"A{CLEAR_SCREEN}B"]))
+        assert TITLE_ESCAPE in archive.versions(url)[0].text  # the hostile bytes are really stored
+    result = newsarchive("--archive-dir", str(archive_dir), "show", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Officials declined to comment further. The vote is expected next week." in result.stdout
+    assert "Hostile title" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
