@@ -127,6 +127,88 @@ class LoadFigures:
         return self.summary.captures / self.seconds if self.seconds else 0.0
 
 
+class ParagraphPool:
+    """Pre-made paragraphs, for fills too big to write every word afresh (``--raw``)."""
+
+    def __init__(self, vocab: Vocabulary, size: int = 100_000) -> None:
+        self.paragraphs = [vocab.paragraph() for _ in range(size)]
+        self.rng = vocab.rng
+
+    def article(self) -> list[str]:
+        words = max(80, int(self.rng.lognormvariate(6.3, 0.5)))
+        paragraphs: list[str] = []
+        count = 0
+        while count < words:
+            paragraphs.append(self.rng.choice(self.paragraphs))
+            count += paragraphs[-1].count(" ") + 1
+        return paragraphs
+
+
+def raw_rows(versions: int, outlets: int, seed: int) -> Iterator[tuple[str, int, int, str, str, datetime]]:
+    """(url, outlet, seq, title, text, first seen) of ``versions`` versions, from a paragraph pool."""
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    pool = ParagraphPool(vocab)
+    made = page = 0
+    while made < versions:
+        page += 1
+        outlet = rng.randrange(outlets)
+        at = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
+        url = f"https://outlet{outlet}.example/news/{page}-{rng.getrandbits(32):08x}"
+        title, paragraphs, seq = vocab.sentence().rstrip("."), pool.article(), 1
+        while made < versions:
+            yield url, outlet, seq, title, "\n\n".join(paragraphs), at
+            made += 1
+            if rng.random() >= 0.55:
+                break
+            seq += 1
+            at += timedelta(hours=rng.randint(1, 72))
+            paragraphs = paragraphs + [rng.choice(pool.paragraphs)]
+
+
+def raw_fill(db_url: str, versions: int, outlets: int = 200, seed: int = 1, progress: bool = False) -> float:
+    """Insert rows straight with Core ``executemany`` (no versioning rules): the 1M-version query fill.
+
+    Returns seconds spent in the database. The full-text index is still kept by the database.
+    """
+    from sqlalchemy import insert
+
+    from storage.models import Capture, Outlet, Page, Version
+
+    spent = 0.0
+    with Archive(db_url, "bench/out") as archive:
+        for n in range(outlets):
+            archive.ensure_outlet(f"outlet-{n:03d}", [f"outlet{n}.example"])
+        ids = archive.read(lambda s: dict(s.execute(Outlet.__table__.select().with_only_columns(Outlet.name, Outlet.id)).all()))
+        page_ids: dict[str, int] = {}
+        done = 0
+        for chunk in batches(raw_rows(versions, outlets, seed), BATCH):
+            started = time.perf_counter()
+
+            def write(session, chunk=chunk):
+                fresh = [r for r in chunk if r[2] == 1]
+                pages = [{"outlet_id": ids[f"outlet-{r[1]:03d}"], "url": r[0], "first_seen": r[5], "last_seen": r[5]}
+                         for r in fresh]
+                new = session.scalars(insert(Page).returning(Page.id, sort_by_parameter_order=True), pages).all()
+                page_ids.update(zip((r[0] for r in fresh), new))
+                caps = [{"page_id": page_ids[r[0]], "fetched_url": r[0], "fetched_at": r[5], "status": 200,
+                         "record_type": "response", "warc_file": "synthetic.warc.gz", "warc_offset": 0,
+                         "warc_length": 0, "warc_record_id": f"<urn:uuid:{uuid.uuid4()}>"} for r in chunk]
+                cids = session.scalars(insert(Capture).returning(Capture.id, sort_by_parameter_order=True), caps).all()
+                session.execute(insert(Version), [
+                    {"page_id": page_ids[r[0]], "outlet_id": ids[f"outlet-{r[1]:03d}"], "seq": r[2], "title": r[3],
+                     "text": r[4], "authors": ["Staff Writer"], "tags": [], "language": "en", "text_hash": uuid.uuid4().hex,
+                     "first_seen": r[5], "last_seen": r[5], "capture_id": cid, "state": "ok"}
+                    for r, cid in zip(chunk, cids)])
+
+            archive.write(write)
+            spent += time.perf_counter() - started
+            done += len(chunk)
+            if progress:
+                print(f"{done} versions, {done / spent:.0f}/s in the database", file=sys.stderr, flush=True)
+    return spent
+
+
 def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, archive_dir: str = "bench/out",
              progress: bool = False) -> LoadFigures:
     """Bulk-load ``versions`` synthetic versions into ``db_url``."""
@@ -150,8 +232,16 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=10_000)
     parser.add_argument("--outlets", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--raw", action="store_true",
+                        help="fill with straight Core inserts from a paragraph pool (no versioning rules): "
+                             "for query benchmarks at millions of versions")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.raw:
+        spent = raw_fill(args.db, args.versions, args.outlets, args.seed, progress=True)
+        print(f"raw fill: {args.versions} versions in {spent:.1f}s in the database "
+              f"({args.versions / spent:.0f} versions/s; wall {time.perf_counter() - started:.1f}s)")
+        return
     figures = generate(args.db, args.versions, args.outlets, args.seed, progress=sys.stderr.isatty())
     wall = time.perf_counter() - started
     s = figures.summary

@@ -1,12 +1,21 @@
-"""Query latency and ingest rate of the archive at N versions, on SQLite and PostgreSQL.
+"""Query latency and ingest rates of the archive at N versions, on SQLite and PostgreSQL.
 
-Fills a fresh archive per backend with ``bench/generate.py``, then times the
-Archive calls behind the CLI: a two-word ``search``, ``versions URL`` and
-``show URL --at TIME`` (median and p95 over --runs calls), and the ingest rate
-of ``record_captures`` (the crawler's path, batches of 50). Prints figures only.
+Times the Archive calls behind the CLI — a two-word ``search``, ``versions
+URL`` and ``show URL --at TIME`` — as median and p95 over ``--runs`` calls
+(interpreter start-up excluded), then the ingest rate of ``record_captures``
+(the crawler's path: batches of 50, stories fingerprinted in the transaction).
+Prints figures only.
 
-    python bench/query.py 20000
-    python bench/query.py 100000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
+Either on an archive filled beforehand (``bench/generate.py``, e.g. ``--raw``
+for a million versions), reused as it is::
+
+    python bench/generate.py --raw --db sqlite:////tmp/bench.sqlite3 --versions 1000000
+    python bench/query.py --db sqlite:////tmp/bench.sqlite3
+
+or on fresh archives filled through ``Archive.bulk_load`` (whose rate is printed
+too), SQLite in a temporary directory and PostgreSQL in a throwaway schema::
+
+    python bench/query.py --versions 20000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
 """
 
 from __future__ import annotations
@@ -25,21 +34,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from extract.article import Article  # noqa: E402
 from generate import START, Vocabulary, generate  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.errors import NoSuchVersion  # noqa: E402
+from storage.models import Page  # noqa: E402
 from storage.records import CaptureInput, WarcPointer  # noqa: E402
 
-INGEST_CAPTURES = 1000
+INGEST_CAPTURES = 600
 INGEST_BATCH = 50
 
 
 def timed(calls: list[Callable[[], object]]) -> tuple[float, float]:
-    """Median and p95 in milliseconds."""
+    """Median and p95 in milliseconds (after one warm-up call)."""
+    calls[0]()
     samples = []
     for call in calls:
         started = time.perf_counter()
@@ -53,50 +64,67 @@ def show_at(archive: Archive, url: str, at: datetime) -> None:
     try:
         archive.version(url, at=at)
     except NoSuchVersion:
-        pass  # asked for a time before the page's first capture: still a full lookup
+        pass  # a time before the page's first capture: still a full lookup
+
+
+def sample_pages(archive: Archive, rng: random.Random, n: int) -> list[tuple[str, datetime]]:
+    """``n`` random pages (url, first seen), by random ids."""
+    top = archive.read(lambda s: s.scalar(select(func.max(Page.id)))) or 0
+    ids = [rng.randint(1, top) for _ in range(n * 2)]
+    rows = archive.read(lambda s: s.execute(select(Page.url, Page.first_seen).where(Page.id.in_(ids))).all())
+    rng.shuffle(rows)
+    return [(url, first) for url, first in rows[:n]]
 
 
 def ingest_rate(archive: Archive, rng: random.Random) -> tuple[float, float]:
     """(captures/s, versions/s) through record_captures: new pages, unchanged and changed re-captures."""
     vocab = Vocabulary(rng, size=2000)
-    batch, versions, started = [], 0, time.perf_counter()
     urls = [f"https://ingest.example/{uuid.uuid4().hex}" for _ in range(INGEST_CAPTURES // 2)]
     texts = {url: "\n\n".join(vocab.article()) for url in urls}
+    items = []
     for n in range(INGEST_CAPTURES):
         url = urls[n % len(urls)]
         if n >= len(urls) and rng.random() < 0.3:
             texts[url] += "\n\n" + vocab.paragraph()
         pointer = WarcPointer("ingest.warc.gz", n * 1000, 1000, f"<urn:uuid:{uuid.uuid4()}>")
         capture = CaptureInput("ingest", url, url, START + timedelta(minutes=n), 200, pointer)
-        batch.append((capture, Article(text=texts[url], title="Ingest " + url[-6:])))
-        if len(batch) == INGEST_BATCH:
-            versions += sum(o.value in ("new", "changed") for o in archive.record_captures(batch))
-            batch = []
+        items.append((capture, Article(text=texts[url], title="Ingest " + url[-6:])))
+    versions, started = 0, time.perf_counter()
+    for at in range(0, len(items), INGEST_BATCH):
+        versions += sum(o.value in ("new", "changed") for o in archive.record_captures(items[at : at + INGEST_BATCH]))
     seconds = time.perf_counter() - started
-    return INGEST_CAPTURES / seconds, versions / seconds
+    return len(items) / seconds, versions / seconds
 
 
-def bench(label: str, db_url: str, n: int, runs: int) -> None:
+def measure(label: str, db_url: str, runs: int, seed: int, ingest: bool) -> None:
     rng = random.Random(7)
-    started = time.perf_counter()
-    urls = generate(db_url, n, seed=3, archive_dir=tempfile.mkdtemp())
-    print(f"[{label}] generated {n} versions on {len(urls)} pages in {time.perf_counter() - started:.1f}s")
-    vocab = Vocabulary(random.Random(3))
-    words = vocab.words[20:3000]
-    with Archive(db_url, tempfile.mkdtemp()) as archive:
-        sample = [rng.choice(urls) for _ in range(runs)]
+    words = Vocabulary(random.Random(seed)).words[20:3000]  # the vocabulary generate.py used
+    with Archive(db_url, tempfile.mkdtemp(), create=False) as archive:
+        stats = archive.stats()
+        print(f"[{label}] {stats.versions} versions, {stats.pages} pages, {stats.outlets} outlets")
+        pages = sample_pages(archive, rng, runs)
         queries = [f"{rng.choice(words)} {rng.choice(words)}" for _ in range(runs)]
+        hits = [len(archive.search(q)) for q in queries[:10]]
         figures = {
             "search (2 words)": timed([lambda q=q: archive.search(q) for q in queries]),
-            "versions URL": timed([lambda u=u: archive.versions(u) for u in sample]),
+            "versions URL": timed([lambda u=u: archive.versions(u) for u, _ in pages]),
             "show URL --at": timed(
-                [lambda u=u: show_at(archive, u, START + timedelta(days=rng.randrange(400))) for u in sample]
+                [lambda u=u, t=t: show_at(archive, u, t + timedelta(hours=rng.randrange(96))) for u, t in pages]
             ),
         }
         for name, (median, p95) in figures.items():
             print(f"[{label}] {name:<18} median {median:8.2f} ms   p95 {p95:8.2f} ms")
-        captures_s, versions_s = ingest_rate(archive, rng)
-        print(f"[{label}] ingest via record_captures: {captures_s:.0f} captures/s, {versions_s:.0f} new versions/s")
+        print(f"[{label}] search hits (first 10 queries, limit 20): {hits}")
+        if ingest:
+            captures_s, versions_s = ingest_rate(archive, rng)
+            print(f"[{label}] record_captures: {captures_s:.0f} captures/s, {versions_s:.0f} new versions/s")
+
+
+def fresh(label: str, db_url: str, n: int, runs: int) -> None:
+    figures = generate(db_url, n, seed=3, archive_dir=tempfile.mkdtemp())
+    print(f"[{label}] bulk_load {figures.summary.versions} versions: {figures.versions_per_second:.0f} versions/s, "
+          f"{figures.captures_per_second:.0f} captures/s")
+    measure(label, db_url, runs, seed=3, ingest=True)
 
 
 def pg_schema_url(base: str) -> tuple[str, str]:
@@ -118,16 +146,22 @@ def drop_schema(base: str, schema: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("versions", type=int, help="how many versions to generate per backend")
+    parser.add_argument("--db", help="measure this filled archive as it is (no generation)")
+    parser.add_argument("--seed", type=int, default=1, help="the --seed the --db archive was generated with")
+    parser.add_argument("--no-ingest", action="store_true", help="skip the record_captures rate (it adds rows)")
+    parser.add_argument("--versions", type=int, default=20_000, help="versions to bulk-load per fresh backend")
     parser.add_argument("--runs", type=int, default=100, help="calls per measured query")
-    parser.add_argument("--pg", help="PostgreSQL URL (a throwaway schema is created and dropped)")
+    parser.add_argument("--pg", help="PostgreSQL URL for a fresh run (a throwaway schema is created and dropped)")
     args = parser.parse_args()
+    if args.db:
+        measure(make_url(args.db).get_backend_name(), args.db, args.runs, args.seed, not args.no_ingest)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        bench("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.versions, args.runs)
+        fresh("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.versions, args.runs)
     if args.pg:
         url, schema = pg_schema_url(args.pg)
         try:
-            bench("postgresql", url, args.versions, args.runs)
+            fresh("postgresql", url, args.versions, args.runs)
         finally:
             drop_schema(args.pg, schema)
 

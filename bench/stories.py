@@ -102,6 +102,7 @@ def evaluate_one_index(pairs: list[Pair]) -> None:
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     right = wrong = 0
     wrong_examples: Counter[str] = Counter()
+    wrong_sources: Counter[str] = Counter()
     started = time.perf_counter()
     for n, (vid, (text, group)) in enumerate(texts.items()):
         for other, _ in index.add(vid, text, start + timedelta(minutes=n)):
@@ -110,11 +111,13 @@ def evaluate_one_index(pairs: list[Pair]) -> None:
             else:
                 wrong += 1
                 wrong_examples[f"{other.rstrip('0123456789')}~{vid.rstrip('0123456789')}"] += 1
+                wrong_sources[" ~ ".join(sorted((texts[other][1], group)))] += 1
     elapsed = time.perf_counter() - started
     print(f"\n== one index of {len(texts)} texts ({elapsed:.1f} s to add all)")
     print(f"matched pairs {right + wrong}: same source {right}, different source {wrong}; precision {_pct(right, right + wrong)}")
     if wrong_examples:
         print("  false matches by kind:", dict(wrong_examples.most_common(8)))
+        print("  false matches by source:", dict(wrong_sources.most_common(8)))
 
 
 def seed_clusters(articles: dict[str, str]) -> None:

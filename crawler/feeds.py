@@ -21,19 +21,36 @@ class FeedEntry:
     published: datetime | None = None
 
 
-def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
+@dataclass(frozen=True, slots=True)
+class Feed:
+    entries: list[FeedEntry]
+    damage: str | None = None  # why the document is broken, when entries survived anyway
+
+
+def parse_feed(body: bytes, base_url: str, max_entries: int | None = None) -> Feed:
     """Entries of an RSS/Atom document, links resolved against ``base_url``.
 
     A feed with a syntax error still yields the entries before the error
-    (feedparser's lenient mode); one that yields no entry at all and is broken
-    raises :class:`FeedError`.
+    (feedparser's lenient mode), with the damage described; one that yields no
+    entry at all and is broken raises :class:`FeedError`. ``max_entries`` keeps
+    the first entries of a huge feed (feeds list the newest first).
     """
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
-    entries = [entry for entry in (_entry(raw, base_url) for raw in parsed.entries) if entry]
-    if not entries and parsed.bozo and not parsed.get("version"):
-        reason = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200]
-        raise FeedError(f"not an RSS/Atom feed ({reason})")
-    return entries
+    raw_entries = parsed.entries if max_entries is None else parsed.entries[:max_entries]
+    entries = [entry for entry in (_entry(raw, base_url) for raw in raw_entries) if entry]
+    damage = None
+    if parsed.bozo:
+        damage = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200] or "unreadable"
+        if not entries and not parsed.get("version"):
+            raise FeedError(f"not an RSS/Atom feed ({damage})")
+        if entries and _harmless(parsed.get("bozo_exception")):
+            damage = None
+    return Feed(entries, damage)
+
+
+def _harmless(error: object) -> bool:
+    """feedparser flags an encoding declared one way and served another: not damage."""
+    return type(error).__name__ in ("CharacterEncodingOverride", "NonXMLContentType")
 
 
 def _entry(raw: feedparser.FeedParserDict, base_url: str) -> FeedEntry | None:

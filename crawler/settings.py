@@ -39,12 +39,16 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the spider's errback logs one line per failed URL
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 
 # Bounded runs: a scheduled crawl must end before the next one starts.
 CLOSESPIDER_TIMEOUT = 50 * 60
 SITEMAP_MAX_AGE_DAYS = 30
+FEED_MAX_ENTRIES = 1000  # a feed's newest entries; 0 keeps all
 
 # Unattended runs expose no control ports.
 TELNETCONSOLE_ENABLED = False
@@ -69,6 +73,9 @@ DOWNLOAD_HANDLERS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Retries wait (exponential back-off, or the server's Retry-After) before trying again.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.private_network.PrivateNetworkGuard": 760,
     # Closer to the network than decompression (590), redirects (600) and
     # retries (550): every attempt is archived with its bytes as sent.

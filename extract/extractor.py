@@ -27,6 +27,7 @@ from extract import metadata
 from extract.article import Article
 from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
+from extract.repair import close_runaway_elements
 
 if TYPE_CHECKING:
     from extract.boilerplate import OutletBoilerplate
@@ -91,7 +92,7 @@ def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
 
 
 def _extract(html: str | bytes, url: str | None) -> ExtractedPage:
-    text = decode_html(html) if isinstance(html, bytes) else html
+    text = close_runaway_elements(decode_html(html) if isinstance(html, bytes) else html)
     tree = _load(text)
     if tree is None:
         return ExtractedPage(Article(text=""))
@@ -104,9 +105,10 @@ def _extract(html: str | bytes, url: str | None) -> ExtractedPage:
 
 
 def _load(text: str) -> lxml_html.HtmlElement | None:
-    if not text.strip() or "\x00" in text[:1024]:
-        return None
-    return trafilatura.load_html(text)
+    head = text[:4096]
+    if not text.strip() or head.count("\x00") > len(head) // 100:
+        return None  # binary data mislabelled as HTML
+    return trafilatura.load_html(text.replace("\x00", ""))
 
 
 def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:

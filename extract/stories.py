@@ -22,16 +22,29 @@
     (moved clauses and sentences) and synonym-spun copies (words swapped in
     place) land here. ``similarity`` is that aligned fraction.
 
+    A heavy, human-style rewrite shares no sentence with its original; it is
+    still a ``rewrite`` when it keeps the original's *facts*
+    (:func:`fact_match`): the text with fewer names takes most of them from
+    the other, in the same order, and adds no numbers of its own — every
+    number it gives is one of the other's. ``similarity`` is then the share
+    of its names found in the other (``anchors``).
+
 Different articles on the same event share names but not sentence-level
-content, so they stay below the rewrite threshold; articles sharing only an
+content, so they stay below the rewrite threshold; they (and follow-ups,
+which keep the names but bring new quotes and numbers) fail the fact match
+on new numbers, lost order or too many new names. Articles sharing only an
 outlet's boilerplate block share too few shingles to count as edited.
+The fact match needs numbers on both sides, and it is not tried on texts first
+seen more than ``FACT_WINDOW`` apart.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from difflib import SequenceMatcher
+from itertools import combinations
 
 from extract.storytext import STOPWORDS, StoryText, shingles, story_text
 
@@ -56,6 +69,15 @@ SENTENCE_MIN_SHARED = 3
 REWRITE_MIN_ANCHORS = 0.5
 # Texts with fewer words than this are too short to call a story copy.
 MIN_WORDS = 25
+# Fact match (a rewrite sharing no sentence). Names are the non-numeric
+# anchors; "fewer" is the text with fewer distinct names, the likely copy.
+FACT_NAME_COVERAGE = 0.6  # share of fewer's names found in the other
+FACT_NAME_JACCARD = 0.25  # the other may not bring many more names of its own
+FACT_ORDER = 0.7  # share of shared-anchor pairs in the same order in both
+FACT_NUMBER_COVERAGE = 0.8  # share of fewer's numbers found in the other
+FACT_NUMBER_JACCARD = 0.7  # and the other brings few numbers of its own
+# A rewrite appears within days of its original; further apart, only wording links texts.
+FACT_WINDOW = timedelta(days=3)
 
 RELATIONS = ("verbatim", "edited", "rewrite")
 
@@ -69,6 +91,7 @@ class Match:
     jaccard: float = 0.0
     containment: float = 0.0
     aligned: float = 0.0
+    anchors: float = 0.0
 
     def to_dict(self) -> dict[str, float | str]:
         return {
@@ -77,6 +100,7 @@ class Match:
             "jaccard": round(self.jaccard, 4),
             "containment": round(self.containment, 4),
             "aligned": round(self.aligned, 4),
+            "anchors": round(self.anchors, 4),
         }
 
 
@@ -108,6 +132,56 @@ def anchor_containment(a: StoryText, b: StoryText) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+def _first_positions(anchors: tuple[str, ...]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for n, anchor in enumerate(anchors):
+        positions.setdefault(anchor, n)
+    return positions
+
+
+def anchor_order(a: StoryText, b: StoryText) -> float:
+    """Share of pairs of shared anchors that come in the same order (first mentions) in both texts."""
+    pa, pb = _first_positions(a.anchors), _first_positions(b.anchors)
+    shared = [x for x in pa if x in pb]
+    pairs = same = 0
+    for x, y in combinations(shared, 2):
+        pairs += 1
+        same += (pa[x] - pa[y]) * (pb[x] - pb[y]) > 0
+    return same / pairs if pairs else 0.0
+
+
+def _names_and_numbers(story: StoryText) -> tuple[set[str], set[str]]:
+    numbers = {x for x in story.anchors if x[0].isdigit()}
+    return set(story.anchors) - numbers, numbers
+
+
+def fact_match(a: StoryText, b: StoryText) -> float | None:
+    """Share of the likely copy's names found in the other text, when one retells the other's facts.
+
+    ``None`` unless: the text with fewer distinct names (the likely copy)
+    has ``FACT_NAME_COVERAGE`` of them in the other, names overlap by
+    ``FACT_NAME_JACCARD``, shared anchors come in the same order
+    (``FACT_ORDER``), and the copy's numbers are the other's
+    (``FACT_NUMBER_COVERAGE``, ``FACT_NUMBER_JACCARD``). Follow-ups keep the
+    names but bring new numbers; other articles on an event bring many new names.
+    """
+    (names_a, numbers_a), (names_b, numbers_b) = _names_and_numbers(a), _names_and_numbers(b)
+    if not (names_a and names_b and numbers_a and numbers_b):
+        return None
+    (fewer, fewer_numbers), (more, more_numbers) = sorted(
+        ((names_a, numbers_a), (names_b, numbers_b)), key=lambda item: len(item[0])
+    )
+    coverage = len(fewer & more) / len(fewer)
+    if coverage < FACT_NAME_COVERAGE or len(fewer & more) / len(fewer | more) < FACT_NAME_JACCARD:
+        return None
+    shared_numbers = len(fewer_numbers & more_numbers)
+    if shared_numbers < FACT_NUMBER_COVERAGE * len(fewer_numbers):
+        return None
+    if shared_numbers < FACT_NUMBER_JACCARD * len(fewer_numbers | more_numbers):
+        return None
+    return coverage if anchor_order(a, b) >= FACT_ORDER else None
+
+
 def reworded_fraction(a: StoryText, b: StoryText, sa: set[str], sb: set[str]) -> float:
     """Share of the shorter text's words swapped in place (runs of ≤ 3 words) or moved elsewhere.
 
@@ -127,8 +201,12 @@ def reworded_fraction(a: StoryText, b: StoryText, sa: set[str], sb: set[str]) ->
     return (swapped + moved) / min(len(a.words), len(b.words))
 
 
-def compare_stories(a: StoryText, b: StoryText) -> Match | None:
-    """:func:`compare` on texts already cut by :func:`extract.storytext.story_text`."""
+def compare_stories(a: StoryText, b: StoryText, apart: timedelta | None = None) -> Match | None:
+    """:func:`compare` on texts already cut by :func:`extract.storytext.story_text`.
+
+    ``apart`` is how far apart the two were first seen, when known; the fact
+    match is only tried within ``FACT_WINDOW``.
+    """
     if min(len(a.words), len(b.words)) < MIN_WORDS:
         return None
     sa, sb = shingles(a.words, SHINGLE_SIZE), shingles(b.words, SHINGLE_SIZE)
@@ -145,9 +223,14 @@ def compare_stories(a: StoryText, b: StoryText) -> Match | None:
     aligned = aligned_fraction(a, b)
     if aligned >= REWRITE_ALIGNED and anchor_containment(a, b) >= REWRITE_MIN_ANCHORS:
         return Match("rewrite", aligned, jaccard, containment, aligned)
+    if apart is not None and abs(apart) > FACT_WINDOW:
+        return None
+    facts = fact_match(a, b)
+    if facts is not None:
+        return Match("rewrite", facts, jaccard, containment, aligned, anchors=facts)
     return None
 
 
-def compare(a_text: str, b_text: str) -> Match | None:
+def compare(a_text: str, b_text: str, apart: timedelta | None = None) -> Match | None:
     """How ``b_text`` copies ``a_text``, or ``None`` when they are not the same story."""
-    return compare_stories(story_text(a_text), story_text(b_text))
+    return compare_stories(story_text(a_text), story_text(b_text), apart)

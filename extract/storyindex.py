@@ -96,10 +96,14 @@ class StoryIndex:
         """Ids sharing at least one band key with ``fp``."""
         return {vid for key in fp.band_keys() for vid in self._bands.get(key, ())}
 
-    def _match_story(self, story: StoryText, fp: Fingerprint) -> list[tuple[Hashable, Match]]:
+    def _match_story(
+        self, story: StoryText, fp: Fingerprint, first_seen: datetime | None = None
+    ) -> list[tuple[Hashable, Match]]:
         found = []
         for vid in self.candidates(fp):
-            result = compare_stories(self._entries[vid].story, story)
+            entry = self._entries[vid]
+            apart = None if first_seen is None else first_seen - entry.first_seen
+            result = compare_stories(entry.story, story, apart)
             if result is not None:
                 found.append((vid, result))
         return sorted(found, key=lambda item: item[1].similarity, reverse=True)
@@ -117,7 +121,7 @@ class StoryIndex:
             raise ValueError(f"version {id!r} is already in the story index")
         story = story_text(text)
         fp = fingerprint_story(story)
-        matches = self._match_story(story, fp)
+        matches = self._match_story(story, fp, first_seen)
         self._entries[id] = _Entry(story, fp, first_seen, published)
         self._parent[id] = id
         for key in set(fp.band_keys()):
@@ -148,7 +152,8 @@ class StoryIndex:
         return pick_origin([(v, self._entries[v].first_seen, self._entries[v].published) for v in ids])
 
     def _label(self, origin: Hashable, vid: Hashable) -> Match:
-        direct = compare_stories(self._entries[origin].story, self._entries[vid].story)
+        first, member = self._entries[origin], self._entries[vid]
+        direct = compare_stories(first.story, member.story, member.first_seen - first.first_seen)
         if direct is not None:
             return direct
         # Linked only through other copies: a rewrite of the origin at best.

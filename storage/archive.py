@@ -279,13 +279,11 @@ class Archive:
         ``since``/``until`` bound when a version was first seen; ``as_of`` keeps
         only the version of each page that was current at that time.
         """
-        statement = search_sql.statement(self.backend, query, outlet, since, until, limit, as_of)
         with self._session() as session:
             try:
-                rows = session.execute(statement).all()
+                return search_sql.run(session, self.backend, query, outlet, since, until, limit, as_of)
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
-        return [search_sql.hit(row) for row in rows]
 
     def copies(self, url: str) -> story_store.StoryView | None:
         """The story of the page's latest version (origin first), or ``None`` if it has no copies."""

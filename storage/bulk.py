@@ -285,8 +285,10 @@ def _pages(
 
 
 def _insert_captures(
-    session: Session, fresh: list[tuple[CaptureInput, Article | None]], pages: dict[str, tuple[int, int]]
+    session: Session, fresh: list[tuple[CaptureInput, Article]], pages: dict[str, tuple[int, int]]
 ) -> list[int]:
+    if not fresh:
+        return []
     rows = [
         {
             "page_id": pages[c.url][0],

@@ -25,9 +25,15 @@ from storage.times import iso
 
 logger = logging.getLogger(__name__)
 
+META_LINE = 100  # characters: longer lines are prose, where "2 hours ago" may be news
 _UNIT = r"(?:second|sec|minute|min|hour|hr|day|week|month|year)s?"
 _RELATIVE_TIME = re.compile(
     r"(?:(?:last\s+)?(?:updated|modified|edited|posted|published)\s*:?\s*)?"
+    r"(?:(?:\d+|an?|one)\s*" + _UNIT + r"\s+ago|just now|moments? ago)",
+    re.IGNORECASE,
+)
+_LED_RELATIVE_TIME = re.compile(
+    r"(?:last\s+)?(?:updated|modified|edited|posted|published)\s*:?\s*"
     r"(?:(?:\d+|an?|one)\s*" + _UNIT + r"\s+ago|just now|moments? ago)",
     re.IGNORECASE,
 )
@@ -37,7 +43,8 @@ _CLOCK_STAMP = re.compile(
     re.IGNORECASE,
 )
 _COUNTER = re.compile(
-    r"\b\d[\d,.]*\s*[km]?\s+(?:views?|reads?|shares?|plays?|likes?)\b|\b(?:views?|viewed|reads?)\s*:?\s*\d[\d,.]*\s*[km]?(?:\s+times)?\b",
+    r"\b\d[\d,.]*(?:\s*[km]\b)?\s+(?:views?|reads?|shares?|plays?|likes?)\b"
+    r"|\b(?:views?|viewed|read)\s*:?\s*\d[\d,.]*(?:\s*[km]\b)?(?:\s+times)?\b",
     re.IGNORECASE,
 )
 _ONLY_PUNCTUATION = re.compile(r"[\W_]*")
@@ -64,7 +71,9 @@ def stable_line(line: str) -> str:
     """``line`` without relative time stamps and counters, normalised; "" when nothing is left."""
     if is_clutter_line(line):
         return ""
-    cleaned = _COUNTER.sub(" ", _CLOCK_STAMP.sub(" ", _RELATIVE_TIME.sub(" ", line)))
+    cleaned = _CLOCK_STAMP.sub(" ", _LED_RELATIVE_TIME.sub(" ", line))
+    if len(line) <= META_LINE:  # bare "3 hours ago" and counters only on short meta lines, not in prose
+        cleaned = _COUNTER.sub(" ", _RELATIVE_TIME.sub(" ", cleaned))
     cleaned = normalize_text(cleaned)
     if cleaned != normalize_text(line) and (_ONLY_PUNCTUATION.fullmatch(cleaned) or is_clutter_line(cleaned)):
         return ""

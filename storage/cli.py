@@ -386,3 +386,7 @@ from storage.cli_versions import register as _register_versions  # noqa: E402
 from storage.cli_versions import size  # noqa: E402
 
 _register_versions(main)
+
+from storage.copy import register as _register_copy  # noqa: E402
+
+_register_copy(main)

@@ -18,7 +18,7 @@ from storage.changes import state_words
 from storage.cli import TimeType, _open, json_option
 from storage.clifmt import echo_json, echo_table, safe
 from storage.diffing import DELETE, EQUAL, INSERT, Segment
-from storage.history import ChangedArticle, Side, VersionDiff
+from storage.history import Side, VersionDiff
 from storage.times import iso
 
 logger = logging.getLogger(__name__)
@@ -128,8 +128,8 @@ def changes_command(ctx: click.Context, since: datetime, outlet: str | None, lim
         ("NEW/ALL", lambda r: f"{r.new_versions}/{r.versions}"),
         ("LAST CHANGE", lambda r: iso(r.last_change)),
         ("OUTLET", lambda r: r.outlet),
+        ("URL", lambda r: r.url),  # whole: it is what `diff` takes; the last column may be cut
         ("WHAT", lambda r: r.latest_change),
-        ("ARTICLE", lambda r: _article(r)),
     ])
 
 
@@ -146,7 +146,3 @@ def _side(side: Side) -> str:
 
 def _elided(count: int) -> str:
     return f"⋯ {count} unchanged paragraph{'s' if count != 1 else ''} ⋯"
-
-
-def _article(row: ChangedArticle) -> str:
-    return f"{row.title or '(no title)'} <{row.url}>"

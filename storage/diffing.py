@@ -136,8 +136,12 @@ def _tidy(segments: list[Segment]) -> list[Segment]:
 
 
 def _flush(out: list[Segment], deleted: list[str], inserted: list[str]) -> None:
-    """Emit the pending change; whitespace trailing it becomes plain text again."""
+    """Emit the pending change; whitespace around it becomes plain text again."""
     old, new = "".join(deleted), "".join(inserted)
+    sides = [side for side in (old, new) if side]
+    if sides and all(side[:1].isspace() for side in sides):
+        _append(out, EQUAL, " ")
+        old, new = old.lstrip(), new.lstrip()
     tail = max(len(old) - len(old.rstrip()), len(new) - len(new.rstrip()))
     _append(out, DELETE, old.rstrip())
     _append(out, INSERT, new.rstrip())

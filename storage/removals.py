@@ -82,7 +82,7 @@ def classify(
         return Removal(REMOVED, {"status": status})
     if 300 <= status < 400 and status != 304:
         return Removal(REDIRECTED, {"status": status, "target": None, "to_home": False})
-    if status == 200 and not same_page(fetched_url, {page_url, *known_urls}):
+    if status == 200 and not same_page(fetched_url, {page_url, *known_urls}) and not _claims(article, page_url):
         target = canonicalize_url(fetched_url)
         return Removal(REDIRECTED, {"target": target, "to_home": is_home(target)})
     if article is not None and not article.is_empty:
@@ -96,6 +96,8 @@ def wall_kind(text: str, last_size: int) -> str | None:
     """"paywall" or "consent" when ``text`` is a wall's teaser rather than the article."""
     paragraphs = stable_paragraphs(text)
     size = sum(len(p) for p in paragraphs)
+    if last_size > 0 and size >= last_size:
+        return None  # a wall replaces the text; it never makes it longer
     if size >= SHORT_TEXT and (last_size <= 0 or size >= FAR_SHORTER * last_size):
         return None
     joined = "\n".join(paragraphs)
@@ -110,6 +112,11 @@ def same_page(url: str, known: set[str]) -> bool:
     """Whether ``url`` is one of ``known`` up to scheme, ``www.``, tracking and a trailing slash."""
     key = _loose(url)
     return any(_loose(other) == key for other in known)
+
+
+def _claims(article: Article | None, page_url: str) -> bool:
+    """The fetched page names this page as its canonical URL (an AMP or mobile variant, say)."""
+    return article is not None and bool(article.canonical_url) and same_page(article.canonical_url, {page_url})
 
 
 def is_home(url: str) -> bool:

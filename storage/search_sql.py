@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, column, exists, func, literal_column, select, table
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import Capture, Outlet, Page, Version
 from storage.search import parse, to_fts5, to_websearch
@@ -27,7 +27,8 @@ _fts = table("versions_fts", column("rowid"))
 _fts_self = literal_column("versions_fts")
 
 
-def statement(
+def run(
+    session: Session,
     backend: str,
     query: str,
     outlet: str | None,
@@ -35,18 +36,21 @@ def statement(
     until: datetime | None,
     limit: int,
     as_of: datetime | None,
-) -> Select[Any]:
+) -> list[SearchHit]:
+    """The hits of ``query`` on ``backend``, best first (see :meth:`storage.Archive.search`)."""
     parsed = parse(query)
     if backend == "sqlite":
-        base = _sqlite(to_fts5(parsed))
-    elif backend == "postgresql":
-        return _postgres(to_websearch(parsed), outlet, since, until, limit, as_of)
-    else:
-        raise NotImplementedError(f"full-text search is not available on {backend}")
-    return _filters(base, outlet, since, until, as_of).order_by(literal_column("rank").desc(), Version.first_seen.desc()).limit(limit)
+        match = to_fts5(parsed)
+        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of)).all()
+        snippets = _sqlite_snippets(session, match, [row.id for row in rows])
+        return [hit(row, snippets.get(row.id, "")) for row in rows]
+    if backend == "postgresql":
+        rows = session.execute(_postgres(to_websearch(parsed), outlet, since, until, limit, as_of)).all()
+        return [hit(row, row.snippet) for row in rows]
+    raise NotImplementedError(f"full-text search is not available on {backend}")
 
 
-def hit(row: Any) -> SearchHit:
+def hit(row: Any, snippet: str | None) -> SearchHit:
     return SearchHit(
         url=row.url,
         outlet=row.outlet,
@@ -54,7 +58,7 @@ def hit(row: Any) -> SearchHit:
         first_seen=row.first_seen,
         last_seen=row.last_seen,
         title=row.title,
-        snippet=row.snippet or "",
+        snippet=snippet or "",
         rank=float(row.rank),
         published=row.published,
         language=row.language,
@@ -105,12 +109,36 @@ def _filters(
     return query
 
 
-def _sqlite(match: str) -> Select[Any]:
+def _sqlite(
+    match: str, outlet: str | None, since: datetime | None, until: datetime | None, limit: int, as_of: datetime | None
+) -> Select[Any]:
+    """The page of best matches, without snippets.
+
+    Ranking every match is cheap in FTS5; reading a version's ``first_seen``
+    (stored after its text) or making a snippet is not. So rank all matches
+    once (a materialised CTE), keep those ranked at least as high as the
+    ``limit``-th, and only for them read the versions and break ties by time.
+    """
     # bm25() is lower-is-better: negate it so rank is higher-is-better on both backends.
     rank = (-func.bm25(_fts_self, TITLE_WEIGHT, 1.0)).label("rank")
-    snippet = func.snippet(_fts_self, 1, MARK, MARK, ELLIPSIS, SNIPPET_TOKENS).label("snippet")
-    query = select(*_columns(), rank, snippet).select_from(_fts).join(Version, Version.id == _fts.c.rowid)
-    return _joined(query).where(_fts_self.op("MATCH")(match))
+    ranked = select(_fts.c.rowid.label("id"), rank).select_from(_fts).where(_fts_self.op("MATCH")(match))
+    if outlet is not None or since is not None or until is not None or as_of is not None:
+        ranked = ranked.join(Version, Version.id == _fts.c.rowid).join(Outlet, Outlet.id == Version.outlet_id)
+        ranked = _filters(ranked, outlet, since, until, as_of)
+    matches = ranked.cte("ranked").prefix_with("MATERIALIZED")
+    cutoff = select(matches.c.rank).order_by(matches.c.rank.desc()).limit(1).offset(limit - 1).scalar_subquery()
+    query = select(matches.c.id, matches.c.rank, *_columns()).select_from(matches)
+    query = _joined(query.join(Version, Version.id == matches.c.id))
+    query = query.where(matches.c.rank >= func.coalesce(cutoff, literal_column("-1e308")))
+    return query.order_by(matches.c.rank.desc(), Version.first_seen.desc()).limit(limit)
+
+
+def _sqlite_snippets(session: Session, match: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    snippet = func.snippet(_fts_self, 1, MARK, MARK, ELLIPSIS, SNIPPET_TOKENS)
+    query = select(_fts.c.rowid, snippet).select_from(_fts).where(_fts_self.op("MATCH")(match), _fts.c.rowid.in_(ids))
+    return dict(session.execute(query).all())
 
 
 def _postgres(

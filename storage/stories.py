@@ -52,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from extract.fingerprint import FINGERPRINT_VERSION, fingerprint_story
+from extract.fingerprint import FINGERPRINT_VERSION, MATCHABLE_VERSIONS, fingerprint_story
 from extract.stories import Match, compare_stories
 from extract.storyindex import pick_origin
 from extract.storytext import StoryText, story_text
@@ -169,19 +169,19 @@ def _matches(session: Session, version: Version, story: StoryText, keys: list[in
         .subquery()
     )
     query = (
-        select(Version.id, Version.text, StoryMember.story_id)
+        select(Version.id, Version.text, Version.first_seen, StoryMember.story_id)
         .join(shared, shared.c.version_id == Version.id)
         .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
         .outerjoin(StoryMember, StoryMember.version_id == Version.id)
-        .where(Version.page_id != version.page_id, StoryFingerprint.fingerprint_version == FINGERPRINT_VERSION)
+        .where(Version.page_id != version.page_id, StoryFingerprint.fingerprint_version.in_(MATCHABLE_VERSIONS))
         .order_by(shared.c.shared.desc(), Version.id)
     )
     found: list[_Found] = []
     joined: set[int] = set()
-    for vid, candidate_text, story_id in session.execute(query):
+    for vid, candidate_text, first_seen, story_id in session.execute(query):
         if story_id is not None and story_id in joined:
             continue  # already joining that story: more matches in it change nothing
-        match = compare_stories(story_text(candidate_text), story)
+        match = compare_stories(story_text(candidate_text), story, utc(version.first_seen) - utc(first_seen))
         if match is None:
             continue
         found.append(_Found(vid, story_id, match))

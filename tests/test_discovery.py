@@ -74,11 +74,26 @@ def test_rss_and_atom_feeds() -> None:
       <item><title>No link</title></item></channel></rss>"""
     atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>
       <entry><title>Two</title><link rel="alternate" href="/b"/><updated>2026-11-21T00:00:00Z</updated></entry></feed>"""
-    [one] = parse_feed(rss, "https://news.test/feed")
+    [one] = parse_feed(rss, "https://news.test/feed").entries
     assert (one.url, one.title, one.published) == ("https://news.test/a?utm_source=rss", "One",
                                                    datetime(2026, 11, 20, 8, tzinfo=UTC))
-    [two] = parse_feed(atom, "https://news.test/atom.xml")
+    [two] = parse_feed(atom, "https://news.test/atom.xml").entries
     assert two.url == "https://news.test/b"
+
+
+def test_damaged_feed_keeps_its_readable_entries_and_says_why() -> None:
+    cut = b"""<rss version="2.0"><channel><title>N</title>
+      <item><title>One</title><link>https://news.test/a</link></item>
+      <item><title>Two</title><link>https://news.test/b"""
+    feed = parse_feed(cut, "https://news.test/feed")
+    assert [e.url for e in feed.entries][:1] == ["https://news.test/a"]
+    assert feed.damage
+
+
+def test_huge_feed_is_capped_to_its_newest_entries() -> None:
+    items = b"".join(b"<item><link>https://news.test/%d</link></item>" % n for n in range(50))
+    feed = parse_feed(b'<rss version="2.0"><channel>' + items + b"</channel></rss>", "https://news.test/f", max_entries=10)
+    assert [e.url for e in feed.entries] == [f"https://news.test/{n}" for n in range(10)]
 
 
 def test_garbage_feed_raises_feed_error() -> None:

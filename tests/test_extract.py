@@ -128,3 +128,13 @@ def test_extractor_version_names_trafilatura() -> None:
     import trafilatura
 
     assert trafilatura.__version__ in EXTRACTOR_VERSION
+
+
+def test_unclosed_title_does_not_swallow_the_page() -> None:
+    from extract import extract_article
+
+    body = "".join(f"<p>Paragraph {n} of the report on the harbour dredging plan and its costs.</p>" for n in range(6))
+    html = f"<html><head><title>Harbour plan approved<meta charset='utf-8'></head><body><article>{body}</article></body></html>"
+    article = extract_article(html, "https://news.test/a")
+    assert "Paragraph 3 of the report" in article.text
+    assert article.title and "Paragraph" not in article.title

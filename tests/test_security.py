@@ -161,8 +161,6 @@ def test_private_network_seed_is_refused_and_counted_without_a_request(loopback)
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="NewsSpider.on_error logs a second 'fetch failed (ignorerequest)' line for "
-                                        "requests a middleware already refused; see the phase-2 faults report")
 def test_private_network_refusal_is_one_log_line(loopback) -> None:
     _, start, result = loopback
     about_start = [line for line in result.stderr.splitlines()

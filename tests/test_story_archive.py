@@ -237,8 +237,6 @@ def test_crawl_links_the_syndicated_copies_to_the_wire_original(crawled) -> None
     assert all(other is None for other in unrelated)
 
 
-@pytest.mark.xfail(strict=True, reason="the heavy paraphrase shares no sentence and no band key with the wire "
-                   "(anchor overlap 0.73, as high as different stories on the same event): not linked yet")
 def test_crawl_links_the_heavy_paraphrase_as_a_rewrite(crawled) -> None:
     _, story, _, expected = crawled_story(crawled)
     assert {m.url: (m.outlet, m.relation, m.published) for m in story.members} == expected

@@ -139,6 +139,14 @@ def test_redirect_to_home_page_is_a_redirected_state_with_its_target(archive: Ar
     assert latest.change_summary["target"] == home and latest.change_summary["to_home"] is True
 
 
+def test_variant_url_whose_canonical_is_the_page_is_no_redirect(archive: Archive) -> None:
+    archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
+    amp = "https://amp.daily.example/news/2024/05/01/harbour-tunnel.amp"
+    variant = article(text_of(BODY), canonical_url=URL)
+    assert archive.record_capture(fetch(URL, hours(1), fetched_url=amp), variant) is Outcome.UNCHANGED
+    assert archive.versions(URL)[-1].state == "ok"
+
+
 def test_redirect_to_another_article_names_it_and_tracking_params_are_no_redirect(archive: Archive) -> None:
     archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
     tracked = URL + "?utm_medium=social"

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_DEPTH = 3
 RECHECK_CHOICES = ("yes", "no", "only", "all")
+# Refusals whose middleware (robots.txt, private-network guard, offsite filter) logs them itself.
+ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
 RECHECK_STATUSES = [304, 404, 410]
 
@@ -63,6 +65,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.feed_max_entries = crawler.settings.getint("FEED_MAX_ENTRIES", 1000) or None
         max_age = crawler.settings.getfloat("SITEMAP_MAX_AGE_DAYS", 0)
         spider.sitemap_cutoff = datetime.now(UTC) - timedelta(days=max_age) if max_age > 0 else None
         return spider
@@ -87,24 +90,28 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
     # -- discovery ---------------------------------------------------------------
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
         seed = self._seed(response)
         try:
-            entries = parse_feed(response.body, response.url)
+            # A big feed takes seconds to parse: off the event loop, so downloads keep flowing.
+            feed = await asyncio.to_thread(parse_feed, response.body, response.url, self.feed_max_entries)
         except FeedError as exc:
             self._discovery_error("feed", response.url, str(exc))
             self._count(seed.name, "feed_errors")
             return
-        self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
-        self._count(seed.name, "feed_entries", len(entries))
-        for entry in entries:
-            yield from self._article_request(seed, entry.url, listed=True,
-                                             hints={"title": entry.title, "published": entry.published})
+        if feed.damage:
+            self._discovery_error("feed", response.url, f"damaged ({feed.damage}); kept its {len(feed.entries)} readable entries")
+        self.crawler.stats.inc_value("discovery/feed_entries", len(feed.entries))
+        self._count(seed.name, "feed_entries", len(feed.entries))
+        for entry in feed.entries:
+            for request in self._article_request(seed, entry.url, listed=True,
+                                                 hints={"title": entry.title, "published": entry.published}):
+                yield request
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
         seed = self._seed(response)
         try:
-            sitemap = parse_sitemap(response.body, response.url)
+            sitemap = await asyncio.to_thread(parse_sitemap, response.body, response.url)
         except SitemapError as exc:
             self._discovery_error("sitemap", response.url, str(exc))
             return
@@ -122,8 +129,9 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             stamp = entry.news_published or entry.lastmod
             if self.sitemap_cutoff and stamp and stamp < self.sitemap_cutoff:
                 continue
-            yield from self._article_request(seed, entry.url, listed=True,
-                                             hints={"title": entry.news_title, "published": entry.news_published})
+            for request in self._article_request(seed, entry.url, listed=True,
+                                                 hints={"title": entry.news_title, "published": entry.news_published}):
+                yield request
 
     def parse_start_page(self, response: Response) -> Iterator[scrapy.Request]:
         seed = self._seed(response)
@@ -185,9 +193,10 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self._count(outlet, f"errors/{kind}")
         if kind == "robots_forbidden":
             self._count(outlet, "robots_forbidden")
-            return  # counted, and Scrapy's robots.txt middleware has logged it
         if request.callback == self.parse_feed:
             self._count(outlet, "feed_errors")
+        if kind in ALREADY_LOGGED:
+            return  # the middleware that refused the request has said why, in one line
         logger.warning("fetch failed (%s): %s", kind, request.url)
 
     def _count(self, outlet: str, figure: str, count: int = 1) -> None:
