@@ -89,9 +89,12 @@ def shared(web, pg_archive_url, redis_url, redis_prefix, tmp_path_factory):
     root = tmp_path_factory.mktemp("distributed")
     seeds = root / "seeds.toml"
     seeds.write_text(web.seed_toml(), encoding="utf-8")
-    # A few requests in flight per process, as politeness would allow: the rest waits in Redis for either.
+    # A few requests in flight per process and a polite delay, as for a real outlet: the crawl
+    # outlasts the second process's start-up even on a loaded machine, and the rest waits in
+    # Redis for either process.
     settings = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_prefix,
-                "MAX_IDLE_TIME_BEFORE_CLOSE": str(IDLE_SECONDS), "CONCURRENT_REQUESTS": "4"}
+                "MAX_IDLE_TIME_BEFORE_CLOSE": str(IDLE_SECONDS), "CONCURRENT_REQUESTS": "4",
+                "DOWNLOAD_DELAY": "0.4", "RANDOMIZE_DOWNLOAD_DELAY": "0"}
     web.clear_log()
     processes = [popen_crawl(root / "archive", seeds, web.proxy_url, pg_archive_url, settings) for _ in range(2)]
     runs = [(process.pid, finish(process)) for process in processes]
