@@ -12,13 +12,14 @@ class FetchedPage:
     """A fetched page, already in a WARC record, waiting to be extracted and indexed."""
 
     outlet: str
-    url: str  # the archive's identity for the page (canonical URL)
+    url: str  # the archive's identity for the page (canonical URL; the pipeline may refine it)
     fetched_url: str  # the URL the response came from (after redirects)
     status: int
     fetched_at: datetime
     body: bytes  # decoded payload (after Content-Encoding), as the extractor sees it
     content_type: str | None
-    is_article: bool
+    is_article: bool | None  # None: not decided yet (the pipeline judges the page)
+    listed: bool = False  # a feed or sitemap listed it
     warc_record: Any = None  # crawler.warc.WrittenRecord, None when WARC writing is off
     etag: str | None = None
     last_modified: str | None = None

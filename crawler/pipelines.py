@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +33,8 @@ from scrapy.exceptions import NotConfigured
 from crawler.archive_access import open_archive
 from crawler.batch_writer import BatchWriter
 from crawler.items import FetchedPage
-from extract import Article, ExtractedPage, extract_page
+from extract import Article
+from extract.page import PageAnalysis, analyse_page
 from storage.archive import Archive
 from storage.boilerplate import OutletModels
 from storage.records import CaptureInput, Outcome
@@ -98,11 +100,19 @@ class ArchivePipeline:
             self.archive.close()
 
     async def _extract(self, item: FetchedPage) -> tuple[Article | None, str | None]:
-        """The article (outlet boilerplate stripped) and its text before stripping."""
-        if not (item.is_article and item.status == 200 and item.body):
+        """Judge the page, and for an article its text (outlet boilerplate stripped) and the text before."""
+        if item.status != 200 or not item.body or item.is_article is False:
+            item.is_article = bool(item.is_article)
             return None, None
-        loop = asyncio.get_running_loop()
-        page: ExtractedPage = await loop.run_in_executor(self.pool, extract_page, item.body, item.fetched_url)
+        seed = self.crawler.spider.outlets[item.outlet]
+        work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
+                       article_pattern=seed.article_pattern, listed=item.listed)
+        analysis: PageAnalysis = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        if item.is_article is None:  # a re-check keeps the identity and verdict it came with
+            item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
+        page = analysis.extracted
+        if page is None:
+            return None, None
         article, unstripped = page.article, None
         if self.models is not None and not article.is_empty:
             unstripped = self.models.apply(item.outlet, article, page.raw_text, item.url)

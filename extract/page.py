@@ -24,6 +24,7 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
+from extract.extractor import ExtractedPage, extract_page
 from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
 from extract.urls import canonicalize_url
 
@@ -75,3 +76,32 @@ def judge_page(
         by_url = url_looks_like_article(fetched_url) if listed is None else False
     is_article = bool(listed) or by_url or page_declares_article(selector)
     return PageVerdict(canonicalize_url(identity), is_html=True, is_article=is_article)
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """A page judged and, when it is an article, extracted: one worker call's result."""
+
+    verdict: PageVerdict
+    extracted: ExtractedPage | None = None  # None: not an article, or asked not to extract
+
+
+def analyse_page(
+    fetched_url: str,
+    body: bytes,
+    content_type: str | None,
+    *,
+    owns: Callable[[str], bool],
+    article_pattern: re.Pattern[str] | None = None,
+    listed: bool | None = None,
+    extract: bool = True,
+) -> PageAnalysis:
+    """:func:`judge_page`, then :func:`extract.extractor.extract_page` for articles.
+
+    The CPU-heavy half of archiving a page, run in worker processes by the
+    crawler's pipeline and by ``newsarchive ingest`` alike.
+    """
+    verdict = judge_page(fetched_url, body, content_type, owns=owns, article_pattern=article_pattern, listed=listed)
+    if not (extract and verdict.is_article and body):
+        return PageAnalysis(verdict)
+    return PageAnalysis(verdict, extract_page(body, fetched_url))

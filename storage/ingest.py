@@ -2,8 +2,8 @@
 
 Each HTTP response (or revisit) of an outlet's host becomes a capture, and an
 article version when its text is new, decided exactly as a live crawl decides
-it: :func:`extract.page.judge_page` for identity and article verdict,
-:func:`extract.extract_article` for the text, :meth:`Archive.record_captures`
+it: :func:`extract.page.analyse_page` for identity, article verdict and text,
+(the same worker function the crawler uses), :meth:`Archive.record_captures`
 for the rows. Captures point at the original files, which are never copied.
 
 Extraction runs in worker processes; the main process streams records, keeps
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract import Article, extract_article
-from extract.page import PageVerdict, is_html_type, judge_page
+from extract import Article
+from extract.page import PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
 from storage.errors import ArchiveError, NoSuchPage, WarcUnreadable
@@ -92,12 +92,11 @@ class _Pending:
 
 def analyse(task: _Task) -> tuple[PageVerdict, Article | None]:
     """Worker side: identity, article verdict and extraction for one page."""
-    verdict = judge_page(task.url, task.body, task.content_type, owns=task.rule.owns,
-                         article_pattern=task.rule.article_pattern)
-    if not (task.extract and verdict.is_article and task.body):
-        return verdict, None
-    article = extract_article(task.body, task.url)
-    return verdict, None if article.is_empty else article
+    analysis = analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
+                            article_pattern=task.rule.article_pattern, extract=task.extract)
+    if analysis.extracted is None or analysis.extracted.article.is_empty:
+        return analysis.verdict, None
+    return analysis.verdict, analysis.extracted.article
 
 
 def _inline(task: _Task) -> Future[tuple[PageVerdict, Article | None]]:

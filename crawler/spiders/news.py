@@ -27,7 +27,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from extract.page import is_html_type, judge_page
+from extract.page import is_html_type
 from crawler.archive_access import open_archive
 from crawler.distributed import DistributedSpiderMixin
 from extract.page_signals import url_looks_like_article
@@ -150,40 +150,34 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[FetchedPage]:
         seed = self._seed(response)
         self.crawler.stats.inc_value("pages/fetched")
-        is_text = isinstance(response, TextResponse) and is_html_type(_header(response, b"Content-Type"))
+        content_type = _header(response, b"Content-Type")
+        is_text = isinstance(response, TextResponse) and is_html_type(content_type)
         if not is_text:
             self.crawler.stats.inc_value("pages/not_html")
-        if response.meta.get("recheck"):
+        recheck = bool(response.meta.get("recheck"))
+        if recheck:
             self.crawler.stats.inc_value(f"recheck/status_{response.status}")
-            # A re-checked page keeps its identity, wherever it now redirects.
-            identity, is_article = response.meta["page_url"], True
-        else:
-            identity, is_article = self._identity(seed, response, is_text)
         hints = {k: v for k, v in response.meta.get("hints", {}).items() if v}
         if response.meta.get("redirect_urls"):
             hints["redirected_from"] = response.meta["redirect_urls"][0]
         yield FetchedPage(
             outlet=seed.name,
-            url=canonicalize_url(identity),
+            # A re-checked page keeps its identity wherever it now redirects; any
+            # other page's identity and article verdict are decided by the
+            # pipeline's workers (extract.page.analyse_page), off the event loop.
+            url=canonicalize_url(response.meta["page_url"] if recheck else response.url),
             fetched_url=response.url,
             status=response.status,
             fetched_at=_fetch_time(response),
             body=response.body if is_text and response.status == 200 else b"",
-            content_type=_header(response, b"Content-Type"),
-            is_article=is_article,
+            content_type=content_type,
+            is_article=True if recheck else None,
+            listed=bool(response.meta.get("listed")),
             warc_record=response.meta.get("warc_record"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             hints=hints,
         )
-
-    def _identity(self, seed: OutletSeed, response: Response, is_text: bool) -> tuple[str, bool]:
-        """The page's archive identity and whether it is an article (shared with WARC ingest)."""
-        if not is_text:
-            return response.url, False
-        verdict = judge_page(response.url, response.body, _header(response, b"Content-Type"), owns=seed.owns,
-                             article_pattern=seed.article_pattern, listed=bool(response.meta.get("listed")))
-        return verdict.url, verdict.is_article
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
