@@ -52,7 +52,10 @@ def added_records(before: dict[Path, int], after: dict[Path, int], articles: set
                 uri = (record.rec_headers.get_header("WARC-Target-URI") or "").split("?")[0]
                 kind = "article" if uri in articles else "other"
                 record.content_stream().read()
-                counts[f"{kind}_bytes"] += records.get_record_length()
+                length = records.get_record_length()
+                counts[f"{kind}_bytes"] += length
+                if kind == "article":
+                    counts[f"article_{record.rec_type}_bytes"] += length
                 if record.rec_type == "revisit":
                     counts["revisits"] += 1
                     counts["not_modified"] += NOT_MODIFIED in (record.rec_headers.get_header("WARC-Profile") or "")
@@ -103,6 +106,11 @@ def main() -> None:
         print(f"all {options.rechecks} re-checks: article re-checks added {articles_pct:.2f}% of the first crawl's "
               f"WARC bytes (target < {TARGET:g}%: {'met' if articles_pct < TARGET else 'NOT met'}); "
               f"with discovery pages {all_pct:.2f}%")
+        checks = max(1, total["revisits"] + total["article_responses"])
+        print(f"per article re-check: {total['article_bytes'] / checks:.0f} bytes "
+              f"(revisit record {total['article_revisit_bytes'] / checks:.0f}, "
+              f"request record {total['article_request_bytes'] / checks:.0f}); per re-check crawl "
+              f"{articles_pct / options.rechecks:.2f}% of the first crawl")
         print(f"revisit records {total['revisits']}, 304s {total['not_modified']}, "
               f"full article responses {total['article_responses']}, versions added {versions_after - versions_before}")
 

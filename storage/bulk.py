@@ -69,8 +69,8 @@ class BulkSummary:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def add(self, outcome: Outcome) -> None:
-        field = outcome.value.replace("-", "_")
-        setattr(self, field, getattr(self, field) + 1)
+        name = outcome.value.replace("-", "_")
+        setattr(self, name, getattr(self, name) + 1)
 
 
 @dataclass(slots=True)
@@ -85,9 +85,9 @@ class _Latest:
     stable_hash: str
     first_seen: datetime
     last_seen: datetime
-    payload_digest: str | None
     state: str
     fetched_urls: set[str] = field(default_factory=set)  # of this batch's captures
+    size: int | None = None  # changes.text_size(text), computed once
     touched: bool = False  # an existing version whose first/last seen moved
     row: dict[str, Any] | None = None  # a version queued in this batch
 
@@ -157,8 +157,9 @@ def _needs_recorder(capture: CaptureInput, article: Article | None, previous: _L
     if previous is None:
         return False
     known = known_urls.get(page_id, set()) | previous.fetched_urls
-    size = changes.text_size(previous.text)
-    return removals.classify(capture.url, capture.status, capture.fetched_url, article, known, size) is not None
+    if previous.size is None:
+        previous.size = changes.text_size(previous.text)
+    return removals.classify(capture.url, capture.status, capture.fetched_url, article, known, previous.size) is not None
 
 
 def _track(latest: dict[int, _Latest], page_id: int, capture: CaptureInput, article: Article) -> None:
@@ -166,7 +167,7 @@ def _track(latest: dict[int, _Latest], page_id: int, capture: CaptureInput, arti
     previous = latest.get(page_id)
     urls = previous.fetched_urls if previous is not None else set()
     latest[page_id] = _Latest(None, 0, article.title, article.text, list(article.authors), "", capture.fetched_at,
-                              capture.fetched_at, None, "ok", fetched_urls=urls | {capture.fetched_url})
+                              capture.fetched_at, "ok", fetched_urls=urls | {capture.fetched_url})
 
 
 def _apply(
@@ -190,7 +191,7 @@ def _apply(
     versions.append(row)
     # Later captures of this page in the batch compare against this version.
     latest[page_id] = _Latest(None, row["seq"], article.title, article.text, list(article.authors), stable,
-                              at, at, capture.payload_digest, "ok", row=row)
+                              at, at, "ok", row=row)
     return Outcome.NEW if previous is None else Outcome.CHANGED
 
 
@@ -321,13 +322,12 @@ def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, _Latest
         )
         query = (
             select(Version.id, Version.page_id, Version.seq, Version.title, Version.text, Version.authors,
-                   Version.first_seen, Version.last_seen, Capture.payload_digest, Version.state)
+                   Version.first_seen, Version.last_seen, Version.state)
             .join(newest, (newest.c.page_id == Version.page_id) & (newest.c.seq == Version.seq))
-            .join(Capture, Capture.id == Version.capture_id)
         )
-        for vid, page_id, seq, title, text, authors, first, last, payload, state in session.execute(query):
+        for vid, page_id, seq, title, text, authors, first, last, state in session.execute(query):
             stable = changes.stable_hash(title, text, authors)
-            latest[page_id] = _Latest(vid, seq, title, text, list(authors or []), stable, first, last, payload, state)
+            latest[page_id] = _Latest(vid, seq, title, text, list(authors or []), stable, first, last, state)
     return latest
 
 

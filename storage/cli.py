@@ -132,7 +132,7 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def versions(ctx: click.Context, url: str, as_json: bool) -> None:
-    """List every version of the article at URL, oldest first, with what each changed.
+    """List every version of the article at URL with what it changed.
 
     SIZE is reader-visible characters added/removed; STATE is ok, or removed,
     paywalled or redirected when a re-check found the article gone.

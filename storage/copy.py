@@ -18,6 +18,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -73,9 +74,10 @@ def copy_archive(
             with dst_engine.connect() as dst:
                 _make_room(dst, tables, force, summary.target)
                 for source_table, target_table in tables:
-                    summary.tables[target_table.name] = _copy_table(
-                        src_engine, dst, source_table, target_table, batch, progress
-                    )
+                    with _index_built_after(dst, target_table):
+                        summary.tables[target_table.name] = _copy_table(
+                            src_engine, dst, source_table, target_table, batch, progress
+                        )
                 if dst.dialect.name == "postgresql":
                     _fix_sequences(dst, [t for _, t in tables])
                 dst.commit()
@@ -133,6 +135,28 @@ def _copy_table(
             progress(target_table.name, copied, total)
     logger.info("copied %d rows of %s", copied, target_table.name)
     return copied
+
+
+# Indexes cheaper to build once at the end than to update row by row:
+# PostgreSQL's GIN index over the versions' tsvector (revision 0001).
+_BUILT_AFTER = {"versions": ("ix_versions_search", "CREATE INDEX IF NOT EXISTS ix_versions_search ON versions USING gin (search)")}
+
+
+@contextmanager
+def _index_built_after(dst: Connection, table: Table) -> Iterator[None]:
+    """On PostgreSQL, drop ``table``'s full-text index for the copy and build it afterwards, even on failure."""
+    if dst.dialect.name != "postgresql" or table.name not in _BUILT_AFTER:
+        yield
+        return
+    name, create = _BUILT_AFTER[table.name]
+    dst.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
+    try:
+        yield
+    finally:
+        if dst.in_transaction() and not dst.get_transaction().is_active:
+            dst.rollback()
+        dst.execute(text(create))
+        dst.commit()
 
 
 def _stream(engine: Engine, query: Any, batch: int) -> Iterator[list[Any]]:

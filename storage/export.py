@@ -18,7 +18,8 @@ PARQUET_ROWS_PER_GROUP = 1000
 FIELDS = [f.name for f in fields(VersionView)]
 _STRUCTURED = {"authors", "tags", "change_summary"}
 
-_INTEGERS = {"version": pa.int32(), "status": pa.int32(), "warc_offset": pa.int64(), "warc_length": pa.int64()}
+_INTEGERS = {"version": pa.int32(), "status": pa.int32(), "warc_offset": pa.int64(), "warc_length": pa.int64(),
+             "chars_added": pa.int32(), "chars_removed": pa.int32()}
 _TIMES = {"first_seen", "last_seen", "published", "modified"}
 _LISTS = {"authors", "tags"}
 

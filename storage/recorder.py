@@ -89,11 +89,13 @@ def _same_for_a_reader(latest: Version, article: Article, unstripped_text: str |
 
 def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,
              last_text: Version | None) -> removals.Removal | None:
-    if capture.record_type == "revisit" and capture.status in (200, 304):
-        return None  # the payload the page had before: whatever it is, it is not a removal
-    known = set() if last_text is None else set(_text_urls(session, page.id))
+    if capture.record_type == "revisit" and last_text is not None and _is_revisit_of(session, capture, last_text):
+        return None  # the very payload the last text came from
+    moved = last_text is not None and not removals.same_page(capture.fetched_url, {page.url})
+    known = set(_text_urls(session, page.id)) if moved else set()  # spare the query on the common path
     size = 0 if last_text is None else changes.text_size(last_text.text)
-    return removals.classify(page.url, capture.status, capture.fetched_url, article, known, size)
+    status = 200 if capture.status == 304 else capture.status  # not modified: the URL still answers
+    return removals.classify(page.url, status, capture.fetched_url, article, known, size)
 
 
 def _record_removal(session: Session, page: Page, row: Capture, removal: removals.Removal, latest: Version,

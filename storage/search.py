@@ -43,7 +43,7 @@ def parse(text: str) -> Query:
         if token.startswith("-") and len(token) > 1:
             negate, token = True, token[1:]
         term = " ".join(_WORD_JUNK.sub(" ", token).split())
-        if term:
+        if term and any(char.isalnum() for char in term):  # "-" or "&" alone is no word
             (query.excluded if negate else current).append(term)
         negate = False
     if current:

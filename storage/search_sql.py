@@ -8,13 +8,14 @@ wrapped in ``**``.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import Select, and_, column, exists, func, literal_column, select, table
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Capture, Outlet, Page, Version
-from storage.search import parse, to_fts5, to_websearch
+from storage.search import Query, parse, to_fts5
 from storage.times import utc
 from storage.views import SearchHit
 
@@ -25,6 +26,7 @@ TITLE_WEIGHT = 5.0
 
 _fts = table("versions_fts", column("rowid"))
 _fts_self = literal_column("versions_fts")
+_SIMPLE = literal_column("'simple'::regconfig")  # no stemming: outlets write in many languages
 
 
 def run(
@@ -45,7 +47,7 @@ def run(
         snippets = _sqlite_snippets(session, match, [row.id for row in rows])
         return [hit(row, snippets.get(row.id, "")) for row in rows]
     if backend == "postgresql":
-        rows = session.execute(_postgres(to_websearch(parsed), outlet, since, until, limit, as_of)).all()
+        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of)).all()
         return [hit(row, row.snippet) for row in rows]
     raise NotImplementedError(f"full-text search is not available on {backend}")
 
@@ -142,21 +144,44 @@ def _sqlite_snippets(session: Session, match: str, ids: list[int]) -> dict[int, 
 
 
 def _postgres(
-    websearch: str,
+    parsed: Query,
     outlet: str | None,
     since: datetime | None,
     until: datetime | None,
     limit: int,
     as_of: datetime | None,
 ) -> Select[Any]:
-    tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), websearch)
+    tsquery = _tsquery(parsed)
     search = literal_column("versions.search")
     rank = func.ts_rank_cd(search, tsquery).label("rank")
-    inner = _joined(select(*_columns(), Version.text, rank).select_from(Version)).where(search.op("@@")(tsquery))
-    inner = _filters(inner, outlet, since, until, as_of)
+    inner = _joined(select(*_columns(), Version.id.label("vid"), rank).select_from(Version))
+    inner = _filters(inner.where(search.op("@@")(tsquery)), outlet, since, until, as_of)
     best = inner.order_by(literal_column("rank").desc(), Version.first_seen.desc()).limit(limit).subquery()
-    # ts_headline is costly: run it on the page of results only.
+    # ts_headline is costly, and so is reading texts: both for the page of results only.
+    text = aliased(Version)
     options = f"StartSel={MARK}, StopSel={MARK}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
-    headline = func.ts_headline(literal_column("'simple'::regconfig"), best.c.text, tsquery, options).label("snippet")
-    kept = [c for c in best.c if c.key != "text"]
-    return select(*kept, headline).order_by(best.c.rank.desc(), best.c.first_seen.desc())
+    headline = func.ts_headline(_SIMPLE, text.text, tsquery, options).label("snippet")
+    kept = [c for c in best.c if c.key != "vid"]
+    return (
+        select(*kept, headline)
+        .join_from(best, text, text.id == best.c.vid)
+        .order_by(best.c.rank.desc(), best.c.first_seen.desc())
+    )
+
+
+def _tsquery(parsed: Query) -> Any:
+    """The parsed query as a tsquery: each term a phrase, groups ANDed, alternatives ORed, exclusions NOTed."""
+    query = reduce(lambda a, b: a.op("||")(b), (reduce(lambda a, b: a.op("&&")(b), map(_phrase, group))
+                                             for group in parsed.alternatives))
+    for term in parsed.excluded:
+        query = query.op("&&")(func.tsquery_not(_phrase(term)))
+    return query
+
+
+def _phrase(term: str) -> Any:
+    phrase = func.phraseto_tsquery(_SIMPLE, term)
+    if "-" not in term:
+        return phrase
+    # PostgreSQL reads "net-zero" as one token plus its parts and "covid-19" as
+    # "covid" and "-19", where FTS5 sees two words: accept either reading.
+    return phrase.op("||")(func.phraseto_tsquery(_SIMPLE, " ".join(term.replace("-", " ").split())))

@@ -63,6 +63,10 @@ def test_copy_to_postgresql_keeps_rows_ids_search_and_stories(source: Archive, p
         [hit] = copy.search("lighthouse strike")
         assert hit.url == "https://wire.example/other" and "**" in hit.snippet
         assert [h.version for h in copy.search('"first sailing"')] == [2]
+        # The full-text index, dropped while versions were copied, is back.
+        indexes = copy.read(lambda s: set(s.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = 'versions' "
+                                                          "AND schemaname = current_schema()"))))
+        assert "ix_versions_search" in indexes
         story = copy.copies("https://wire.example/ferry")
         assert story is not None and story.to_json() == source.copies("https://wire.example/ferry").to_json()
         # Sequences moved past the copied ids: new rows get fresh ids.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,9 +14,12 @@ import pytest
 from extract.fingerprint import Fingerprint, fingerprint
 from extract.stories import compare
 from extract.storyindex import StoryIndex
+from tests.newsweb.syndicated import ORIGINAL, REWRITTEN
 
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 T0 = datetime(2022, 1, 12, 18, 0, tzinfo=timezone.utc)
+WIRE = "\n\n".join(ORIGINAL)
+HEAVY_REWRITE = "\n\n".join(REWRITTEN)
 
 BOILERPLATE = (
     "The Valley Herald is an independent newspaper serving readers across the region since 1921. "
@@ -158,3 +162,45 @@ def test_copies_share_band_keys_and_unrelated_texts_do_not(seeds, dev_articles):
 
 def test_text_without_words_has_no_band_keys():
     assert fingerprint("Advertisement\n\nAdvertisement").band_keys() == []
+
+
+def test_heavy_rewrite_sharing_no_sentence_is_found_and_called_a_rewrite():
+    index = StoryIndex()
+    index.add("wire", WIRE, T0)
+    found = index.match(HEAVY_REWRITE)
+    assert [vid for vid, _ in found] == ["wire"]
+    match = found[0][1]
+    assert match.relation == "rewrite"
+    assert match.aligned < 0.1 and match.containment < 0.05  # nothing of the wording survives
+    assert 0.6 <= match.anchors == match.similarity <= 1.0
+
+
+def test_heavy_rewrite_is_not_linked_when_first_seen_weeks_apart():
+    assert compare(WIRE, HEAVY_REWRITE, apart=timedelta(hours=9)) is not None
+    assert compare(WIRE, HEAVY_REWRITE, apart=timedelta(days=30)) is None
+    index = StoryIndex()
+    index.add("wire", WIRE, T0)
+    assert index.add("rewrite", HEAVY_REWRITE, T0 + timedelta(days=30)) == []
+
+
+def test_follow_up_with_the_same_names_but_new_numbers_is_not_a_rewrite():
+    follow_up = HEAVY_REWRITE.replace("100,000", "130,000") + (
+        "\n\nBy Friday, NATO said 40 aircraft had been moved to Poland, and Moscow announced 12 new drills."
+    )
+    assert compare(WIRE, follow_up) is None
+
+
+def test_other_articles_on_the_same_event_match_neither_the_wire_nor_its_rewrite(seeds):
+    for key in ("002", "003", "004"):
+        assert compare(WIRE, seeds[key]) is None, key
+        assert compare(HEAVY_REWRITE, seeds[key]) is None, key
+
+
+def test_version_1_fingerprints_still_read_and_keep_their_keys(seeds):
+    fp = fingerprint(seeds["000"])
+    old = struct.pack("<BHH", 1, len(fp.text), len(fp.anchor)) + fp.text.astype("<u4").tobytes()
+    old += fp.anchor.astype("<u4").tobytes()
+    read = Fingerprint.from_bytes(old)
+    assert read.version == 1 and read.name_band_keys() == []
+    assert read.band_keys() == fp.text_band_keys() + fp.anchor_band_keys()
+    assert set(read.band_keys()) < set(fp.band_keys())

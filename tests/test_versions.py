@@ -190,6 +190,26 @@ def test_article_back_after_removal_is_a_new_ok_version(archive: Archive) -> Non
     assert back.change_summary["paragraphs_added"] == back.change_summary["paragraphs_removed"] == 0
 
 
+def test_unchanged_redirect_target_answering_304_keeps_the_redirect(archive: Archive) -> None:
+    archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
+    home = "https://daily.example/"
+    archive.record_capture(fetch(URL, hours(1), fetched_url=home), article("Top stories today"))
+    not_modified = fetch(URL, hours(2), fetched_url=home, status=304, record_type="revisit")
+    assert archive.record_capture(not_modified, None) is Outcome.UNCHANGED
+    assert [v.state for v in archive.versions(URL)] == ["ok", "redirected"]
+
+
+def test_304_for_the_last_text_after_a_removal_brings_it_back(archive: Archive) -> None:
+    first = fetch(URL, T0)
+    archive.record_capture(first, article(text_of(BODY)))
+    archive.record_capture(fetch(URL, hours(1), status=404), None)
+    back = dataclasses.replace(fetch(URL, hours(2), status=304, record_type="revisit"),
+                               payload_digest=first.payload_digest)
+    assert archive.record_capture(back, None) is Outcome.CHANGED
+    versions = archive.versions(URL)
+    assert [v.state for v in versions] == ["ok", "removed", "ok"] and versions[-1].text == text_of(BODY)
+
+
 def test_version_at_a_time_after_removal_is_the_removal(archive: Archive) -> None:
     archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
     archive.record_capture(fetch(URL, hours(4), status=410), None)
