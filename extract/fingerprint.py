@@ -171,6 +171,19 @@ class Fingerprint:
         """Estimated shingle Jaccard of the two texts."""
         return float(np.mean(self.text == other.text))
 
+    def likeness(self, other: Fingerprint) -> float:
+        """The highest share of agreeing MinHash values over the three kinds (0 for a kind either lacks).
+
+        A cheap score to rank candidates before the exact comparison: a copy
+        agrees on its text values, a spun rewrite on its anchor values, a
+        heavy rewrite on its name values.
+        """
+        return max(
+            _agreement(self.text, other.text),
+            _agreement(self.anchor, other.anchor),
+            _agreement(self.names, other.names),
+        )
+
     def to_bytes(self) -> bytes:
         """Compact form: 7-byte header, then the uint32 signatures (615 bytes by default)."""
         header = _HEADER.pack(self.version, len(self.text), len(self.anchor), len(self.names))
@@ -219,6 +232,12 @@ class Fingerprint:
 
 def _is_empty(values: np.ndarray) -> bool:
     return bool(values.size == 0 or np.all(values == _EMPTY))
+
+
+def _agreement(a: np.ndarray, b: np.ndarray) -> float:
+    if a.size != b.size or _is_empty(a) or _is_empty(b):
+        return 0.0
+    return float(np.count_nonzero(a == b)) / a.size
 
 
 def fingerprint_story(story: StoryText) -> Fingerprint:

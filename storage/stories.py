@@ -6,10 +6,15 @@ transaction that creates it — :mod:`storage.recorder` calls
 :func:`index_version`, so crawls and ``ingest`` both go through here:
 
 1. one SQL statement finds the candidates: versions sharing a band key in
-   ``story_band``, most shared keys first, *other pages only* (a page's own
-   earlier versions are never its copies);
-2. :func:`extract.stories.compare_stories` checks candidates, one match per
-   existing story being enough to join it;
+   ``story_band``, most shared keys first, at most ``CANDIDATE_POOL`` of
+   them, *other pages only* (a page's own earlier versions are never its
+   copies), with their stored fingerprints;
+2. candidates are ranked by how many MinHash values their fingerprint shares
+   with the new one (:meth:`extract.fingerprint.Fingerprint.likeness`), and
+   at most ``MAX_COMPARED`` of the best go through
+   :func:`extract.stories.compare_stories`; one match per existing story is
+   enough to join it, so the rest of that story is skipped. Candidate texts
+   are cut once: :class:`StoryTextCache` keeps them;
 3. the version joins the story of every match (stories it links are merged),
    and the story's origin — earliest first seen, a credible published date
    breaking near-ties (:func:`extract.storyindex.pick_origin`) — and every
@@ -28,6 +33,8 @@ next changes.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -52,7 +59,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from extract.fingerprint import FINGERPRINT_VERSION, MATCHABLE_VERSIONS, fingerprint_story
+from extract.fingerprint import FINGERPRINT_VERSION, MATCHABLE_VERSIONS, Fingerprint, fingerprint_story
 from extract.stories import Match, compare_stories
 from extract.storyindex import pick_origin
 from extract.storytext import StoryText, story_text
@@ -63,6 +70,16 @@ from storage.times import iso, now, utc
 logger = logging.getLogger(__name__)
 
 MIN_STORY_WORDS = 40
+# Band-key candidates read per new version (most shared keys first), and how
+# many of those, best fingerprint likeness first, are compared exactly.
+# Bounds the work per version whatever the archive's size.
+CANDIDATE_POOL = 200
+MAX_COMPARED = 20
+# A story's members are alike: its best two speak for it, leaving room for other stories.
+PER_STORY = 2
+# Below this likeness no labelled copy was seen (bench/stories.py); skip the compare.
+MIN_LIKENESS = 0.2
+STORY_TEXT_CACHE = 2048
 # Serialises story matching between writers on PostgreSQL, so two copies
 # committed at the same moment still see each other's band keys.
 _PG_LOCK_KEY = 0x73746F72
@@ -128,14 +145,14 @@ def index_version(session: Session, version: Version) -> int | None:
     """Fingerprint a new (flushed) version and join it to its copies; returns its story id, if any."""
     if version.state != "ok":
         return None
-    story = story_text(version.text)
+    story = story_texts.get((version.id, version.text_hash), version.text)
     if len(story.words) < MIN_STORY_WORDS:
         return None
     fp = fingerprint_story(story)
     keys = sorted(set(fp.band_keys()))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    found = _matches(session, version, story, keys)
+    found = _matches(session, version, story, fp, keys)
     session.add(
         StoryFingerprint(
             version_id=version.id,
@@ -158,35 +175,127 @@ class _Found:
     match: Match
 
 
-def _matches(session: Session, version: Version, story: StoryText, keys: list[int]) -> list[_Found]:
-    """Versions of other pages that ``version`` copies (or that copy it): one per existing story."""
-    if not keys:
-        return []
+class StoryTextCache:
+    """A bounded, thread-safe LRU of :class:`StoryText` by (version id, ``text_hash``).
+
+    Cutting a text is most of a comparison's cost, and the candidates of a new
+    version are mostly recent versions: keeping their cut texts saves reading
+    and re-cutting them. The hash in the key keeps an id reused after a
+    rollback, or the same id in another archive, from reading a stale entry.
+    """
+
+    def __init__(self, size: int = STORY_TEXT_CACHE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, str], StoryText] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, key: tuple[int, str]) -> StoryText | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str], story: StoryText) -> None:
+        with self._lock:
+            self._items[key] = story
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def get(self, key: tuple[int, str], body: str) -> StoryText:
+        """The cut form of ``body`` (the text of version ``key``), cutting it on a miss."""
+        found = self.cached(key)
+        if found is None:
+            found = story_text(body)
+            self.put(key, found)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+story_texts = StoryTextCache()
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    version_id: int
+    text_hash: str
+    first_seen: datetime
+    story_id: int | None
+    likeness: float
+
+
+def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[int]) -> list[_Candidate]:
+    """Versions of other pages sharing band keys with ``fp``, most alike first, weak ones dropped."""
     shared = (
         select(StoryBand.version_id, func.count().label("shared"))
         .where(StoryBand.band_key.in_(keys))
         .group_by(StoryBand.version_id)
+        .order_by(func.count().desc(), StoryBand.version_id.desc())
+        .limit(CANDIDATE_POOL)
         .subquery()
     )
     query = (
-        select(Version.id, Version.text, Version.first_seen, StoryMember.story_id)
+        select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
         .join(shared, shared.c.version_id == Version.id)
         .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
         .outerjoin(StoryMember, StoryMember.version_id == Version.id)
         .where(Version.page_id != version.page_id, StoryFingerprint.fingerprint_version.in_(MATCHABLE_VERSIONS))
-        .order_by(shared.c.shared.desc(), Version.id)
     )
+    found = []
+    for vid, hashed, first_seen, story_id, data in session.execute(query):
+        likeness = fp.likeness(Fingerprint.from_bytes(data))
+        if likeness >= MIN_LIKENESS:
+            found.append(_Candidate(vid, hashed, first_seen, story_id, likeness))
+    return sorted(found, key=lambda c: (-c.likeness, -c.version_id))
+
+
+def _cut_texts(session: Session, hashes: dict[int, str]) -> dict[int, StoryText]:
+    """Cut texts of versions ``{id: text_hash}``: from the cache, the rest read in one statement."""
+    texts = {vid: story_texts.cached((vid, hashed)) for vid, hashed in hashes.items()}
+    missing = [vid for vid, story in texts.items() if story is None]
+    if missing:
+        rows = session.execute(select(Version.id, Version.text_hash, Version.text).where(Version.id.in_(missing)))
+        for vid, hashed, body in rows:
+            texts[vid] = story_texts.get((vid, hashed), body)
+    return texts  # type: ignore[return-value]
+
+
+def _pick(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The ``MAX_COMPARED`` best candidates, at most ``PER_STORY`` of any one story."""
+    picked: list[_Candidate] = []
+    per_story: dict[int, int] = {}
+    for candidate in candidates:
+        if candidate.story_id is not None:
+            if per_story.get(candidate.story_id, 0) == PER_STORY:
+                continue
+            per_story[candidate.story_id] = per_story.get(candidate.story_id, 0) + 1
+        picked.append(candidate)
+        if len(picked) == MAX_COMPARED:
+            break
+    return picked
+
+
+def _matches(session: Session, version: Version, story: StoryText, fp: Fingerprint, keys: list[int]) -> list[_Found]:
+    """Versions of other pages that ``version`` copies (or that copy it): one per existing story."""
+    if not keys:
+        return []
+    picked = _pick(_candidates(session, version, fp, keys))
+    texts = _cut_texts(session, {c.version_id: c.text_hash for c in picked})
     found: list[_Found] = []
     joined: set[int] = set()
-    for vid, candidate_text, first_seen, story_id in session.execute(query):
-        if story_id is not None and story_id in joined:
+    for candidate in picked:
+        if candidate.story_id is not None and candidate.story_id in joined:
             continue  # already joining that story: more matches in it change nothing
-        match = compare_stories(story_text(candidate_text), story, utc(version.first_seen) - utc(first_seen))
-        if match is None:
-            continue
-        found.append(_Found(vid, story_id, match))
-        if story_id is not None:
-            joined.add(story_id)
+        apart = utc(version.first_seen) - utc(candidate.first_seen)
+        match = compare_stories(texts[candidate.version_id], story, apart)
+        if match is not None:
+            found.append(_Found(candidate.version_id, candidate.story_id, match))
+            if candidate.story_id is not None:
+                joined.add(candidate.story_id)
     return found
 
 
@@ -247,8 +356,9 @@ def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
     ).all()
     origin = pick_origin([(m.version_id, first_seen, published) for m, _, _, first_seen, published in rows])
     stale = {m.version_id for m, *_ in rows} if origin != story.origin_version_id else fresh | {origin}
-    texts = dict(session.execute(select(Version.id, Version.text).where(Version.id.in_(stale | {origin}))).all())
-    origin_story = story_text(texts[origin])
+    hashes = dict(session.execute(select(Version.id, Version.text_hash).where(Version.id.in_(stale | {origin}))).all())
+    texts = _cut_texts(session, hashes)
+    origin_story = texts[origin]
     origin_page = next(page for m, page, *_ in rows if m.version_id == origin)
     for member, page_id, *_ in rows:
         if member.version_id in stale:
@@ -261,11 +371,11 @@ def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
     story.updated_at = now()
 
 
-def _label(member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_text: str) -> None:
+def _label(member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_story: StoryText) -> None:
     if member.version_id == origin:
         member.relation, member.similarity = "origin", 1.0
         return
-    match = compare_stories(origin_story, story_text(member_text))
+    match = compare_stories(origin_story, member_story)
     if same_page:
         member.relation = "revision"
         member.similarity = match.similarity if match else (member.match_similarity or 0.0)

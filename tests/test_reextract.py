@@ -40,7 +40,7 @@ EDIT = "Correction: an earlier version of this article gave the wrong length for
 
 
 def page_html(paragraphs: list[str], ad: str) -> str:
-    body = "\n".join(f"<p>{p}</p>" for p in paragraphs[:2]) + f'\n<div class="ad"><p>{ad}</p></div>\n'
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs[:2]) + f'\n<aside class="advert"><p>{ad}</p></aside>\n'
     body += "\n".join(f"<p>{p}</p>" for p in paragraphs[2:])
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Bridge to close for repairs</title>"
@@ -100,8 +100,10 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
 def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change(
     db_url: str, archive_dir: Path  # noqa: F811
 ) -> None:
-    first = "Sponsored: Bayview Dental implants — 33% off today only (ref 000015)"
-    second = "Sponsored: SkyRoute city breaks — 46% off today only (ref 000011)"
+    # Rotating ad copy without a label: no noise rule knows it, so the leaky
+    # extractor made a second version of it; the current one drops the <aside>.
+    first = "Bayview Dental implants, a third off this week at the harbour clinic"
+    second = "SkyRoute city breaks to Lisbon, half price until Sunday"
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, first), first, T0),
                                                   (page_html(PARAGRAPHS, second), second, hours(6))])
     with Archive(db_url, archive_dir) as archive:
@@ -110,7 +112,7 @@ def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change
         v1, v2 = archive.versions(URL)
         assert archive.stats().changed_pages == 0
     assert summary.changed_by_extractor == 2 and summary.extractor_only_versions == 1
-    assert v1.text == v2.text and "Sponsored" not in v2.text
+    assert v1.text == v2.text and "Bayview" not in v2.text and "SkyRoute" not in v2.text
     assert v2.state == EXTRACTOR_CHANGE and v2.change_summary["cause"] == "extractor"
     assert v1.state == "ok"
 
