@@ -38,7 +38,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from extract.fingerprint import ANCHOR_BANDS, NAME_BANDS, TEXT_BANDS, fingerprint_story  # noqa: E402
+from extract.fingerprint import (  # noqa: E402
+    ANCHOR_BANDS,
+    MIN_LIKENESS,
+    NAME_BANDS,
+    TEXT_BANDS,
+    fingerprint_story,
+)
 from extract.stories import compare_stories  # noqa: E402
 from extract.storyindex import StoryIndex  # noqa: E402
 from extract.storytext import story_text  # noqa: E402
@@ -55,12 +61,13 @@ def _pct(part: int, whole: int) -> str:
 
 
 def evaluate_pairs(pairs: list[Pair]) -> None:
-    """Per pair: candidate by shared band key, then compare. Prints precision, recall, labels."""
+    """Per pair: candidate by shared band key and likeness, then compare. Prints precision, recall, labels."""
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for pair in pairs:
         a, b = story_text(pair.a), story_text(pair.b)
-        candidate = bool(set(fingerprint_story(a).band_keys()) & set(fingerprint_story(b).band_keys()))
+        fa, fb = fingerprint_story(a), fingerprint_story(b)
+        candidate = bool(set(fa.band_keys()) & set(fb.band_keys())) and fa.likeness(fb) >= MIN_LIKENESS
         result = compare_stories(a, b) if candidate else None
         counts = by_kind[pair.kind]
         counts["n"] += 1

@@ -5,7 +5,8 @@ in dictionaries so tests and benchmarks need no database:
 
 1. :meth:`StoryIndex.match` looks the text's band keys up
    (:meth:`extract.fingerprint.Fingerprint.band_keys`) and runs
-   :func:`extract.stories.compare` on every candidate.
+   :func:`extract.stories.compare` on every candidate alike enough
+   (:meth:`extract.fingerprint.Fingerprint.likeness`).
 2. :meth:`StoryIndex.add` records the text and joins it to the story of every
    version it matches (union of matches).
 3. :meth:`StoryIndex.stories` names each story's origin — the earliest
@@ -21,7 +22,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from extract.fingerprint import Fingerprint, fingerprint_story
+from extract.fingerprint import MIN_LIKENESS, Fingerprint, fingerprint_story
 from extract.stories import Match, compare_stories
 from extract.storytext import StoryText, story_text
 
@@ -93,8 +94,9 @@ class StoryIndex:
         return len(self._entries)
 
     def candidates(self, fp: Fingerprint) -> set[Hashable]:
-        """Ids sharing at least one band key with ``fp``."""
-        return {vid for key in fp.band_keys() for vid in self._bands.get(key, ())}
+        """Ids sharing at least one band key with ``fp`` and at least ``MIN_LIKENESS`` likeness."""
+        shared = {vid for key in fp.band_keys() for vid in self._bands.get(key, ())}
+        return {vid for vid in shared if fp.likeness(self._entries[vid].fingerprint) >= MIN_LIKENESS}
 
     def _match_story(
         self, story: StoryText, fp: Fingerprint, first_seen: datetime | None = None

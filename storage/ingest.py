@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from extract import Article
-from extract.page import PageVerdict, analyse_page, is_html_type
+from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
+from storage.boilerplate import OutletModels
 from storage.errors import ArchiveError, NoSuchPage, WarcUnreadable
 from storage.ingest_outlets import OutletMap, OutletRule
 from storage.ingest_read import Damage, WarcEntry, read_entries
@@ -40,6 +41,7 @@ from storage.warcraw import read_payload
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 200
+GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
 IN_FLIGHT_PER_WORKER = 16
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -87,23 +89,25 @@ class _Task:
 class _Pending:
     entry: WarcEntry
     rule: OutletRule
-    result: Future[tuple[PageVerdict, Article | None]]
+    result: Future[PageAnalysis]
 
 
-def analyse(task: _Task) -> tuple[PageVerdict, Article | None]:
+def analyse(task: _Task) -> PageAnalysis:
     """Worker side: identity, article verdict and extraction for one page."""
-    analysis = analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
-                            article_pattern=task.rule.article_pattern, extract=task.extract)
-    if analysis.extracted is None or analysis.extracted.article.is_empty:
-        return analysis.verdict, None
-    return analysis.verdict, analysis.extracted.article
+    return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
+                        article_pattern=task.rule.article_pattern, extract=task.extract)
 
 
-def _inline(task: _Task) -> Future[tuple[PageVerdict, Article | None]]:
+def _unanalysed(url: str) -> PageAnalysis:
+    """A capture indexed without looking at its body (error pages, redirects)."""
+    return PageAnalysis(PageVerdict(canonicalize_url(url), is_html=True, is_article=False))
+
+
+def _inline(task: _Task | None, url: str = "") -> Future[PageAnalysis]:
     """Run ``analyse`` here, with a pool's error behaviour (the exception waits in the future)."""
-    future: Future[tuple[PageVerdict, Article | None]] = Future()
+    future: Future[PageAnalysis] = Future()
     try:
-        future.set_result(analyse(task))
+        future.set_result(analyse(task) if task is not None else _unanalysed(url))
     except Exception as error:
         future.set_exception(error)
     return future
@@ -153,6 +157,8 @@ def ingest(
             run.ingest_file(path)
         run.drain(0)
         run.flush()
+        if run.models is not None:
+            OutletModels.store(archive, run.models.snapshot())
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -170,7 +176,7 @@ class _Run:
     """One ingest run: streams records, keeps the workers busy, writes in order."""
 
     def __init__(self, archive: Archive, outlets: OutletMap, progress: Progress | None,
-                 pool: ProcessPoolExecutor | None, window: int) -> None:
+                 pool: ProcessPoolExecutor | None, window: int, use_models: bool = True) -> None:
         self.archive = archive
         self.outlets = outlets
         self.progress = progress
@@ -178,7 +184,8 @@ class _Run:
         self.window = window
         self.summary = IngestSummary()
         self.pending: deque[_Pending] = deque()
-        self.batch: list[tuple[CaptureInput, Article | None]] = []
+        self.batch: list[tuple[CaptureInput, Article | None, str | None]] = []
+        self.models: OutletModels | None = OutletModels.load(archive) if use_models else None
         self.known_outlets: set[str] = set()
         # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
         self.payloads: dict[str, tuple[Path, int, str | None]] = {}
@@ -207,6 +214,14 @@ class _Run:
         rule = self.outlets.outlet_for(entry.url)
         if rule is None:
             self.summary.skipped_no_outlet += 1
+            return
+        if entry.status in GONE_STATUSES or 300 <= entry.status < 400 and entry.status != 304:
+            # Gone or moved: a capture without an article, which the recorder turns
+            # into a removal or redirect state for a page it knows, as a crawl does.
+            self._ensure_outlet(rule)
+            self.pending.append(_Pending(entry, rule, _inline(None, entry.url)))
+            entry.body = b""
+            self.drain(self.window)
             return
         if not (200 <= entry.status < 300 or (entry.record_type == "revisit" and entry.status == 304)):
             self.summary.skipped_status += 1
@@ -275,15 +290,26 @@ class _Run:
         while len(self.pending) > keep:
             item = self.pending.popleft()
             try:
-                verdict, article = item.result.result()
+                analysis = item.result.result()
             except Exception as error:  # one bad page must not stop a run over millions
                 self.summary.extract_errors += 1
                 logger.warning("cannot extract %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
                                item.entry.pointer.offset, error)
-                verdict, article = PageVerdict(canonicalize_url(item.entry.url), True, False), None
-            self.batch.append((_capture(item.entry, item.rule, verdict), article))
+                analysis = _unanalysed(item.entry.url)
+            article, unstripped = self._article(item.rule.name, analysis)
+            self.batch.append((_capture(item.entry, item.rule, analysis.verdict), article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
+
+    def _article(self, outlet: str, analysis: PageAnalysis) -> tuple[Article | None, str | None]:
+        """The article with its outlet's learned clutter stripped (as the crawl does), and its text before."""
+        page = analysis.extracted
+        if page is None or page.article.is_empty:
+            return None, None
+        article, unstripped = page.article, None
+        if self.models is not None:
+            unstripped = self.models.apply(outlet, article, page.raw_text, analysis.verdict.url)
+        return (None, None) if article.is_empty else (article, unstripped)
 
     def flush(self) -> None:
         if not self.batch:

@@ -154,19 +154,16 @@ def _postgres(
     tsquery = _tsquery(parsed)
     search = literal_column("versions.search")
     rank = func.ts_rank_cd(search, tsquery).label("rank")
-    inner = _joined(select(*_columns(), Version.id.label("vid"), rank).select_from(Version))
-    inner = _filters(inner.where(search.op("@@")(tsquery)), outlet, since, until, as_of)
+    inner = select(Version.id.label("vid"), Version.first_seen, rank).where(search.op("@@")(tsquery))
+    if outlet is not None:
+        inner = inner.join(Outlet, Outlet.id == Version.outlet_id)
+    inner = _filters(inner, outlet, since, until, as_of)
     best = inner.order_by(literal_column("rank").desc(), Version.first_seen.desc()).limit(limit).subquery()
-    # ts_headline is costly, and so is reading texts: both for the page of results only.
-    text = aliased(Version)
+    # Joins, texts and ts_headline (costly) for the page of results only.
     options = f"StartSel={MARK}, StopSel={MARK}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
-    headline = func.ts_headline(_SIMPLE, text.text, tsquery, options).label("snippet")
-    kept = [c for c in best.c if c.key != "vid"]
-    return (
-        select(*kept, headline)
-        .join_from(best, text, text.id == best.c.vid)
-        .order_by(best.c.rank.desc(), best.c.first_seen.desc())
-    )
+    headline = func.ts_headline(_SIMPLE, Version.text, tsquery, options).label("snippet")
+    query = select(*_columns(), best.c.rank, headline).select_from(best).join(Version, Version.id == best.c.vid)
+    return _joined(query).order_by(best.c.rank.desc(), best.c.first_seen.desc())
 
 
 def _tsquery(parsed: Query) -> Any:

@@ -59,7 +59,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from extract.fingerprint import FINGERPRINT_VERSION, MATCHABLE_VERSIONS, Fingerprint, fingerprint_story
+from extract.fingerprint import (
+    FINGERPRINT_VERSION,
+    MATCHABLE_VERSIONS,
+    MIN_LIKENESS,
+    Fingerprint,
+    fingerprint_story,
+)
 from extract.stories import Match, compare_stories
 from extract.storyindex import pick_origin
 from extract.storytext import StoryText, story_text
@@ -77,8 +83,6 @@ CANDIDATE_POOL = 200
 MAX_COMPARED = 20
 # A story's members are alike: its best two speak for it, leaving room for other stories.
 PER_STORY = 2
-# Below this likeness no labelled copy was seen (bench/stories.py); skip the compare.
-MIN_LIKENESS = 0.2
 STORY_TEXT_CACHE = 2048
 # Serialises story matching between writers on PostgreSQL, so two copies
 # committed at the same moment still see each other's band keys.
