@@ -8,7 +8,7 @@ Run by hand from the repository root::
 Prints (never asserts):
 
 * pair precision / recall over the labelled pairs of ``bench/story_pairs.py``
-  (band-key candidates, then :func:`extract.stories.compare`), per kind, and
+  (band-key candidates alike enough, then :func:`extract.stories.compare`), per kind, and
   label accuracy per relation;
 * precision when every text of the set goes into one :class:`StoryIndex`
   (any match between texts of different source articles is a false positive);

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.dates import parse_date
+from extract.metadata import parse_datetime
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 
@@ -81,9 +81,9 @@ def _entry(element: etree._Element, base_url: str) -> SitemapEntry | None:
         return None
     return SitemapEntry(
         url=urljoin(base_url, loc),
-        lastmod=parse_date(values.get("lastmod")),
+        lastmod=parse_datetime(values.get("lastmod")),
         news_title=values.get("news:title"),
-        news_published=parse_date(values.get("news:publication_date")),
+        news_published=parse_datetime(values.get("news:publication_date")),
     )
 
 

@@ -21,8 +21,9 @@ are mixed into the hash), so storage needs one table::
 
 and the candidates for a new text are
 ``SELECT DISTINCT version_id FROM story_band WHERE band_key IN (:keys)``,
-one statement of ``len(keys)`` index probes. Candidates then go through
-:func:`extract.stories.compare`, which decides.
+one statement of ``len(keys)`` index probes. Candidates are then ranked by
+:meth:`Fingerprint.likeness` (the stored signatures, no text needed), and the
+best go through :func:`extract.stories.compare`, which decides.
 """
 
 from __future__ import annotations
@@ -234,7 +235,8 @@ class Fingerprint:
 
 
 def _is_empty(values: np.ndarray) -> bool:
-    return bool(values.size == 0 or np.all(values == _EMPTY))
+    # A signature of a non-empty set almost never starts with the empty marker: check that first.
+    return bool(values.size == 0 or (values[0] == _EMPTY and np.all(values == _EMPTY)))
 
 
 def _agreement(a: np.ndarray, b: np.ndarray) -> float:

@@ -44,6 +44,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import combinations
 
 from extract.storytext import STOPWORDS, StoryText, shingles, story_text
@@ -80,6 +81,7 @@ FACT_NUMBER_JACCARD = 0.7  # and the other brings few numbers of its own
 FACT_WINDOW = timedelta(days=3)
 
 RELATIONS = ("verbatim", "edited", "rewrite")
+CUT_CACHE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +110,25 @@ def _content(sentence: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w in sentence if w not in STOPWORDS)
 
 
+# A text is compared with many candidates, and a candidate with many new
+# texts: its shingle and content sets are kept (a few hundred texts' worth).
+@lru_cache(maxsize=CUT_CACHE)
+def _shingle_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(shingles(words, SHINGLE_SIZE))
+
+
+@lru_cache(maxsize=CUT_CACHE)
+def _contents(sentences: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], ...]:
+    return tuple(_content(s) for s in sentences)
+
+
 def aligned_fraction(a: StoryText, b: StoryText) -> float:
     """Share of the shorter text's words that sit in sentences with a counterpart in the other."""
     short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    targets = [c for c in (_content(s) for s in long.sentences) if c]
+    targets = [c for c in _contents(long.sentences) if c]
     total = aligned = 0
-    for sentence in short.sentences:
+    for sentence, content in zip(short.sentences, _contents(short.sentences)):
         total += len(sentence)
-        content = _content(sentence)
         if len(content) < SENTENCE_MIN_SHARED:
             continue
         best = max((len(content & t) for t in targets), default=0)
@@ -182,7 +195,7 @@ def fact_match(a: StoryText, b: StoryText) -> float | None:
     return coverage if anchor_order(a, b) >= FACT_ORDER else None
 
 
-def reworded_fraction(a: StoryText, b: StoryText, sa: set[str], sb: set[str]) -> float:
+def reworded_fraction(a: StoryText, b: StoryText, sa: frozenset[str], sb: frozenset[str]) -> float:
     """Share of the shorter text's words swapped in place (runs of ≤ 3 words) or moved elsewhere.
 
     Moved words are those in an inserted or deleted run whose shingles occur
@@ -209,7 +222,7 @@ def compare_stories(a: StoryText, b: StoryText, apart: timedelta | None = None) 
     """
     if min(len(a.words), len(b.words)) < MIN_WORDS:
         return None
-    sa, sb = shingles(a.words, SHINGLE_SIZE), shingles(b.words, SHINGLE_SIZE)
+    sa, sb = _shingle_set(a.words), _shingle_set(b.words)
     shared = len(sa & sb)
     jaccard = shared / len(sa | sb)
     containment = shared / min(len(sa), len(sb))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.fingerprint import Fingerprint, fingerprint
+from extract.fingerprint import MIN_LIKENESS, Fingerprint, fingerprint
 from extract.stories import compare
 from extract.storyindex import StoryIndex
 from tests.newsweb.syndicated import ORIGINAL, REWRITTEN
@@ -204,3 +204,18 @@ def test_version_1_fingerprints_still_read_and_keep_their_keys(seeds):
     assert read.version == 1 and read.name_band_keys() == []
     assert read.band_keys() == fp.text_band_keys() + fp.anchor_band_keys()
     assert set(read.band_keys()) < set(fp.band_keys())
+
+
+def test_likeness_is_high_for_copies_and_rewrites_and_low_for_unrelated_texts(seeds, dev_articles):
+    wire = fingerprint(seeds["000"])
+    assert wire.likeness(fingerprint("Advertisement\n\n" + seeds["000"])) == 1.0
+    assert fingerprint(WIRE).likeness(fingerprint(HEAVY_REWRITE)) >= MIN_LIKENESS
+    assert all(wire.likeness(fingerprint(other)) < MIN_LIKENESS for other in dev_articles[:20])
+
+
+def test_likeness_ignores_a_kind_either_text_lacks(seeds):
+    wire = fingerprint(seeds["000"])
+    no_names = Fingerprint(text=wire.text, anchor=wire.anchor, version=1)
+    assert no_names.likeness(fingerprint(seeds["000"])) == 1.0
+    empty = fingerprint("")
+    assert empty.likeness(fingerprint("")) == 0.0

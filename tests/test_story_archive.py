@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from storage.archive import Archive
 from storage.cli import main
 from storage.errors import ArchiveError, NoSuchPage
-from storage.stories import MIN_STORY_WORDS
+from storage.stories import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache
 from tests.crawling import run_crawl
 from tests.newsweb import NewsWeb
 from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
@@ -138,6 +138,35 @@ def test_a_version_linking_two_stories_merges_them(archive, seeds) -> None:
         "https://herald.example/a/second-half": "edited",
     }
     assert (story.size, story.outlets) == (3, 3)
+
+
+def test_a_story_with_more_members_than_are_compared_does_not_hide_another(archive, seeds) -> None:
+    lines = seeds["000"].splitlines()
+    first, second = "\n".join(lines[: len(lines) // 2]), "\n".join(lines[len(lines) // 2 :])
+    other_half = "https://herald.example/a/second-half"
+    record(archive, other_half, second, hours(1))
+    halves = [f"https://{OUTLETS[n % 4 + 1]}.example/first-half/{n}" for n in range(MAX_COMPARED + 4)]
+    for n, url in enumerate(halves):
+        record(archive, url, first, hours(2 + n / 60))
+    assert archive.copies(halves[0]).size == len(halves)
+    record(archive, WIRE, seeds["000"], T0)
+    [story] = archive.stories()
+    assert story.origin.url == WIRE
+    assert {m.url for m in story.members} == {WIRE, other_half, *halves}
+    assert {m.relation for m in story.members[1:]} == {"edited"}
+
+
+def test_story_text_cache_keeps_the_most_recently_used_texts() -> None:
+    cache = StoryTextCache(size=2)
+    first = cache.get((1, "h1"), "One two three four. Five six seven eight.")
+    assert cache.get((1, "h1"), "ignored: the entry is cached") is first
+    cache.get((2, "h2"), "Alpha beta gamma delta.")
+    cache.get((1, "h1"), "ignored")  # touch 1, so 2 is the least recent
+    cache.get((3, "h3"), "Epsilon zeta eta theta.")
+    assert cache.cached((2, "h2")) is None
+    assert cache.cached((1, "h1")) is first
+    assert cache.cached((1, "other hash")) is None  # a reused id with another text misses
+    assert cache.get((3, "h3"), "ignored").words == ("epsilon", "zeta", "eta", "theta")
 
 
 def test_short_texts_are_not_fingerprinted(archive, db_url) -> None:  # noqa: F811
