@@ -11,6 +11,8 @@ characters added and removed.
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import logging
 import re
@@ -67,6 +69,7 @@ class Snapshot:
     modified: datetime | None = None
 
 
+@functools.lru_cache(maxsize=65536)  # every capture compares the same paragraphs several times
 def stable_line(line: str) -> str:
     """``line`` without relative time stamps and counters, normalised; "" when nothing is left."""
     if is_clutter_line(line):

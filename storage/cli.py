@@ -9,77 +9,38 @@ object per line); errors are one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import click
 
-from storage.archive import Archive
 from storage.changes import short, state_words
+from storage.cli_common import (
+    ArchiveGroup,
+    ArchiveLocation,
+    TimeType,
+    json_option,
+    open_archive,
+)
+from storage.cli_extract import register as register_extract
+from storage.cli_ops import register as register_ops
+from storage.cli_stories import register as register_stories
+from storage.cli_versions import register as register_versions
+from storage.cli_versions import size
+from storage.cli_warc import register as register_warc
 from storage.clifmt import echo_fields, echo_json, echo_table, safe
-from storage.errors import ArchiveError, BadTime
+from storage.copy import register as register_copy
 from storage.export import FORMATS, write_csv, write_jsonl, write_parquet
 from storage.removals import REMOVAL_STATES
-from storage.times import iso, parse_time
+from storage.times import iso
 from storage.views import VersionView
 from storage.warcraw import read_payload
 
 logger = logging.getLogger(__name__)
 
 
-class _Group(click.Group):
-    """Turns :class:`ArchiveError` (the user's problem, not a bug) into one line."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ArchiveError as error:
-            raise click.ClickException(str(error)) from None
-        except BrokenPipeError:
-            # Output piped into `head`: stop quietly, and keep Python's exit
-            # flush of stdout from failing on the closed pipe.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
-
-
-class TimeType(click.ParamType):
-    """ISO 8601 timestamps or plain dates, as aware UTC; a bad one is a one-line error."""
-
-    name = "TIME"
-
-    def __init__(self, end_of_day: bool = False) -> None:
-        self.end_of_day = end_of_day
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
-        if isinstance(value, datetime):
-            return value
-        what = f"--{param.name.replace('_', '-')}" if param and param.name else "time"
-        try:
-            return parse_time(str(value), end_of_day=self.end_of_day, what=what)
-        except BadTime as error:
-            raise click.ClickException(str(error)) from None
-
-
-@dataclass(slots=True)
-class _Where:
-    db: str | None
-    archive_dir: str
-
-
-def _open(ctx: click.Context) -> Archive:
-    where: _Where = ctx.find_object(_Where)
-    archive = Archive(where.db, where.archive_dir, create=False)
-    ctx.call_on_close(archive.close)
-    return archive
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-
-
-@click.group(cls=_Group)
+@click.group(cls=ArchiveGroup)
 @click.option("--db", envvar="NEWSARCHIVE_DB_URL", metavar="URL", help="Database URL (default: SQLite in the archive dir).")
 @click.option(
     "--archive-dir",
@@ -97,7 +58,7 @@ def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
     Example:
         newsarchive --archive-dir archive search '"climate summit"'
     """
-    ctx.obj = _Where(db, archive_dir)
+    ctx.obj = ArchiveLocation(db, archive_dir)
 
 
 @main.command()
@@ -110,7 +71,7 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
     Example:
         newsarchive outlets --json
     """
-    rows = _open(ctx).outlets()
+    rows = open_archive(ctx).outlets()
     if as_json:
         for row in rows:
             echo_json(row.to_json())
@@ -141,7 +102,7 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
     Example:
         newsarchive versions https://www.politico.eu/article/some-story/
     """
-    rows = _open(ctx).versions(url)
+    rows = open_archive(ctx).versions(url)
     if as_json:
         for row in rows:
             echo_json(row.to_json())
@@ -174,7 +135,7 @@ def show(ctx: click.Context, url: str, at: datetime | None, number: int | None, 
     Example:
         newsarchive show https://www.politico.eu/article/some-story/ --at 2024-05-01T12:00:00Z
     """
-    archive = _open(ctx)
+    archive = open_archive(ctx)
     view = archive.version(url, at=at, number=number)
     if raw:
         _echo_raw(read_payload(archive.warc_path(view.warc_file), view.warc_offset))
@@ -195,7 +156,7 @@ def captures(ctx: click.Context, url: str, as_json: bool) -> None:
     Example:
         newsarchive captures https://www.politico.eu/article/some-story/
     """
-    rows = _open(ctx).captures(url)
+    rows = open_archive(ctx).captures(url)
     if as_json:
         for row in rows:
             echo_json(row.to_json())
@@ -240,7 +201,7 @@ def search(
     Example:
         newsarchive search '"climate summit" paris -football' --since 2024-01-01
     """
-    hits = _open(ctx).search(query, outlet=outlet, since=since, until=until, limit=limit, as_of=as_of)
+    hits = open_archive(ctx).search(query, outlet=outlet, since=since, until=until, limit=limit, as_of=as_of)
     if as_json:
         for hit in hits:
             echo_json(hit.to_json())
@@ -263,7 +224,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     Example:
         newsarchive --db postgresql://archive@db/news stats
     """
-    view = _open(ctx).stats()
+    view = open_archive(ctx).stats()
     if as_json:
         echo_json(view.to_json())
         return
@@ -297,7 +258,7 @@ def export(
     """
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")
-    rows = _open(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
+    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
     count = _write_export(fmt, rows, output)
     if output is not None:
         click.echo(f"exported {count} versions to {output}", err=True)
@@ -366,27 +327,6 @@ def _echo_raw(payload: bytes) -> None:
         sys.stdout.buffer.flush()
 
 
-from storage.cli_stories import register as _register_stories  # noqa: E402
-
-_register_stories(main)
-
-from storage.cli_warc import register as _register_warc  # noqa: E402
-
-_register_warc(main)
-
-from storage.cli_extract import register as _register_extract  # noqa: E402
-
-_register_extract(main)
-
-from storage.cli_ops import register as _register_ops  # noqa: E402
-
-_register_ops(main)
-
-from storage.cli_versions import register as _register_versions  # noqa: E402
-from storage.cli_versions import size  # noqa: E402
-
-_register_versions(main)
-
-from storage.copy import register as _register_copy  # noqa: E402
-
-_register_copy(main)
+for _register in (register_stories, register_warc, register_extract, register_ops, register_versions,
+                  register_copy):
+    _register(main)

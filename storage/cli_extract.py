@@ -10,7 +10,7 @@ import logging
 import click
 
 from storage.boilerplate import learned_lines
-from storage.cli import _open, json_option
+from storage.cli_common import open_archive, json_option
 from storage.clifmt import echo_fields, echo_json, echo_table
 from storage.reextract import reextract as run_reextract
 
@@ -31,7 +31,7 @@ def boilerplate(ctx: click.Context, outlet: str, as_json: bool) -> None:
     Example:
         newsarchive boilerplate politico-eu --json
     """
-    archive = _open(ctx)
+    archive = open_archive(ctx)
     pages, lines = archive.read(lambda session: learned_lines(session, outlet))
     if as_json:
         for line in lines:
@@ -60,7 +60,7 @@ def reextract(ctx: click.Context, outlet: str | None, as_json: bool) -> None:
     Example:
         newsarchive reextract --outlet politico-eu
     """
-    summary = run_reextract(_open(ctx), outlet)
+    summary = run_reextract(open_archive(ctx), outlet)
     for error in summary.errors[:20]:
         click.echo(f"skipped: {error}", err=True)
     if as_json:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from storage.cli import _open, json_option
+from storage.cli_common import open_archive, json_option
 from storage.clifmt import echo_json, echo_table
 from storage.times import iso
 
@@ -36,7 +36,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     Example:
         newsarchive runs --limit 5 --json
     """
-    rows = _open(ctx).runs(limit)
+    rows = open_archive(ctx).runs(limit)
     if as_json:
         for row in rows:
             echo_json(row.to_json())
@@ -58,7 +58,7 @@ def health(ctx: click.Context, runs_back: int, as_json: bool) -> None:
     Example:
         newsarchive health || mail -s "newsarchive: outlets need attention" ops@example.org
     """
-    report = _open(ctx).health(runs_back)
+    report = open_archive(ctx).health(runs_back)
     if as_json:
         for entry in report:
             echo_json(entry.to_json())

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import click
 
-from storage.cli import TimeType, _open, json_option
+from storage.cli_common import TimeType, open_archive, json_option
 from storage.clifmt import echo_json, echo_table, one_line
 from storage.stories import StoryMemberView, StoryView
 from storage.times import iso
@@ -43,7 +43,7 @@ def copies(ctx: click.Context, url: str, as_json: bool) -> None:
     Example:
         newsarchive copies https://www.example-press.test/2026/11/19/nato-russia-talks/
     """
-    story = _open(ctx).copies(url)
+    story = open_archive(ctx).copies(url)
     if story is None:
         click.echo(f"no copies of {url} in the archive", err=True)
         return
@@ -78,7 +78,7 @@ def stories(
     Example:
         newsarchive stories --since 2026-11-01 --min-outlets 3 --limit 10
     """
-    archive = _open(ctx)
+    archive = open_archive(ctx)
     if index_first:
         seen, joined = archive.index_stories()
         click.echo(f"indexed {seen} versions, {joined} joined a story", err=True)

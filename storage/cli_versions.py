@@ -15,7 +15,7 @@ from datetime import datetime
 import click
 
 from storage.changes import state_words
-from storage.cli import TimeType, _open, json_option
+from storage.cli_common import TimeType, open_archive, json_option
 from storage.clifmt import echo_json, echo_table, safe
 from storage.diffing import DELETE, EQUAL, INSERT, Segment
 from storage.history import Side, VersionDiff
@@ -93,7 +93,7 @@ def diff_command(ctx: click.Context, url: str, old: int | None, new: int | None,
     Example:
         newsarchive diff https://www.politico.eu/article/some-story/ --from 1 --to 3 --no-color
     """
-    result = _open(ctx).diff(url, old, new)
+    result = open_archive(ctx).diff(url, old, new)
     if as_json:
         echo_json(result.to_json())
         return
@@ -115,7 +115,7 @@ def changes_command(ctx: click.Context, since: datetime, outlet: str | None, lim
     Example:
         newsarchive changes --since 2024-05-01 --outlet politico-eu --limit 10
     """
-    rows = _open(ctx).changes(since, outlet=outlet, limit=limit)
+    rows = open_archive(ctx).changes(since, outlet=outlet, limit=limit)
     if as_json:
         for row in rows:
             echo_json(row.to_json())

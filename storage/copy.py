@@ -6,8 +6,8 @@ Alembic migrations as any archive; then every table the two share is copied in
 foreign-key order, in batches streamed from the source (constant memory), ids
 kept. The target's full-text index fills itself as rows arrive (FTS5 triggers
 on SQLite, the generated ``tsvector`` column on PostgreSQL), PostgreSQL id
-sequences are moved past the copied ids, and row counts are compared at the
-end. A target that already holds rows is refused unless ``force`` (which
+sequences are moved past the copied ids and its tables analysed, and row
+counts are compared at the end. A target that already holds rows is refused unless ``force`` (which
 empties it first). The WARC files are not copied: the copy points at the same
 ``warc_file`` names.
 """
@@ -80,6 +80,8 @@ def copy_archive(
                         )
                 if dst.dialect.name == "postgresql":
                     _fix_sequences(dst, [t for _, t in tables])
+                    for _, table in tables:  # fresh planner statistics, or the first queries plan blind
+                        dst.execute(text(f'ANALYZE "{table.name}"'))
                 dst.commit()
             _verify(src_engine, dst_engine, tables)
         except DBAPIError as error:
@@ -230,9 +232,9 @@ def copy_command(ctx: click.Context, target: str, force: bool, batch: int) -> No
     Example:
         newsarchive --archive-dir archive copy --to postgresql://archive@db/news
     """
-    from storage.cli import _open
+    from storage.cli_common import open_archive
 
-    source = _open(ctx)
+    source = open_archive(ctx)
     summary = copy_archive(source, target, force=force, batch=batch,
                            progress=_ProgressLine() if sys.stderr.isatty() else None)
     counts = ", ".join(f"{name} {rows}" for name, rows in summary.tables.items() if rows)

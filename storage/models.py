@@ -82,7 +82,10 @@ class Capture(Base):
     """One fetch of a page: a WARC response or revisit record."""
 
     __tablename__ = "captures"
-    __table_args__ = (Index("ix_captures_page_time", "page_id", "fetched_at"),)
+    __table_args__ = (
+        Index("ix_captures_page_time", "page_id", "fetched_at"),
+        Index("ix_captures_fetched_url", "fetched_url"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
