@@ -4,7 +4,7 @@
 this index an unknown or non-canonical URL scans every capture.
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0005
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0006"
-down_revision = "0007"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

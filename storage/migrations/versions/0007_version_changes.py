@@ -4,8 +4,8 @@ States of a version (``ok``, ``removed``, ``paywalled``, ``redirected``) use the
 existing ``versions.state`` column; what changed lives in ``change_summary``.
 Versions recorded before this revision keep NULL sizes (counted as 0).
 
-Revision ID: 0005
-Revises: 0006 (the head when it was written; 0004 would make a second head)
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-23
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
