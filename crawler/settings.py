@@ -65,6 +65,7 @@ EXTRACT_WORKERS = 0  # 0: one per core
 WARC_ENABLED = True
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1_000_000_000
+WARC_GZIP_LEVEL = 6  # zlib's default: half the CPU of level 9 for ~3% bigger files
 # Our HTTP handler keeps what WARC records need and Scrapy drops: the real
 # reason phrase and whether the body came chunked.
 DOWNLOAD_HANDLERS = {

@@ -59,6 +59,7 @@ class WarcMiddleware:
             prefix=settings.get("WARC_PREFIX", "newsarchive"),
             max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
             info=warcinfo_fields(settings),
+            gzip_level=settings.getint("WARC_GZIP_LEVEL", 6),
         )
         self.failed = False
         self._closing: Any = None

@@ -15,6 +15,8 @@ import logging
 import os
 import re
 import socket
+import zlib
+from typing import Any
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,13 +110,17 @@ class WarcFileWriter:
         prefix: str = "newsarchive",
         max_size: int = 1_000_000_000,
         info: Mapping[str, str] | None = None,
+        gzip_level: int = 6,
     ):
         self.warcs_dir = Path(warcs_dir)
         self.prefix = safe_name_part(prefix)
         self.max_size = max_size
         self.info = dict(info or {})
         self.host = host_tag()
-        self.builder = WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
+        # warcio compresses at level 9, about twice the CPU of zlib's default 6 for
+        # ~3% smaller files; we gzip each record ourselves at ``gzip_level``.
+        self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
+        self.gzip_level = gzip_level
         self.serial = 0
         self.files_opened = 0
         self.file_names: list[str] = []  # every file this writer opened, final names
@@ -180,13 +186,13 @@ class WarcFileWriter:
     def _append(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
         assert self._file is not None and self._name is not None
         out = self._file
-        self.builder.out = out
         start = out.tell()
         pointers = []
         try:
             for record in records:
                 offset = out.tell()
-                self.builder.write_record(record)
+                self.builder.out = _GzipMember(out, self.gzip_level)
+                self.builder.write_record(record)  # warcio flushes the member at the record's end
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
                 pointers.append(WarcPointer(self._name, offset, out.tell() - offset, record_id))
         except OSError as error:
@@ -214,3 +220,18 @@ class WarcFileWriter:
         if path.parent != self.warcs_dir:
             raise ValueError(f"WARC file name {name!r} escapes {self.warcs_dir}")
         return path
+
+
+class _GzipMember:
+    """One gzip member around one record, written through to ``out``; ``flush`` ends it."""
+
+    def __init__(self, out: Any, level: int) -> None:
+        self.out = out
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> None:
+        self.out.write(self.compressor.compress(data))
+
+    def flush(self) -> None:
+        self.out.write(self.compressor.flush())
+        self.out.flush()
