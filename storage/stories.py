@@ -79,8 +79,8 @@ MIN_STORY_WORDS = 40
 # Band-key candidates read per new version (most shared keys first), and how
 # many of those, best fingerprint likeness first, are compared exactly.
 # Bounds the work per version whatever the archive's size.
-CANDIDATE_POOL = 200
-MAX_COMPARED = 20
+CANDIDATE_POOL = 60
+MAX_COMPARED = 8
 # A story's members are alike: its best two speak for it, leaving room for other stories.
 PER_STORY = 2
 STORY_TEXT_CACHE = 2048
