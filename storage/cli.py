@@ -29,7 +29,7 @@ from storage.cli_stories import register as register_stories
 from storage.cli_versions import register as register_versions
 from storage.cli_versions import size
 from storage.cli_warc import register as register_warc
-from storage.clifmt import echo_fields, echo_json, echo_table, safe
+from storage.clifmt import echo_fields, echo_json, echo_rows, safe
 from storage.copy import register as register_copy
 from storage.export import FORMATS, write_csv, write_jsonl, write_parquet
 from storage.removals import REMOVAL_STATES
@@ -72,11 +72,8 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
         newsarchive outlets --json
     """
     rows = open_archive(ctx).outlets()
-    if as_json:
-        for row in rows:
-            echo_json(row.to_json())
-        return
-    echo_table(
+    echo_rows(
+        as_json,
         rows,
         [
             ("OUTLET", lambda o: o.name),
@@ -103,11 +100,8 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
         newsarchive versions https://www.politico.eu/article/some-story/
     """
     rows = open_archive(ctx).versions(url)
-    if as_json:
-        for row in rows:
-            echo_json(row.to_json())
-        return
-    echo_table(
+    echo_rows(
+        as_json,
         rows,
         [
             ("V", lambda v: v.version),
@@ -157,11 +151,8 @@ def captures(ctx: click.Context, url: str, as_json: bool) -> None:
         newsarchive captures https://www.politico.eu/article/some-story/
     """
     rows = open_archive(ctx).captures(url)
-    if as_json:
-        for row in rows:
-            echo_json(row.to_json())
-        return
-    echo_table(
+    echo_rows(
+        as_json,
         rows,
         [
             ("FETCHED AT", lambda c: iso(c.fetched_at)),

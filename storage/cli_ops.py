@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from storage.cli_common import open_archive, json_option
-from storage.clifmt import echo_json, echo_table
+from storage.clifmt import echo_json, echo_rows, echo_table
 from storage.times import iso
 
 RUN_COLUMNS = [
@@ -37,11 +37,7 @@ def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
         newsarchive runs --limit 5 --json
     """
     rows = open_archive(ctx).runs(limit)
-    if as_json:
-        for row in rows:
-            echo_json(row.to_json())
-        return
-    echo_table(rows, RUN_COLUMNS)
+    echo_rows(as_json, rows, RUN_COLUMNS)
 
 
 @click.command()

@@ -12,7 +12,7 @@ from datetime import datetime
 import click
 
 from storage.cli_common import TimeType, open_archive, json_option
-from storage.clifmt import echo_json, echo_table, one_line
+from storage.clifmt import echo_json, echo_rows, echo_table, one_line
 from storage.stories import StoryMemberView, StoryView
 from storage.times import iso
 
@@ -83,11 +83,8 @@ def stories(
         seen, joined = archive.index_stories()
         click.echo(f"indexed {seen} versions, {joined} joined a story", err=True)
     found = archive.stories(since=since, outlet=outlet, min_outlets=min_outlets, limit=limit)
-    if as_json:
-        for story in found:
-            echo_json(story.to_json())
-        return
-    echo_table(
+    echo_rows(
+        as_json,
         found,
         [
             ("ID", lambda s: s.id),

@@ -57,6 +57,15 @@ def echo_table(rows: Iterable[Any], columns: Sequence[Column], *, width: int | N
         click.echo("  ".join(parts).rstrip())
 
 
+def echo_rows(as_json: bool, rows: Iterable[Any], columns: Sequence[Column], **table: Any) -> None:
+    """What every listing prints: one JSON object per row with ``--json``, else a table."""
+    if as_json:
+        for row in rows:
+            echo_json(row.to_json())
+    else:
+        echo_table(rows, columns, **table)
+
+
 def echo_fields(pairs: Sequence[tuple[str, Any]]) -> None:
     """Print ``label  value`` lines, labels aligned."""
     pad = max(len(label) for label, _ in pairs)
