@@ -338,7 +338,7 @@ class Archive:
     ) -> Iterator[VersionView]:
         """Stream versions (first seen between ``since`` and ``until``) in constant memory."""
         query = _version_select().order_by(Version.first_seen, Version.id)
-        query = filter_versions(query, outlet, since, until)
+        query = search_sql.filter_versions(query, outlet, since, until)
         if url is not None:
             query = query.where(Page.url == url)
         if latest_only:
@@ -367,19 +367,6 @@ class Archive:
         if page is None:
             raise NoSuchPage(f"no page {url} in the archive (newsarchive search can find pages by text)")
         return page
-
-
-def filter_versions(
-    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None
-) -> Select[Any]:
-    """Restrict a version query to an outlet and a first-seen window."""
-    if outlet is not None:
-        query = query.where(Outlet.name == outlet)
-    if since is not None:
-        query = query.where(Version.first_seen >= utc(since))
-    if until is not None:
-        query = query.where(Version.first_seen <= utc(until))
-    return query
 
 
 def _aware(value: Any) -> datetime | None:

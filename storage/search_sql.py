@@ -92,15 +92,23 @@ def _joined(query: Select[Any]) -> Select[Any]:
     )
 
 
-def _filters(
-    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None
+def filter_versions(
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None
 ) -> Select[Any]:
+    """Restrict a version query to an outlet and a first-seen window (search and export alike)."""
     if outlet is not None:
         query = query.where(Outlet.name == outlet)
     if since is not None:
         query = query.where(Version.first_seen >= utc(since))
     if until is not None:
         query = query.where(Version.first_seen <= utc(until))
+    return query
+
+
+def _filters(
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None
+) -> Select[Any]:
+    query = filter_versions(query, outlet, since, until)
     if as_of is not None:
         newer = aliased(Version)
         query = query.where(Version.first_seen <= utc(as_of)).where(
