@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -52,3 +56,42 @@ def pg_url() -> str:
 def redis_url() -> str:
     """URL of the real Redis server."""
     return _service_url("NEWSARCHIVE_TEST_REDIS_URL", DEFAULT_REDIS_URL, 6379, "Redis")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty archive database, once on SQLite and once on PostgreSQL.
+
+    A PostgreSQL test gets a schema of its own, dropped afterwards, so tests
+    never see each other's rows.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive' / 'archive.sqlite3'}"
+        return
+    base = request.getfixturevalue("pg_url")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    return tmp_path / "archive"
+
+
+@pytest.fixture
+def archive(db_url: str, archive_dir: Path):
+    """An open archive on ``db_url`` with one outlet, "daily" (daily.example)."""
+    from storage.archive import Archive
+
+    with Archive(db_url, archive_dir) as opened:
+        opened.ensure_outlet("daily", ["daily.example"])
+        yield opened

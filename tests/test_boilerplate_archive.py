@@ -20,7 +20,7 @@ from storage.cli import main
 from storage.records import Outcome
 from tests.crawling import run_crawl
 from tests.newsweb import NewsWeb
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 OUTLET = "metro-tribune"
 LABEL = "Advertisements"  # a fixed line of Metro Tribune's article template
@@ -108,13 +108,6 @@ def test_boilerplate_command_rejects_an_unknown_outlet_in_one_line(crawled) -> N
 URL = "https://daily.example/news/ferry"
 BODY = "The ferry will run again from Friday.\n\nTickets go on sale on Wednesday."
 PROMO = "Get the Daily app for breaking news alerts"
-
-
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
-    with Archive(db_url, tmp_path / "archive") as opened:
-        opened.ensure_outlet("daily", ["daily.example"])
-        yield opened
 
 
 def test_text_stripped_by_a_grown_model_is_the_same_version(archive: Archive) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from extract.article import Article
 from storage.archive import Archive
 from storage.records import CaptureInput
-from tests.test_storage_helpers import article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import article, capture, hours  # noqa: F401
 
 BODY = " ".join(f"Paragraph word{n} about the council budget." for n in range(30))
 
@@ -38,7 +38,7 @@ def snapshot(archive: Archive) -> list[tuple]:
     return rows
 
 
-def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_path: Path) -> None:
     items = stream()
     with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref") as reference:
         outcomes = reference.record_captures(items)
@@ -54,7 +54,7 @@ def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_pat
         assert archive.stats().captures == len(items)
 
 
-def test_bulk_load_skips_records_already_indexed(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_bulk_load_skips_records_already_indexed(db_url: str, tmp_path: Path) -> None:
     items = stream()
     with Archive(db_url, tmp_path / "archive") as archive:
         archive.bulk_load(items[:4])
@@ -63,7 +63,7 @@ def test_bulk_load_skips_records_already_indexed(db_url: str, tmp_path: Path) ->
         assert archive.stats().captures == len(items)
 
 
-def test_bulk_loaded_versions_join_stories_after_index_stories(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_bulk_loaded_versions_join_stories_after_index_stories(db_url: str, tmp_path: Path) -> None:
     text = "\n\n".join(f"The minister announced measure number {n} for the regional rail network." for n in range(12))
     items = [
         (capture("https://daily.example/rail", hours(0), outlet="daily"), article(text, title="Rail plan")),

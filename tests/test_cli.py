@@ -16,7 +16,7 @@ from warcio.warcwriter import WARCWriter
 from storage.archive import Archive
 from storage.cli import main
 from storage.records import CaptureInput, WarcPointer
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 URL = "https://daily.example/news/bridge"
 VERSION_FIELDS = {
@@ -26,12 +26,7 @@ VERSION_FIELDS = {
 
 
 @pytest.fixture
-def archive_dir(tmp_path: Path) -> Path:
-    return tmp_path / "archive"
-
-
-@pytest.fixture
-def filled(db_url: str, archive_dir: Path) -> str:  # noqa: F811
+def filled(db_url: str, archive_dir: Path) -> str:
     with Archive(db_url, archive_dir) as archive:
         archive.ensure_outlet("daily", ["daily.example"])
         archive.record_capture(
@@ -134,7 +129,7 @@ def test_export_jsonl_csv_and_parquet(filled: str, archive_dir: Path, tmp_path: 
     assert str(table.schema.field("first_seen").type) == "timestamp[us, tz=UTC]"
 
 
-def test_show_raw_prints_the_payload_from_the_warc(db_url: str, archive_dir: Path) -> None:  # noqa: F811
+def test_show_raw_prints_the_payload_from_the_warc(db_url: str, archive_dir: Path) -> None:
     html = b"<html><body><h1>Bridge</h1><p>The bridge will close.</p></body></html>"
     warcs = archive_dir / "warcs"
     warcs.mkdir(parents=True)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from storage.archive import Archive
 from storage.cli import main
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 URL = "https://daily.example/news/2024/05/01/bridge-vote"
 GONE = "https://daily.example/news/2024/05/01/school-merger"
@@ -32,12 +32,7 @@ SECOND = [
 
 
 @pytest.fixture
-def archive_dir(tmp_path: Path) -> Path:
-    return tmp_path / "archive"
-
-
-@pytest.fixture
-def filled(db_url: str, archive_dir: Path) -> str:  # noqa: F811
+def filled(db_url: str, archive_dir: Path) -> str:
     with Archive(db_url, archive_dir) as archive:
         archive.ensure_outlet("daily", ["daily.example"])
         archive.record_capture(capture(URL, T0), article("\n\n".join(FIRST), title="Bridge to close", authors=["Ann Lee"]))
@@ -136,7 +131,7 @@ def test_errors_are_one_line(filled: str, archive_dir: Path, args: list[str], me
     assert len(lines) == 1 and message in lines[0], err
 
 
-def test_diff_of_a_single_version_says_there_is_nothing_to_compare(db_url: str, archive_dir: Path) -> None:  # noqa: F811
+def test_diff_of_a_single_version_says_there_is_nothing_to_compare(db_url: str, archive_dir: Path) -> None:
     with Archive(db_url, archive_dir) as archive:
         archive.record_capture(capture(URL, T0), article("Just one text."))
     code, _, err = run(db_url, archive_dir, "diff", URL)

@@ -15,7 +15,7 @@ from storage.archive import Archive
 from storage.cli import main
 from storage.copy import copy_archive
 from storage.errors import ArchiveError
-from tests.test_storage_helpers import article, capture, hours
+from tests.storage_helpers import article, capture, hours
 
 STORY = "\n\n".join(f"The port authority approved berth number {n} for the new ferry terminal." for n in range(12))
 

@@ -12,7 +12,6 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -22,7 +21,7 @@ from extract.article import Article
 from storage.archive import Archive
 from storage.cli import main
 from storage.reextract import EXTRACTOR_CHANGE, reextract
-from tests.test_storage_helpers import T0, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, capture, hours  # noqa: F401
 
 OLD_EXTRACTOR = "newsarchive-extract/0"
 URL = "https://daily.example/news/2024/05/01/bridge-closure"
@@ -76,12 +75,7 @@ def stored_as_old_extractor(db: str, archive_dir: Path, fetches: list[tuple[str,
                                   Article(text=text, title=clean.title))])
 
 
-@pytest.fixture
-def archive_dir(tmp_path: Path) -> Path:
-    return tmp_path / "archive"
-
-
-def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: Path) -> None:  # noqa: F811
+def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: Path) -> None:
     html = page_html(PARAGRAPHS, "Advertisement")
     stored_as_old_extractor(db_url, archive_dir, [(html, "Advertisement", T0)])
     with Archive(db_url, archive_dir) as archive:
@@ -98,7 +92,7 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
 
 
 def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change(
-    db_url: str, archive_dir: Path  # noqa: F811
+    db_url: str, archive_dir: Path
 ) -> None:
     # Rotating ad copy without a label: no noise rule knows it, so the leaky
     # extractor made a second version of it; the current one drops the <aside>.
@@ -117,7 +111,7 @@ def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change
     assert v1.state == "ok"
 
 
-def test_real_edit_stays_an_article_change(db_url: str, archive_dir: Path) -> None:  # noqa: F811
+def test_real_edit_stays_an_article_change(db_url: str, archive_dir: Path) -> None:
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, "Advertisement"), "Advertisement", T0),
                                                   (page_html([*PARAGRAPHS, EDIT], "Advertisement"), "Advertisement", hours(6))])
     with Archive(db_url, archive_dir) as archive:
@@ -129,7 +123,7 @@ def test_real_edit_stays_an_article_change(db_url: str, archive_dir: Path) -> No
     assert EDIT in v2.text and EDIT not in v1.text
 
 
-def test_unchanged_text_leaves_the_row_alone(db_url: str, archive_dir: Path) -> None:  # noqa: F811
+def test_unchanged_text_leaves_the_row_alone(db_url: str, archive_dir: Path) -> None:
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, "Advertisement"), None, T0)])
     with Archive(db_url, archive_dir) as archive:
         [before] = archive.versions(URL)

@@ -71,7 +71,7 @@ def test_health_flags_the_outlet_whose_feed_fails_and_robots_forbid(crawled) -> 
 
 
 def test_health_sees_extractions_turning_short(tmp_path: Path) -> None:
-    from tests.test_storage_helpers import article, capture, hours
+    from tests.storage_helpers import article, capture, hours
 
     with Archive(archive_dir=tmp_path / "archive") as archive:
         archive.ensure_outlet("daily", ["daily.example"])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from storage.archive import Archive
 from storage.schedule import change_factor, ladder_step, next_check
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 H = timedelta(hours=1)
 
@@ -48,13 +47,6 @@ def test_old_unchanged_pages_retire() -> None:
     assert next_check(T0 + 400 * 24 * H, T0, changes=0, checks=10) is None
     soon = next_check(T0 + timedelta(minutes=5), T0, changes=0, checks=0)
     assert soon - (T0 + timedelta(minutes=5)) == timedelta(minutes=15)
-
-
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
-    with Archive(db_url, tmp_path / "archive") as opened:
-        opened.ensure_outlet("daily", ["daily.example"])
-        yield opened
 
 
 def test_due_pages_come_most_overdue_first_and_are_leased(archive: Archive) -> None:

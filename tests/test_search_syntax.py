@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from storage.archive import Archive
 from storage.cli import main
 from storage.errors import BadQuery
-from tests.test_storage_helpers import article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import article, capture, hours  # noqa: F401
 
 DOCS = {
     "https://a.example/covid": ("Cases rise", "Covid-19 cases rose again, said Dr O'Brien on Monday."),
@@ -21,7 +21,7 @@ DOCS = {
 
 
 @pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
+def archive(db_url: str, tmp_path: Path):
     with Archive(db_url, tmp_path / "archive") as opened:
         for n, (url, (title, text)) in enumerate(DOCS.items()):
             opened.record_capture(capture(url, hours(n)), article(text, title=title))
@@ -62,7 +62,7 @@ def test_a_query_without_words_is_refused(archive: Archive) -> None:
             archive.search(query)
 
 
-def test_cli_search_as_of_and_phrase(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_cli_search_as_of_and_phrase(db_url: str, tmp_path: Path) -> None:
     url = "https://a.example/talks"
     with Archive(db_url, tmp_path / "archive") as archive:
         archive.record_capture(capture(url, hours(0)), article("Talks agreed a ceasefire overnight.", title="Talks"))

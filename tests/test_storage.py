@@ -14,20 +14,13 @@ from storage.archive import Archive
 from storage.errors import ArchiveMissing, DatabaseUnreachable, NoSuchPage, NoSuchVersion
 from storage.migrate import head_revisions
 from storage.records import Outcome
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 URL = "https://daily.example/news/story-1"
 BODY = "The council met on Monday.\n\nIt voted to close the bridge for repairs."
 
 
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
-    with Archive(db_url, tmp_path / "archive") as opened:
-        opened.ensure_outlet("daily", ["daily.example"])
-        yield opened
-
-
-def count_rows(db_url: str, table: str) -> int:  # noqa: F811
+def count_rows(db_url: str, table: str) -> int:
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -36,7 +29,7 @@ def count_rows(db_url: str, table: str) -> int:  # noqa: F811
         engine.dispose()
 
 
-def test_migration_creates_schema_and_full_text_index(archive: Archive, db_url: str) -> None:  # noqa: F811
+def test_migration_creates_schema_and_full_text_index(archive: Archive, db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         inspector = inspect(engine)
@@ -52,7 +45,7 @@ def test_migration_creates_schema_and_full_text_index(archive: Archive, db_url: 
         engine.dispose()
 
 
-def test_reopening_an_archive_keeps_its_rows(archive: Archive, db_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_reopening_an_archive_keeps_its_rows(archive: Archive, db_url: str, tmp_path: Path) -> None:
     archive.record_capture(capture(URL, T0), article(BODY))
     with Archive(db_url, tmp_path / "archive", create=False) as again:
         assert [v.version for v in again.versions(URL)] == [1]
@@ -66,7 +59,7 @@ def test_first_capture_creates_version_one(archive: Archive) -> None:
     assert version.first_seen == version.last_seen == T0
 
 
-def test_unchanged_recapture_adds_a_capture_not_a_version(archive: Archive, db_url: str) -> None:  # noqa: F811
+def test_unchanged_recapture_adds_a_capture_not_a_version(archive: Archive, db_url: str) -> None:
     archive.record_capture(capture(URL, T0), article(BODY))
     outcome = archive.record_capture(capture(URL, hours(6)), article(BODY))
     assert outcome is Outcome.UNCHANGED
@@ -102,7 +95,7 @@ def test_whitespace_quote_and_dash_changes_add_no_version(archive: Archive) -> N
     assert len(archive.versions(URL)) == 1
 
 
-def test_same_warc_record_twice_is_idempotent(archive: Archive, db_url: str) -> None:  # noqa: F811
+def test_same_warc_record_twice_is_idempotent(archive: Archive, db_url: str) -> None:
     first = capture(URL, T0, record_id="<urn:uuid:11111111-1111-1111-1111-111111111111>")
     archive.record_capture(first, article(BODY))
     again = archive.record_captures([(first, article(BODY + " Changed.")), (first, article(BODY))])
@@ -111,7 +104,7 @@ def test_same_warc_record_twice_is_idempotent(archive: Archive, db_url: str) -> 
     assert len(archive.versions(URL)) == 1
 
 
-def test_a_failing_batch_records_nothing(archive: Archive, db_url: str) -> None:  # noqa: F811
+def test_a_failing_batch_records_nothing(archive: Archive, db_url: str) -> None:
     good = capture("https://daily.example/news/ok", T0)
     bad = capture("https://daily.example/news/bad", T0)
     object.__setattr__(bad, "status", None)  # violates NOT NULL in the database itself

@@ -9,13 +9,13 @@ import pytest
 from storage.archive import Archive
 from storage.errors import BadQuery
 from storage.search import parse, to_fts5, to_websearch
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 FILLER = " ".join(f"word{n}" for n in range(120))
 
 
 @pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
+def archive(db_url: str, tmp_path: Path):
     with Archive(db_url, tmp_path / "archive") as opened:
         yield opened
 

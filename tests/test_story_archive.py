@@ -22,7 +22,7 @@ from storage.errors import ArchiveError, NoSuchPage
 from storage.stories import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache
 from tests.crawling import run_crawl
 from tests.newsweb import NewsWeb
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 WIRE = "https://wire.example/2022/01/12/nato-russia"
@@ -41,7 +41,7 @@ def seeds() -> dict[str, str]:
 
 
 @pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
+def archive(db_url: str, tmp_path: Path):
     with Archive(db_url, tmp_path / "archive") as opened:
         for name in OUTLETS:
             opened.ensure_outlet(name, [f"{name}.example"])
@@ -56,7 +56,7 @@ def record(archive: Archive, url: str, body: str, at, **meta) -> None:
     archive.record_capture(capture(url, at, outlet=outlet_of(url)), article(body, **meta))
 
 
-def count_rows(db_url: str, table: str) -> int:  # noqa: F811
+def count_rows(db_url: str, table: str) -> int:
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -92,7 +92,7 @@ def test_unrelated_texts_are_not_linked(archive, seeds) -> None:
     assert {m.url for m in story.members} == {WIRE, PARAPHRASE}
 
 
-def test_second_version_of_a_page_is_not_a_copy_of_its_first(archive, seeds, db_url) -> None:  # noqa: F811
+def test_second_version_of_a_page_is_not_a_copy_of_its_first(archive, seeds, db_url) -> None:
     record(archive, WIRE, seeds["000"], T0)
     record(archive, WIRE, seeds["000"] + "\n\nCorrection: an earlier version misstated the venue.", hours(3))
     assert [v.version for v in archive.versions(WIRE)] == [1, 2]
@@ -169,7 +169,7 @@ def test_story_text_cache_keeps_the_most_recently_used_texts() -> None:
     assert cache.get((3, "h3"), "ignored").words == ("epsilon", "zeta", "eta", "theta")
 
 
-def test_short_texts_are_not_fingerprinted(archive, db_url) -> None:  # noqa: F811
+def test_short_texts_are_not_fingerprinted(archive, db_url) -> None:
     words = " ".join(f"word{n}" for n in range(MIN_STORY_WORDS - 5))
     record(archive, WIRE, words + ".", T0)
     record(archive, PARAPHRASE, words + ".", hours(1))
@@ -195,7 +195,7 @@ def test_stories_are_listed_largest_first_and_filtered(archive, seeds) -> None:
         archive.copies("https://nowhere.example/x")
 
 
-def test_index_stories_fingerprints_versions_from_before_stories(archive, seeds, db_url) -> None:  # noqa: F811
+def test_index_stories_fingerprints_versions_from_before_stories(archive, seeds, db_url) -> None:
     record(archive, WIRE, seeds["000"], T0)
     record(archive, PARAPHRASE, seeds["001"], hours(1))
     engine = create_engine(db_url)
@@ -211,7 +211,7 @@ def test_index_stories_fingerprints_versions_from_before_stories(archive, seeds,
     assert archive.index_stories() == (0, 0)
 
 
-def test_cli_copies_and_stories(archive, seeds, db_url, tmp_path) -> None:  # noqa: F811
+def test_cli_copies_and_stories(archive, seeds, db_url, tmp_path) -> None:
     record(archive, WIRE, seeds["000"], T0)
     record(archive, PARAPHRASE, seeds["001"], hours(1))
     base = ["--db", db_url, "--archive-dir", str(tmp_path / "archive")]

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from storage.archive import Archive
 from storage.diffing import DELETE, INSERT
 from storage.records import CaptureInput, Outcome
-from tests.test_storage_helpers import T0, article, capture, db_url, hours  # noqa: F401
+from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
 URL = "https://daily.example/news/2024/05/01/harbour-tunnel"
 OTHER = "https://daily.example/news/2024/05/01/ferry-strike"
@@ -38,13 +37,6 @@ def fetch(url: str, at: datetime, *, status: int = 200, fetched_url: str | None 
           outlet: str = "daily", record_type: str = "response") -> CaptureInput:
     made = capture(url, at, outlet=outlet, record_type=record_type)
     return dataclasses.replace(made, status=status, fetched_url=fetched_url or made.fetched_url)
-
-
-@pytest.fixture
-def archive(db_url: str, tmp_path: Path):  # noqa: F811
-    with Archive(db_url, tmp_path / "archive") as opened:
-        opened.ensure_outlet("daily", ["daily.example"])
-        yield opened
 
 
 def test_minutes_ago_stamp_rotating_ad_and_view_counter_add_no_version(archive: Archive) -> None:

@@ -1,19 +1,13 @@
-"""Fixtures and builders shared by the storage and CLI tests (no tests here).
+"""Builders shared by the storage and CLI tests: captures and articles at known times.
 
-``db_url`` runs each test on SQLite and on PostgreSQL; a PostgreSQL test gets
-a schema of its own, dropped afterwards, so tests never see each other's rows.
+The fixtures that run those tests on SQLite and PostgreSQL live in conftest.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from extract.article import Article
 from storage.records import CaptureInput, WarcPointer
@@ -23,25 +17,6 @@ T0 = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
 
 def hours(n: float) -> datetime:
     return T0 + timedelta(hours=n)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'archive' / 'archive.sqlite3'}"
-        return
-    base = request.getfixturevalue("pg_url")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def capture(
