@@ -1,15 +1,16 @@
 """HTML → :class:`Article`: trafilatura for the main text, page markup for the metadata.
 
 The text is trafilatura's precision-leaning extraction without comments
-(falling back to its balanced mode when precision loses most of the page),
-minus the title line, generic clutter lines (:mod:`extract.clutter`) and, when
+(falling back to its balanced mode when precision loses most of the page; its
+fast mode first, the full mode only where the two modes disagree), minus the title line, generic clutter lines (:mod:`extract.clutter`) and, when
 an :class:`~extract.boilerplate.OutletBoilerplate` is given, the lines that
 outlet repeats on every page. Extraction never raises: a page it cannot read
 gives an ``Article`` with empty text.
 
 :func:`extract_page` is the model-free half, for worker processes: it also
 returns the lines before the clutter rules, which the caller's outlet model
-learns from (``OutletBoilerplate.apply``).
+learns from (``OutletBoilerplate.apply``). Metadata trafilatura would add is
+read only for the fields the page's markup lacks (:mod:`extract.fallback_metadata`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from extract import metadata
 from extract.article import Article
 from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
+from extract.fallback_metadata import FallbackMetadata
 from extract.repair import close_runaway_elements
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Bump the first number whenever our own rules change what comes out.
-EXTRACTOR_VERSION = f"newsarchive-extract/2 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"newsarchive-extract/3 trafilatura/{trafilatura.__version__}"
 
 # Precision mode sometimes keeps only a fragment (a copyright notice, a
 # teaser). A short result is checked against the balanced mode, and below
@@ -43,11 +45,14 @@ EXTRACTOR_VERSION = f"newsarchive-extract/2 trafilatura/{trafilatura.__version__
 # rescues such pages without undoing precision elsewhere).
 _SHORT_TEXT = 1000
 _PRECISION_MIN_SHARE = 0.5
+# trafilatura's fast mode skips its own comparison with readability and jusText,
+# which costs more than the extraction itself on pages with big menus. A long
+# fast result, or a short one the balanced mode agrees with, is what the full
+# mode would return (every such page of the dev set and the simulated web); only
+# a short result the two modes disagree on gets the full treatment.
+_MODES_AGREE = 0.9
 _PRECISION_OPTIONS: dict[str, Any] = {"favor_precision": True, "include_comments": False, "include_tables": True}
 _BALANCED_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True}
-# htmldate's extensive search guesses from any year on the page ("© 2024" → 2024-01-01);
-# a missing date is better than an invented one.
-_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 @dataclass(slots=True)
@@ -99,7 +104,7 @@ def _extract(html: str | bytes, url: str | None) -> ExtractedPage:
     meta = metadata.meta_values(tree)
     objects = list(metadata.json_ld_objects(tree))
     document = _main_document(tree, url)
-    article = _article(tree, meta, objects, document, url)
+    article = _article(tree, meta, objects, document, FallbackMetadata(tree, url), url)
     raw = "\n".join(line.strip() for line in (document.text or "").splitlines() if line.strip()) if document else ""
     return ExtractedPage(article, raw)
 
@@ -112,52 +117,61 @@ def _load(text: str) -> lxml_html.HtmlElement | None:
 
 
 def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
-    precise = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, date_extraction_params=_DATE_PARAMS, **_PRECISION_OPTIONS
-    )
-    precise_len = len(precise.text or "") if precise is not None else 0
-    if precise_len >= _SHORT_TEXT:
+    """trafilatura's main text: fast passes when they are clear, the full comparison when not."""
+    precise = _bare(tree, url, _PRECISION_OPTIONS, fast=True)
+    if _length(precise) >= _SHORT_TEXT:
         return precise
-    balanced = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=precise is None, date_extraction_params=_DATE_PARAMS, **_BALANCED_OPTIONS
-    )
-    balanced_len = len(balanced.text or "") if balanced is not None else 0
-    if precise is None or (balanced is not None and precise_len < _PRECISION_MIN_SHARE * balanced_len):
-        return _copy_metadata(precise, balanced) if precise is not None else balanced
+    balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=True)
+    if _length(precise) >= _MODES_AGREE * _length(balanced) and precise is not None:
+        return precise
+    return _careful_document(tree, url)
+
+
+def _careful_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
+    """Precision with trafilatura's fallbacks, and the balanced text where precision kept a fragment."""
+    precise = _bare(tree, url, _PRECISION_OPTIONS, fast=False)
+    if _length(precise) >= _SHORT_TEXT:
+        return precise
+    balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=False)
+    if precise is None or (balanced is not None and _length(precise) < _PRECISION_MIN_SHARE * _length(balanced)):
+        return balanced
     return precise
 
 
-def _copy_metadata(source: Any, target: Any) -> Any:
-    for name in ("title", "author", "url", "hostname", "description", "sitename", "date", "categories", "tags"):
-        setattr(target, name, getattr(source, name))
-    return target
+def _bare(tree: lxml_html.HtmlElement, url: str | None, options: dict[str, Any], *, fast: bool) -> Any:
+    return trafilatura.bare_extraction(tree, url=url, with_metadata=False, fast=fast, **options)
 
 
-def _article(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]], document: Any, url: str | None) -> Article:
+def _length(document: Any) -> int:
+    return len(document.text or "") if document is not None else 0
+
+
+def _article(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]], document: Any,
+             fallback: FallbackMetadata, url: str | None) -> Article:
     hostname = urlsplit(url).hostname if url else None
-    sitename = meta.get("og:site_name") or (document.sitename if document is not None else None)
-    title = meta.get("og:title") or (document.title if document is not None else None) or _html_title(tree)
-    title = metadata.clean_title(title, sitename, hostname or (document.hostname if document is not None else None))
+    sitename = meta.get("og:site_name") or fallback.sitename
+    title = meta.get("og:title") or fallback.title or _html_title(tree)
+    host = hostname or fallback.hostname
+    title = metadata.clean_title(title, sitename, host)
     published, modified = metadata.page_dates(meta, objects)
-    if published is None and document is not None:
-        published = metadata.parse_datetime(document.date)
-    host = hostname or (document.hostname if document is not None else None)
+    if published is None:
+        published = metadata.parse_datetime(fallback.date)
     authors = (
         metadata.clean_authors(metadata.json_ld_authors(objects), sitename, host)
-        or metadata.clean_authors((document.author or "").split(";") if document is not None else [], sitename, host)
+        or metadata.clean_authors((fallback.author or "").split(";"), sitename, host)
         or metadata.clean_authors(meta.get("author"), sitename, host)
     )
     return Article(
-        text=_clean_text(document.text if document is not None else "", _headlines(tree, meta, document, title)),
+        text=_clean_text(document.text if document is not None else "", _headlines(tree, meta, title)),
         title=title,
         authors=authors,
         published=published,
         modified=modified,
         language=metadata.page_language(tree, meta),
         sitename=sitename,
-        description=meta.get("og:description") or meta.get("description") or (document.description if document is not None else None),
+        description=meta.get("og:description") or meta.get("description") or fallback.description,
         canonical_url=metadata.canonical_url(tree, meta),
-        tags=_tags(meta, document),
+        tags=_tags(meta, fallback),
     )
 
 
@@ -166,11 +180,10 @@ def _html_title(tree: Any) -> str | None:
     return node.text_content() if node is not None else None
 
 
-def _headlines(tree: Any, meta: dict[str, str], document: Any, title: str | None) -> set[tuple[str, ...]]:
+def _headlines(tree: Any, meta: dict[str, str], title: str | None) -> set[tuple[str, ...]]:
     """Every form of the headline the page shows, as word tuples."""
     h1 = tree.find(".//h1")
-    forms = [title, meta.get("og:title"), meta.get("twitter:title"), document.title if document is not None else None,
-             h1.text_content() if h1 is not None else None]
+    forms = [title, meta.get("og:title"), meta.get("twitter:title"), h1.text_content() if h1 is not None else None]
     return {words for words in map(_words, forms) if words}
 
 
@@ -191,11 +204,14 @@ def _as_paragraphs(text: str) -> str:
     return tidy_paragraphs("\n\n".join(line for line in text.splitlines() if line.strip()).splitlines())
 
 
-def _tags(meta: dict[str, str], document: Any) -> list[str]:
+def _tags(meta: dict[str, str], fallback: FallbackMetadata) -> list[str]:
+    """The page's keywords; trafilatura's tags and categories when it declares none."""
+    tags = _split_tags([meta.get("keywords", ""), meta.get("news_keywords", "")])
+    return tags or _split_tags(list(fallback.tags or []) + list(fallback.categories or []))
+
+
+def _split_tags(sources: list[str]) -> list[str]:
     tags: list[str] = []
-    sources = [meta.get("keywords", ""), meta.get("news_keywords", "")]
-    if document is not None:
-        sources += list(document.tags or []) + list(document.categories or [])
     for source in sources:
         for tag in re.split(r"\s*[,;]\s*", source or ""):
             tag = tag.strip()
