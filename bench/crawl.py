@@ -43,6 +43,7 @@ from tests.newsweb import NewsWeb  # noqa: E402
 
 TARGET = 0.8
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 BARE_SPIDER = '''
 import scrapy
@@ -66,10 +67,32 @@ class Result:
     pages: int
     seconds: float
     peak_rss: int  # bytes; 0 when measured inside this process
+    cpu: float = 0.0  # CPU seconds of the contender's own processes
+    server_cpu: float = 0.0  # CPU seconds of this process meanwhile: the simulated web's server threads
 
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
+
+    def per_page_ms(self, seconds: float) -> float:
+        return 1000 * seconds / self.pages if self.pages else 0.0
+
+
+class CpuClock:
+    """CPU seconds spent by this process and by its reaped children between start and stop."""
+
+    def __init__(self) -> None:
+        self.own = self.children = 0.0
+
+    def __enter__(self) -> CpuClock:
+        self._start = os.times()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = os.times()
+        self.own = (end.user + end.system) - (self._start.user + self._start.system)
+        self.children = (end.children_user + end.children_system) - (
+            self._start.children_user + self._start.children_system)
 
 
 # -- memory ---------------------------------------------------------------------------
@@ -89,30 +112,60 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, in bytes."""
-    tree, total, todo = _children(), 0, [pid]
+def _tree(pid: int) -> list[int]:
+    tree, found, todo = _children(), [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
+        todo.extend(tree.get(current, []))
+    return found
+
+
+def tree_rss(pids: list[int]) -> int:
+    """Resident memory of these processes, in bytes."""
+    total = 0
+    for pid in pids:
         try:
-            with open(f"/proc/{current}/statm", "rb") as handle:
+            with open(f"/proc/{pid}/statm", "rb") as handle:
                 total += int(handle.read().split()[1]) * PAGE_SIZE
         except OSError:
             pass
-        todo.extend(tree.get(current, []))
     return total
 
 
-def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[float, int, int]:
-    """Run ``command``; return (wall seconds, peak tree RSS, exit status)."""
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of one process so far (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss: int
+    status: int
+    cpu: float  # the command's process tree, last reading of each process
+    server_cpu: float
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measured:
+    """Run ``command``, polling its process tree's memory and CPU."""
     started = time.perf_counter()
-    with open(log, "w", encoding="utf-8") as out:
+    cpu_by_pid: dict[int, float] = {}
+    with CpuClock() as clock, open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         peak = 0
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            pids = _tree(process.pid)
+            peak = max(peak, tree_rss(pids))
+            for pid in pids:
+                cpu_by_pid[pid] = process_cpu(pid) or cpu_by_pid.get(pid, 0.0)
             time.sleep(0.1)
-    return time.perf_counter() - started, peak, process.returncode
+    return Measured(time.perf_counter() - started, peak, process.returncode, sum(cpu_by_pid.values()), clock.own)
 
 
 # -- the contenders -------------------------------------------------------------------------
@@ -126,9 +179,10 @@ def fetch_all(urls: list[str], proxy: str, threads: int) -> tuple[Result, list[b
             return response.read()
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
+    with CpuClock() as clock, ThreadPoolExecutor(threads) as pool:
         pages = list(pool.map(fetch, urls))
-    return Result("server: 32-thread urllib client", len(pages), time.perf_counter() - started, 0), pages
+    seconds = time.perf_counter() - started
+    return Result("server: 32-thread urllib client", len(pages), seconds, 0, server_cpu=clock.own), pages
 
 
 def _extract(item: tuple[bytes, str]) -> int:
@@ -147,21 +201,24 @@ def _analyse(item: tuple[bytes, str]) -> int:
 
 def newsarchive_extraction_alone(pages: list[bytes], urls: list[str]) -> Result:
     started = time.perf_counter()
-    with Pool(os.cpu_count()) as pool:
-        pool.map(_analyse, list(zip(pages, urls)), chunksize=8)
+    with CpuClock() as clock:
+        with Pool(os.cpu_count()) as pool:
+            pool.map(_analyse, list(zip(pages, urls)), chunksize=8)
     seconds = time.perf_counter() - started
-    return Result(f"(b2) newsarchive extraction alone, {os.cpu_count()} processes", len(pages), seconds, 0)
+    return Result(f"(b2) newsarchive extraction alone, {os.cpu_count()} processes", len(pages), seconds, 0,
+                  cpu=clock.children)
 
 
 def trafilatura_alone(pages: list[bytes], urls: list[str]) -> Result:
     started = time.perf_counter()
-    with Pool(os.cpu_count()) as pool:
-        lengths = pool.map(_extract, list(zip(pages, urls)), chunksize=8)
+    with CpuClock() as clock:
+        with Pool(os.cpu_count()) as pool:
+            lengths = pool.map(_extract, list(zip(pages, urls)), chunksize=8)
     seconds = time.perf_counter() - started
     empty = sum(1 for n in lengths if n == 0)
     if empty:
         print(f"  note: trafilatura found no text in {empty} pages", file=sys.stderr)
-    return Result(f"(b) trafilatura alone, {os.cpu_count()} processes", len(pages), seconds, 0)
+    return Result(f"(b) trafilatura alone, {os.cpu_count()} processes", len(pages), seconds, 0, cpu=clock.children)
 
 
 def crawl_settings(concurrency: int) -> dict[str, str]:
@@ -199,9 +256,10 @@ def bare_scrapy(work: Path, url_file: Path, proxy: str, concurrency: int, count:
     outside.mkdir()
     command = scrapy_command(["runspider", str(spider), "-a", f"urls={url_file}"],
                              {**crawl_settings(concurrency), "ROBOTSTXT_OBEY": "0", "TELNETCONSOLE_ENABLED": "0"})
-    seconds, peak, status = run_measured(command, outside, proxy_env(proxy), work / "bare.log")
-    _check(status, work / "bare.log")
-    return Result("(a) bare Scrapy, responses discarded", _stat(work / "bare.log", "bare/pages", count), seconds, peak)
+    run = run_measured(command, outside, proxy_env(proxy), work / "bare.log")
+    _check(run.status, work / "bare.log")
+    return Result("(a) bare Scrapy, responses discarded", _stat(work / "bare.log", "bare/pages", count),
+                  run.seconds, run.peak_rss, run.cpu, run.server_cpu)
 
 
 def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int, count: int,
@@ -212,18 +270,18 @@ def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int,
     command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
     log = archive.with_suffix(".log")
     archive.mkdir()
-    seconds, peak, status = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
-    _check(status, log)
-    return Result(name, _stat(log, "pages/fetched", count), seconds, peak)
+    run = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
+    _check(run.status, log)
+    return Result(name, _stat(log, "pages/fetched", count), run.seconds, run.peak_rss, run.cpu, run.server_cpu)
 
 
 def wget_warc(work: Path, url_file: Path, proxy: str, count: int) -> Result:
     command = ["wget", "--quiet", "-e", "robots=off", "-e", "use_proxy=yes", "-e", f"http_proxy={proxy}",
                "--warc-file", str(work / "wget"), "-i", str(url_file), "-O", "/dev/null"]
-    seconds, peak, status = run_measured(command, work, dict(os.environ), work / "wget.log")
-    if status not in (0, 8):
-        _check(status, work / "wget.log")
-    return Result("(e) wget --warc-file (one connection)", count, seconds, peak)
+    run = run_measured(command, work, dict(os.environ), work / "wget.log")
+    if run.status not in (0, 8):
+        _check(run.status, work / "wget.log")
+    return Result("(e) wget --warc-file (one connection)", count, run.seconds, run.peak_rss, run.cpu, run.server_cpu)
 
 
 def _stat(log: Path, name: str, fallback: int) -> int:
@@ -243,10 +301,16 @@ def _check(status: int, log: Path) -> None:
 
 
 def print_results(results: list[Result], page_kb: float) -> None:
-    print(f"\n{'contender':<48} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} {'peak RSS':>10}")
+    print(f"\n{'contender':<48} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} {'peak RSS':>10} "
+          f"{'CPU ms/page':>11} {'server ms/page':>14}")
     for r in results:
         rss = f"{r.peak_rss / 2**20:.0f} MB" if r.peak_rss else "-"
-        print(f"{r.name:<48} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {r.rate * page_kb / 1024:>7.1f} {rss:>10}")
+        cpu = f"{r.per_page_ms(r.cpu):.1f}" if r.cpu else "-"
+        server = f"{r.per_page_ms(r.server_cpu):.1f}" if r.server_cpu else "-"
+        print(f"{r.name:<48} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {r.rate * page_kb / 1024:>7.1f} {rss:>10} "
+              f"{cpu:>11} {server:>14}")
+    print("CPU ms/page: the contender's processes; server ms/page: the simulated web (and for the first row "
+          "its client) in this process meanwhile.")
 
 
 def print_ratios(by_key: dict[str, Result]) -> None:
@@ -260,6 +324,28 @@ def print_ratios(by_key: dict[str, Result]) -> None:
     own = by_key["b2"]
     print(f"(c)/min(a,b2) = {c.rate:.1f}/{min(a.rate, own.rate):.1f} = {c.rate / min(a.rate, own.rate):.2f}  "
           "(the pipeline against its own extractor's ceiling)")
+    print_cpu_bound(a, b, c)
+
+
+def print_cpu_bound(a: Result, b: Result, c: Result) -> None:
+    """The fastest any crawler could fetch like (a) and extract like (b) on this machine's cores.
+
+    Doing both costs at least the CPU of both per page, so with every core busy the
+    rate is at most cores / (CPU of (a) and its server + CPU of (b)) per page.
+    """
+    if not (a.cpu and b.cpu):
+        return
+    cores = os.cpu_count() or 1
+    fetch_ms = a.per_page_ms(a.cpu + a.server_cpu)
+    extract_ms = b.per_page_ms(b.cpu)
+    bound = 1000 * cores / (fetch_ms + extract_ms)
+    print(f"CPU bound: fetching and serving as in (a) costs {fetch_ms:.1f} ms/page, extracting as in (b) "
+          f"{extract_ms:.1f} ms/page, so no pipeline doing both beats {bound:.1f} pages/s on {cores} cores "
+          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
+    if c.cpu:
+        total = c.per_page_ms(c.cpu + c.server_cpu)
+        print(f"(c) spends {total:.1f} ms/page with its server ({c.per_page_ms(c.cpu):.1f} in the crawler and its "
+              f"workers): {1000 * cores / total:.1f} pages/s if all {cores} cores did nothing else")
 
 
 def main() -> None:
