@@ -191,7 +191,7 @@ class WarcFileWriter:
         try:
             for record in records:
                 offset = out.tell()
-                self.builder.out = _GzipMember(out, self.gzip_level)
+                self.builder.out = _GzipMember(out, self._level_for(record))
                 self.builder.write_record(record)  # warcio flushes the member at the record's end
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
                 pointers.append(WarcPointer(self._name, offset, out.tell() - offset, record_id))
@@ -200,6 +200,14 @@ class WarcFileWriter:
             raise WarcWriteError(self._open_path(self._name), error) from error
         self.bytes_written += out.tell() - start
         return pointers
+
+    def _level_for(self, record: ArcWarcRecord) -> int:
+        """Deflate cannot shrink a payload the server already compressed: store those records."""
+        headers = record.http_headers
+        encoding = headers.get_header("Content-Encoding") if headers is not None else None
+        if encoding and encoding.strip().lower() in _COMPRESSED_ENCODINGS:
+            return 0
+        return self.gzip_level
 
     def _undo(self, start: int) -> None:
         assert self._file is not None
@@ -220,6 +228,9 @@ class WarcFileWriter:
         if path.parent != self.warcs_dir:
             raise ValueError(f"WARC file name {name!r} escapes {self.warcs_dir}")
         return path
+
+
+_COMPRESSED_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd", "compress"}
 
 
 class _GzipMember:
