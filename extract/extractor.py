@@ -122,7 +122,7 @@ def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
     if _length(precise) >= _SHORT_TEXT:
         return precise
     balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=True)
-    if _length(precise) >= _MODES_AGREE * _length(balanced) and precise is not None:
+    if 0 < _length(precise) and _length(precise) >= _MODES_AGREE * _length(balanced):
         return precise
     return _careful_document(tree, url)
 
