@@ -42,3 +42,13 @@ def test_every_page_gives_text_and_utc_dates(pages: list[tuple[str, str, str]]) 
         assert "\n\n\n" not in article.text
         for moment in (article.published, article.modified):
             assert moment is None or moment.utcoffset().total_seconds() == 0, url
+
+
+def test_fast_passes_give_what_the_full_comparison_gives(pages: list[tuple[str, str, str]]) -> None:
+    """The extractor skips trafilatura's readability/jusText comparison where its fast modes agree;
+    on real pages that must not change the text."""
+    from extract.extractor import _careful_document, _load, _main_document
+
+    for url, html, _ in pages:
+        tree = _load(html)
+        assert (_main_document(tree, url).text or "") == (_careful_document(tree, url).text or ""), url
