@@ -1,35 +1,71 @@
 """Story matching through the real storage path: ms to record and match one more version.
 
-Fills an archive with N versions of simulated-web prose (``tests/newsweb/prose.py``;
-one in ten is a verbatim or edited copy of an earlier one, on another outlet),
-fingerprinted as :func:`storage.stories.index_version` would have left them,
-then times ``Archive.record_capture`` — which fingerprints, looks up
-candidates, compares and joins stories in one transaction — for a set of new
-versions: half fresh stories, half copies of archived ones. Run by hand::
+Fills an archive with N versions, then records a set of new versions one
+transaction each through ``Archive.record_capture`` — which fingerprints, looks
+up candidates, compares and joins stories — half fresh stories, half copies of
+archived ones, then 30 labelled copies (rewrites included) of
+bench/story_pairs.py. Prints (never asserts), as median and p95, in wall and in CPU time:
+
+* match: the time of :func:`storage.stories.index_version` alone (fingerprint,
+  candidate lookup, exact compares, joining the story);
+* record+match: the whole ``record_capture`` call;
+
+how many of the copies were linked to their original (should be all), and the
+size of the story index (``story_band`` with its key, ``story_fingerprints``) on
+disk, per million versions. Run by hand::
 
     .venv/bin/python bench/story_storage.py                        # N = 1,000 and 10,000 on SQLite
-    .venv/bin/python bench/story_storage.py --sizes 1000 10000 100000
+    .venv/bin/python bench/story_storage.py --sizes 10000 100000 1000000
     .venv/bin/python bench/story_storage.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-Prints (never asserts) median / p95 ms per recorded version, and how many of
-the copies were linked to their original (should be all).
+The filler. The first ``REAL`` (10,000) versions are simulated-web prose
+(``tests/newsweb/prose.py``; one in ten a verbatim or edited copy of an earlier
+one, on another outlet), recorded by ``bulk_load`` and fingerprinted as
+:func:`storage.stories.index_version` would have left them; the probes copy
+these. Recording and fingerprinting a million such texts takes hours on two
+cores, so on SQLite the rest of an archive bigger than ``REAL`` is
+*background*: clones of a pool of ``POOL`` other generated stories (no copies
+among them, unrelated to the probes), written with plain ``executemany``.
+Clone ``c`` of pool story ``j`` has its own page and version, ``j``'s text with a
+line naming the clone appended (so no cache sees two clones as one text),
+``j``'s stored fingerprint, and ``j``'s band keys with every key that no other
+pool story has re-hashed with ``c``. Why that is a fair model of a million
+unrelated stories: a band key two unrelated stories share is a feature of the
+kind of text (common names, stock phrases), so it stays shared and its
+posting list grows in proportion to N, as it would in a real archive; a key
+only one pool story has stays unique to each clone. A probe therefore meets
+background candidates as often, as alike (the fingerprint is a real one) and
+as long to compare (the text is a real one) as it would meet unrelated stories.
+Background versions are all first seen after the ``REAL`` ones, so the
+originals the probes copy are older than every background version: the hard
+case for :data:`storage.stories.POSTINGS_PER_KEY`, which reads each key's
+latest holders. What it does not model: the full-text index is not updated
+for background rows (its insert trigger is off while they go in), so
+``versions_fts`` holds only the first ``REAL`` versions; band keys that
+unrelated stories would share only at scale are missed. At N = 1,000,000 the
+archive takes about 6 GB; the fill is kept with ``--keep`` for later runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import random
+import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from multiprocessing import Pool
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -39,6 +75,7 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 from extract.article import Article  # noqa: E402
 from extract.fingerprint import FINGERPRINT_VERSION, fingerprint_story  # noqa: E402
 from extract.storytext import story_text  # noqa: E402
+from storage import stories  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.models import Version  # noqa: E402
 from storage.records import CaptureInput, WarcPointer  # noqa: E402
@@ -52,6 +89,8 @@ T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 COPY_SHARE = 0.1
 PROBES = 60
 LABELLED = 30  # positive pairs of bench/story_pairs.py recorded into the filled archive
+REAL = 10_000  # versions of real generated prose; the rest of a bigger archive is background
+POOL = 10_000  # distinct stories the background is cloned from
 
 
 def story(seed: int) -> str:
@@ -109,8 +148,7 @@ def fill(archive: Archive, count: int) -> float:
              for n, (url, body) in enumerate(corpus(count, seed=1))]
     archive.bulk_load(items)
     rows = archive.read(lambda s: s.execute(select(Version.id, Version.text).order_by(Version.id)).all())
-    with Pool(2) as pool:
-        prints = [p for p in pool.imap(_fingerprint_row, [tuple(r) for r in rows], chunksize=64) if p]
+    prints = fingerprints([tuple(r) for r in rows])
 
     def store(session) -> None:
         session.execute(insert(StoryFingerprint), [
@@ -125,35 +163,164 @@ def fill(archive: Archive, count: int) -> float:
     return time.perf_counter() - started
 
 
+def fingerprints(items: list[tuple[int, str]]) -> list[tuple[int, bytes, int, list[int]]]:
+    """(id, fingerprint bytes, words, band keys) of each (id, text) long enough for stories, on two cores."""
+    with Pool(2) as pool:
+        return [p for p in pool.imap(_fingerprint_row, items, chunksize=64) if p]
+
+
+def _mix(clones: int) -> np.ndarray:
+    """A pseudo-random signed 64-bit value per clone (0 for clone 0, which keeps the pool story's keys)."""
+    values = [int.from_bytes(hashlib.blake2b(c.to_bytes(8, "little"), digest_size=8).digest(), "little", signed=True)
+              for c in range(clones)]
+    values[0] = 0
+    return np.array(values, dtype=np.int64)
+
+
+def background(path: Path, count: int) -> None:
+    """Add ``count`` background versions to the SQLite archive at ``path`` (see the module docstring)."""
+    pool = fingerprints([(j, story(30_000_000 + j)) for j in range(POOL)])
+    texts = {j: story(30_000_000 + j) for j, *_ in pool}
+    shared = Counter(key for *_, keys in pool for key in keys)
+    mix = _mix(count // len(pool) + 1)
+    db = sqlite3.connect(path)
+    # A throwaway fill: no journal, and a cache that holds the index pages being appended to.
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-1000000")
+    trigger = db.execute("SELECT sql FROM sqlite_master WHERE name = 'versions_fts_insert'").fetchone()[0]
+    db.execute("DROP TRIGGER versions_fts_insert")
+    first = db.execute("SELECT max(id) FROM versions").fetchone()[0] + 1
+    outlets = [row[0] for row in db.execute("SELECT id FROM outlets ORDER BY id")]
+    keys, owners = [], []
+    for lo in range(0, count, 20_000):
+        batch = range(lo, min(count, lo + 20_000))
+        rows = [_clone_rows(first + n, n, pool[n % len(pool)], texts, outlets) for n in batch]
+        for table, at in (("pages", 0), ("captures", 1), ("versions", 2), ("story_fingerprints", 3)):
+            marks = ",".join("?" * len(rows[0][at]))
+            db.executemany(f"INSERT INTO {table} {_COLUMNS[table]} VALUES ({marks})", [r[at] for r in rows])
+    for j, (_, _, _, pool_keys) in enumerate(pool):
+        ids = np.arange(first + j, first + count, len(pool), dtype=np.int64)
+        common = np.array([k for k in pool_keys if shared[k] > 1], dtype=np.int64)
+        unique = np.array([k for k in pool_keys if shared[k] == 1], dtype=np.int64)
+        keys += [np.tile(common, len(ids)), (unique[None, :] ^ mix[: len(ids), None]).ravel()]
+        owners += [np.repeat(ids, len(common)), np.repeat(ids, len(unique))]
+    band_keys, band_owners = np.concatenate(keys), np.concatenate(owners)
+    order = np.lexsort((band_owners, band_keys))  # key order: appends to the key index instead of scattering
+    for lo in range(0, len(order), 1_000_000):
+        chunk = order[lo : lo + 1_000_000]
+        db.executemany("INSERT INTO story_band (band_key, version_id) VALUES (?, ?)",
+                       zip(band_keys[chunk].tolist(), band_owners[chunk].tolist()))
+    db.execute(trigger)
+    db.commit()
+    db.execute("PRAGMA journal_mode=WAL")
+    db.close()
+
+
+_COLUMNS = {
+    "pages": "(id, outlet_id, url, first_seen, last_seen, state)",
+    "captures": "(id, page_id, fetched_url, fetched_at, status, record_type, warc_file, warc_offset, warc_length,"
+                " warc_record_id, payload_digest, content_type)",
+    "versions": "(id, page_id, outlet_id, seq, title, text, authors, tags, text_hash, first_seen, last_seen,"
+                " capture_id, extractor_version, change_summary, state)",
+    "story_fingerprints": "(version_id, fingerprint, fingerprint_version, words)",
+}
+
+
+def _clone_rows(vid: int, n: int, pool_row: tuple[int, bytes, int, list[int]], texts: dict[int, str],
+                outlets: list[int]) -> tuple[tuple, ...]:
+    """Page, capture, version and fingerprint rows of background version ``n`` (id ``vid``)."""
+    j, data, words, _ = pool_row
+    at = (T0 + timedelta(seconds=REAL) + n * timedelta(milliseconds=50)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    url = f"https://background{n % 50}.example/{n}"
+    body = f"{texts[j]}\n\nBackground copy number {n} of pool story {j}."
+    outlet = outlets[n % len(outlets)]
+    return (
+        (vid, outlet, url, at, at, "ok"),
+        (vid, vid, url, at, 200, "response", "bench.warc.gz", 0, 1000, f"<urn:bg:{n}>", None, "text/html"),
+        (vid, vid, outlet, 1, f"Background {n}", body, "[]", "[]", hashlib.sha256(body.encode()).hexdigest(),
+         at, at, vid, "bench", "null", "ok"),
+        (vid, data, FINGERPRINT_VERSION, words),
+    )
+
+
+class MatchTimer:
+    """Times :func:`storage.stories.index_version` (which ``record_capture`` calls) while active.
+
+    Wall time, and this process's CPU time: on a machine shared with other
+    work the CPU time is the steadier measure of what matching costs.
+    """
+
+    def __init__(self) -> None:
+        self.last = (0.0, 0.0)
+        self._real = stories.index_version
+
+    def __enter__(self) -> MatchTimer:
+        def timed(session, version):
+            started = _clocks()
+            try:
+                return self._real(session, version)
+            finally:
+                self.last = _since(started)
+
+        stories.index_version = timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        stories.index_version = self._real
+
+    def record(self, archive: Archive, url: str, at: datetime, body: str, title: str) -> dict[str, float]:
+        """Record one capture; returns wall and CPU ms for the whole record and for the matching in it."""
+        self.last = (0.0, 0.0)
+        started = _clocks()
+        archive.record_capture(capture(url, at), Article(text=body, title=title))
+        (wall, cpu), (match_wall, match_cpu) = _since(started), self.last
+        return {"match": match_wall, "record+match": wall, "match cpu": match_cpu, "record+match cpu": cpu}
+
+
+def _clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(started: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _clocks()
+    return (wall - started[0]) * 1000, (cpu - started[1]) * 1000
+
+
 def probe(archive: Archive, count: int) -> None:
-    """Record ``PROBES`` more versions one transaction each; print ms per version."""
+    """Record ``PROBES`` more versions one transaction each, then labelled copies; print ms per version."""
     rng = random.Random(99)
     originals = list(corpus(count, seed=1))
-    times: dict[str, list[float]] = {"fresh": [], "copy": []}
+    times: dict[str, list[dict[str, float]]] = {"fresh": [], "copy": []}
     linked = 0
-    for n in range(PROBES):
-        at = T0 + timedelta(days=1, minutes=n)
-        if n % 2:
-            url, body = f"https://daily.example/probe/{n}", story(777_000_000 + n)
-            kind = "fresh"
-        else:
-            source_url, source = rng.choice(originals)
-            url, body, kind = f"https://post.example/probe/{n}", copy_of(source, rng), "copy"
-        started = time.perf_counter()
-        archive.record_capture(capture(url, at), Article(text=body, title=f"Probe {n}"))
-        times[kind].append((time.perf_counter() - started) * 1000)
-        if kind == "copy":
-            linked += archive.copies(url) is not None
-    labelled, found = probe_labelled(archive)
-    times["labelled"] = labelled
-    every = sorted(times["fresh"] + times["copy"] + labelled)
-    print(f"  record+match: median {statistics.median(every):7.1f} ms, p95 {every[int(0.95 * len(every))]:7.1f} ms"
-          f"  (fresh median {statistics.median(times['fresh']):.1f}, copy median {statistics.median(times['copy']):.1f})")
-    print(f"  copies linked to a story: {linked} of {len(times['copy'])}; "
-          f"labelled copies (rewrites included) linked to their original: {found} of {len(labelled)}")
+    with MatchTimer() as timer:
+        for n in range(PROBES):
+            at = T0 + timedelta(days=1, minutes=n)
+            if n % 2:
+                url, body = f"https://daily.example/probe/{n}", story(777_000_000 + n)
+                kind = "fresh"
+            else:
+                source_url, source = rng.choice(originals)
+                url, body, kind = f"https://post.example/probe/{n}", copy_of(source, rng), "copy"
+            times[kind].append(timer.record(archive, url, at, body, f"Probe {n}"))
+            if kind == "copy":
+                joined = archive.copies(url)
+                linked += joined is not None and source_url in {m.url for m in joined.members}
+        times["labelled"], found = probe_labelled(archive, timer)
+    every = times["fresh"] + times["copy"] + times["labelled"]
+    for name in ("match", "record+match", "match cpu", "record+match cpu"):
+        print(f"  {name:>16}: {_spread([t[name] for t in every])}  (fresh {_spread([t[name] for t in times['fresh']])};"
+              f" copy {_spread([t[name] for t in times['copy']])})")
+    print(f"  copies linked to their original: {linked} of {len(times['copy'])}; "
+          f"labelled copies (rewrites included) linked to their original: {found} of {len(times['labelled'])}")
 
 
-def probe_labelled(archive: Archive) -> tuple[list[float], int]:
+def _spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"median {statistics.median(ordered):6.2f} ms, p95 {ordered[int(0.95 * len(ordered))]:6.2f} ms"
+
+
+def probe_labelled(archive: Archive, timer: MatchTimer) -> tuple[list[dict[str, float]], int]:
     """Record original then copy for positive labelled pairs; time the copy, count links to the original."""
     rng = random.Random(5)
     try:
@@ -166,20 +333,47 @@ def probe_labelled(archive: Archive) -> tuple[list[float], int]:
         at = T0 + timedelta(days=2, minutes=2 * n)
         original, copy = f"https://wire.example/labelled/{n}", f"https://herald.example/labelled/{n}"
         archive.record_capture(capture(original, at), Article(text=pair.a, title=f"Original {n}"))
-        started = time.perf_counter()
-        archive.record_capture(capture(copy, at + timedelta(minutes=1)), Article(text=pair.b, title=f"Copy {n}"))
-        times.append((time.perf_counter() - started) * 1000)
+        times.append(timer.record(archive, copy, at + timedelta(minutes=1), pair.b, f"Copy {n}"))
         story = archive.copies(copy)
         found += story is not None and original in {m.url for m in story.members}
     return times, found
 
 
-def run_sqlite(count: int) -> None:
+def run_sqlite(count: int, keep: Path | None) -> None:
+    """Fill (or reuse the fill kept in ``keep``), then probe a copy of it."""
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'archive.sqlite3'}"
-        with Archive(url, Path(tmp)) as archive:
-            print(f"\n== SQLite, N = {count:,} versions (filled in {fill(archive, count):.0f} s)")
-            probe(archive, count)
+        work = Path(tmp) / "archive.sqlite3"
+        kept = keep / f"story-archive-{count}.sqlite3" if keep else None
+        if kept and kept.exists():
+            seconds = "reused"
+        else:
+            started = time.perf_counter()
+            filled = kept or work
+            with Archive(f"sqlite:///{filled}", filled.parent) as archive:
+                fill(archive, min(count, REAL))
+            if count > REAL:
+                background(filled, count - REAL)
+            seconds = f"filled in {time.perf_counter() - started:.0f} s"
+        if kept:
+            shutil.copy(kept, work)
+        with Archive(f"sqlite:///{work}", Path(tmp)) as archive:
+            print(f"\n== SQLite, N = {count:,} versions ({seconds})")
+            print(f"  story index on disk: {index_size(work, count)}")
+            probe(archive, min(count, REAL))
+
+
+def index_size(path: Path, count: int) -> str:
+    """Bytes of story_band (table and key index) and story_fingerprints, per million versions."""
+    db = sqlite3.connect(path)
+    try:
+        sizes = dict(db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    finally:
+        db.close()
+    band = sum(size for name, size in sizes.items() if "story_band" in name)
+    prints = sum(size for name, size in sizes.items() if "story_fingerprints" in name)
+    scale = 1_000_000 / count / 2**30
+    return (f"story_band {band * scale:.2f} GiB + story_fingerprints {prints * scale:.2f} GiB"
+            f" per million versions")
 
 
 def run_postgres(base: str, count: int) -> None:
@@ -201,11 +395,12 @@ def run_postgres(base: str, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000], help="archive sizes N")
+    parser.add_argument("--keep", type=Path, help="keep each SQLite fill in this folder and reuse it next time")
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (in a schema dropped afterwards)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for count in args.sizes:
-        run_sqlite(count)
+        run_sqlite(count, args.keep)
         if args.pg:
             run_postgres(args.pg, count)
 

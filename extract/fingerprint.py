@@ -19,9 +19,9 @@ are mixed into the hash), so storage needs one table::
     story_band(band_key BIGINT NOT NULL, version_id INTEGER NOT NULL)
     CREATE INDEX ix_story_band_key ON story_band (band_key)
 
-and the candidates for a new text are
-``SELECT DISTINCT version_id FROM story_band WHERE band_key IN (:keys)``,
-one statement of ``len(keys)`` index probes. Candidates are then ranked by
+and the candidates for a new text are the versions holding most of its keys,
+one statement of ``len(keys)`` index probes (:mod:`storage.stories` reads at
+most the latest holders of each key). Candidates are then ranked by
 :meth:`Fingerprint.likeness` (the stored signatures, no text needed), and the
 best go through :func:`extract.stories.compare`, which decides.
 """
@@ -187,6 +187,38 @@ class Fingerprint:
             _agreement(self.anchor, other.anchor),
             _agreement(self.names, other.names),
         )
+
+    def likenesses(self, stored: list[bytes]) -> list[float]:
+        """:meth:`likeness` to each of many stored fingerprints (:meth:`to_bytes` form), in one pass.
+
+        Those laid out like this one are compared as rows of one array; any
+        other (an older version) is read and compared on its own.
+        """
+        mine = self.to_bytes()
+        header = mine[: _HEADER.size]
+        alike = [n for n, data in enumerate(stored) if len(data) == len(mine) and data[: _HEADER.size] == header]
+        found = [0.0] * len(stored)
+        if alike:
+            values = b"".join(stored[n][_HEADER.size :] for n in alike)
+            rows = np.frombuffer(values, dtype="<u4").reshape(len(alike), -1)
+            for n, score in zip(alike, self._agreements(rows)):
+                found[n] = score
+        for n in set(range(len(stored))) - set(alike):
+            found[n] = self.likeness(Fingerprint.from_bytes(stored[n]))
+        return found
+
+    def _agreements(self, rows: np.ndarray) -> list[float]:
+        best = np.zeros(len(rows))
+        start = 0
+        for mine in (self.text, self.anchor, self.names):
+            theirs = rows[:, start : start + mine.size]
+            start += mine.size
+            if _is_empty(mine):
+                continue
+            share = np.count_nonzero(theirs == mine, axis=1) / mine.size
+            share[np.all(theirs == _EMPTY, axis=1)] = 0.0
+            best = np.maximum(best, share)
+        return best.tolist()
 
     def to_bytes(self) -> bytes:
         """Compact form: 7-byte header, then the uint32 signatures (615 bytes by default)."""

@@ -233,13 +233,15 @@ def compare_stories(a: StoryText, b: StoryText, apart: timedelta | None = None) 
             return Match("verbatim", jaccard, jaccard, containment)
         if reworded < EDIT_MAX_REWORDED:
             return Match("edited", containment, jaccard, containment)
-    aligned = aligned_fraction(a, b)
-    if aligned >= REWRITE_ALIGNED and anchor_containment(a, b) >= REWRITE_MIN_ANCHORS:
+    # Sentence alignment is most of a comparison's cost: only texts sharing enough anchors need it.
+    aligned = aligned_fraction(a, b) if anchor_containment(a, b) >= REWRITE_MIN_ANCHORS else None
+    if aligned is not None and aligned >= REWRITE_ALIGNED:
         return Match("rewrite", aligned, jaccard, containment, aligned)
     if apart is not None and abs(apart) > FACT_WINDOW:
         return None
     facts = fact_match(a, b)
     if facts is not None:
+        aligned = aligned_fraction(a, b) if aligned is None else aligned
         return Match("rewrite", facts, jaccard, containment, aligned, anchors=facts)
     return None
 

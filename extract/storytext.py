@@ -16,13 +16,15 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 logger = logging.getLogger(__name__)
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+_QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
 # Han and kana are written without spaces: each character counts as a word.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])\w)+(?:'(?:(?![{_CJK}])\w)+)*")
+# A word: one CJK character, or a run of other word characters (apostrophes inside allowed).
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:'[^\W{_CJK}]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[。！？])")
 # Lines this short are page furniture ("Advertisement", "Read more"), not prose.
 MIN_LINE_WORDS = 3
@@ -57,18 +59,30 @@ class StoryText:
         return [w for w in self.words if w not in STOPWORDS]
 
 
+def _plain_quotes(text: str) -> str:
+    # str.replace per mark: several times faster than str.translate with a dict, same result.
+    for mark, plain in _QUOTES.items():
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
+
+
 def clean_lines(text: str) -> list[str]:
     """Prose lines of ``text``: quotes normalised, furniture and repeated lines dropped."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _plain_quotes(unicodedata.normalize("NFKC", text))
     seen: set[str] = set()
     lines = []
     for raw in text.splitlines():
         line = " ".join(raw.split())
-        if len(_WORD.findall(line)) < MIN_LINE_WORDS or line.lower() in seen:
+        if _too_short(line) or line.lower() in seen:
             continue
         seen.add(line.lower())
         lines.append(line)
     return lines
+
+
+def _too_short(line: str) -> bool:
+    return sum(1 for _ in islice(_WORD.finditer(line), MIN_LINE_WORDS)) < MIN_LINE_WORDS
 
 
 def split_sentences(lines: list[str]) -> list[str]:
@@ -76,30 +90,33 @@ def split_sentences(lines: list[str]) -> list[str]:
     return [s for line in lines for s in _SENTENCE_END.split(line) if _WORD.search(s)]
 
 
-def _anchor_forms(sentences: list[list[str]]) -> set[str]:
+def _anchor_forms(sentences: list[list[str]], lowered: list[list[str]]) -> set[str]:
     """Lower-cased forms seen capitalised somewhere other than a sentence start, or as digits."""
-    forms: set[str] = set()
-    for tokens in sentences:
-        for position, token in enumerate(tokens):
-            lower = token.lower()
-            if lower in STOPWORDS:
-                continue
-            if token[0].isdigit() or (position > 0 and token[0].isupper()):
-                forms.add(lower)
-    return forms
+    return {
+        lower
+        for tokens, lows in zip(sentences, lowered)
+        for position, (token, lower) in enumerate(zip(tokens, lows))
+        if (token[0].isdigit() or (position and token[0].isupper())) and lower not in STOPWORDS
+    }
+
+
+def _lower(tokens: list[str]) -> list[str]:
+    # One lower() per sentence: tokens hold no spaces, so the split gives them back one for one.
+    return " ".join(tokens).lower().split(" ") if tokens else []
 
 
 def story_text(text: str) -> StoryText:
     """Cut ``text`` (an article body, clutter allowed) into words, sentences and anchors."""
     raw_sentences = [_WORD.findall(s) for s in split_sentences(clean_lines(text))]
-    forms = _anchor_forms(raw_sentences)
+    lowered = [_lower(tokens) for tokens in raw_sentences]
+    forms = _anchor_forms(raw_sentences, lowered)
     anchors = tuple(
-        token.lower()
-        for tokens in raw_sentences
-        for token in tokens
-        if (token[0].isupper() or token[0].isdigit()) and token.lower() in forms
+        lower
+        for tokens, lows in zip(raw_sentences, lowered)
+        for token, lower in zip(tokens, lows)
+        if (token[0].isupper() or token[0].isdigit()) and lower in forms
     )
-    sentences = tuple(tuple(t.lower() for t in tokens) for tokens in raw_sentences)
+    sentences = tuple(tuple(lows) for lows in lowered)
     words = tuple(w for s in sentences for w in s)
     return StoryText(words=words, sentences=sentences, anchors=anchors)
 

@@ -5,10 +5,12 @@ Every new version with article text (state ``ok``, at least
 transaction that creates it — :mod:`storage.recorder` calls
 :func:`index_version`, so crawls and ``ingest`` both go through here:
 
-1. one SQL statement finds the candidates: versions sharing a band key in
-   ``story_band``, most shared keys first, at most ``CANDIDATE_POOL`` of
-   them, *other pages only* (a page's own earlier versions are never its
-   copies), with their stored fingerprints;
+1. one SQL statement finds the candidates: versions sharing band keys in
+   ``story_band`` — each key contributing at most its ``POSTINGS_PER_KEY``
+   latest holders, so the work per version does not grow with the archive —
+   most shared uncrowded keys first (then most shared keys), at most
+   ``CANDIDATE_POOL`` of them, *other pages only* (a page's own earlier
+   versions are never its copies), with their stored fingerprints;
 2. candidates are ranked by how many MinHash values their fingerprint shares
    with the new one (:meth:`extract.fingerprint.Fingerprint.likeness`), and
    at most ``MAX_COMPARED`` of the best go through
@@ -38,6 +40,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -49,6 +52,7 @@ from sqlalchemy import (
     LargeBinary,
     PrimaryKeyConstraint,
     String,
+    bindparam,
     delete,
     exists,
     func,
@@ -58,6 +62,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import TextClause
 
 from extract.fingerprint import (
     FINGERPRINT_VERSION,
@@ -81,6 +86,12 @@ MIN_STORY_WORDS = 40
 # Bounds the work per version whatever the archive's size.
 CANDIDATE_POOL = 60
 MAX_COMPARED = 8
+# Versions read per band key, latest first. A key that more versions hold is
+# crowded: many unrelated stories share it (a common name pair, a stock
+# phrase), so it says little about any one of them, and reading all its
+# holders would cost time in proportion to the archive. Candidates are ranked
+# by the uncrowded keys they share: a copy shares rarer keys with its original.
+POSTINGS_PER_KEY = 100
 # A story's members are alike: its best two speak for it, leaving room for other stories.
 PER_STORY = 2
 STORY_TEXT_CACHE = 2048
@@ -232,28 +243,52 @@ class _Candidate:
     likeness: float
 
 
+@lru_cache(maxsize=128)
+def _candidate_query(keys: int) -> TextClause:
+    """The candidate statement for ``keys`` band keys (kept per count: building it is costly).
+
+    Each key reads at most ``POSTINGS_PER_KEY`` + 1 holders, latest first, by
+    a backward walk of the key index. A key with more holders than that is
+    *crowded*: it still brings its latest holders, but versions are ranked by
+    the rare keys they share first, then by all keys shared.
+    """
+    postings = " UNION ALL ".join(
+        f"SELECT band_key, version_id FROM (SELECT band_key, version_id FROM story_band WHERE band_key = :k{n}"
+        f" ORDER BY version_id DESC LIMIT :read) AS p{n}"
+        for n in range(keys)
+    )
+    sql = f"""
+        WITH postings AS ({postings}),
+        counted AS (SELECT version_id, count(*) OVER (PARTITION BY band_key) AS holders FROM postings)
+        SELECT v.id, v.text_hash, v.first_seen, m.story_id, f.fingerprint
+        FROM (SELECT version_id FROM counted GROUP BY version_id
+              ORDER BY sum(CASE WHEN holders <= :per_key THEN 1 ELSE 0 END) DESC, count(*) DESC, version_id DESC
+              LIMIT :pool) AS s
+        JOIN versions v ON v.id = s.version_id
+        JOIN story_fingerprints f ON f.version_id = v.id
+        LEFT JOIN story_members m ON m.version_id = v.id
+        WHERE v.page_id != :page_id AND f.fingerprint_version IN :matchable
+    """
+    return (
+        text(sql)
+        .bindparams(bindparam("matchable", expanding=True))
+        .columns(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
+    )
+
+
 def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[int]) -> list[_Candidate]:
     """Versions of other pages sharing band keys with ``fp``, most alike first, weak ones dropped."""
-    shared = (
-        select(StoryBand.version_id, func.count().label("shared"))
-        .where(StoryBand.band_key.in_(keys))
-        .group_by(StoryBand.version_id)
-        .order_by(func.count().desc(), StoryBand.version_id.desc())
-        .limit(CANDIDATE_POOL)
-        .subquery()
-    )
-    query = (
-        select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
-        .join(shared, shared.c.version_id == Version.id)
-        .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
-        .outerjoin(StoryMember, StoryMember.version_id == Version.id)
-        .where(Version.page_id != version.page_id, StoryFingerprint.fingerprint_version.in_(MATCHABLE_VERSIONS))
-    )
-    found = []
-    for vid, hashed, first_seen, story_id, data in session.execute(query):
-        likeness = fp.likeness(Fingerprint.from_bytes(data))
-        if likeness >= MIN_LIKENESS:
-            found.append(_Candidate(vid, hashed, first_seen, story_id, likeness))
+    params: dict[str, Any] = {f"k{n}": key for n, key in enumerate(keys)}
+    params.update(read=POSTINGS_PER_KEY + 1, per_key=POSTINGS_PER_KEY, pool=CANDIDATE_POOL, page_id=version.page_id,
+                  matchable=list(MATCHABLE_VERSIONS))
+    query = _candidate_query(len(keys)).bindparams(**params)
+    rows = session.execute(query).all()
+    scores = fp.likenesses([data for *_, data in rows])
+    found = [
+        _Candidate(vid, hashed, first_seen, story_id, likeness)
+        for (vid, hashed, first_seen, story_id, _), likeness in zip(rows, scores)
+        if likeness >= MIN_LIKENESS
+    ]
     return sorted(found, key=lambda c: (-c.likeness, -c.version_id))
 
 
@@ -326,7 +361,8 @@ def _join(session: Session, version: Version, found: list[_Found]) -> int:
             session.add(_member(target.id, f.version_id, version.id, f.match.similarity))
             fresh.add(f.version_id)
     session.flush()
-    _relabel(session, target, fresh)
+    # Each match is (candidate, new version): the label of the new version when the candidate is the origin.
+    _relabel(session, target, fresh, {(f.version_id, version.id): f.match for f in found})
     return target.id
 
 
@@ -351,8 +387,11 @@ def _merge(session: Session, target_id: int, others: list[int]) -> set[int]:
     return moved
 
 
-def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
-    """Re-elect the origin; label ``fresh`` members (all of them if the origin changed) against it."""
+def _relabel(session: Session, story: Story, fresh: set[int], known: dict[tuple[int, int], Match]) -> None:
+    """Re-elect the origin; label ``fresh`` members (all of them if the origin changed) against it.
+
+    ``known`` holds comparisons already made, by (origin, member) version ids.
+    """
     rows = session.execute(
         select(StoryMember, Version.page_id, Version.outlet_id, Version.first_seen, Version.published)
         .join(Version, Version.id == StoryMember.version_id)
@@ -366,7 +405,8 @@ def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
     origin_page = next(page for m, page, *_ in rows if m.version_id == origin)
     for member, page_id, *_ in rows:
         if member.version_id in stale:
-            _label(member, origin, origin_page == page_id, origin_story, texts[member.version_id])
+            match = known.get((origin, member.version_id))
+            _label(member, origin, origin_page == page_id, origin_story, texts[member.version_id], match)
     story.origin_version_id = origin
     story.members = len(rows)
     story.outlets = len({outlet_id for _, _, outlet_id, _, _ in rows})
@@ -375,11 +415,16 @@ def _relabel(session: Session, story: Story, fresh: set[int]) -> None:
     story.updated_at = now()
 
 
-def _label(member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_story: StoryText) -> None:
+def _label(
+    member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_story: StoryText,
+    match: Match | None = None,
+) -> None:
     if member.version_id == origin:
         member.relation, member.similarity = "origin", 1.0
         return
-    match = compare_stories(origin_story, member_story)
+    if match is None:
+        # A match found with the time apart known is the one found without it (that only rules out fact matches).
+        match = compare_stories(origin_story, member_story)
     if same_page:
         member.relation = "revision"
         member.similarity = match.similarity if match else (member.match_similarity or 0.0)
