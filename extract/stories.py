@@ -43,9 +43,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import combinations
+
+from rapidfuzz.distance import Levenshtein
 
 from extract.storytext import STOPWORDS, StoryText, shingles, story_text
 
@@ -195,6 +196,24 @@ def fact_match(a: StoryText, b: StoryText) -> float | None:
     return coverage if anchor_order(a, b) >= FACT_ORDER else None
 
 
+def _edit_runs(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
+    """Maximal runs of edits between two word sequences, as (i1, i2, j1, j2) slices.
+
+    rapidfuzz's Levenshtein alignment (C, word by word) with neighbouring edits
+    joined, so a run reads like one of difflib's replace/insert/delete blocks.
+    """
+    runs: list[tuple[int, int, int, int]] = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            i1, _, j1, _ = runs.pop()
+            runs.append((i1, op.src_end, j1, op.dest_end))
+        else:
+            runs.append((op.src_start, op.src_end, op.dest_start, op.dest_end))
+    return runs
+
+
 def reworded_fraction(a: StoryText, b: StoryText, sa: frozenset[str], sb: frozenset[str]) -> float:
     """Share of the shorter text's words swapped in place (runs of ≤ 3 words) or moved elsewhere.
 
@@ -202,11 +221,8 @@ def reworded_fraction(a: StoryText, b: StoryText, sa: frozenset[str], sb: frozen
     in the other text; a cut sentence or an added one does not count.
     """
     swapped = moved = 0
-    opcodes = SequenceMatcher(None, a.words, b.words, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in opcodes:
-        if tag == "equal":
-            continue
-        if tag == "replace" and i2 - i1 <= SWAP_MAX_WORDS and j2 - j1 <= SWAP_MAX_WORDS:
+    for i1, i2, j1, j2 in _edit_runs(a.words, b.words):
+        if i2 > i1 and j2 > j1 and i2 - i1 <= SWAP_MAX_WORDS and j2 - j1 <= SWAP_MAX_WORDS:
             swapped += max(i2 - i1, j2 - j1)
             continue
         for words, lo, hi, other in ((a.words, i1, i2, sb), (b.words, j1, j2, sa)):
