@@ -10,7 +10,7 @@ same versioning rules as the crawler's path, full-text index included, story
 fingerprints deferred. Only the time spent inside ``bulk_load`` counts towards
 the ingest rate (making up text is not ingest).
 
-    python bench/generate.py --db sqlite:////tmp/bench.sqlite3 --versions 20000
+    python bench/generate.py --db sqlite:///bench.sqlite3 --versions 20000
 
 ``--raw`` is for query benchmarks at millions of versions: articles are drawn
 from a pool of 100,000 pre-made paragraphs (same vocabulary and lengths) and
@@ -18,7 +18,7 @@ rows go straight in with Core ``executemany`` — no versioning rules, no change
 summaries — so its rate is the database's own (full-text index included; on
 PostgreSQL the GIN index is built once at the end, as ``newsarchive copy`` does):
 
-    python bench/generate.py --raw --db sqlite:////tmp/bench.sqlite3 --versions 1000000
+    python bench/generate.py --raw --db sqlite:///bench.sqlite3 --versions 1000000
 """
 
 from __future__ import annotations
@@ -125,6 +125,7 @@ def _capture(outlet: str, url: str, at: datetime) -> CaptureInput:
 class LoadFigures:
     summary: BulkSummary
     seconds: float  # inside bulk_load only
+    cpu_seconds: float = 0.0  # of this process inside bulk_load (on a busy machine, wall time includes waits)
 
     @property
     def versions_per_second(self) -> float:
@@ -227,18 +228,19 @@ def raw_fill(db_url: str, versions: int, outlets: int = 200, seed: int = 1, prog
 def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, archive_dir: str = "bench/out",
              progress: bool = False) -> LoadFigures:
     """Bulk-load ``versions`` synthetic versions into ``db_url``."""
-    total, spent = BulkSummary(), 0.0
+    total, spent, cpu = BulkSummary(), 0.0, 0.0
     with Archive(db_url, archive_dir) as archive:
         for chunk in batches(captures(versions, outlets, seed), BATCH):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             total.merge(archive.bulk_load(chunk, batch=BATCH))
             spent += time.perf_counter() - started
+            cpu += time.process_time() - started_cpu
             if progress:
                 print(f"\r{total.versions:>9} versions, {total.versions / spent:6.0f}/s in bulk_load",
                       end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    return LoadFigures(total, spent)
+    return LoadFigures(total, spent, cpu)
 
 
 def main() -> None:

@@ -69,14 +69,35 @@ class Snapshot:
     modified: datetime | None = None
 
 
+# The stamp and counter patterns are slow to scan a paragraph with, and almost no
+# paragraph holds one: a cheap substring test on the case-folded line says when to try.
+_LED_WORDS = ("updated", "modified", "edited", "posted", "published")  # both stamp patterns need one
+_AGO_WORDS = ("ago", "just now")  # the bare relative time needs one
+# Non-ASCII letters that re.IGNORECASE matches to ASCII ones (lower() alone misses them).
+_IGNORECASE_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _folded(line: str) -> str:
+    return line.lower() if line.isascii() else line.translate(_IGNORECASE_ASCII).lower()
+
+
 @functools.lru_cache(maxsize=65536)  # every capture compares the same paragraphs several times
 def stable_line(line: str) -> str:
     """``line`` without relative time stamps and counters, normalised; "" when nothing is left."""
     if is_clutter_line(line):
         return ""
-    cleaned = _CLOCK_STAMP.sub(" ", _LED_RELATIVE_TIME.sub(" ", line))
+    folded = _folded(line)
+    cleaned = line
+    if any(word in folded for word in _LED_WORDS):
+        cleaned = _CLOCK_STAMP.sub(" ", _LED_RELATIVE_TIME.sub(" ", cleaned))
     if len(line) <= META_LINE:  # bare "3 hours ago" and counters only on short meta lines, not in prose
-        cleaned = _COUNTER.sub(" ", _RELATIVE_TIME.sub(" ", cleaned))
+        if cleaned is not line:  # a blanked stamp can join "just" and "now"
+            folded = _folded(cleaned)
+        if any(word in folded for word in _AGO_WORDS):
+            cleaned = _RELATIVE_TIME.sub(" ", cleaned)
+        cleaned = _COUNTER.sub(" ", cleaned)
+    if cleaned is line:  # nothing matched: no stamp was blanked
+        return normalize_text(line)
     cleaned = normalize_text(cleaned)
     if cleaned != normalize_text(line) and (_ONLY_PUNCTUATION.fullmatch(cleaned) or is_clutter_line(cleaned)):
         return ""
@@ -85,18 +106,23 @@ def stable_line(line: str) -> str:
 
 def stable_paragraphs(text: str | None) -> list[str]:
     """The paragraphs of ``text`` a reader would compare: noise lines gone, stamps blanked."""
-    return [line for line in map(stable_line, split_paragraphs(text)) if line]
+    return list(_stable_paragraphs(text))
+
+
+@functools.lru_cache(maxsize=8192)  # a text is classified, compared, sized and hashed as a batch goes in
+def _stable_paragraphs(text: str | None) -> tuple[str, ...]:
+    return tuple(line for line in map(stable_line, split_paragraphs(text)) if line)
 
 
 def stable_hash(title: str | None, text: str | None, authors: list[str] | None = None) -> str:
     """SHA-256 (hex) of what a reader sees: equal hashes mean no new version is due."""
-    parts = [normalize_text(title), "\n".join(stable_paragraphs(text)), "\n".join(_byline(authors))]
+    parts = [normalize_text(title), "\n".join(_stable_paragraphs(text)), "\n".join(_byline(authors))]
     return hashlib.sha256("\n\x00\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def text_size(text: str | None) -> int:
     """Characters of reader-visible text (what a first version "adds")."""
-    return sum(len(p) for p in stable_paragraphs(text))
+    return sum(len(p) for p in _stable_paragraphs(text))
 
 
 def notes(paragraphs: list[str]) -> list[dict[str, str]]:
@@ -121,7 +147,8 @@ def summarize(before: Snapshot, after: Snapshot) -> dict[str, Any]:
     changes = diff_paragraphs(old, new)
     kinds = [c.kind for c in changes]
     touched = [c.after for c in changes if c.kind in ("added", "edited") and c.after]
-    old_notes = {n["text"] for n in notes(old)}
+    new_notes = notes(touched)
+    old_notes = {n["text"] for n in notes(old)} if new_notes else set()  # only a new note needs the old ones
     summary: dict[str, Any] = {
         "title_changed": normalize_text(before.title) != normalize_text(after.title),
         "paragraphs_added": kinds.count("added"),
@@ -130,7 +157,7 @@ def summarize(before: Snapshot, after: Snapshot) -> dict[str, Any]:
         "chars_added": sum(c.chars_added for c in changes),
         "chars_removed": sum(c.chars_removed for c in changes),
         "chars_delta": len(after.text) - len(before.text),
-        "notes": [n for n in notes(touched) if n["text"] not in old_notes],
+        "notes": [n for n in new_notes if n["text"] not in old_notes],
     }
     if summary["title_changed"]:
         summary["title"] = {"before": before.title, "after": after.title}

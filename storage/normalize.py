@@ -20,16 +20,17 @@ _QUOTES_AND_DASHES = str.maketrans(
         "\u2026": "...",
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str | None) -> str:
     """Return ``text`` in the canonical form used to compare versions."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_INVISIBLE).translate(_QUOTES_AND_DASHES)
-    return _WHITESPACE.sub(" ", text).strip()
+    if not text.isascii():  # ASCII is already NFC and has nothing the tables map
+        text = unicodedata.normalize("NFC", text)
+        text = text.translate(_INVISIBLE).translate(_QUOTES_AND_DASHES)
+    # str.split() and the regex \s agree on what whitespace is; splitting is several times faster.
+    return " ".join(text.split())
 
 
 def text_hash(title: str | None, text: str | None) -> str:

@@ -110,6 +110,8 @@ def wall_kind(text: str, last_size: int) -> str | None:
 
 def same_page(url: str, known: set[str]) -> bool:
     """Whether ``url`` is one of ``known`` up to scheme, ``www.``, tracking and a trailing slash."""
+    if url in known:  # the usual fetch, without parsing URLs
+        return True
     key = _loose(url)
     return any(_loose(other) == key for other in known)
 
