@@ -111,6 +111,9 @@ def article_response(web: NewsWeb, outlet: Outlet, article: Article, headers) ->
 def outlet_response(web: NewsWeb, outlet: Outlet, path: str, headers) -> Response:
     """Route one request inside an outlet's site."""
     route = urlsplit(path).path or "/"
+    article = web.lookup(outlet.url(route))
+    if article is not None:  # the common request: no need to list the outlet's articles
+        return article_response(web, outlet, article, headers)
     now = datetime.now(UTC)
     articles = web.live_articles(outlet.name)
     if route == "/":
@@ -132,9 +135,6 @@ def outlet_response(web: NewsWeb, outlet: Outlet, path: str, headers) -> Respons
         return Response(200, sitemap.encode(), "application/xml; charset=utf-8", compressible=outlet.gzip)
     if route.startswith("/private/") or route == "/search":
         return html_response(outlet, pages.private_page(outlet, route))
-    article = web.lookup(outlet.url(route))
-    if article is not None:
-        return article_response(web, outlet, article, headers)
     return html_response(outlet, pages.not_found_page(outlet.site_name, route, 404), 404)
 
 

@@ -8,6 +8,8 @@ because the server answers from several threads.
 
 from __future__ import annotations
 
+import heapq
+
 import logging
 import random
 import threading
@@ -151,8 +153,12 @@ class NewsWeb:
             return article.snapshot() if article else None
 
     def related(self, article: Article, count: int = 3) -> list[Article]:
-        others = [a for a in self.live_articles(article.outlet) if a.url != article.url]
-        return others[:count]
+        """The outlet's ``count`` newest other live articles (snapshots)."""
+        with self._lock:  # every article page asks: snapshot only what it shows, not the whole outlet
+            others = (a for a in self._articles.values()
+                      if a.outlet == article.outlet and a.live and a.url != article.url)
+            newest = heapq.nlargest(count, others, key=lambda a: a.published)
+            return [a.snapshot() for a in newest]
 
     def padding(self, outlet: str) -> tuple[str, str]:
         return self._padding[outlet]
