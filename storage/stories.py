@@ -91,7 +91,7 @@ MAX_COMPARED = 8
 # phrase), so it says little about any one of them, and reading all its
 # holders would cost time in proportion to the archive. Candidates are ranked
 # by the uncrowded keys they share: a copy shares rarer keys with its original.
-POSTINGS_PER_KEY = 100
+POSTINGS_PER_KEY = 50
 # A story's members are alike: its best two speak for it, leaving room for other stories.
 PER_STORY = 2
 STORY_TEXT_CACHE = 2048
