@@ -93,6 +93,13 @@ def page_versions(vocab: Vocabulary, rng: random.Random) -> Iterator[tuple[str, 
         yield title, "\n\n".join(paragraphs)
 
 
+def new_page(rng: random.Random, page: int, outlets: int) -> tuple[int, datetime, str]:
+    """(outlet, first capture time, URL) of synthetic page number ``page``."""
+    outlet = rng.randrange(outlets)
+    at = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
+    return outlet, at, f"https://outlet{outlet}.example/news/{page}-{rng.getrandbits(32):08x}"
+
+
 def captures(versions: int, outlets: int, seed: int) -> Iterator[tuple[CaptureInput, Article]]:
     """Captures carrying ``versions`` distinct versions, with unchanged re-captures in between."""
     rng = random.Random(seed)
@@ -100,9 +107,7 @@ def captures(versions: int, outlets: int, seed: int) -> Iterator[tuple[CaptureIn
     made = page = 0
     while made < versions:
         page += 1
-        outlet = rng.randrange(outlets)
-        at = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
-        url = f"https://outlet{outlet}.example/news/{page}-{rng.getrandbits(32):08x}"
+        outlet, at, url = new_page(rng, page, outlets)
         published = at - timedelta(minutes=rng.randrange(120))
         for title, text in page_versions(vocab, rng):
             if made == versions:
@@ -161,9 +166,7 @@ def raw_rows(versions: int, outlets: int, seed: int) -> Iterator[tuple[str, int,
     made = page = 0
     while made < versions:
         page += 1
-        outlet = rng.randrange(outlets)
-        at = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
-        url = f"https://outlet{outlet}.example/news/{page}-{rng.getrandbits(32):08x}"
+        outlet, at, url = new_page(rng, page, outlets)
         title, paragraphs, seq = vocab.sentence().rstrip("."), pool.article(), 1
         while made < versions:
             yield url, outlet, seq, title, "\n\n".join(paragraphs), at
