@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from extract.article import Article  # noqa: E402
@@ -47,6 +47,7 @@ from storage.archive import Archive  # noqa: E402
 from storage.errors import NoSuchVersion  # noqa: E402
 from storage.models import Page  # noqa: E402
 from storage.records import CaptureInput, WarcPointer  # noqa: E402
+from tests.storage_helpers import scratch_schema  # noqa: E402
 
 INGEST_CAPTURES = 600
 INGEST_BATCH = 50
@@ -138,23 +139,6 @@ def fresh(label: str, db_url: str, n: int, runs: int) -> None:
     measure(label, db_url, runs, seed=3, ingest=True)
 
 
-def pg_schema_url(base: str) -> tuple[str, str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
-
-
-def drop_schema(base: str, schema: str) -> None:
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="measure this filled archive as it is (no generation)")
@@ -172,11 +156,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             fresh("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.versions, args.runs)
     if args.pg:
-        url, schema = pg_schema_url(args.pg)
-        try:
+        with scratch_schema(args.pg, "bench") as url:
             fresh("postgresql", url, args.versions, args.runs)
-        finally:
-            drop_schema(args.pg, schema)
 
 
 if __name__ == "__main__":

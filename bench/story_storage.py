@@ -66,8 +66,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
@@ -82,6 +81,7 @@ from storage.records import CaptureInput, WarcPointer  # noqa: E402
 from storage.stories import MIN_STORY_WORDS, StoryBand, StoryFingerprint  # noqa: E402
 from story_pairs import build_pairs  # noqa: E402
 from tests.newsweb.prose import generate_story  # noqa: E402
+from tests.storage_helpers import scratch_schema  # noqa: E402
 
 logger = logging.getLogger(__name__)
 OUTLETS = ["wire", "daily", "herald", "post"]
@@ -377,19 +377,10 @@ def index_size(path: Path, count: int) -> str:
 
 
 def run_postgres(base: str, count: int) -> None:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-        with tempfile.TemporaryDirectory() as tmp, Archive(url, Path(tmp)) as archive:
-            print(f"\n== PostgreSQL, N = {count:,} versions (filled in {fill(archive, count):.0f} s)")
-            probe(archive, count)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(base, "bench") as url, tempfile.TemporaryDirectory() as tmp, \
+            Archive(url, Path(tmp)) as archive:
+        print(f"\n== PostgreSQL, N = {count:,} versions (filled in {fill(archive, count):.0f} s)")
+        probe(archive, count)
 
 
 def main() -> None:

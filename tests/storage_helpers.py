@@ -6,7 +6,12 @@ The fixtures that run those tests on SQLite and PostgreSQL live in conftest.py.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 
 from extract.article import Article
@@ -47,3 +52,20 @@ def capture(
 
 def article(text: str, title: str = "A headline", **meta: object) -> Article:
     return Article(text=text, title=title, **meta)  # type: ignore[arg-type]
+
+
+@contextmanager
+def scratch_schema(pg_url: str, prefix: str = "test") -> Iterator[str]:
+    """A PostgreSQL schema of its own while the block runs: yields ``pg_url`` with that
+    schema as its search path, and drops the schema with everything in it afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from storage.archive import Archive
 from storage.cli import main
 from storage.copy import copy_archive
 from storage.errors import ArchiveError
-from tests.storage_helpers import article, capture, hours
+from tests.storage_helpers import article, capture, hours, scratch_schema
 
 STORY = "\n\n".join(f"The port authority approved berth number {n} for the new ferry terminal." for n in range(12))
 
 
 @pytest.fixture
 def pg_schema_url(pg_url: str) -> Iterator[str]:
-    schema = f"test_copy_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(pg_url, "test_copy") as url:
+        yield url
 
 
 @pytest.fixture

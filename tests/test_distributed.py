@@ -14,14 +14,13 @@ import pytest
 import redis
 from scrapy import Request
 from scrapy.utils.request import RequestFingerprinter
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from crawler.distributed import FrontierDupeFilter
 from storage.archive import Archive
 from tests.conftest import ROOT
 from tests.crawling import FAST_SETTINGS, crawl_env, tool, warc_files
 from tests.newsweb import NewsWeb
+from tests.storage_helpers import scratch_schema
 
 IDLE_SECONDS = 6
 
@@ -60,17 +59,8 @@ def web() -> Iterator[NewsWeb]:
 @pytest.fixture(scope="module")
 def pg_archive_url(pg_url: str) -> Iterator[str]:
     """A PostgreSQL schema of this module's own, dropped afterwards."""
-    schema = f"test_dist_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(pg_url, "test_dist") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
