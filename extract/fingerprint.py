@@ -183,9 +183,8 @@ class Fingerprint:
         heavy rewrite on its name values.
         """
         return max(
-            _agreement(self.text, other.text),
-            _agreement(self.anchor, other.anchor),
-            _agreement(self.names, other.names),
+            float(_agreements(mine, theirs[None, :])[0])
+            for mine, theirs in ((self.text, other.text), (self.anchor, other.anchor), (self.names, other.names))
         )
 
     def likenesses(self, stored: list[bytes]) -> list[float]:
@@ -211,13 +210,8 @@ class Fingerprint:
         best = np.zeros(len(rows))
         start = 0
         for mine in (self.text, self.anchor, self.names):
-            theirs = rows[:, start : start + mine.size]
+            best = np.maximum(best, _agreements(mine, rows[:, start : start + mine.size]))
             start += mine.size
-            if _is_empty(mine):
-                continue
-            share = np.count_nonzero(theirs == mine, axis=1) / mine.size
-            share[np.all(theirs == _EMPTY, axis=1)] = 0.0
-            best = np.maximum(best, share)
         return best.tolist()
 
     def to_bytes(self) -> bytes:
@@ -271,10 +265,13 @@ def _is_empty(values: np.ndarray) -> bool:
     return bool(values.size == 0 or (values[0] == _EMPTY and np.all(values == _EMPTY)))
 
 
-def _agreement(a: np.ndarray, b: np.ndarray) -> float:
-    if a.size != b.size or _is_empty(a) or _is_empty(b):
-        return 0.0
-    return float(np.count_nonzero(a == b)) / a.size
+def _agreements(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Share of values each row of ``theirs`` agrees on with ``mine``; 0 where either side is empty."""
+    if theirs.shape[1] != mine.size or _is_empty(mine):
+        return np.zeros(len(theirs))
+    share = np.count_nonzero(theirs == mine, axis=1) / mine.size
+    share[np.all(theirs == _EMPTY, axis=1)] = 0.0
+    return share
 
 
 def fingerprint_story(story: StoryText) -> Fingerprint:
