@@ -3,16 +3,18 @@
 Fills an archive with N versions, then records a set of new versions one
 transaction each through ``Archive.record_capture`` — which fingerprints, looks
 up candidates, compares and joins stories — half fresh stories, half copies of
-archived ones, then 30 labelled copies (rewrites included) of
-bench/story_pairs.py. Prints (never asserts), as median and p95, in wall and in CPU time:
+archived ones, then every labelled pair of bench/story_pairs.py (copies of
+each kind, rewrites included, and not-copies). Prints (never asserts), as
+median and p95, in wall and in CPU time:
 
 * match: the time of :func:`storage.stories.index_version` alone (fingerprint,
   candidate lookup, exact compares, joining the story);
 * record+match: the whole ``record_capture`` call;
 
-how many of the copies were linked to their original (should be all), and the
-size of the story index (``story_band`` with its key, ``story_fingerprints``) on
-disk, per million versions. Run by hand::
+how many of the copies were linked to their original (should be all), how
+many labelled pairs of each kind ended in one story (recall and false links
+through the storage path, at size N), and the size of the story index
+(``story_band`` with its key, ``story_fingerprints``) on disk, per million versions. Run by hand::
 
     .venv/bin/python bench/story_storage.py                        # N = 1,000 and 10,000 on SQLite
     .venv/bin/python bench/story_storage.py --sizes 10000 100000 1000000
@@ -20,16 +22,18 @@ disk, per million versions. Run by hand::
 
 The filler. The first ``REAL`` (10,000) versions are simulated-web prose
 (``tests/newsweb/prose.py``; one in ten a verbatim or edited copy of an earlier
-one, on another outlet), recorded by ``bulk_load`` and fingerprinted as
-:func:`storage.stories.index_version` would have left them; the probes copy
-these. Recording and fingerprinting a million such texts takes hours on two
+one, on another outlet), recorded by ``bulk_load`` and then fingerprinted and
+linked into stories by ``Archive.index_stories`` — the real matching; the
+probes copy these. Recording and fingerprinting a million such texts takes hours on two
 cores, so on SQLite the rest of an archive bigger than ``REAL`` is
 *background*: clones of a pool of ``POOL`` other generated stories (no copies
 among them, unrelated to the probes), written with plain ``executemany``.
 Clone ``c`` of pool story ``j`` has its own page and version, ``j``'s text with a
 line naming the clone appended (so no cache sees two clones as one text),
 ``j``'s stored fingerprint, and ``j``'s band keys with every key that no other
-pool story has re-hashed with ``c``. Why that is a fair model of a million
+pool story has re-hashed with ``c``. Clones of one pool story are copies of one
+another, so they are written as one story (:func:`link_clones`), as matching
+would have left them: an archive never holds a hundred unlinked copies. Why that is a fair model of a million
 unrelated stories: a band key two unrelated stories share is a feature of the
 kind of text (common names, stock phrases), so it stays shared and its
 posting list grows in proportion to N, as it would in a real archive; a key
@@ -66,19 +70,18 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, select
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from extract.article import Article  # noqa: E402
 from extract.fingerprint import FINGERPRINT_VERSION, fingerprint_story  # noqa: E402
+from extract.stories import compare_stories  # noqa: E402
 from extract.storytext import story_text  # noqa: E402
 from storage import stories  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.models import Version  # noqa: E402
 from storage.records import CaptureInput, WarcPointer  # noqa: E402
-from storage.stories import MIN_STORY_WORDS, StoryBand, StoryFingerprint  # noqa: E402
+from storage.stories import MIN_STORY_WORDS  # noqa: E402
 from story_pairs import build_pairs  # noqa: E402
 from tests.newsweb.prose import generate_story  # noqa: E402
 from tests.storage_helpers import scratch_schema  # noqa: E402
@@ -88,7 +91,7 @@ OUTLETS = ["wire", "daily", "herald", "post"]
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 COPY_SHARE = 0.1
 PROBES = 60
-LABELLED = 30  # positive pairs of bench/story_pairs.py recorded into the filled archive
+LABELLED = 1000  # labelled pairs of bench/story_pairs.py recorded into the filled archive (all 980)
 REAL = 10_000  # versions of real generated prose; the rest of a bigger archive is background
 POOL = 10_000  # distinct stories the background is cloned from
 
@@ -142,24 +145,12 @@ def _fingerprint_row(item: tuple[int, str]) -> tuple[int, bytes, int, list[int]]
 
 
 def fill(archive: Archive, count: int) -> float:
-    """Bulk-load ``count`` versions and store their fingerprints and band keys; returns seconds."""
+    """Bulk-load ``count`` versions, then fingerprint and link them as a crawl would have; returns seconds."""
     started = time.perf_counter()
     items = [(capture(url, T0 + timedelta(seconds=n)), Article(text=body, title=f"Story {n}"))
              for n, (url, body) in enumerate(corpus(count, seed=1))]
     archive.bulk_load(items)
-    rows = archive.read(lambda s: s.execute(select(Version.id, Version.text).order_by(Version.id)).all())
-    prints = fingerprints([tuple(r) for r in rows])
-
-    def store(session) -> None:
-        session.execute(insert(StoryFingerprint), [
-            {"version_id": vid, "fingerprint": data, "fingerprint_version": FINGERPRINT_VERSION, "words": words}
-            for vid, data, words, _ in prints
-        ])
-        bands = [{"band_key": key, "version_id": vid} for vid, _, _, keys in prints for key in keys]
-        for lo in range(0, len(bands), 50_000):
-            session.execute(insert(StoryBand), bands[lo : lo + 50_000])
-
-    archive.write(store)
+    archive.index_stories()  # the real matching: copies among these versions form their stories
     return time.perf_counter() - started
 
 
@@ -211,10 +202,48 @@ def background(path: Path, count: int) -> None:
         chunk = order[lo : lo + 1_000_000]
         db.executemany("INSERT INTO story_band (band_key, version_id) VALUES (?, ?)",
                        zip(band_keys[chunk].tolist(), band_owners[chunk].tolist()))
+    link_clones(db, first, count, texts, outlets)
     db.execute(trigger)
     db.commit()
     db.execute("PRAGMA journal_mode=WAL")
     db.close()
+
+
+def link_clones(db: sqlite3.Connection, first: int, count: int, texts: dict[int, str], outlets: list[int]) -> None:
+    """Write one story per pool story, of all its clones, as matching would have linked them.
+
+    Clones of one pool story are copies of each other (same text, one line
+    added), so a real archive holds them as one story, its first clone the
+    origin: a new version then meets at most ``PER_STORY`` of them. Each
+    member's relation and similarity are those of a real comparison of the
+    pool story's first two clones.
+    """
+    next_story = (db.execute("SELECT max(id) FROM stories").fetchone()[0] or 0) + 1
+    clones = range(count)
+    stories_rows, member_rows = [], []
+    for j in range(min(POOL, count)):
+        members = clones[j::POOL]
+        first_clone, last_clone = (story_text(_clone_text(texts, j, n)) for n in (members[0], members[-1]))
+        match = compare_stories(first_clone, last_clone)
+        relation, similarity = (match.relation, match.similarity) if match else ("rewrite", 0.0)
+        origin = first + members[0]
+        stamps = [_clone_time(members[0]), _clone_time(members[-1])]
+        outlets_of = {outlets[n % len(outlets)] for n in members}
+        stories_rows.append((next_story + j, origin, len(members), len(outlets_of), *stamps, *stamps))
+        member_rows.append((origin, next_story + j, "origin", 1.0, None, None))
+        member_rows += [(first + n, next_story + j, relation, similarity, origin, similarity) for n in members[1:]]
+    db.executemany("INSERT INTO stories (id, origin_version_id, members, outlets, first_seen, last_seen, created_at,"
+                   " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stories_rows)
+    db.executemany("INSERT INTO story_members (version_id, story_id, relation, similarity, matched_to,"
+                   " match_similarity) VALUES (?, ?, ?, ?, ?, ?)", member_rows)
+
+
+def _clone_time(n: int) -> str:
+    return (T0 + timedelta(seconds=REAL) + n * timedelta(milliseconds=50)).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _clone_text(texts: dict[int, str], j: int, n: int) -> str:
+    return f"{texts[j]}\n\nBackground copy number {n} of pool story {j}."
 
 
 _COLUMNS = {
@@ -231,9 +260,9 @@ def _clone_rows(vid: int, n: int, pool_row: tuple[int, bytes, int, list[int]], t
                 outlets: list[int]) -> tuple[tuple, ...]:
     """Page, capture, version and fingerprint rows of background version ``n`` (id ``vid``)."""
     j, data, words, _ = pool_row
-    at = (T0 + timedelta(seconds=REAL) + n * timedelta(milliseconds=50)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    at = _clone_time(n)
     url = f"https://background{n % 50}.example/{n}"
-    body = f"{texts[j]}\n\nBackground copy number {n} of pool story {j}."
+    body = _clone_text(texts, j, n)
     outlet = outlets[n % len(outlets)]
     return (
         (vid, outlet, url, at, at, "ok"),
@@ -288,7 +317,7 @@ def _since(started: tuple[float, float]) -> tuple[float, float]:
 
 
 def probe(archive: Archive, count: int) -> None:
-    """Record ``PROBES`` more versions one transaction each, then labelled copies; print ms per version."""
+    """Record ``PROBES`` more versions one transaction each, then the labelled pairs; print ms per version."""
     rng = random.Random(99)
     originals = list(corpus(count, seed=1))
     times: dict[str, list[dict[str, float]]] = {"fresh": [], "copy": []}
@@ -306,37 +335,60 @@ def probe(archive: Archive, count: int) -> None:
             if kind == "copy":
                 joined = archive.copies(url)
                 linked += joined is not None and source_url in {m.url for m in joined.members}
-        times["labelled"], found = probe_labelled(archive, timer)
+        times["labelled"], links = probe_labelled(archive, timer)
     every = times["fresh"] + times["copy"] + times["labelled"]
     for name in ("match", "record+match", "match cpu", "record+match cpu"):
-        print(f"  {name:>16}: {_spread([t[name] for t in every])}  (fresh {_spread([t[name] for t in times['fresh']])};"
-              f" copy {_spread([t[name] for t in times['copy']])})")
-    print(f"  copies linked to their original: {linked} of {len(times['copy'])}; "
-          f"labelled copies (rewrites included) linked to their original: {found} of {len(times['labelled'])}")
+        parts = "; ".join(f"{kind} {_spread([t[name] for t in taken])}" for kind, taken in times.items())
+        print(f"  {name:>16}: {_spread([t[name] for t in every])}  ({parts})")
+    print(f"  copies linked to their original: {linked} of {len(times['copy'])}")
+    for (copy, kind), (found, pairs) in sorted(links.items()):
+        print(f"  labelled {'copies' if copy else 'not-copies'} {kind:>15}: {found} of {pairs} pairs in one story")
+    for copy in (True, False):
+        found, pairs = (sum(tally[n] for (is_copy, _), tally in links.items() if is_copy == copy) for n in (0, 1))
+        print(f"  labelled {'copies' if copy else 'not-copies'} in one story: {found} of {pairs}"
+              f" ({found / max(pairs, 1):.3f})")
 
 
 def _spread(values: list[float]) -> str:
+    if not values:
+        return "none"
     ordered = sorted(values)
     return f"median {statistics.median(ordered):6.2f} ms, p95 {ordered[int(0.95 * len(ordered))]:6.2f} ms"
 
 
-def probe_labelled(archive: Archive, timer: MatchTimer) -> tuple[list[dict[str, float]], int]:
-    """Record original then copy for positive labelled pairs; time the copy, count links to the original."""
+
+Links = dict[tuple[bool, str], list[int]]
+
+
+def probe_labelled(archive: Archive, timer: MatchTimer) -> tuple[list[dict[str, float]], Links]:
+    """Record every labelled pair of bench/story_pairs.py (A, then B a minute later) into the filled archive.
+
+    Times each B that copies A; returns the times and, per (is a copy, kind of
+    pair), [pairs whose A and B ended in one story, pairs]. Pairs are recorded in random order, and one
+    source text is the A of several pairs, so a B may join A's story through
+    another pair's copy: that still puts it in A's story, which is the claim.
+    """
     rng = random.Random(5)
     try:
-        positives = [p for p in build_pairs(seed=7) if p.expected is not None]
+        pairs = build_pairs(seed=7)
     except FileNotFoundError as missing:
         print(f"  no labelled pairs ({missing.filename} is missing; set NEWSARCHIVE_SHARED_DIR)")
-        return [], 0
-    times, found = [], 0
-    for n, pair in enumerate(rng.sample(positives, LABELLED)):
+        return [], {}
+    rng.shuffle(pairs)
+    times: list[dict[str, float]] = []
+    links: Links = {}
+    for n, pair in enumerate(pairs[:LABELLED]):
         at = T0 + timedelta(days=2, minutes=2 * n)
         original, copy = f"https://wire.example/labelled/{n}", f"https://herald.example/labelled/{n}"
         archive.record_capture(capture(original, at), Article(text=pair.a, title=f"Original {n}"))
-        times.append(timer.record(archive, copy, at + timedelta(minutes=1), pair.b, f"Copy {n}"))
+        timing = timer.record(archive, copy, at + timedelta(minutes=1), pair.b, f"Copy {n}")
+        if pair.expected is not None:
+            times.append(timing)
         story = archive.copies(copy)
-        found += story is not None and original in {m.url for m in story.members}
-    return times, found
+        tally = links.setdefault((pair.expected is not None, pair.kind), [0, 0])
+        tally[0] += story is not None and original in {m.url for m in story.members}
+        tally[1] += 1
+    return times, links
 
 
 def run_sqlite(count: int, keep: Path | None) -> None:

@@ -5,12 +5,12 @@ Every new version with article text (state ``ok``, at least
 transaction that creates it — :mod:`storage.recorder` calls
 :func:`index_version`, so crawls and ``ingest`` both go through here:
 
-1. one SQL statement finds the candidates: versions sharing band keys in
-   ``story_band`` — each key contributing at most its ``POSTINGS_PER_KEY``
-   latest holders, so the work per version does not grow with the archive —
-   most shared uncrowded keys first (then most shared keys), at most
-   ``CANDIDATE_POOL`` of them, *other pages only* (a page's own earlier
-   versions are never its copies), with their stored fingerprints;
+1. one SQL statement reads the postings of the version's band keys in
+   ``story_band`` — at most the ``POSTINGS_PER_KEY`` latest holders of each key,
+   so the work per version does not grow with the archive — and
+   :func:`rank_postings` keeps the ``CANDIDATE_POOL`` versions sharing most
+   uncrowded keys (then most keys); a second reads their stored fingerprints,
+   *other pages only* (a page's own earlier versions are never its copies);
 2. candidates are ranked by how many MinHash values their fingerprint shares
    with the new one (:meth:`extract.fingerprint.Fingerprint.likeness`), and
    at most ``MAX_COMPARED`` of the best go through
@@ -34,9 +34,10 @@ next changes.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -60,6 +61,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import TextClause
 
@@ -83,14 +85,14 @@ MIN_STORY_WORDS = 40
 # Band-key candidates read per new version (most shared keys first), and how
 # many of those, best fingerprint likeness first, are compared exactly.
 # Bounds the work per version whatever the archive's size.
-CANDIDATE_POOL = 60
+CANDIDATE_POOL = 30
 MAX_COMPARED = 8
 # Versions read per band key, latest first. A key that more versions hold is
 # crowded: many unrelated stories share it (a common name pair, a stock
 # phrase), so it says little about any one of them, and reading all its
 # holders would cost time in proportion to the archive. Candidates are ranked
 # by the uncrowded keys they share: a copy shares rarer keys with its original.
-POSTINGS_PER_KEY = 50
+POSTINGS_PER_KEY = 20
 # A story's members are alike: its best two speak for it, leaving room for other stories.
 PER_STORY = 2
 STORY_TEXT_CACHE = 2048
@@ -169,11 +171,11 @@ def index_version(session: Session, version: Version) -> int | None:
     found = _matches(session, version, story, fp, keys)
     # Core statements on the session's connection: the ORM's bulk path costs more than the insert.
     connection = session.connection()
-    connection.execute(insert(StoryFingerprint.__table__), {
+    connection.execute(_INSERT_FINGERPRINT, {
         "version_id": version.id, "fingerprint": fp.to_bytes(), "fingerprint_version": FINGERPRINT_VERSION,
         "words": len(story.words)})
     if keys:
-        connection.execute(insert(StoryBand.__table__), [{"band_key": key, "version_id": version.id} for key in keys])
+        connection.execute(_INSERT_BAND, [{"band_key": key, "version_id": version.id} for key in keys])
     if not found:
         return None
     return _join(session, version, found)
@@ -240,44 +242,82 @@ class _Candidate:
 
 
 @lru_cache(maxsize=128)
-def _candidate_query(keys: int) -> TextClause:
-    """The candidate statement for ``keys`` band keys (kept per count: building it is costly).
+def _postings_query(keys: int) -> TextClause:
+    """Up to ``:read`` latest holders of each of ``keys`` band keys: one backward index walk per key.
 
-    Each key reads at most ``POSTINGS_PER_KEY`` + 1 holders, latest first, by
-    a backward walk of the key index. A key with more holders than that is
-    *crowded*: it still brings its latest holders, but versions are ranked by
-    the rare keys they share first, then by all keys shared.
+    Kept per count of keys: building the statement costs more than running it.
     """
-    postings = " UNION ALL ".join(
-        f"SELECT band_key, version_id FROM (SELECT band_key, version_id FROM story_band WHERE band_key = :k{n}"
+    walks = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT band_key, version_id FROM story_band WHERE band_key = :k{n}"
         f" ORDER BY version_id DESC LIMIT :read) AS p{n}"
         for n in range(keys)
     )
-    sql = f"""
-        WITH postings AS ({postings}),
-        counted AS (SELECT version_id, count(*) OVER (PARTITION BY band_key) AS holders FROM postings)
-        SELECT v.id, v.text_hash, v.first_seen, m.story_id, f.fingerprint
-        FROM (SELECT version_id FROM counted GROUP BY version_id
-              ORDER BY sum(CASE WHEN holders <= :per_key THEN 1 ELSE 0 END) DESC, count(*) DESC, version_id DESC
-              LIMIT :pool) AS s
-        JOIN versions v ON v.id = s.version_id
-        JOIN story_fingerprints f ON f.version_id = v.id
-        LEFT JOIN story_members m ON m.version_id = v.id
-        WHERE v.page_id != :page_id AND f.fingerprint_version IN :matchable
-    """
-    return (
-        text(sql)
-        .bindparams(bindparam("matchable", expanding=True))
-        .columns(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
+    return text(walks).columns(StoryBand.band_key, StoryBand.version_id)
+
+
+_DETAILS = (
+    select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
+    .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
+    .outerjoin(StoryMember, StoryMember.version_id == Version.id)
+    .where(
+        Version.id.in_(bindparam("ids", expanding=True)),
+        Version.page_id != bindparam("page_id"),
+        StoryFingerprint.fingerprint_version.in_(bindparam("matchable", expanding=True)),
     )
+)
+
+
+# The write side's statements, built once: building one costs about as much as running it.
+_INSERT_FINGERPRINT = insert(StoryFingerprint.__table__)
+_INSERT_BAND = insert(StoryBand.__table__)
+_INSERT_STORY = insert(Story.__table__)
+_INSERT_MEMBER = insert(StoryMember.__table__)
+_TEXTS = select(Version.id, Version.text_hash, Version.text).where(Version.id.in_(bindparam("ids", expanding=True)))
+_HASHES = select(Version.id, Version.text_hash).where(Version.id.in_(bindparam("ids", expanding=True)))
+_ORIGIN = select(Story.origin_version_id).where(Story.id == bindparam("story_id"))
+_MEMBERS = (
+    select(StoryMember.version_id, StoryMember.match_similarity, Version.page_id, Version.outlet_id,
+           Version.first_seen, Version.published)
+    .join(Version, Version.id == StoryMember.version_id)
+    .where(StoryMember.story_id == bindparam("story_id"))
+)
+_RELABEL = update(StoryMember.__table__).where(StoryMember.version_id == bindparam("member"))
+_UPDATE_STORY = update(Story.__table__).where(Story.id == bindparam("story_id"))
+
+
+def rank_postings(postings: Iterable[tuple[int, int]], per_key: int = POSTINGS_PER_KEY,
+                  pool: int = CANDIDATE_POOL) -> list[int]:
+    """Version ids of ``(band_key, version_id)`` postings, best candidates first, at most ``pool``.
+
+    A key with more than ``per_key`` holders read is *crowded*. Versions rank
+    by the uncrowded keys they hold, then by all keys held, then latest first.
+    Ranked here rather than in SQL: a window function and a sort in the
+    database cost twice the index walks themselves.
+    """
+    holders: dict[int, list[int]] = {}
+    for key, version_id in postings:
+        holders.setdefault(key, []).append(version_id)
+    rare: Counter[int] = Counter()
+    every: Counter[int] = Counter()
+    for ids in holders.values():
+        every.update(ids)
+        if len(ids) <= per_key:
+            rare.update(ids)
+    return heapq.nsmallest(pool, every, key=lambda vid: (-rare[vid], -every[vid], -vid))
 
 
 def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[int]) -> list[_Candidate]:
     """Versions of other pages sharing band keys with ``fp``, most alike first, weak ones dropped."""
     params: dict[str, Any] = {f"k{n}": key for n, key in enumerate(keys)}
-    params.update(read=POSTINGS_PER_KEY + 1, per_key=POSTINGS_PER_KEY, pool=CANDIDATE_POOL, page_id=version.page_id,
-                  matchable=list(MATCHABLE_VERSIONS))
-    rows = session.execute(_candidate_query(len(keys)), params).all()
+    params["read"] = POSTINGS_PER_KEY + 1
+    # On the session's connection: the ORM's execution layer would cost more than these plain reads.
+    connection = session.connection()
+    postings = connection.execute(_postings_query(len(keys)), params).all()  # .all(): one fetch, not one per row
+    ranked = rank_postings(postings, POSTINGS_PER_KEY, CANDIDATE_POOL)
+    if not ranked:
+        return []
+    rows = connection.execute(_DETAILS, {"ids": ranked, "page_id": version.page_id,
+                                      "matchable": list(MATCHABLE_VERSIONS)}).all()
     scores = fp.likenesses([data for *_, data in rows])
     found = [
         _Candidate(vid, hashed, first_seen, story_id, likeness)
@@ -287,12 +327,12 @@ def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[
     return sorted(found, key=lambda c: (-c.likeness, -c.version_id))
 
 
-def _cut_texts(session: Session, hashes: dict[int, str]) -> dict[int, StoryText]:
+def _cut_texts(connection: Connection, hashes: dict[int, str]) -> dict[int, StoryText]:
     """Cut texts of versions ``{id: text_hash}``: from the cache, the rest read in one statement."""
     texts = {vid: story_texts.cached((vid, hashed)) for vid, hashed in hashes.items()}
     missing = [vid for vid, story in texts.items() if story is None]
     if missing:
-        rows = session.execute(select(Version.id, Version.text_hash, Version.text).where(Version.id.in_(missing)))
+        rows = connection.execute(_TEXTS, {"ids": missing})
         for vid, hashed, body in rows:
             texts[vid] = story_texts.get((vid, hashed), body)
     return texts  # type: ignore[return-value]
@@ -318,7 +358,7 @@ def _matches(session: Session, version: Version, story: StoryText, fp: Fingerpri
     if not keys:
         return []
     picked = _pick(_candidates(session, version, fp, keys))
-    texts = _cut_texts(session, {c.version_id: c.text_hash for c in picked})
+    texts = _cut_texts(session.connection(), {c.version_id: c.text_hash for c in picked})
     found: list[_Found] = []
     joined: set[int] = set()
     for candidate in picked:
@@ -334,100 +374,112 @@ def _matches(session: Session, version: Version, story: StoryText, fp: Fingerpri
 
 
 def _join(session: Session, version: Version, found: list[_Found]) -> int:
-    """Put ``version`` and its matches in one story, merging the stories they were in."""
+    """Put ``version`` and its matches in one story, merging the stories they were in.
+
+    Core statements on the session's connection: a story's members are rows to
+    count and relabel, and loading them as ORM objects cost more than matching.
+    """
+    connection = session.connection()
     story_ids = sorted({f.story_id for f in found if f.story_id is not None})
     if story_ids:
-        target = session.get_one(Story, story_ids[0])
-        moved = _merge(session, target.id, story_ids[1:])
+        target = story_ids[0]
+        moved = _merge(connection, target, story_ids[1:])
+        origin = connection.scalar(_ORIGIN, {"story_id": target})
     else:
         stamp = now()
-        target = Story(
-            origin_version_id=version.id, members=0, outlets=0,
-            first_seen=version.first_seen, last_seen=version.first_seen, created_at=stamp, updated_at=stamp,
-        )
-        session.add(target)
-        session.flush()
-        moved = set()
+        target = connection.execute(_INSERT_STORY, {
+            "origin_version_id": version.id, "members": 0, "outlets": 0,
+            "first_seen": version.first_seen, "last_seen": version.first_seen, "created_at": stamp, "updated_at": stamp,
+        }).inserted_primary_key[0]
+        origin, moved = version.id, set()
     best = max(found, key=lambda f: f.match.similarity)
     fresh = {version.id} | moved
-    session.add(_member(target.id, version.id, best.version_id, best.match.similarity))
+    members = [_member(target, version.id, best.version_id, best.match.similarity)]
     for f in found:
         if f.story_id is None:
-            session.add(_member(target.id, f.version_id, version.id, f.match.similarity))
+            members.append(_member(target, f.version_id, version.id, f.match.similarity))
             fresh.add(f.version_id)
-    session.flush()
+    connection.execute(_INSERT_MEMBER, members)
     # Each match is (candidate, new version): the label of the new version when the candidate is the origin.
-    _relabel(session, target, fresh, {(f.version_id, version.id): f.match for f in found})
-    return target.id
+    _relabel(connection, target, origin, fresh, {(f.version_id, version.id): f.match for f in found})
+    return target
 
 
-def _member(story_id: int, version_id: int, matched_to: int, similarity: float) -> StoryMember:
-    return StoryMember(
-        story_id=story_id, version_id=version_id, relation="rewrite", similarity=similarity,
-        matched_to=matched_to, match_similarity=similarity,
-    )
+def _member(story_id: int, version_id: int, matched_to: int, similarity: float) -> dict[str, Any]:
+    return {
+        "story_id": story_id, "version_id": version_id, "relation": "rewrite", "similarity": similarity,
+        "matched_to": matched_to, "match_similarity": similarity,
+    }
 
 
-def _merge(session: Session, target_id: int, others: list[int]) -> set[int]:
+def _merge(connection: Connection, target_id: int, others: list[int]) -> set[int]:
     """Move the members of ``others`` into story ``target_id``; returns the moved version ids."""
     if not others:
         return set()
-    moved = set(session.scalars(select(StoryMember.version_id).where(StoryMember.story_id.in_(others))))
-    session.execute(
-        update(StoryMember).where(StoryMember.story_id.in_(others)).values(story_id=target_id),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(delete(Story).where(Story.id.in_(others)), execution_options={"synchronize_session": False})
-    session.expire_all()
+    moved = set(connection.scalars(select(StoryMember.version_id).where(StoryMember.story_id.in_(others))))
+    connection.execute(update(StoryMember).where(StoryMember.story_id.in_(others)).values(story_id=target_id))
+    connection.execute(delete(Story).where(Story.id.in_(others)))
     return moved
 
 
-def _relabel(session: Session, story: Story, fresh: set[int], known: dict[tuple[int, int], Match]) -> None:
+@dataclass(frozen=True, slots=True)
+class _MemberRow:
+    version_id: int
+    match_similarity: float | None
+    page_id: int
+    outlet_id: int
+    first_seen: datetime
+    published: datetime | None
+
+
+def _relabel(
+    connection: Connection, story_id: int, origin_before: int, fresh: set[int], known: dict[tuple[int, int], Match],
+) -> None:
     """Re-elect the origin; label ``fresh`` members (all of them if the origin changed) against it.
 
     ``known`` holds comparisons already made, by (origin, member) version ids.
     """
-    rows = session.execute(
-        select(StoryMember, Version.page_id, Version.outlet_id, Version.first_seen, Version.published)
-        .join(Version, Version.id == StoryMember.version_id)
-        .where(StoryMember.story_id == story.id)
-    ).all()
-    origin = pick_origin([(m.version_id, first_seen, published) for m, _, _, first_seen, published in rows])
-    stale = {m.version_id for m, *_ in rows} if origin != story.origin_version_id else fresh | {origin}
-    hashes = dict(session.execute(select(Version.id, Version.text_hash).where(Version.id.in_(stale | {origin}))).all())
-    texts = _cut_texts(session, hashes)
-    origin_story = texts[origin]
-    origin_page = next(page for m, page, *_ in rows if m.version_id == origin)
-    for member, page_id, *_ in rows:
-        if member.version_id in stale:
-            match = known.get((origin, member.version_id))
-            _label(member, origin, origin_page == page_id, origin_story, texts[member.version_id], match)
-    story.origin_version_id = origin
-    story.members = len(rows)
-    story.outlets = len({outlet_id for _, _, outlet_id, _, _ in rows})
-    story.first_seen = min(utc(first_seen) for *_, first_seen, _ in rows)
-    story.last_seen = max(utc(first_seen) for *_, first_seen, _ in rows)
-    story.updated_at = now()
+    rows = [_MemberRow(*row) for row in connection.execute(_MEMBERS, {"story_id": story_id}).all()]
+    origin = pick_origin([(m.version_id, m.first_seen, m.published) for m in rows])
+    stale = {m.version_id for m in rows} if origin != origin_before else fresh | {origin}
+    texts = _cut_texts(connection, dict(connection.execute(_HASHES, {"ids": list(stale | {origin})}).all()))
+    origin_page = next(m.page_id for m in rows if m.version_id == origin)
+    labels = [
+        _label(m, origin == m.version_id, origin_page == m.page_id, texts[origin], texts[m.version_id],
+               known.get((origin, m.version_id)))
+        for m in rows if m.version_id in stale
+    ]
+    connection.execute(
+        _RELABEL,
+        [{"member": vid, "relation": relation, "similarity": similarity} for vid, relation, similarity in labels],
+    )
+    connection.execute(_UPDATE_STORY, {
+        "story_id": story_id,
+        "origin_version_id": origin,
+        "members": len(rows),
+        "outlets": len({m.outlet_id for m in rows}),
+        "first_seen": min(utc(m.first_seen) for m in rows),
+        "last_seen": max(utc(m.first_seen) for m in rows),
+        "updated_at": now(),
+    })
 
 
 def _label(
-    member: StoryMember, origin: int, same_page: bool, origin_story: StoryText, member_story: StoryText,
+    member: _MemberRow, is_origin: bool, same_page: bool, origin_story: StoryText, member_story: StoryText,
     match: Match | None = None,
-) -> None:
-    if member.version_id == origin:
-        member.relation, member.similarity = "origin", 1.0
-        return
+) -> tuple[int, str, float]:
+    """(version id, relation, similarity) of ``member`` against the origin."""
+    if is_origin:
+        return member.version_id, "origin", 1.0
     if match is None:
         # A match found with the time apart known is the one found without it (that only rules out fact matches).
         match = compare_stories(origin_story, member_story)
     if same_page:
-        member.relation = "revision"
-        member.similarity = match.similarity if match else (member.match_similarity or 0.0)
-    elif match is not None:
-        member.relation, member.similarity = match.relation, match.similarity
-    else:
-        # Linked to the origin only through other copies: a rewrite at best.
-        member.relation, member.similarity = "rewrite", member.match_similarity or 0.0
+        return member.version_id, "revision", match.similarity if match else (member.match_similarity or 0.0)
+    if match is not None:
+        return member.version_id, match.relation, match.similarity
+    # Linked to the origin only through other copies: a rewrite at best.
+    return member.version_id, "rewrite", member.match_similarity or 0.0
 
 
 def index_unindexed(session: Session, limit: int, after: int = 0) -> tuple[int, int, int]:

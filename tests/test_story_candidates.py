@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, insert, select
 from extract.fingerprint import _HEADER_V1, Fingerprint, fingerprint
 from storage.archive import Archive
 from storage.models import Page, Version
-from storage.stories import POSTINGS_PER_KEY, StoryBand
+from storage.stories import POSTINGS_PER_KEY, StoryBand, rank_postings
 from tests.storage_helpers import article, capture, hours
 
 SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
@@ -83,3 +83,12 @@ def test_each_key_reads_only_its_latest_holders(db_url: str, tmp_path: Path, see
         _crowd_keys(db_url, archive, 1.0)
         archive.record_capture(capture(COPY, hours(2), outlet="daily"), article("Advertisement\n\n" + seed))
         assert archive.copies(COPY) is None
+
+
+def test_rank_postings_prefers_uncrowded_keys_then_more_keys_then_latest() -> None:
+    # Key 1 has four holders, more than per_key=2: crowded. Keys 2 and 3 are not.
+    postings = [(1, 10), (1, 11), (1, 12), (2, 5), (3, 5), (2, 6), (3, 7), (1, 7)]
+    assert rank_postings(postings, per_key=2, pool=5) == [5, 7, 6, 12, 11]
+    # Uncrowded, key 1 counts for 7 as much as key 2 does for 5: the later version first.
+    assert rank_postings(postings, per_key=4, pool=2) == [7, 5]
+    assert rank_postings([], per_key=2, pool=5) == []
