@@ -7,9 +7,10 @@ setting; with neither, the archive is an SQLite file in ``ARCHIVE_DIR``.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storage.archive import Archive
+if TYPE_CHECKING:
+    from storage.archive import Archive
 
 
 def archive_db_url(settings: Any) -> str | None:
@@ -17,4 +18,7 @@ def archive_db_url(settings: Any) -> str | None:
 
 
 def open_archive(settings: Any) -> Archive:
+    # Imported here: the database layer costs most of a second to load, which an archive-only crawl never needs.
+    from storage.archive import Archive
+
     return Archive(archive_db_url(settings), archive_dir=settings.get("ARCHIVE_DIR", "archive"))

@@ -26,18 +26,19 @@ from functools import partial
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.archive_access import open_archive
 from crawler.batch_writer import BatchWriter
 from crawler.items import FetchedPage
 from extract import Article
 from extract.page import PageAnalysis, analyse_page
-from storage.archive import Archive
-from storage.boilerplate import OutletModels
 from storage.records import CaptureInput, Outcome
+
+if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
+    from storage.archive import Archive
+    from storage.boilerplate import OutletModels
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        from crawler.archive_access import open_archive
+        from storage.boilerplate import OutletModels
+
         self.archive = open_archive(self.crawler.settings)
         for seed in getattr(self.crawler.spider, "outlets", {}).values():
             self.archive.ensure_outlet(seed.name, list(seed.domains))
@@ -132,7 +136,7 @@ class ArchivePipeline:
     async def _save_models(self) -> None:
         snapshots = self.models.snapshot()
         try:
-            await asyncio.to_thread(OutletModels.store, self.archive, snapshots)
+            await asyncio.to_thread(type(self.models).store, self.archive, snapshots)
         except Exception as exc:  # losing a model costs only relearning it
             logger.error("cannot save the outlet boilerplate models: %s", exc)
             return

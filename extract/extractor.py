@@ -2,9 +2,11 @@
 
 The text is trafilatura's precision-leaning extraction without comments
 (falling back to its balanced mode when precision loses most of the page; its
-fast mode first, the full mode only where the two modes disagree), minus the title line, generic clutter lines (:mod:`extract.clutter`) and, when
-an :class:`~extract.boilerplate.OutletBoilerplate` is given, the lines that
-outlet repeats on every page. Extraction never raises: a page it cannot read
+fast mode first, the full mode only where the two modes disagree; the fast
+precision pass on a copy without the regions trafilatura deletes anyway,
+:mod:`extract.pretrim`), minus the title line, generic clutter lines
+(:mod:`extract.clutter`) and, when an :class:`~extract.boilerplate.OutletBoilerplate`
+is given, the lines that outlet repeats on every page. Extraction never raises: a page it cannot read
 gives an ``Article`` with empty text.
 
 :func:`extract_page` is the model-free half, for worker processes: it also
@@ -29,6 +31,7 @@ from extract.article import Article
 from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
 from extract.fallback_metadata import FallbackMetadata
+from extract.pretrim import trimmed
 from extract.repair import close_runaway_elements
 
 if TYPE_CHECKING:
@@ -118,11 +121,10 @@ def _load(text: str) -> lxml_html.HtmlElement | None:
 
 def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
     """trafilatura's main text: fast passes when they are clear, the full comparison when not."""
-    precise = _bare(tree, url, _PRECISION_OPTIONS, fast=True)
+    precise = _bare(trimmed(tree), url, _PRECISION_OPTIONS, fast=True)  # the same text from a smaller tree
     if _length(precise) >= _SHORT_TEXT:
         return precise
-    balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=True)
-    if 0 < _length(precise) and _length(precise) >= _MODES_AGREE * _length(balanced):
+    if _length(precise) and _length(precise) >= _MODES_AGREE * _length(_bare(tree, url, _BALANCED_OPTIONS, fast=True)):
         return precise
     return _careful_document(tree, url)
 

@@ -7,10 +7,15 @@ including a licence found by reading the text of every footer link, which costs
 more than extracting the article on pages with big footers and is never used
 here. So each field is computed on first use, from the same trafilatura
 functions and in the same order of preference, and most pages need only a few.
+
+Tags and categories come from links whose target names them (``/tag/``,
+``/category/``): trafilatura tries half a dozen XPath searches over the whole
+page for such links, so they run only when the page has one at all.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from html import unescape
 from typing import Any
@@ -34,6 +39,10 @@ from trafilatura.utils import line_processing
 # a missing date is better than an invented one.
 DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 _MAX_LENGTH = 10_000
+# The link targets extract_catstags keeps, per kind (its "/tag(?:y|ies|s)?/" and "/categor(?:y|ies|s)?/").
+_CATSTAGS_TARGET = {kind: re.compile("/" + kind.rstrip("y") + "(?:y|ies|s)?/") for kind in ("tag", "category")}
+# extract_catstags' fallback for categories when no link names one.
+_SECTION_META = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 
 
 class FallbackMetadata:
@@ -91,11 +100,24 @@ class FallbackMetadata:
 
     @cached_property
     def tags(self) -> list[str]:
-        return self._declared.tags or extract_catstags("tag", self._tree)
+        return self._declared.tags or self._catstags("tag")
 
     @cached_property
     def categories(self) -> list[str]:
-        return self._declared.categories or extract_catstags("category", self._tree)
+        return self._declared.categories or self._catstags("category")
+
+    @cached_property
+    def _link_targets(self) -> list[str]:
+        return [href for link in self._tree.iter("a") if (href := link.get("href"))]
+
+    def _catstags(self, kind: str) -> list[str]:
+        """``extract_catstags(kind, tree)``, without its link searches when no link could match."""
+        if any(_CATSTAGS_TARGET[kind].search(href) for href in self._link_targets):
+            return extract_catstags(kind, self._tree)
+        if kind == "tag":
+            return []
+        sections = (element.attrib["content"] for element in self._tree.xpath(_SECTION_META))
+        return [line for line in dict.fromkeys(line_processing(s) for s in sections if s) if line]
 
 
 def _tidy(value: str | None) -> str | None:

@@ -138,3 +138,75 @@ def test_unclosed_title_does_not_swallow_the_page() -> None:
     article = extract_article(html, "https://news.test/a")
     assert "Paragraph 3 of the report" in article.text
     assert article.title and "Paragraph" not in article.title
+
+
+@pytest.mark.parametrize("links, section, tags, categories", [
+    ('<div class="tags"><a href="/tag/harbour/">Harbour</a><a href="/tags/budget">Budget</a></div>'
+     '<div class="entry-meta"><a href="/category/local/">Local</a></div>', "", ["Harbour", "Budget"], ["Local"]),
+    ('<div class="tags"><a href="/topics/harbour/">Harbour</a></div>', "Politics", [], ["Politics"]),
+    ("", "", [], []),
+])
+def test_fallback_tags_and_categories_are_trafilaturas(links: str, section: str, tags: list[str],
+                                                       categories: list[str]) -> None:
+    """Links are searched only when one could name a tag or category; the answer is extract_catstags' either way."""
+    from trafilatura.metadata import extract_catstags
+
+    from extract.extractor import _load
+    from extract.fallback_metadata import FallbackMetadata
+
+    head = f'<meta property="article:section" content="{section}">' if section else ""
+    tree = _load(news_page("Tagged", story(11), head=head).replace("</article>", f"{links}</article>"))
+    fallback = FallbackMetadata(tree, "https://courier.example/t")
+    assert (fallback.tags, fallback.categories) == (tags, categories)
+    assert (fallback.tags, fallback.categories) == (extract_catstags("tag", tree), extract_catstags("category", tree))
+
+
+def test_microdata_times_count_only_for_published_and_modified() -> None:
+    from extract.extractor import _load
+    from extract.metadata import meta_values
+
+    body = ('<time itemprop="dateCreated" datetime="2020-01-01T00:00:00Z">x</time>'
+            '<time itemprop="datePublished" datetime=" 2026-11-20T09:00:00Z ">y</time>'
+            '<span itemprop="dateModified">no datetime</span>'
+            '<time itemprop="dateModified" datetime="2026-11-21T10:00:00Z">z</time>'
+            '<time itemprop="datePublished" datetime="2026-01-01T00:00:00Z">later</time>')
+    tree = _load(news_page("Times", story(12)).replace("</article>", f"{body}</article>"))
+    values = meta_values(tree)
+    assert values["datepublished"] == "2026-11-20T09:00:00Z"
+    assert values["datemodified"] == "2026-11-21T10:00:00Z"
+    assert "datecreated" not in values
+
+
+def _precise_text(tree, url: str) -> str:
+    from extract.extractor import _PRECISION_OPTIONS, _bare
+
+    document = _bare(tree, url, _PRECISION_OPTIONS, fast=True)
+    return document.text if document is not None else ""
+
+
+@pytest.mark.parametrize("extra", [
+    '<nav><ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul></nav>',
+    '<nav><nav><a href="/x">Inner menu</a></nav></nav><nav>Menu text after a nested menu</nav>',
+    '<div class="infinite-scroll"><nav><h1>Headline in a menu</h1></nav><p>Text of the scrolled block.</p></div>',
+    '<footer><p>Footer words</p><svg><title>icon</title></svg></footer>tail text after the footer',
+])
+def test_trimmed_page_gives_the_precision_text_of_the_whole_page(extra: str) -> None:
+    from extract.extractor import _load
+    from extract.pretrim import trimmed
+
+    tree = _load(news_page("Trimmed", story(13)).replace("<article", f"{extra}<article", 1))
+    small = trimmed(tree)
+    assert _precise_text(small, "https://courier.example/t") == _precise_text(tree, "https://courier.example/t")
+    assert sum(1 for _ in small.iter()) <= sum(1 for _ in tree.iter())
+
+
+def test_regions_with_a_headline_or_nested_kin_are_kept_whole() -> None:
+    from extract.extractor import _load
+    from extract.pretrim import trimmed
+
+    page = news_page("Kept", story(14)).replace(
+        "<article", '<nav id="n1"><nav id="n2"><a>x</a></nav></nav><aside id="a1"><h1>H</h1></aside>'
+                    '<nav id="n3"><a>plain menu</a></nav><article', 1)
+    small = trimmed(_load(page))
+    sizes = {element.get("id"): len(element) for element in small.iter("nav", "aside") if element.get("id")}
+    assert sizes == {"n1": 1, "n2": 1, "a1": 1, "n3": 0}

@@ -52,3 +52,28 @@ def test_fast_passes_give_what_the_full_comparison_gives(pages: list[tuple[str, 
     for url, html, _ in pages:
         tree = _load(html)
         assert (_main_document(tree, url).text or "") == (_careful_document(tree, url).text or ""), url
+
+
+def test_fallback_tags_and_categories_are_trafilaturas_on_real_pages(pages: list[tuple[str, str, str]]) -> None:
+    """FallbackMetadata skips trafilatura's link searches where no link could match; on real pages
+    that must not change a tag or a category."""
+    from trafilatura.metadata import extract_catstags
+
+    from extract.extractor import _load
+    from extract.fallback_metadata import FallbackMetadata
+
+    for url, html, _ in pages:
+        tree = _load(html)
+        fallback = FallbackMetadata(tree, url)
+        assert fallback._catstags("tag") == extract_catstags("tag", tree), url
+        assert fallback._catstags("category") == extract_catstags("category", tree), url
+
+
+def test_trimmed_pages_give_the_same_precision_text(pages: list[tuple[str, str, str]]) -> None:
+    from extract.extractor import _PRECISION_OPTIONS, _bare, _load
+    from extract.pretrim import trimmed
+
+    for url, html, _ in pages:
+        tree = _load(html)
+        whole, small = (_bare(t, url, _PRECISION_OPTIONS, fast=True) for t in (tree, trimmed(tree)))
+        assert (whole.text if whole else None) == (small.text if small else None), url

@@ -28,7 +28,6 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from extract.page import is_html_type
-from crawler.archive_access import open_archive
 from crawler.distributed import DistributedSpiderMixin
 from extract.page_signals import url_looks_like_article
 from crawler.errors import error_kind
@@ -58,6 +57,10 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             raise ValueError(f"-a recheck={recheck}: expected one of {', '.join(RECHECK_CHOICES)}")
         self.recheck = recheck
         self.known_urls: set[str] = set()
+        # Article URLs this spider has asked for: a feed, a sitemap and a section page often list the
+        # same article, and Scrapy's duplicate filter would drop the repeats only after building each
+        # request and passing it through every spider middleware.
+        self.requested_urls: set[str] = set()
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -204,14 +207,21 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         if not seed.owns(url):
             self.crawler.stats.inc_value("discovery/offsite_links")
             return
-        if canonicalize_url(url) in self.known_urls:
+        if self.known_urls and canonicalize_url(url) in self.known_urls:
             self.crawler.stats.inc_value("discovery/already_archived")
             return  # its re-check schedule decides when it is fetched again
         self._count(seed.name, "discovered")
-        yield self._request(seed, strip_tracking(url), self.parse_page, listed=listed, hints=hints or {})
+        target = strip_tracking(url)
+        if target in self.requested_urls:
+            self.crawler.stats.inc_value("discovery/repeated")
+            return  # the same request again: the duplicate filter would drop it
+        self.requested_urls.add(target)
+        yield self._request(seed, target, self.parse_page, listed=listed, hints=hints or {})
 
     def _archive_state(self) -> tuple[list[Any], set[str]]:
         """Re-checks due now (claimed for this crawl) and the URLs already archived."""
+        from crawler.archive_access import open_archive  # archive-only crawls never load the database layer
+
         settings = self.crawler.settings
         outlets = list(self.outlets)
         with open_archive(settings) as archive:

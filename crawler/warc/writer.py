@@ -16,7 +16,6 @@ import os
 import re
 import socket
 import zlib
-from typing import Any
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,22 +183,30 @@ class WarcFileWriter:
         logger.debug("Opened WARC file %s", path)
 
     def _append(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
+        """Compress the batch in memory, then hand it to the file in one write."""
         assert self._file is not None and self._name is not None
-        out = self._file
-        start = out.tell()
+        start = self._file.tell()
+        batch = bytearray()
         pointers = []
+        for record in records:
+            member = self._member(record)
+            record_id = record.rec_headers.get_header("WARC-Record-ID")
+            pointers.append(WarcPointer(self._name, start + len(batch), len(member), record_id))
+            batch += member
         try:
-            for record in records:
-                offset = out.tell()
-                self.builder.out = _GzipMember(out, self._level_for(record))
-                self.builder.write_record(record)  # warcio flushes the member at the record's end
-                record_id = record.rec_headers.get_header("WARC-Record-ID")
-                pointers.append(WarcPointer(self._name, offset, out.tell() - offset, record_id))
+            self._file.write(batch)
         except OSError as error:
             self._undo(start)
             raise WarcWriteError(self._open_path(self._name), error) from error
-        self.bytes_written += out.tell() - start
+        self.bytes_written += len(batch)
         return pointers
+
+    def _member(self, record: ArcWarcRecord) -> bytearray:
+        """One record as one gzip member."""
+        member = _GzipMember(self._level_for(record))
+        self.builder.out = member
+        self.builder.write_record(record)  # warcio flushes the member at the record's end
+        return member.data
 
     def _level_for(self, record: ArcWarcRecord) -> int:
         """Deflate cannot shrink a payload the server already compressed: store those records."""
@@ -234,15 +241,14 @@ _COMPRESSED_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd", "compress"}
 
 
 class _GzipMember:
-    """One gzip member around one record, written through to ``out``; ``flush`` ends it."""
+    """One gzip member around one record, collected in ``data``; ``flush`` ends it."""
 
-    def __init__(self, out: Any, level: int) -> None:
-        self.out = out
+    def __init__(self, level: int) -> None:
+        self.data = bytearray()
         self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
 
     def write(self, data: bytes) -> None:
-        self.out.write(self.compressor.compress(data))
+        self.data += self.compressor.compress(data)
 
     def flush(self) -> None:
-        self.out.write(self.compressor.flush())
-        self.out.flush()
+        self.data += self.compressor.flush()
