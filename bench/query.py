@@ -15,8 +15,9 @@ for a million versions), reused as it is::
 or on fresh archives filled through ``Archive.bulk_load``, SQLite in a
 temporary directory and PostgreSQL in a throwaway schema. Then the bulk-ingest
 rate printed is ``bulk_load``'s own (versioning rules and full-text index
-included, text generation excluded), with the CPU time of this process beside
-it: on a busy machine wall time includes waiting for a core::
+included, text generation excluded), with the CPU time of this process and of
+bulk_load's digest workers beside it: on a busy machine wall time includes
+waiting for a core::
 
     python bench/query.py --versions 1000000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/query.py --versions 200000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/test --no-sqlite
@@ -135,7 +136,8 @@ def fresh(label: str, db_url: str, n: int, runs: int) -> None:
     per_cpu = figures.summary.versions / max(figures.cpu_seconds, 1e-9)
     print(f"[{label}] bulk_load {figures.summary.versions} versions: {figures.versions_per_second:.0f} versions/s, "
           f"{figures.captures_per_second:.0f} captures/s ({figures.seconds:.0f} s; CPU of this process "
-          f"{figures.cpu_seconds:.0f} s, {per_cpu:.0f} versions per CPU-second)", flush=True)
+          f"{figures.cpu_seconds:.0f} s, {per_cpu:.0f} versions per CPU-second; of its digest workers "
+          f"{figures.worker_cpu_seconds:.0f} s)", flush=True)
     measure(label, db_url, runs, seed=3, ingest=True)
 
 

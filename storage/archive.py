@@ -121,6 +121,8 @@ class Archive:
 
         Same versions as :meth:`record_captures`; story linking is deferred to
         :meth:`index_stories` and bulk-loaded pages get no re-check schedule.
+        A worker process digests the next batch while this one is written
+        (in-process instead when the caller runs other threads).
         """
         total, outlets = bulk.BulkSummary(), {}
 
@@ -130,7 +132,7 @@ class Archive:
             outlets.update(cache)
             return done
 
-        for chunk in bulk.batches(items, batch):
+        for chunk in bulk.prepared_batches(items, batch):
             total.merge(self._write(lambda session, chunk=chunk: load(session, chunk)))
         return total
 

@@ -22,12 +22,22 @@ as a batch commits: on PostgreSQL by the generated ``tsvector`` column, on
 SQLite by one ``INSERT … SELECT`` into FTS5 per batch in place of the per-row
 trigger (see :func:`_insert_versions`). Captures within a batch are applied in
 the order given.
+
+What versioning needs of each article's text (its reader-visible paragraphs and
+their hashes, :class:`storage.changes.Digest`) depends on the text alone, so
+:func:`prepared_batches` works it out in a worker process for the next batch
+while the database writes the current one: on two cores the Python side and
+SQLite's side of a load overlap.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -51,6 +61,22 @@ BATCH = 2000
 # Keeps IN (...) lists under SQLite's bound-parameter limit.
 _CHUNK = 900
 _FTS_TRIGGER = "versions_fts_insert"  # SQLite's row-by-row full-text indexing (migration 0001)
+# FTS5 writes its pending terms out as a new segment whenever they pass "hashsize"
+# (1 MB by default: a few hundred articles), and every segment is merged again later.
+# A batch's terms fit in this one, so a batch makes one segment (a quarter fewer pages
+# written per batch of 2,000 articles). Set inside the batch's transaction only.
+_FTS_HASHSIZE = 256 * 1024 * 1024
+_FTS_DEFAULT_HASHSIZE = 1024 * 1024
+# Worker processes that digest the next batch's articles: the rest of the cores, one at least.
+WORKERS = max(1, min(4, (os.cpu_count() or 1) - 1))
+
+Item = tuple[CaptureInput, Article | None]
+
+
+class Batch(list[Item]):
+    """Items of one transaction, with their articles' digests when they were worked out ahead."""
+
+    digests: dict[int, changes.Digest] | None = None  # by id() of the batch's articles
 
 
 @dataclass(slots=True)
@@ -94,12 +120,69 @@ class _Latest:
     size: int | None = None  # changes.text_size(text), computed once
     touched: bool = False  # an existing version whose first/last seen moved
     row: dict[str, Any] | None = None  # a version queued in this batch
+    published: datetime | None = None  # compared by the next version's change summary
+    modified: datetime | None = None
 
 
 def batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def prepared_batches(items: Iterable[Item], size: int = BATCH, workers: int = WORKERS) -> Iterator[Batch]:
+    """``items`` in batches, each with its articles' digests, computed in worker processes:
+    the next batch's while the caller loads the current one.
+
+    A load of a single batch stays in this process (starting a worker costs more), and so
+    does everything when workers cannot be forked safely (see :func:`_fork_context`).
+    """
+    chunks = batches(items, size)
+    current = next(chunks, None)
+    if current is None:
+        return
+    upcoming = next(chunks, None)
+    context = _fork_context()
+    if upcoming is None or workers < 1 or context is None:
+        yield Batch(current)
+        yield from map(Batch, chunks if upcoming is None else [upcoming, *chunks])
+        return
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        try:
+            pending = _submit(pool, current, workers)
+            while current is not None:
+                following = _submit(pool, upcoming, workers) if upcoming is not None else None
+                batch = Batch(current)
+                batch.digests = {key: d for keys, part in pending for key, d in zip(keys, part.result(), strict=True)}
+                yield batch  # the workers digest `upcoming` meanwhile
+                current, pending, upcoming = upcoming, following, next(chunks, None)
+        finally:
+            pool.shutdown(cancel_futures=True)
+            changes.prime({})
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """Fork, when this process runs one thread; otherwise None (no workers).
+
+    Forking a process with other threads can copy a lock one of them holds, and
+    the "spawn" start method re-imports the caller's main script (a script without
+    an ``if __name__ == "__main__"`` guard would run again in every worker).
+    """
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _submit(pool: ProcessPoolExecutor, chunk: list[Item], workers: int) -> list[tuple[list[int], Future[Any]]]:
+    """Each distinct article of ``chunk`` sent to a worker once: (article ids, future of their digests)."""
+    articles = list({id(a): a for _, a in chunk if a is not None}.items())
+    step = max(1, -(-len(articles) // workers))
+    parts = []
+    for at in range(0, len(articles), step):
+        part = articles[at : at + step]
+        fields = [(a.title, a.text, list(a.authors)) for _, a in part]
+        parts.append(([key for key, _ in part], pool.submit(changes.digest_all, fields)))
+    return parts
 
 
 def load_batch(
@@ -110,6 +193,7 @@ def load_batch(
 ) -> BulkSummary:
     """Index ``batch`` inside ``session``'s transaction; ``outlets`` caches outlet ids by name."""
     summary = BulkSummary()
+    digests = _digests(batch)
     known = _known_record_ids(session, [c.warc.record_id for c, _ in batch])
     fresh: list[tuple[CaptureInput, Article | None]] = []
     for capture, article in batch:
@@ -142,15 +226,26 @@ def load_batch(
     versions: list[dict[str, Any]] = []
     for (capture, article), capture_id in zip(fast, capture_ids, strict=True):
         page_id, outlet_id = pages[capture.url]
-        summary.add(_apply(capture, article, capture_id, page_id, outlet_id, latest, versions, extractor_version))
+        digest = digests.get(id(article))
+        summary.add(_apply(capture, article, digest, capture_id, page_id, outlet_id, latest, versions,
+                           extractor_version))
         summary.captures += 1
     if versions:
         _insert_versions(session, versions)
-    _extend_versions(session, [v for v in latest.values() if v.touched and v.id is not None])
+    # From ``existing``, not ``latest``: a version extended and then followed by a new one
+    # in this batch is no longer the latest, and its last_seen must still move.
+    _extend_versions(session, [v for v in existing.values() if v.touched])
     for capture, article in slow:
         summary.add(recorder.record(session, capture, article, extractor_version))
         summary.captures += 1
     return summary
+
+
+def _digests(batch: list[Item]) -> dict[int, changes.Digest]:
+    """The digests a :class:`Batch` came with, by ``id()`` of their article; primes their paragraphs."""
+    found: dict[int, changes.Digest] = getattr(batch, "digests", None) or {}
+    changes.prime({a.text: found[id(a)].paragraphs for _, a in batch if a is not None and a.text and id(a) in found})
+    return found
 
 
 def _needs_recorder(capture: CaptureInput, article: Article | None, previous: _Latest | None,
@@ -177,6 +272,7 @@ def _track(latest: dict[int, _Latest], page_id: int, capture: CaptureInput, arti
 def _apply(
     capture: CaptureInput,
     article: Article,
+    digest: changes.Digest | None,
     capture_id: int,
     page_id: int,
     outlet_id: int,
@@ -187,15 +283,15 @@ def _apply(
     """Decide one capture's outcome, queueing its version row or extending the latest version."""
     at = utc(capture.fetched_at)
     previous = latest.get(page_id)
-    stable = changes.stable_hash(article.title, article.text, article.authors)
+    stable = changes.stable_hash(article.title, article.text, article.authors) if digest is None else digest.stable_hash
     if previous is not None and previous.stable_hash == stable:
         _extend(previous, at)
         return Outcome.UNCHANGED
-    row = _version_row(article, page_id, outlet_id, capture_id, at, previous, extractor_version)
+    row = _version_row(article, digest, page_id, outlet_id, capture_id, at, previous, extractor_version)
     versions.append(row)
     # Later captures of this page in the batch compare against this version.
     latest[page_id] = _Latest(None, row["seq"], article.title, article.text, list(article.authors), stable,
-                              at, at, "ok", row=row)
+                              at, at, "ok", row=row, published=article.published, modified=article.modified)
     return Outcome.NEW if previous is None else Outcome.CHANGED
 
 
@@ -210,6 +306,7 @@ def _extend(version: _Latest, at: datetime) -> None:
 
 def _version_row(
     article: Article,
+    digest: changes.Digest | None,
     page_id: int,
     outlet_id: int,
     capture_id: int,
@@ -231,7 +328,7 @@ def _version_row(
         "sitename": article.sitename,
         "description": article.description,
         "tags": list(article.tags),
-        "text_hash": text_hash(article.title, article.text),
+        "text_hash": text_hash(article.title, article.text) if digest is None else digest.text_hash,
         "first_seen": at,
         "last_seen": at,
         "capture_id": capture_id,
@@ -265,10 +362,16 @@ def _insert_versions(session: Session, rows: list[dict[str, Any]]) -> None:
     last = connection.execute(select(func.max(table.c.id))).scalar() or 0
     connection.exec_driver_sql(f"DROP TRIGGER {_FTS_TRIGGER}")
     connection.execute(insert(table), rows)
+    _fts_hashsize(connection, _FTS_HASHSIZE)
     connection.exec_driver_sql(
         "INSERT INTO versions_fts(rowid, title, text) SELECT id, title, text FROM versions WHERE id > ?", (last,)
     )
+    _fts_hashsize(connection, _FTS_DEFAULT_HASHSIZE)  # the terms are written out at commit whatever it is
     connection.exec_driver_sql(trigger)
+
+
+def _fts_hashsize(connection: Any, size: int) -> None:
+    connection.exec_driver_sql("INSERT INTO versions_fts(versions_fts, rank) VALUES ('hashsize', ?)", (size,))
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
@@ -369,12 +472,13 @@ def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, _Latest
         )
         query = (
             select(Version.id, Version.page_id, Version.seq, Version.title, Version.text, Version.authors,
-                   Version.first_seen, Version.last_seen, Version.state)
+                   Version.first_seen, Version.last_seen, Version.state, Version.published, Version.modified)
             .join(newest, (newest.c.page_id == Version.page_id) & (newest.c.seq == Version.seq))
         )
-        for vid, page_id, seq, title, text, authors, first, last, state in session.execute(query):
+        for vid, page_id, seq, title, text, authors, first, last, state, published, modified in session.execute(query):
             stable = changes.stable_hash(title, text, authors)
-            latest[page_id] = _Latest(vid, seq, title, text, list(authors or []), stable, first, last, state)
+            latest[page_id] = _Latest(vid, seq, title, text, list(authors or []), stable, first, last, state,
+                                      published=published, modified=modified)
     return latest
 
 

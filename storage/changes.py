@@ -12,7 +12,6 @@ characters added and removed.
 from __future__ import annotations
 
 import functools
-
 import hashlib
 import logging
 import re
@@ -22,7 +21,7 @@ from typing import Any
 
 from extract.clutter import is_clutter_line
 from storage.diffing import diff_paragraphs, split_paragraphs
-from storage.normalize import normalize_text
+from storage.normalize import normalize_text, text_hash
 from storage.times import iso
 
 logger = logging.getLogger(__name__)
@@ -109,15 +108,56 @@ def stable_paragraphs(text: str | None) -> list[str]:
     return list(_stable_paragraphs(text))
 
 
-@functools.lru_cache(maxsize=8192)  # a text is classified, compared, sized and hashed as a batch goes in
+# Paragraphs worked out elsewhere (a bulk load's worker process) for the texts of the batch
+# being written: a lookup here saves recomputing them. Each value equals what _computed()
+# returns, so another thread reading while prime() replaces the set gets a right answer either way.
+_primed: dict[str, tuple[str, ...]] = {}
+
+
 def _stable_paragraphs(text: str | None) -> tuple[str, ...]:
+    found = _primed.get(text) if text else None
+    return _computed(text) if found is None else found
+
+
+@functools.lru_cache(maxsize=8192)  # a text is classified, compared, sized and hashed as a batch goes in
+def _computed(text: str | None) -> tuple[str, ...]:
     return tuple(line for line in map(stable_line, split_paragraphs(text)) if line)
 
 
 def stable_hash(title: str | None, text: str | None, authors: list[str] | None = None) -> str:
     """SHA-256 (hex) of what a reader sees: equal hashes mean no new version is due."""
-    parts = [normalize_text(title), "\n".join(_stable_paragraphs(text)), "\n".join(_byline(authors))]
+    return _hash_of(title, _stable_paragraphs(text), authors)
+
+
+def _hash_of(title: str | None, paragraphs: tuple[str, ...], authors: list[str] | None) -> str:
+    parts = [normalize_text(title), "\n".join(paragraphs), "\n".join(_byline(authors))]
     return hashlib.sha256("\n\x00\n".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What versioning needs of one article, computed once (and anywhere: it is picklable)."""
+
+    stable_hash: str  # stable_hash(title, text, authors)
+    text_hash: str  # storage.normalize.text_hash(title, text)
+    paragraphs: tuple[str, ...]  # stable_paragraphs(text)
+
+
+def digest(title: str | None, text: str | None, authors: list[str] | None = None) -> Digest:
+    """The :class:`Digest` of an article."""
+    paragraphs = _computed(text)
+    return Digest(_hash_of(title, paragraphs, authors), text_hash(title, text), paragraphs)
+
+
+def digest_all(articles: list[tuple[str | None, str | None, list[str]]]) -> list[Digest]:
+    """:func:`digest` of each (title, text, authors): a worker process's share of a batch."""
+    return [digest(*article) for article in articles]
+
+
+def prime(texts: dict[str, tuple[str, ...]]) -> None:
+    """Let this process reuse stable paragraphs computed elsewhere (replaces the last primed set)."""
+    _primed.clear()
+    _primed.update(texts)
 
 
 def text_size(text: str | None) -> int:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from extract.article import Article
 from storage.archive import Archive
 from storage.records import CaptureInput
 from tests.storage_helpers import article, capture, hours  # noqa: F401
 
+# Unchanged across versions: a change summary must not report it (the bulk path once did).
+PUBLISHED = hours(-3)
 BODY = " ".join(f"Paragraph word{n} about the council budget." for n in range(30))
 
 
@@ -17,10 +21,10 @@ def stream() -> list[tuple[CaptureInput, Article | None]]:
     """New pages, unchanged re-captures, edits, a noise-only change, a 404 and a revisit, in one batch."""
     a, b, c = "https://daily.example/a", "https://daily.example/b", "https://daily.example/c"
     items: list[tuple[CaptureInput, Article | None]] = [
-        (capture(a, hours(0)), article(BODY, title="Budget")),
+        (capture(a, hours(0)), article(BODY, title="Budget", published=PUBLISHED)),
         (capture(b, hours(0.5)), article("Short note on the weather today.", title="Weather")),
-        (capture(a, hours(1)), article(BODY, title="Budget")),  # unchanged
-        (capture(a, hours(2)), article(BODY + "\n\nA new paragraph on the vote.", title="Budget")),
+        (capture(a, hours(1)), article(BODY, title="Budget", published=PUBLISHED)),  # unchanged
+        (capture(a, hours(2)), article(BODY + "\n\nA new paragraph on the vote.", title="Budget", published=PUBLISHED)),
         (capture(b, hours(3)), article("Short note on the weather today.\n\nUpdated 5 minutes ago", title="Weather")),
         (capture(c, hours(3)), None),  # not an article
         (capture(b, hours(4)), article("Storms expected tonight.", title="Weather")),
@@ -38,13 +42,16 @@ def snapshot(archive: Archive) -> list[tuple]:
     return rows
 
 
-def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_path: Path) -> None:
+# Batches split pages across transactions; with 2 and 4 a version extended by an unchanged
+# capture is followed by a new version in the same batch.
+@pytest.mark.parametrize("batch", [2, 3, 4])
+def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_path: Path, batch: int) -> None:
     items = stream()
     with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref") as reference:
         outcomes = reference.record_captures(items)
         expected = snapshot(reference)
     with Archive(db_url, tmp_path / "archive") as archive:
-        summary = archive.bulk_load(items, batch=3)  # batches split pages across transactions
+        summary = archive.bulk_load(items, batch=batch)
         assert snapshot(archive) == expected
         assert summary.captures == len(items)
         assert (summary.new, summary.changed) == (
