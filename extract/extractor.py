@@ -124,7 +124,10 @@ def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
     precise = _bare(trimmed(tree), url, _PRECISION_OPTIONS, fast=True)  # the same text from a smaller tree
     if _length(precise) >= _SHORT_TEXT:
         return precise
-    if _length(precise) and _length(precise) >= _MODES_AGREE * _length(_bare(tree, url, _BALANCED_OPTIONS, fast=True)):
+    if not _length(precise):
+        return _careful_document(tree, url)  # nothing to check the balanced mode against
+    balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=True)
+    if _length(precise) >= _MODES_AGREE * _length(balanced):
         return precise
     return _careful_document(tree, url)
 
