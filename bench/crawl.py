@@ -314,17 +314,23 @@ def print_results(results: list[Result], page_kb: float) -> None:
 
 
 def print_ratios(by_key: dict[str, Result]) -> None:
-    a, b, c, d = (by_key[k] for k in "abcd")
-    full = c.rate / min(a.rate, b.rate)
-    archive_only = d.rate / a.rate
-    print(f"\n(c)/min(a,b) = {c.rate:.1f}/{min(a.rate, b.rate):.1f} = {full:.2f}  "
-          f"(target ≥ {TARGET}: {'met' if full >= TARGET else 'MISSED'})")
-    print(f"(d)/(a)      = {d.rate:.1f}/{a.rate:.1f} = {archive_only:.2f}  "
-          f"(target ≥ {TARGET}: {'met' if archive_only >= TARGET else 'MISSED'})")
-    own = by_key["b2"]
-    print(f"(c)/min(a,b2) = {c.rate:.1f}/{min(a.rate, own.rate):.1f} = {c.rate / min(a.rate, own.rate):.2f}  "
-          "(the pipeline against its own extractor's ceiling)")
-    print_cpu_bound(a, b, c)
+    a, b, b2, c, d = (by_key.get(k) for k in ("a", "b", "b2", "c", "d"))
+    print()
+    if a and b and c:
+        _print_ratio("(c)/min(a,b)", c, min(a.rate, b.rate), target=True)
+    if a and d:
+        _print_ratio("(d)/(a)", d, a.rate, target=True)
+    if a and b2 and c:
+        _print_ratio("(c)/min(a,b2)", c, min(a.rate, b2.rate), target=False)
+    if a and b and c:
+        print_cpu_bound(a, b, c)
+
+
+def _print_ratio(label: str, result: Result, ceiling: float, *, target: bool) -> None:
+    ratio = result.rate / ceiling
+    verdict = f"(target ≥ {TARGET}: {'met' if ratio >= TARGET else 'MISSED'})" if target else (
+        "(the pipeline against its own extractor's ceiling)")
+    print(f"{label:<13} = {result.rate:.1f}/{ceiling:.1f} = {ratio:.2f}  {verdict}")
 
 
 def print_cpu_bound(a: Result, b: Result, c: Result) -> None:
@@ -355,7 +361,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
     parser.add_argument("--db", help="archive database URL for (c) (default: SQLite in the archive)")
     parser.add_argument("--skip-wget", action="store_true", help="leave out (e)")
+    parser.add_argument("--only", default="a,b,b2,c,d,e",
+                        help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
+    wanted = set(options.only.split(","))
+    if options.skip_wget:
+        wanted.discard("e")
 
     per_outlet = math.ceil(options.articles / 4)
     with NewsWeb(seed=3, articles_per_outlet=per_outlet, page_padding_kb=options.padding_kb) as web, \
@@ -372,20 +383,25 @@ def main() -> None:
         page_kb = sum(map(len, pages)) / len(pages) / 1024
         print(f"  mean article page {page_kb:.0f} KB; server ceiling {server.rate:.1f} pages/s", flush=True)
         results = {"server": server}
-        results["a"] = bare_scrapy(work, url_file, web.proxy_url, options.concurrency, len(urls))
-        print(f"  (a) {results['a'].rate:.1f} pages/s", flush=True)
-        results["b"] = trafilatura_alone(pages, urls)
-        print(f"  (b) {results['b'].rate:.1f} pages/s", flush=True)
-        results["b2"] = newsarchive_extraction_alone(pages, urls)
+        if "a" in wanted:
+            results["a"] = bare_scrapy(work, url_file, web.proxy_url, options.concurrency, len(urls))
+            print(f"  (a) {results['a'].rate:.1f} pages/s", flush=True)
+        if "b" in wanted:
+            results["b"] = trafilatura_alone(pages, urls)
+            print(f"  (b) {results['b'].rate:.1f} pages/s", flush=True)
+        if "b2" in wanted:
+            results["b2"] = newsarchive_extraction_alone(pages, urls)
+            print(f"  (b2) {results['b2'].rate:.1f} pages/s", flush=True)
         del pages
-        print(f"  (b2) {results['b2'].rate:.1f} pages/s", flush=True)
-        results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds, web.proxy_url,
-                                  options.concurrency, len(urls), {}, options.db)
-        print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
-        results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
-                                  options.concurrency, len(urls), {"ARCHIVE_INDEX": "0"}, None)
-        print(f"  (d) {results['d'].rate:.1f} pages/s", flush=True)
-        if not options.skip_wget:
+        if "c" in wanted:
+            results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
+                                      web.proxy_url, options.concurrency, len(urls), {}, options.db)
+            print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
+        if "d" in wanted:
+            results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
+                                      options.concurrency, len(urls), {"ARCHIVE_INDEX": "0"}, None)
+            print(f"  (d) {results['d'].rate:.1f} pages/s", flush=True)
+        if "e" in wanted:
             results["e"] = wget_warc(work, url_file, web.proxy_url, len(urls))
         print_results(list(results.values()), page_kb)
         print_ratios(results)

@@ -33,10 +33,10 @@ from scrapy.exceptions import NotConfigured
 from crawler.batch_writer import BatchWriter
 from crawler.items import FetchedPage
 from extract import Article
-from extract.page import PageAnalysis, analyse_page
 from storage.records import CaptureInput, Outcome
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
+    from extract.page import PageAnalysis
     from storage.archive import Archive
     from storage.boilerplate import OutletModels
 
@@ -108,6 +108,8 @@ class ArchivePipeline:
         if item.status != 200 or not item.body or item.is_article is False:
             item.is_article = bool(item.is_article)
             return None, None
+        from extract.page import analyse_page  # here: an archive-only crawl never loads trafilatura
+
         seed = self.crawler.spider.outlets[item.outlet]
         work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
                        article_pattern=seed.article_pattern, listed=item.listed)

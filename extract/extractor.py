@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Bump the first number whenever our own rules change what comes out.
-EXTRACTOR_VERSION = f"newsarchive-extract/3 trafilatura/{trafilatura.__version__}"
 
 # Precision mode sometimes keeps only a fragment (a copyright notice, a
 # teaser). A short result is checked against the balanced mode, and below

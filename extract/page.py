@@ -25,7 +25,7 @@ from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
 from extract.extractor import ExtractedPage, extract_page
-from extract.page_signals import declared_identity, page_declares_article, url_looks_like_article
+from extract.page_signals import declared_identity, is_html_type, page_declares_article, url_looks_like_article
 from extract.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,6 @@ class PageVerdict:
     url: str  # the archive's identity for the page (canonical URL)
     is_html: bool
     is_article: bool
-
-
-def is_html_type(content_type: str | None) -> bool:
-    """True for HTML and XHTML media types; a missing Content-Type counts as HTML."""
-    lowered = (content_type or "text/html").lower()
-    return "html" in lowered or "xml" in lowered and "xhtml" in lowered
 
 
 def judge_page(

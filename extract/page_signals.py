@@ -82,3 +82,9 @@ def declared_identity(selector: Selector) -> str | None:
         if value and value.strip():
             return value.strip()
     return None
+
+
+def is_html_type(content_type: str | None) -> bool:
+    """True for HTML and XHTML media types; a missing Content-Type counts as HTML."""
+    lowered = (content_type or "text/html").lower()
+    return "html" in lowered or "xml" in lowered and "xhtml" in lowered

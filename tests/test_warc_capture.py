@@ -77,3 +77,21 @@ def test_revisit_keeps_headers_but_no_body() -> None:
     assert stored.http_headers.get_header("ETag") == '"x"'
     assert stored.raw_stream.read() == b""
     assert stored.rec_headers.get_header("WARC-Refers-To-Date") == "2026-03-01T12:30:05.123456Z"
+
+
+def test_precomputed_digests_are_the_ones_warcio_computes() -> None:
+    from warcio.recordbuilder import RecordBuilder
+
+    body = b"<html>" + b"x" * 100_000 + "é".encode()
+    headers = {"Content-Type": "text/html", "Set-Cookie": ["a=1", "b=2"], "X-Name": "ü".encode("latin-1")}
+    response = HtmlResponse("http://a.test/x", body=body, headers=headers, request=Request("http://a.test/x"))
+    ours = capture.response_record(response, datetime.now(UTC))
+    builder = RecordBuilder(warc_version="1.1")
+    reference = builder.create_warc_record(response.url, "response", payload=BytesIO(body), length=len(body),
+                                           http_headers=capture.http_response_headers(response))
+    builder.ensure_digest(reference, block=True, payload=True)
+    for name in ("WARC-Block-Digest", "WARC-Payload-Digest"):
+        assert ours.rec_headers.get_header(name) == reference.rec_headers.get_header(name)
+    # and the record as written reads back whole, digests verified by warcio
+    for record in ArchiveIterator(BytesIO(written(ours)), check_digests="raise"):
+        assert record.content_stream().read() == body

@@ -27,9 +27,8 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from extract.page import is_html_type
 from crawler.distributed import DistributedSpiderMixin
-from extract.page_signals import url_looks_like_article
+from extract.page_signals import is_html_type, url_looks_like_article
 from crawler.errors import error_kind
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import FetchedPage

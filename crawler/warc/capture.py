@@ -59,7 +59,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def payload_digest(body: bytes) -> str:
     """The WARC payload digest of ``body``: ``sha1:`` and the base32 SHA-1."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return _sha1_label(hashlib.sha1(body).digest())
+
+
+def _sha1_label(digest: bytes) -> str:
+    return "sha1:" + base64.b32encode(digest).decode("ascii")
 
 
 def warc_date(moment: datetime) -> str:
@@ -70,14 +74,27 @@ def warc_date(moment: datetime) -> str:
 
 def response_record(response: Response, date: datetime) -> ArcWarcRecord:
     """A ``response`` record of ``response`` with its body as downloaded."""
+    http_headers = http_response_headers(response)
     return _BUILDER.create_warc_record(
         response.url,
         "response",
         payload=BytesIO(response.body),
         length=len(response.body),
-        http_headers=http_response_headers(response),
-        warc_headers_dict=_common_warc_headers(response, date),
+        http_headers=http_headers,
+        warc_headers_dict={**_common_warc_headers(response, date), **_digests(http_headers, response.body)},
     )
+
+
+def _digests(http_headers: StatusAndHeaders, body: bytes) -> dict[str, str]:
+    """Block and payload digests, one hashlib call over the body each.
+
+    warcio would hash 16 KB at a time; each call releases the GIL and must win
+    it back, which on the WARC writer thread means waiting on the event loop.
+    """
+    http_headers.compute_headers_buffer()  # the bytes warcio writes (and would hash) before the body
+    block = hashlib.sha1(http_headers.headers_buff)
+    block.update(body)
+    return {"WARC-Block-Digest": _sha1_label(block.digest()), "WARC-Payload-Digest": payload_digest(body)}
 
 
 def request_record(

@@ -11,14 +11,21 @@ After writing, ``request.meta["warc_record"]`` holds a
 (``payload_digest``, ``url``, ``date``, ``record_id`` of the page's last full
 capture) a 304, or a 200 with the same payload digest, is written as a
 ``revisit`` record; the response itself passes on unchanged. Files a killed
-crawl left ``.open`` are finished when the spider opens. Stats:
+crawl left ``.open`` are finished when the spider opens.
+
+Records are built, digested, compressed and written on one writer thread, in
+the order responses arrive, so the reactor keeps fetching meanwhile (zlib and
+SHA-1 run without the GIL). A response moves on only once its records are
+on disk, and at most ``CONCURRENT_REQUESTS`` fetches wait for the writer. Stats:
 ``warc/records``, ``warc/bytes_written``, ``warc/files``, ``warc/revisits``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -61,8 +68,9 @@ class WarcMiddleware:
             info=warcinfo_fields(settings),
             gzip_level=settings.getint("WARC_GZIP_LEVEL", 6),
         )
-        self.failed = False
+        self.failed = False  # set on the writer thread, read on both
         self._closing: Any = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -75,19 +83,24 @@ class WarcMiddleware:
         for report in finish_open_files(self.warcs_dir, local_only=True):
             logger.warning("%s", report)
 
-    def spider_closed(self) -> None:
+    async def spider_closed(self) -> None:
+        # Queued behind every pending write, on the thread that owns the writer.
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._close_writer)
+        self._thread.shutdown()
+        self.stats.set_value("warc/files", self.writer.files_opened)
+        self.stats.set_value("warc/file_names", list(self.writer.file_names))
+
+    def _close_writer(self) -> None:
         try:
             self.writer.close()
         except OSError as error:
             logger.error("cannot finish %s (%s): run the crawl again to repair it", self.writer.current_name, error)
-        self.stats.set_value("warc/files", self.writer.files_opened)
-        self.stats.set_value("warc/file_names", list(self.writer.file_names))
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         request.meta.pop("warc_record", None)  # copied from an earlier attempt or redirect hop
         try:
             if self._wanted(response):
-                self._record(request, response)
+                await self._record(request, response)
         finally:
             response.headers.pop(capture.REASON_HEADER, None)
         return response
@@ -101,11 +114,15 @@ class WarcMiddleware:
             return False
         return True
 
-    def _record(self, request: Request, response: Response) -> None:
+    async def _record(self, request: Request, response: Response) -> None:
+        previous = request.meta.get("warc_previous")
+        loop = asyncio.get_running_loop()
         try:
-            written = self._archive(request, response)
+            written = await loop.run_in_executor(self._thread, self._archive, request, response, previous)
         except WarcWriteError as error:
             self._fail(error)
+            return
+        if written is None:  # an earlier write failed while this one waited
             return
         request.meta["warc_record"] = written
         self.stats.inc_value("warc/records", 2)  # the response (or revisit) and its request
@@ -114,13 +131,19 @@ class WarcMiddleware:
         if written.record_type == "revisit":
             self.stats.inc_value("warc/revisits")
 
-    def _archive(self, request: Request, response: Response) -> WrittenRecord:
+    def _archive(self, request: Request, response: Response, previous: dict[str, Any] | None) -> WrittenRecord | None:
+        """Runs on the writer thread: build the records and append them to the current file."""
+        if self.failed:
+            return None
         date = datetime.now(UTC)
-        previous = request.meta.get("warc_previous")
         main = self._main_record(response, date, previous)
         record_id = main.rec_headers.get_header("WARC-Record-ID")
         sent = capture.request_record(request, response, date, record_id)
-        pointer = self.writer.write([main, sent])[0]
+        try:
+            pointer = self.writer.write([main, sent])[0]
+        except WarcWriteError:
+            self.failed = True
+            raise
         return WrittenRecord(
             pointer=pointer,
             record_type=main.rec_type,

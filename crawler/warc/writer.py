@@ -99,7 +99,7 @@ class WarcFileWriter:
     """Writes batches of warcio records into ``warcs_dir``, rotating files by size.
 
     ``info`` are the warcinfo fields (software, operator, …) for every file.
-    Not thread-safe: Scrapy calls it from its one reactor thread.
+    Not thread-safe: call it from one thread (``WarcMiddleware`` uses its writer thread).
     """
 
     def __init__(
@@ -201,7 +201,7 @@ class WarcFileWriter:
         self.bytes_written += len(batch)
         return pointers
 
-    def _member(self, record: ArcWarcRecord) -> bytearray:
+    def _member(self, record: ArcWarcRecord) -> bytes:
         """One record as one gzip member."""
         member = _GzipMember(self._level_for(record))
         self.builder.out = member
@@ -241,14 +241,20 @@ _COMPRESSED_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd", "compress"}
 
 
 class _GzipMember:
-    """One gzip member around one record, collected in ``data``; ``flush`` ends it."""
+    """One record as one gzip member: ``write`` collects the record, ``flush`` compresses it.
+
+    One zlib call per record rather than one per 16 KB chunk that warcio hands
+    over: zlib releases the GIL while it works, and on the writer thread every
+    call would have to win the GIL back from the event loop.
+    """
 
     def __init__(self, level: int) -> None:
-        self.data = bytearray()
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.level = level
+        self.raw = bytearray()
+        self.data = b""
 
     def write(self, data: bytes) -> None:
-        self.data += self.compressor.compress(data)
+        self.raw += data
 
     def flush(self) -> None:
-        self.data += self.compressor.flush()
+        self.data = zlib.compress(self.raw, self.level, wbits=zlib.MAX_WBITS + 16)

@@ -1,0 +1,6 @@
+"""The extractor's version, importable without loading trafilatura."""
+
+from importlib import metadata
+
+# Bump the first number whenever our own rules change what comes out.
+EXTRACTOR_VERSION = f"newsarchive-extract/3 trafilatura/{metadata.version('trafilatura')}"
