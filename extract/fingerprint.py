@@ -32,12 +32,14 @@ import base64
 import hashlib
 import logging
 import struct
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from hashlib import blake2b
 
 import numpy as np
 
-from extract.storytext import StoryText, shingles, story_text
+from extract.storytext import StoryText, shingle_set, story_text
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ _HEADER = struct.Struct("<BHHH")
 
 
 _PRIME = np.uint64((1 << 61) - 1)
+_SHIFT = np.uint64(61)
+_LOW32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -74,22 +78,36 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _feature_hashes(features: set[str]) -> np.ndarray:
-    return np.array(
-        [int.from_bytes(hashlib.blake2b(f.encode("utf-8"), digest_size=4).digest(), "little") for f in features],
-        dtype=np.uint64,
-    )
+def _feature_hashes(features: Iterable[str], size: int = 4) -> np.ndarray:
+    """The little-endian blake2b digest of each feature, as uint64."""
+    # One buffer of digests read by numpy: converting each digest to an int costs as much as hashing.
+    digests = b"".join([blake2b(f.encode("utf-8"), digest_size=size).digest() for f in features])
+    return np.frombuffer(digests, dtype=f"<u{size}").astype(np.uint64)
 
 
-def _signature(features: set[str], num_perm: int) -> np.ndarray:
+def _mod_prime(values: np.ndarray) -> np.ndarray:
+    """``values % _PRIME`` (in place) for values below 2**64, without numpy's slow integer division.
+
+    2**61 ≡ 1 modulo the Mersenne prime 2**61 - 1, so a value's high bits fold
+    onto its low ones; the sum is below 2 * _PRIME and one subtraction finishes.
+    """
+    high = values >> _SHIFT
+    values &= _PRIME
+    values += high
+    values[values >= _PRIME] -= _PRIME
+    return values
+
+
+def _signature(features: Collection[str], num_perm: int) -> np.ndarray:
     """MinHash values (uint32) of a feature set; all ``0xFFFFFFFF`` when the set is empty."""
     if not features:
         return np.full(num_perm, _EMPTY, dtype=np.uint32)
     a, b = _permutations(num_perm)
     hashes = _feature_hashes(features)
     # a < 2**31 and hash < 2**32, so a*hash + b stays below 2**64: exact arithmetic.
-    permuted = (np.outer(a, hashes) + b[:, None]) % _PRIME
-    return (permuted.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    permuted = np.multiply.outer(a, hashes)
+    permuted += b[:, None]
+    return (_mod_prime(permuted).min(axis=1) & _LOW32).astype(np.uint32)
 
 
 @lru_cache(maxsize=4)
@@ -101,7 +119,7 @@ def _multiply_shift(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _independent_signature(features: set[str], num_perm: int) -> np.ndarray:
+def _independent_signature(features: Collection[str], num_perm: int) -> np.ndarray:
     """MinHash values (uint32) with multiply-shift hashing of 64-bit feature hashes.
 
     :func:`_signature` multiplies 32-bit hashes by coefficients below 2**31
@@ -113,10 +131,7 @@ def _independent_signature(features: set[str], num_perm: int) -> np.ndarray:
     if not features:
         return np.full(num_perm, _EMPTY, dtype=np.uint32)
     a, b = _multiply_shift(num_perm)
-    hashes = np.array(
-        [int.from_bytes(hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest(), "little") for f in features],
-        dtype=np.uint64,
-    )
+    hashes = _feature_hashes(features, 8)
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
         permuted = (np.outer(a, hashes) + b[:, None]) >> np.uint64(32)
     return permuted.min(axis=1).astype(np.uint32)
@@ -276,7 +291,7 @@ def _agreements(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
 
 def fingerprint_story(story: StoryText) -> Fingerprint:
     """Fingerprint of an already-cut text (saves cutting it twice)."""
-    text = _signature(shingles(story.words, SHINGLE_SIZE), TEXT_BANDS * TEXT_ROWS)
+    text = _signature(shingle_set(story.words, SHINGLE_SIZE), TEXT_BANDS * TEXT_ROWS)
     anchor = _signature(anchor_features(story), ANCHOR_BANDS * ANCHOR_ROWS)
     names = _independent_signature(name_features(story), NAME_BANDS * NAME_ROWS)
     return Fingerprint(text=text, anchor=anchor, names=names)

@@ -48,7 +48,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import Levenshtein
 
-from extract.storytext import STOPWORDS, StoryText, shingles, story_text
+from extract.storytext import STOPWORDS, StoryText, shingle_set, story_text
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +113,8 @@ def _content(sentence: tuple[str, ...]) -> frozenset[str]:
 
 # A text is compared with many candidates, and a candidate with many new
 # texts: its shingle and content sets are kept (a few hundred texts' worth).
-@lru_cache(maxsize=CUT_CACHE)
 def _shingle_set(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(shingles(words, SHINGLE_SIZE))
+    return shingle_set(words, SHINGLE_SIZE)
 
 
 @lru_cache(maxsize=CUT_CACHE)
@@ -123,16 +122,40 @@ def _contents(sentences: tuple[tuple[str, ...], ...]) -> tuple[frozenset[str], .
     return tuple(_content(s) for s in sentences)
 
 
+@lru_cache(maxsize=CUT_CACHE)
+def _sentences_of(sentences: tuple[tuple[str, ...], ...]) -> dict[str, list[int]]:
+    """Content word -> the sentences (by index) holding it. Read only: it is shared through the cache."""
+    holders: dict[str, list[int]] = {}
+    for n, content in enumerate(_contents(sentences)):
+        for word in content:
+            holders.setdefault(word, []).append(n)
+    return holders
+
+
+def _most_shared(content: frozenset[str], holders: dict[str, list[int]]) -> int:
+    """The most content words ``content`` shares with any one sentence indexed in ``holders``."""
+    shared: dict[int, int] = {}
+    best = 0
+    for word in content:
+        for n in holders.get(word, ()):
+            count = shared[n] = shared.get(n, 0) + 1
+            if count > best:  # noqa: PLR1730 - a max() call per count costs a fifth of the loop
+                best = count
+    return best
+
+
 def aligned_fraction(a: StoryText, b: StoryText) -> float:
     """Share of the shorter text's words that sit in sentences with a counterpart in the other."""
     short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    targets = [c for c in _contents(long.sentences) if c]
+    # Shared words are counted through the longer text's word -> sentences index, not by
+    # intersecting every pair of sentences: the same best overlap, in a fraction of the time.
+    holders = _sentences_of(long.sentences)
     total = aligned = 0
     for sentence, content in zip(short.sentences, _contents(short.sentences)):
         total += len(sentence)
         if len(content) < SENTENCE_MIN_SHARED:
             continue
-        best = max((len(content & t) for t in targets), default=0)
+        best = _most_shared(content, holders)
         if best >= SENTENCE_MIN_SHARED and best >= SENTENCE_OVERLAP * len(content):
             aligned += len(sentence)
     return aligned / total if total else 0.0
@@ -240,7 +263,7 @@ def compare_stories(a: StoryText, b: StoryText, apart: timedelta | None = None) 
         return None
     sa, sb = _shingle_set(a.words), _shingle_set(b.words)
     shared = len(sa & sb)
-    jaccard = shared / len(sa | sb)
+    jaccard = shared / (len(sa) + len(sb) - shared)  # the size of sa | sb, without building it
     containment = shared / min(len(sa), len(sb))
     if containment >= EDITED_CONTAINMENT:
         reworded = reworded_fraction(a, b, sa, sb)

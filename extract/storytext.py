@@ -16,7 +16,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import islice
+from functools import lru_cache
+from itertools import chain, islice
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,14 @@ _QUOTES = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A word: one CJK character, or a run of other word characters (apostrophes inside allowed).
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:'[^\W{_CJK}]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[。！？])")
+# A sentence ends at . ! or ? followed by closing quotes or brackets, then space, then a capital or a
+# digit (the closing marks and the space are dropped), or right after a CJK full stop. The stop itself
+# opens the pattern: a pattern opening with a look-behind is tried at every character, this one only at stops.
+_SENTENCE_STOP = re.compile(r"[.!?]([\"')\]]*\s+)(?=[\"'(\[]?[A-Z0-9])|[。！？]")
 # Lines this short are page furniture ("Advertisement", "Read more"), not prose.
 MIN_LINE_WORDS = 3
+# Texts whose shingle sets are kept (see shingle_set).
+SHINGLE_CACHE = 512
 
 # Function words: never anchors even when capitalised ("The", "But", "In").
 STOPWORDS = frozenset(
@@ -87,17 +93,36 @@ def _too_short(line: str) -> bool:
 
 def split_sentences(lines: list[str]) -> list[str]:
     """Sentences of the prose lines (a line break always ends a sentence)."""
-    return [s for line in lines for s in _SENTENCE_END.split(line) if _WORD.search(s)]
+    return [s for line in lines for s in _split_line(line) if _WORD.search(s)]
 
 
-def _anchor_forms(sentences: list[list[str]], lowered: list[list[str]]) -> set[str]:
-    """Lower-cased forms seen capitalised somewhere other than a sentence start, or as digits."""
-    return {
-        lower
-        for tokens, lows in zip(sentences, lowered)
-        for position, (token, lower) in enumerate(zip(tokens, lows))
-        if (token[0].isdigit() or (position and token[0].isupper())) and lower not in STOPWORDS
-    }
+def _split_line(line: str) -> list[str]:
+    """The pieces of ``line`` between sentence ends (``_SENTENCE_STOP``); a piece may hold no words."""
+    pieces, start = [], 0
+    for stop in _SENTENCE_STOP.finditer(line):
+        if stop.lastindex:  # . ! or ?: the stop stays, the closing marks and space go
+            pieces.append(line[start : stop.start(1)])
+            start = stop.end(1)
+        else:
+            pieces.append(line[start : stop.end()])
+            start = stop.end()
+    pieces.append(line[start:])
+    return pieces
+
+
+def _capitalised(tokens: list[str], lows: list[str]) -> list[tuple[bool, str]]:
+    """(counts as an anchor form, lower-cased form) of each token starting with a capital or a digit.
+
+    A capital counts anywhere but at the sentence start; a digit anywhere.
+    """
+    found = []
+    for position, (token, lower) in enumerate(zip(tokens, lows)):
+        first = token[0]
+        if first.isdigit():
+            found.append((True, lower))
+        elif first.isupper():
+            found.append((position > 0, lower))
+    return found
 
 
 def _lower(tokens: list[str]) -> list[str]:
@@ -109,15 +134,12 @@ def story_text(text: str) -> StoryText:
     """Cut ``text`` (an article body, clutter allowed) into words, sentences and anchors."""
     raw_sentences = [_WORD.findall(s) for s in split_sentences(clean_lines(text))]
     lowered = [_lower(tokens) for tokens in raw_sentences]
-    forms = _anchor_forms(raw_sentences, lowered)
-    anchors = tuple(
-        lower
-        for tokens, lows in zip(raw_sentences, lowered)
-        for token, lower in zip(tokens, lows)
-        if (token[0].isupper() or token[0].isdigit()) and lower in forms
-    )
-    sentences = tuple(tuple(lows) for lows in lowered)
-    words = tuple(w for s in sentences for w in s)
+    # Anchors are the capitalised tokens whose form is seen capitalised somewhere other than a sentence start.
+    capitalised = [c for tokens, lows in zip(raw_sentences, lowered) for c in _capitalised(tokens, lows)]
+    forms = {lower for counts, lower in capitalised if counts and lower not in STOPWORDS}
+    anchors = tuple(lower for _, lower in capitalised if lower in forms)
+    sentences = tuple(map(tuple, lowered))
+    words = tuple(chain.from_iterable(sentences))
     return StoryText(words=words, sentences=sentences, anchors=anchors)
 
 
@@ -125,5 +147,16 @@ def shingles(words: tuple[str, ...] | list[str], size: int) -> set[str]:
     """Overlapping ``size``-word shingles as space-joined strings (the whole text if shorter)."""
     if len(words) < size:
         return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    # zip of shifted slices: about three times faster than joining a slice per position.
+    return set(map(" ".join, zip(*(words[i:] for i in range(size)))))
+
+
+@lru_cache(maxsize=SHINGLE_CACHE)
+def shingle_set(words: tuple[str, ...], size: int) -> frozenset[str]:
+    """:func:`shingles` of ``words``, kept for the texts last asked for.
+
+    A new text is fingerprinted and then compared with its candidates, and a
+    candidate is compared with many new texts: both want the same set.
+    """
+    return frozenset(shingles(words, size))
 

@@ -38,10 +38,12 @@ import heapq
 import logging
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -61,9 +63,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import TextualSelect
 
 from extract.fingerprint import (
     FINGERPRINT_VERSION,
@@ -169,13 +173,13 @@ def index_version(session: Session, version: Version) -> int | None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     found = _matches(session, version, story, fp, keys)
-    # Core statements on the session's connection: the ORM's bulk path costs more than the insert.
+    # On the driver's cursor: even SQLAlchemy's Core statements cost more than these plain inserts.
     connection = session.connection()
-    connection.execute(_INSERT_FINGERPRINT, {
+    _driver_many(connection, _INSERT_FINGERPRINT, [{
         "version_id": version.id, "fingerprint": fp.to_bytes(), "fingerprint_version": FINGERPRINT_VERSION,
-        "words": len(story.words)})
+        "words": len(story.words)}])
     if keys:
-        connection.execute(_INSERT_BAND, [{"band_key": key, "version_id": version.id} for key in keys])
+        _driver_many(connection, _INSERT_BAND, [{"band_key": key, "version_id": version.id} for key in keys])
     if not found:
         return None
     return _join(session, version, found)
@@ -185,6 +189,7 @@ def index_version(session: Session, version: Version) -> int | None:
 class _Found:
     version_id: int
     story_id: int | None
+    origin_id: int | None  # the origin of story_id
     match: Match
 
 
@@ -238,11 +243,12 @@ class _Candidate:
     text_hash: str
     first_seen: datetime
     story_id: int | None
+    origin_id: int | None
     likeness: float
 
 
 @lru_cache(maxsize=128)
-def _postings_query(keys: int) -> TextClause:
+def _postings_query(keys: int) -> TextualSelect:
     """Up to ``:read`` latest holders of each of ``keys`` band keys: one backward index walk per key.
 
     Kept per count of keys: building the statement costs more than running it.
@@ -255,10 +261,59 @@ def _postings_query(keys: int) -> TextClause:
     return text(walks).columns(StoryBand.band_key, StoryBand.version_id)
 
 
+@dataclass(frozen=True, slots=True)
+class _DriverStatement:
+    """A statement compiled for one dialect, to run on the driver's own cursor."""
+
+    sql: str
+    names: tuple[str, ...] | None  # the parameters' order, for a positional paramstyle
+
+    def params(self, values: dict[str, Any]) -> list[Any] | dict[str, Any]:
+        return values if self.names is None else [values[name] for name in self.names]
+
+
+@lru_cache(maxsize=256)
+def _driver_statement(statement: ClauseElement, dialect: Dialect) -> _DriverStatement:
+    compiled = statement.compile(dialect=dialect)
+    return _DriverStatement(str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None)
+
+
+def _driver_rows(connection: Connection, statement: ClauseElement, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``statement`` as the driver returns them: for plain integer reads, without SQLAlchemy's rows."""
+    driver = _driver_statement(statement, connection.dialect)
+    params = driver.params(values)
+    with _driver_errors(connection, driver.sql, params) as cursor:
+        cursor.execute(driver.sql, params)
+        return cursor.fetchall()
+
+
+def _driver_many(connection: Connection, statement: ClauseElement, rows: list[dict[str, Any]]) -> None:
+    """Run ``statement`` once per row of parameters, on the driver's cursor."""
+    driver = _driver_statement(statement, connection.dialect)
+    params = [driver.params(row) for row in rows]
+    with _driver_errors(connection, driver.sql, params) as cursor:
+        cursor.executemany(driver.sql, params)
+
+
+@contextmanager
+def _driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[Any]:
+    """A driver cursor whose errors are raised as SQLAlchemy's (callers retry on ``IntegrityError``)."""
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(sql, params, error, connection.dialect.loaded_dbapi.Error,
+                                  dialect=connection.dialect) from error
+    finally:
+        cursor.close()
+
+
 _DETAILS = (
-    select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, StoryFingerprint.fingerprint)
+    select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, Story.origin_version_id,
+           StoryFingerprint.fingerprint)
     .join(StoryFingerprint, StoryFingerprint.version_id == Version.id)
     .outerjoin(StoryMember, StoryMember.version_id == Version.id)
+    .outerjoin(Story, Story.id == StoryMember.story_id)
     .where(
         Version.id.in_(bindparam("ids", expanding=True)),
         Version.page_id != bindparam("page_id"),
@@ -273,11 +328,9 @@ _INSERT_BAND = insert(StoryBand.__table__)
 _INSERT_STORY = insert(Story.__table__)
 _INSERT_MEMBER = insert(StoryMember.__table__)
 _TEXTS = select(Version.id, Version.text_hash, Version.text).where(Version.id.in_(bindparam("ids", expanding=True)))
-_HASHES = select(Version.id, Version.text_hash).where(Version.id.in_(bindparam("ids", expanding=True)))
-_ORIGIN = select(Story.origin_version_id).where(Story.id == bindparam("story_id"))
 _MEMBERS = (
     select(StoryMember.version_id, StoryMember.match_similarity, Version.page_id, Version.outlet_id,
-           Version.first_seen, Version.published)
+           Version.first_seen, Version.published, Version.text_hash, StoryMember.relation, StoryMember.similarity)
     .join(Version, Version.id == StoryMember.version_id)
     .where(StoryMember.story_id == bindparam("story_id"))
 )
@@ -294,15 +347,10 @@ def rank_postings(postings: Iterable[tuple[int, int]], per_key: int = POSTINGS_P
     Ranked here rather than in SQL: a window function and a sort in the
     database cost twice the index walks themselves.
     """
-    holders: dict[int, list[int]] = {}
-    for key, version_id in postings:
-        holders.setdefault(key, []).append(version_id)
-    rare: Counter[int] = Counter()
-    every: Counter[int] = Counter()
-    for ids in holders.values():
-        every.update(ids)
-        if len(ids) <= per_key:
-            rare.update(ids)
+    postings = list(postings)
+    every = Counter(map(itemgetter(1), postings))
+    crowded = {key for key, held in Counter(map(itemgetter(0), postings)).items() if held > per_key}
+    rare = Counter([vid for key, vid in postings if key not in crowded]) if crowded else every
     return heapq.nsmallest(pool, every, key=lambda vid: (-rare[vid], -every[vid], -vid))
 
 
@@ -310,18 +358,19 @@ def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[
     """Versions of other pages sharing band keys with ``fp``, most alike first, weak ones dropped."""
     params: dict[str, Any] = {f"k{n}": key for n, key in enumerate(keys)}
     params["read"] = POSTINGS_PER_KEY + 1
-    # On the session's connection: the ORM's execution layer would cost more than these plain reads.
     connection = session.connection()
-    postings = connection.execute(_postings_query(len(keys)), params).all()  # .all(): one fetch, not one per row
+    # Hundreds of integer pairs: through the driver, as SQLAlchemy's result rows cost more than the query.
+    postings = _driver_rows(connection, _postings_query(len(keys)), params)
     ranked = rank_postings(postings, POSTINGS_PER_KEY, CANDIDATE_POOL)
     if not ranked:
         return []
+    # On the session's connection: the ORM's execution layer would cost more than these plain reads.
     rows = connection.execute(_DETAILS, {"ids": ranked, "page_id": version.page_id,
                                       "matchable": list(MATCHABLE_VERSIONS)}).all()
     scores = fp.likenesses([data for *_, data in rows])
     found = [
-        _Candidate(vid, hashed, first_seen, story_id, likeness)
-        for (vid, hashed, first_seen, story_id, _), likeness in zip(rows, scores)
+        _Candidate(vid, hashed, first_seen, story_id, origin_id, likeness)
+        for (vid, hashed, first_seen, story_id, origin_id, _), likeness in zip(rows, scores)
         if likeness >= MIN_LIKENESS
     ]
     return sorted(found, key=lambda c: (-c.likeness, -c.version_id))
@@ -367,7 +416,7 @@ def _matches(session: Session, version: Version, story: StoryText, fp: Fingerpri
         apart = utc(version.first_seen) - utc(candidate.first_seen)
         match = compare_stories(texts[candidate.version_id], story, apart)
         if match is not None:
-            found.append(_Found(candidate.version_id, candidate.story_id, match))
+            found.append(_Found(candidate.version_id, candidate.story_id, candidate.origin_id, match))
             if candidate.story_id is not None:
                 joined.add(candidate.story_id)
     return found
@@ -383,8 +432,8 @@ def _join(session: Session, version: Version, found: list[_Found]) -> int:
     story_ids = sorted({f.story_id for f in found if f.story_id is not None})
     if story_ids:
         target = story_ids[0]
-        moved = _merge(connection, target, story_ids[1:])
-        origin = connection.scalar(_ORIGIN, {"story_id": target})
+        moved = _merge(connection, target, story_ids[1:])  # leaves the target's origin as it was
+        origin = next(f.origin_id for f in found if f.story_id == target)
     else:
         stamp = now()
         target = connection.execute(_INSERT_STORY, {
@@ -399,7 +448,7 @@ def _join(session: Session, version: Version, found: list[_Found]) -> int:
         if f.story_id is None:
             members.append(_member(target, f.version_id, version.id, f.match.similarity))
             fresh.add(f.version_id)
-    connection.execute(_INSERT_MEMBER, members)
+    _driver_many(connection, _INSERT_MEMBER, members)
     # Each match is (candidate, new version): the label of the new version when the candidate is the origin.
     _relabel(connection, target, origin, fresh, {(f.version_id, version.id): f.match for f in found})
     return target
@@ -430,6 +479,9 @@ class _MemberRow:
     outlet_id: int
     first_seen: datetime
     published: datetime | None
+    text_hash: str
+    relation: str  # as stored: a fresh member's is a placeholder until it is labelled
+    similarity: float
 
 
 def _relabel(
@@ -442,17 +494,21 @@ def _relabel(
     rows = [_MemberRow(*row) for row in connection.execute(_MEMBERS, {"story_id": story_id}).all()]
     origin = pick_origin([(m.version_id, m.first_seen, m.published) for m in rows])
     stale = {m.version_id for m in rows} if origin != origin_before else fresh | {origin}
-    texts = _cut_texts(connection, dict(connection.execute(_HASHES, {"ids": list(stale | {origin})}).all()))
+    wanted = stale | {origin}
+    texts = _cut_texts(connection, {m.version_id: m.text_hash for m in rows if m.version_id in wanted})
     origin_page = next(m.page_id for m in rows if m.version_id == origin)
     labels = [
         _label(m, origin == m.version_id, origin_page == m.page_id, texts[origin], texts[m.version_id],
                known.get((origin, m.version_id)))
         for m in rows if m.version_id in stale
     ]
-    connection.execute(
-        _RELABEL,
-        [{"member": vid, "relation": relation, "similarity": similarity} for vid, relation, similarity in labels],
-    )
+    labelled = {m.version_id: (m.relation, m.similarity) for m in rows}
+    changed = [
+        {"member": vid, "relation": relation, "similarity": similarity}
+        for vid, relation, similarity in labels if labelled[vid] != (relation, similarity)
+    ]
+    if changed:
+        connection.execute(_RELABEL, changed)
     connection.execute(_UPDATE_STORY, {
         "story_id": story_id,
         "origin_version_id": origin,
