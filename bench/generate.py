@@ -267,7 +267,7 @@ def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, arch
         made = Made(captures(versions, outlets, seed), progress)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, started_cpu = time.perf_counter(), time.process_time()
-        total = archive.bulk_load(made, batch=BATCH)
+        total = archive.bulk_load(made)  # in bulk_load's own batches
         spent = time.perf_counter() - started - made.seconds
         cpu = time.process_time() - started_cpu - made.cpu_seconds
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers have exited and been waited for

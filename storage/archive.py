@@ -132,8 +132,13 @@ class Archive:
             outlets.update(cache)
             return done
 
-        for chunk in bulk.prepared_batches(items, batch):
-            total.merge(self._write(lambda session, chunk=chunk: load(session, chunk)))
+        try:
+            for chunk in bulk.prepared_batches(items, batch):
+                total.merge(self._write(lambda session, chunk=chunk: load(session, chunk)))
+        finally:
+            if self.backend == "sqlite":
+                with self._write_lock, self._engine.connect() as connection:
+                    bulk.finish(connection.connection.dbapi_connection)
         return total
 
     def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,

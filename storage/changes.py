@@ -154,6 +154,16 @@ def digest_all(articles: list[tuple[str | None, str | None, list[str]]]) -> list
     return [digest(*article) for article in articles]
 
 
+def summarize_all(pairs: list[tuple[Snapshot, Snapshot]]) -> list[dict[str, Any] | None]:
+    """:func:`summarize` of each (before, after) that a reader would see as changed, else None:
+    a worker process's share of a bulk load's batch."""
+    return [None if _same(before, after) else summarize(before, after) for before, after in pairs]
+
+
+def _same(before: Snapshot, after: Snapshot) -> bool:
+    return stable_hash(before.title, before.text, before.authors) == stable_hash(after.title, after.text, after.authors)
+
+
 def prime(texts: dict[str, tuple[str, ...]]) -> None:
     """Let this process reuse stable paragraphs computed elsewhere (replaces the last primed set)."""
     _primed.clear()

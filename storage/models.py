@@ -131,7 +131,7 @@ class Version(Base):
     sitename: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(default=list)
-    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    text_hash: Mapped[str] = mapped_column(String(64))  # not indexed: never searched on (revision 0009)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))

@@ -84,3 +84,37 @@ def test_bulk_loaded_versions_join_stories_after_index_stories(db_url: str, tmp_
         story = archive.copies("https://other.example/rail")
         assert story is not None and story.origin.url == "https://daily.example/rail"
         assert sorted(m.url for m in story.members) == ["https://daily.example/rail", "https://other.example/rail"]
+
+
+def test_versions_text_hash_is_kept_but_not_indexed(db_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    with Archive(db_url, tmp_path / "archive"):
+        pass
+    engine = create_engine(db_url)
+    try:
+        inspector = inspect(engine)
+        assert "text_hash" in {c["name"] for c in inspector.get_columns("versions")}
+        assert "ix_versions_text_hash" not in {i["name"] for i in inspector.get_indexes("versions")}
+    finally:
+        engine.dispose()
+
+
+def test_rows_go_in_as_sqlalchemy_would_store_them(tmp_path: Path) -> None:
+    """The bulk path's straight ``executemany`` stores the values ``insert(table)`` stores."""
+    from sqlalchemy import insert, text
+
+    from storage import bulk
+    from storage.models import Outlet
+
+    rows = [{"id": n, "name": f"outlet-{n}", "domains": ["a.example", "b"], "created_at": hours(n)} for n in (1, 2)]
+    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path) as archive:
+        def stored(session, how) -> list[tuple]:
+            how(session.connection(), Outlet.__table__, rows)
+            found = session.execute(text("SELECT id, name, domains, created_at FROM outlets ORDER BY id")).all()
+            session.execute(text("DELETE FROM outlets"))
+            return [tuple(r) for r in found]
+
+        fast = archive.write(lambda s: stored(s, bulk._insert_rows))
+        slow = archive.write(lambda s: stored(s, lambda c, t, r: c.execute(insert(t), r)))
+    assert fast == slow and len(fast) == 2

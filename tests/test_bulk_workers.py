@@ -85,3 +85,16 @@ def test_stopping_early_shuts_the_workers_down() -> None:
     batches.close()  # as when the caller's write fails and its loop unwinds
     assert changes._primed == {}
     assert multiprocessing.active_children() == []
+
+
+def test_successive_articles_of_a_page_come_with_their_change_summary_from_a_worker() -> None:
+    items = stream()
+    got = list(bulk.prepared_batches(items, 4, workers=1))
+    first, second = got[0], got[1]  # a: v1, an equal copy, v2 (an edit); then b's two texts
+    assert first.summaries is not None and second.summaries is not None
+    before, after = items[0][1], items[3][1]  # the copy in between is skipped, as the load skips it
+    expected = changes.summarize(bulk._snapshot(before), bulk._snapshot(after))
+    assert first.summaries == {(id(before), id(after)): expected} and expected["paragraphs_added"] == 1
+    assert list(second.summaries) == [(id(items[4][1]), id(items[6][1]))]
+    # b's first edit only adds a time stamp: nothing a reader sees, nothing to summarise
+    assert changes.summarize_all([(bulk._snapshot(items[1][1]), bulk._snapshot(items[4][1]))]) == [None]
