@@ -100,12 +100,17 @@ def reference_shingles(words: tuple[str, ...], size: int) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+def reference_hashes(features: set[str], size: int) -> np.ndarray:
+    """One blake2b digest per feature, converted one int at a time: the old code's way."""
+    return np.array([int.from_bytes(hashlib.blake2b(f.encode(), digest_size=size).digest(), "little")
+                     for f in features], dtype=np.uint64)
+
+
 def reference_signature(features: set[str], num_perm: int) -> np.ndarray:
     if not features:
         return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
     a, b = fpmod._permutations(num_perm)
-    hashes = np.array([int.from_bytes(hashlib.blake2b(f.encode(), digest_size=4).digest(), "little")
-                       for f in features], dtype=np.uint64)
+    hashes = reference_hashes(features, 4)
     permuted = (np.outer(a, hashes) + b[:, None]) % np.uint64((1 << 61) - 1)
     return (permuted.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
@@ -180,8 +185,7 @@ def reference_names_signature(features: set[str], num_perm: int) -> np.ndarray:
     if not features:
         return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
     a, b = fpmod._multiply_shift(num_perm)
-    hashes = np.array([int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
-                       for f in features], dtype=np.uint64)
+    hashes = reference_hashes(features, 8)
     with np.errstate(over="ignore"):
         permuted = (np.outer(a, hashes) + b[:, None]) >> np.uint64(32)
     return permuted.min(axis=1).astype(np.uint32)
