@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gzip
 import os
 import resource
 import signal
@@ -16,6 +17,7 @@ from scrapy.http import Response
 
 from crawler.warc import capture
 from crawler.warc.writer import WarcFileWriter, WarcWriteError, safe_name_part
+from tests.conftest import ROOT
 from tests.warc_support.crawl import run_crawl
 from tests.warc_support.server import GZIP_HTML, serve
 from tests.warc_support.warcs import decode_strictly, read_file, record_at
@@ -138,3 +140,36 @@ def test_unwritable_archive_dir_is_one_clear_error(tmp_path: Path) -> None:
         writer.write(records_for(1))
     assert str(raised.value).startswith(f"cannot write {blocker / 'warcs'} (")
     assert str(raised.value).endswith("rerun")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+def test_every_gzip_level_writes_standard_gzip_members_that_shrink_text(tmp_path: Path, level: int) -> None:
+    body = b"<p>Ministers met in Vienna for security talks on Tuesday.</p>\n" * 400
+    response = Response("http://news.example/story/1", status=200, body=body, headers={"Content-Type": "text/html"})
+    writer = WarcFileWriter(tmp_path, gzip_level=level)
+    (pointer,) = writer.write([capture.response_record(response, datetime.now(UTC))])
+    path = writer.close()
+    assert pointer.length < len(body) / 4
+    with path.open("rb") as handle:
+        handle.seek(pointer.offset)
+        member = handle.read(pointer.length)
+    assert gzip.decompress(member).endswith(body + b"\r\n\r\n")  # zlib reads what ISA-L wrote
+    assert record_at(path, pointer.offset).payload == body
+
+
+@pytest.mark.parametrize("level", [-1, 4, 6, "fast"])
+def test_a_gzip_level_outside_isa_l_is_refused_by_name(tmp_path: Path, level: object) -> None:
+    with pytest.raises(ValueError, match=r"^WARC_GZIP_LEVEL is .*: set an ISA-L level from 0 \(fastest\) to 3"):
+        WarcFileWriter(tmp_path, gzip_level=level)  # type: ignore[arg-type]
+
+
+def test_scrapy_crawl_refuses_a_bad_gzip_level_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-s", "WARC_GZIP_LEVEL=6", "-s", f"ARCHIVE_DIR={tmp_path}/a"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        "error: WARC_GZIP_LEVEL is '6': set an ISA-L level from 0 (fastest) to 3 (smallest files)"
+    ]
+    assert not (tmp_path / "a").exists()

@@ -17,6 +17,7 @@ from scrapy.settings import BaseSettings
 from crawler.exitcodes import BAD_INPUT, LOCKED, exit_status
 from crawler.lock import ArchiveLock, ArchiveLocked
 from crawler.seeds import SeedError, load_seeds
+from crawler.warc.writer import DEFAULT_GZIP_LEVEL, check_gzip_level
 
 
 class Command(ScrapyCrawlCommand):
@@ -24,6 +25,8 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         # Checked here, before Scrapy starts its crawler process and logging.
         if args and args[0] == "news" and not self._seeds_ok(opts.spargs):
+            sys.exit(BAD_INPUT)
+        if not self._settings_ok():
             sys.exit(BAD_INPUT)
         # The lock too: a locked-out run then prints its one line and nothing else.
         self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
@@ -55,6 +58,15 @@ class Command(ScrapyCrawlCommand):
         try:
             load_seeds(paths, spargs.get("outlet"))
         except SeedError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return False
+        return True
+
+
+    def _settings_ok(self) -> bool:
+        try:
+            check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL))
+        except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return False
         return True

@@ -14,7 +14,7 @@ capture) a 304, or a 200 with the same payload digest, is written as a
 crawl left ``.open`` are finished when the spider opens.
 
 Records are built, digested, compressed and written on one writer thread, in
-the order responses arrive, so the reactor keeps fetching meanwhile (zlib and
+the order responses arrive, so the reactor keeps fetching meanwhile (gzip and
 SHA-1 run without the GIL). A response moves on only once its records are
 on disk, and at most ``CONCURRENT_REQUESTS`` fetches wait for the writer. Stats:
 ``warc/records``, ``warc/bytes_written``, ``warc/files``, ``warc/revisits``.
@@ -39,7 +39,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.warc import capture
 from crawler.warc.record import WrittenRecord
 from crawler.warc.repair import finish_open_files
-from crawler.warc.writer import WARC_VERSION, WarcFileWriter, WarcWriteError
+from crawler.warc.writer import DEFAULT_GZIP_LEVEL, WARC_VERSION, WarcFileWriter, WarcWriteError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -66,7 +66,7 @@ class WarcMiddleware:
             prefix=settings.get("WARC_PREFIX", "newsarchive"),
             max_size=settings.getint("WARC_MAX_SIZE", 1_000_000_000),
             info=warcinfo_fields(settings),
-            gzip_level=settings.getint("WARC_GZIP_LEVEL", 6),
+            gzip_level=settings.getint("WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
         )
         self.failed = False  # set on the writer thread, read on both
         self._closing: Any = None

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from isal import isal_zlib
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
@@ -30,6 +31,21 @@ logger = logging.getLogger(__name__)
 WARC_VERSION = "1.1"
 OPEN_SUFFIX = ".open"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+DEFAULT_GZIP_LEVEL = 3
+GZIP_LEVELS = range(0, 4)
+_STORE = -1  # not ISA-L's: a record whose payload is already compressed is stored as it is
+
+
+def check_gzip_level(level: object) -> int:
+    """``level`` as an ISA-L compression level, else a ``ValueError`` that says what to set."""
+    try:
+        number = int(str(level))
+    except ValueError:
+        number = -1
+    if number not in GZIP_LEVELS:
+        raise ValueError(f"WARC_GZIP_LEVEL is {level!r}: set an ISA-L level from 0 (fastest) to 3 (smallest files)")
+    return number
 
 
 class WarcWriteError(OSError):
@@ -109,17 +125,16 @@ class WarcFileWriter:
         prefix: str = "newsarchive",
         max_size: int = 1_000_000_000,
         info: Mapping[str, str] | None = None,
-        gzip_level: int = 6,
+        gzip_level: int = DEFAULT_GZIP_LEVEL,
     ):
         self.warcs_dir = Path(warcs_dir)
         self.prefix = safe_name_part(prefix)
         self.max_size = max_size
         self.info = dict(info or {})
         self.host = host_tag()
-        # warcio compresses at level 9, about twice the CPU of zlib's default 6 for
-        # ~3% smaller files; we gzip each record ourselves at ``gzip_level``.
+        # We gzip each record ourselves, with ISA-L rather than warcio's zlib at level 9.
         self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
-        self.gzip_level = gzip_level
+        self.gzip_level = check_gzip_level(gzip_level)
         self.serial = 0
         self.files_opened = 0
         self.file_names: list[str] = []  # every file this writer opened, final names
@@ -213,7 +228,7 @@ class WarcFileWriter:
         headers = record.http_headers
         encoding = headers.get_header("Content-Encoding") if headers is not None else None
         if encoding and encoding.strip().lower() in _COMPRESSED_ENCODINGS:
-            return 0
+            return _STORE
         return self.gzip_level
 
     def _undo(self, start: int) -> None:
@@ -243,9 +258,11 @@ _COMPRESSED_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd", "compress"}
 class _GzipMember:
     """One record as one gzip member: ``write`` collects the record, ``flush`` compresses it.
 
-    One zlib call per record rather than one per 16 KB chunk that warcio hands
-    over: zlib releases the GIL while it works, and on the writer thread every
-    call would have to win the GIL back from the event loop.
+    One call per record rather than one per 16 KB chunk that warcio hands
+    over: the compressor releases the GIL while it works, and on the writer
+    thread every call would have to win the GIL back from the event loop.
+    ISA-L (python-isal) writes standard gzip about eight times faster than
+    zlib's default level, for files about 12% bigger than zlib's level 6.
     """
 
     def __init__(self, level: int) -> None:
@@ -257,4 +274,7 @@ class _GzipMember:
         self.raw += data
 
     def flush(self) -> None:
-        self.data = zlib.compress(self.raw, self.level, wbits=zlib.MAX_WBITS + 16)
+        if self.level == _STORE:
+            self.data = zlib.compress(self.raw, 0, wbits=zlib.MAX_WBITS + 16)
+        else:
+            self.data = isal_zlib.compress(self.raw, self.level, wbits=isal_zlib.MAX_WBITS + 16)
