@@ -9,12 +9,17 @@ realistic size and measures, in one run, pages per second and the peak memory
   (b)     trafilatura alone, extracting the same pages on all cores
   (b2)    newsarchive's own page analysis alone (judge + extract, as the pipeline's
           workers run it) on all cores: the ceiling of (c) on this machine
+  (s)     storing alone: (b2)'s articles recorded into a fresh SQLite archive, in
+          batches as the pipeline writes them (versions, full-text index, stories)
   (c)     the full pipeline: ``scrapy crawl news`` (fetch → WARC → extract → store)
   (d)     archive-only: ``scrapy crawl news -s ARCHIVE_INDEX=0`` (fetch → WARC)
   (e)     ``wget --warc-file`` over the article URLs, through the same proxy
 
-then the ratios (c)/min(a,b) and (d)/(a) against their 0.8 targets, and
-(c)/min(a,b2), what the pipeline keeps of its own extraction ceiling. Every
+then the ratios (c)/min(a,b) and (d)/(a) against their 0.8 targets,
+(c)/min(a,b2), what the pipeline keeps of its own extraction ceiling, and the
+CPU bound: serving and fetching as in (a), extracting as in (b2) and storing as
+in (s) cost CPU that no pipeline avoids, so cores / (their sum per page) is the
+fastest (c) can be on this machine. Every
 crawler gets the same concurrency settings. Run:
 
     .venv/bin/python bench/crawl.py                  # 2,000 articles of ~120 KB
@@ -33,8 +38,11 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from multiprocessing import Pool
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -192,21 +200,44 @@ def _extract(item: tuple[bytes, str]) -> int:
     return len(text or "")
 
 
-def _analyse(item: tuple[bytes, str]) -> int:
+def _analyse(item: tuple[bytes, str]) -> Any:
     from extract.page import analyse_page
 
     analysis = analyse_page(item[1], item[0], "text/html; charset=utf-8", owns=lambda _url: True, listed=True)
-    return len(analysis.extracted.article.text) if analysis.extracted else 0
+    return analysis.extracted.article if analysis.extracted else None
 
 
-def newsarchive_extraction_alone(pages: list[bytes], urls: list[str]) -> Result:
+def newsarchive_extraction_alone(pages: list[bytes], urls: list[str]) -> tuple[Result, list[Any]]:
+    """(b2), and the articles it extracted (None where a page had none) for (s)."""
     started = time.perf_counter()
     with CpuClock() as clock:
         with Pool(os.cpu_count()) as pool:
-            pool.map(_analyse, list(zip(pages, urls)), chunksize=8)
+            articles = pool.map(_analyse, list(zip(pages, urls)), chunksize=8)
     seconds = time.perf_counter() - started
-    return Result(f"(b2) newsarchive extraction alone, {os.cpu_count()} processes", len(pages), seconds, 0,
-                  cpu=clock.children)
+    result = Result(f"(b2) newsarchive extraction alone, {os.cpu_count()} processes", len(pages), seconds, 0,
+                    cpu=clock.children)
+    return result, articles
+
+
+def storing_alone(work: Path, urls: list[str], articles: list[Any], batch: int = 50) -> Result:
+    """Record (b2)'s articles as the crawl's writer does: ``record_captures`` in batches, one archive."""
+    from storage.archive import Archive
+    from storage.records import CaptureInput, WarcPointer
+
+    def capture(n: int, url: str) -> CaptureInput:
+        pointer = WarcPointer(file="bench.warc.gz", offset=n * 4096, length=4096, record_id=f"<urn:uuid:bench-{n}>")
+        return CaptureInput(outlet=urlsplit(url).hostname or "bench", url=url, fetched_url=url,
+                            fetched_at=datetime.now(UTC), status=200, warc=pointer, content_type="text/html")
+
+    entries = [(capture(n, url), article) for n, (url, article) in enumerate(zip(urls, articles))]
+    with Archive(f"sqlite:///{work / 'stored.sqlite3'}", archive_dir=work / "stored") as archive:
+        for outlet in sorted({entry[0].outlet for entry in entries}):
+            archive.ensure_outlet(outlet, [outlet])
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for first in range(0, len(entries), batch):
+            archive.record_captures(entries[first:first + batch])
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return Result("(s) storing alone: record_captures, batches of 50", len(entries), seconds, 0, cpu=cpu)
 
 
 def trafilatura_alone(pages: list[bytes], urls: list[str]) -> Result:
@@ -297,6 +328,17 @@ def _check(status: int, log: Path) -> None:
         raise SystemExit(f"error: {log.name} run exited {status}; its log ends:\n{tail}")
 
 
+def print_pipeline_bound(a: Result, b: Result, b2: Result, stored: Result) -> None:
+    """The fastest (c) can be here: its unavoidable work (serve, fetch, extract, store) over all cores."""
+    cores = os.cpu_count() or 1
+    parts = {"serving and fetching as in (a)": a.per_page_ms(a.cpu + a.server_cpu),
+             "extracting as in (b2)": b2.per_page_ms(b2.cpu), "storing as in (s)": stored.per_page_ms(stored.cpu)}
+    bound = 1000 * cores / sum(parts.values())
+    spelled = ", ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
+    print(f"Pipeline bound: {spelled} ms/page, so (c) cannot beat {bound:.1f} pages/s on {cores} cores "
+          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
+
+
 # -- report -------------------------------------------------------------------------------
 
 
@@ -314,7 +356,7 @@ def print_results(results: list[Result], page_kb: float) -> None:
 
 
 def print_ratios(by_key: dict[str, Result]) -> None:
-    a, b, b2, c, d = (by_key.get(k) for k in ("a", "b", "b2", "c", "d"))
+    a, b, b2, c, d, stored = (by_key.get(k) for k in ("a", "b", "b2", "c", "d", "s"))
     print()
     if a and b and c:
         _print_ratio("(c)/min(a,b)", c, min(a.rate, b.rate), target=True)
@@ -324,6 +366,8 @@ def print_ratios(by_key: dict[str, Result]) -> None:
         _print_ratio("(c)/min(a,b2)", c, min(a.rate, b2.rate), target=False)
     if a and b and c:
         print_cpu_bound(a, b, c)
+    if a and b and b2 and stored:
+        print_pipeline_bound(a, b, b2, stored)
 
 
 def _print_ratio(label: str, result: Result, ceiling: float, *, target: bool) -> None:
@@ -361,7 +405,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
     parser.add_argument("--db", help="archive database URL for (c) (default: SQLite in the archive)")
     parser.add_argument("--skip-wget", action="store_true", help="leave out (e)")
-    parser.add_argument("--only", default="a,b,b2,c,d,e",
+    parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
     wanted = set(options.only.split(","))
@@ -389,9 +433,12 @@ def main() -> None:
         if "b" in wanted:
             results["b"] = trafilatura_alone(pages, urls)
             print(f"  (b) {results['b'].rate:.1f} pages/s", flush=True)
-        if "b2" in wanted:
-            results["b2"] = newsarchive_extraction_alone(pages, urls)
+        if "b2" in wanted or "s" in wanted:
+            results["b2"], articles = newsarchive_extraction_alone(pages, urls)
             print(f"  (b2) {results['b2'].rate:.1f} pages/s", flush=True)
+        if "s" in wanted:
+            results["s"] = storing_alone(work, urls, articles)
+            print(f"  (s) {results['s'].rate:.1f} pages/s", flush=True)
         del pages
         if "c" in wanted:
             results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
