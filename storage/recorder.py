@@ -164,7 +164,14 @@ def _text_urls(session: Session, page_id: int) -> list[str]:
 
 
 def outlet_id_for(session: Session, name: str, domains: list[str] | None = None) -> int:
-    """The id of outlet ``name``, created (with ``domains``) if it is new."""
+    """The id of outlet ``name``, created (with ``domains``) if it is new.
+
+    Ids are remembered for the session's transaction: a batch of captures
+    asks for the same few outlets over and over.
+    """
+    known = session.info.setdefault("outlet_ids", {})
+    if domains is None and name in known:
+        return known[name]
     outlet = session.scalar(select(Outlet).where(Outlet.name == name))
     if outlet is None:
         outlet = Outlet(name=name, domains=list(domains or []), created_at=now())
@@ -172,6 +179,7 @@ def outlet_id_for(session: Session, name: str, domains: list[str] | None = None)
         session.flush()
     elif domains is not None and sorted(domains) != sorted(outlet.domains):
         outlet.domains = list(domains)
+    known[name] = outlet.id
     return outlet.id
 
 

@@ -182,8 +182,14 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
 
 
 def _outlet_record(session: Session, outlet_id: int) -> OutletChangeRecord:
-    record = session.get(OutletChangeRecord, outlet_id)
+    # Held for the transaction: the session's identity map keeps a clean row only
+    # while something references it, so every page of a batch would load it again.
+    held = session.info.setdefault("outlet_change_records", {})
+    record = held.get(outlet_id)
+    if record is None:
+        record = session.get(OutletChangeRecord, outlet_id)
     if record is None:
         record = OutletChangeRecord(outlet_id=outlet_id, checks=0, changes=0)
         session.add(record)
+    held[outlet_id] = record
     return record
