@@ -86,11 +86,7 @@ def response_record(response: Response, date: datetime) -> ArcWarcRecord:
 
 
 def _digests(http_headers: StatusAndHeaders, body: bytes) -> dict[str, str]:
-    """Block and payload digests, one hashlib call over the body each.
-
-    warcio would hash 16 KB at a time; each call releases the GIL and must win
-    it back, which on the WARC writer thread means waiting on the event loop.
-    """
+    """Block and payload digests, one hashlib call over the body each (warcio hashes 16 KB at a time)."""
     http_headers.compute_headers_buffer()  # the bytes warcio writes (and would hash) before the body
     block = hashlib.sha1(http_headers.headers_buff)
     block.update(body)

@@ -115,7 +115,7 @@ class WarcFileWriter:
     """Writes batches of warcio records into ``warcs_dir``, rotating files by size.
 
     ``info`` are the warcinfo fields (software, operator, …) for every file.
-    Not thread-safe: call it from one thread (``WarcMiddleware`` uses its writer thread).
+    Not thread-safe: call it from one thread (``WarcMiddleware`` calls it on the event loop).
     """
 
     def __init__(
@@ -259,10 +259,8 @@ class _GzipMember:
     """One record as one gzip member: ``write`` collects the record, ``flush`` compresses it.
 
     One call per record rather than one per 16 KB chunk that warcio hands
-    over: the compressor releases the GIL while it works, and on the writer
-    thread every call would have to win the GIL back from the event loop.
-    ISA-L (python-isal) writes standard gzip about eight times faster than
-    zlib's default level, for files about 12% bigger than zlib's level 6.
+    over. ISA-L (python-isal) writes standard gzip about eight times faster
+    than zlib's default level, for files about 12% bigger than zlib's level 6.
     """
 
     def __init__(self, level: int) -> None:
