@@ -195,6 +195,7 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> Page:
         page = Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at)
         session.add(page)
         session.flush()
+        session.info.setdefault(schedule.NEW_PAGES, set()).add(page.id)
         return page
     page.first_seen = min(page.first_seen, fetched_at)
     page.last_seen = max(page.last_seen, fetched_at)

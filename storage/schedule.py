@@ -105,10 +105,16 @@ def next_check(now: datetime, last_changed: datetime, changes: int, checks: int,
     return now + step * change_factor(changes, checks, outlet_changes, outlet_checks)
 
 
+NEW_PAGES = "new_page_ids"  # session.info key: ids of the pages created in the session's transaction
+
+
 def record_check(session: Session, page: Page, checked_at: datetime, changed: bool) -> None:
     """Update the page's schedule after a capture; ``changed`` when it made a new version."""
     checked_at = utc(checked_at)
-    row = session.get(PageSchedule, page.id)
+    held = session.info.setdefault("page_schedules", {})
+    row = held.get(page.id)
+    if row is None and page.id not in session.info.get(NEW_PAGES, ()):  # a page made in this transaction has none yet
+        row = session.get(PageSchedule, page.id)
     if row is None:
         row = PageSchedule(page_id=page.id, outlet_id=page.outlet_id, last_checked_at=checked_at,
                            last_changed_at=checked_at, checks=0, changes=0)
@@ -125,6 +131,7 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         outlet.changes += int(changed)
     row.next_check_at = next_check(checked_at, row.last_changed_at, row.changes, row.checks,
                                    outlet.changes, outlet.checks)
+    held[page.id] = row
 
 
 def retire(session: Session, page_id: int) -> None:
