@@ -110,9 +110,7 @@ class Archive:
         An entry may carry a third item, the article's text before outlet
         boilerplate was stripped (see :func:`storage.recorder.record`).
         """
-        return self._write(
-            lambda session: [recorder.record(session, e[0], e[1], self.extractor_version, *e[2:]) for e in batch]
-        )
+        return self._write(lambda session: recorder.record_batch(session, batch, self.extractor_version))
 
     def bulk_load(
         self, items: Iterable[tuple[CaptureInput, Article | None]], batch: int = bulk.BATCH

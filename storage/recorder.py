@@ -80,6 +80,14 @@ def record(
     return Outcome.NEW if latest is None else Outcome.CHANGED
 
 
+def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_version: str | None) -> list[Outcome]:
+    """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed."""
+    ids = [entry[0].warc.record_id for entry in batch]
+    known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
+    session.info[_RECORDED] = set(session.scalars(known))
+    return [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
+
+
 def _same_for_a_reader(latest: Version, article: Article, unstripped_text: str | None) -> bool:
     """Equal text, or a difference only in noise (time stamps, counters, leaked ads, whitespace)."""
     known = changes.stable_hash(latest.title, latest.text, latest.authors)
@@ -183,8 +191,18 @@ def outlet_id_for(session: Session, name: str, domains: list[str] | None = None)
     return outlet.id
 
 
+_RECORDED = "recorded_record_ids"  # session.info key: WARC record ids indexed, read once per batch
+
+
 def _already_recorded(session: Session, record_id: str) -> bool:
-    return session.scalar(select(Capture.id).where(Capture.warc_record_id == record_id)) is not None
+    """Whether the record is indexed; notes it as indexed from now on, since the caller records it."""
+    known: set[str] | None = session.info.get(_RECORDED)
+    if known is None:
+        return session.scalar(select(Capture.id).where(Capture.warc_record_id == record_id)) is not None
+    if record_id in known:
+        return True
+    known.add(record_id)
+    return False
 
 
 def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> Page:

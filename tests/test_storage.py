@@ -104,6 +104,14 @@ def test_same_warc_record_twice_is_idempotent(archive: Archive, db_url: str) -> 
     assert len(archive.versions(URL)) == 1
 
 
+def test_a_new_warc_record_twice_in_one_batch_is_indexed_once(archive: Archive, db_url: str) -> None:
+    first = capture(URL, T0, record_id="<urn:uuid:22222222-2222-2222-2222-222222222222>")
+    outcomes = archive.record_captures([(first, article(BODY)), (first, article(BODY + " Changed."))])
+    assert outcomes == [Outcome.NEW, Outcome.UNCHANGED]
+    assert count_rows(db_url, "captures") == 1
+    assert [v.text for v in archive.versions(URL)] == [BODY]
+
+
 def test_a_failing_batch_records_nothing(archive: Archive, db_url: str) -> None:
     good = capture("https://daily.example/news/ok", T0)
     bad = capture("https://daily.example/news/bad", T0)
