@@ -49,11 +49,11 @@ def record(
         return Outcome.UNCHANGED
     fetched_at = utc(capture.fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
-    page = _page(session, capture.url, outlet_id, fetched_at)
+    page, created = _page(session, capture.url, outlet_id, fetched_at)
     row = _capture_row(page.id, capture, fetched_at)
     session.add(row)
     session.flush()
-    latest = _latest_version(session, page.id)
+    latest = None if created else _latest_version(session, page.id)
     if latest is not None:
         last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
         removal = _removal(session, page, capture, article, last_text)
@@ -205,7 +205,8 @@ def _already_recorded(session: Session, record_id: str) -> bool:
     return False
 
 
-def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> Page:
+def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[Page, bool]:
+    """The page at ``url``, and whether this call created it."""
     # FOR UPDATE serialises concurrent writers of one page on PostgreSQL, so
     # version numbers cannot collide; SQLite's BEGIN IMMEDIATE already does.
     page = session.scalar(select(Page).where(Page.url == url).with_for_update())
@@ -214,10 +215,10 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> Page:
         session.add(page)
         session.flush()
         session.info.setdefault(schedule.NEW_PAGES, set()).add(page.id)
-        return page
+        return page, True
     page.first_seen = min(page.first_seen, fetched_at)
     page.last_seen = max(page.last_seen, fetched_at)
-    return page
+    return page, False
 
 
 def _capture_row(page_id: int, capture: CaptureInput, fetched_at: Any) -> Capture:
