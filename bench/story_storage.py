@@ -19,6 +19,12 @@ through the storage path, at size N), and the size of the story index
     .venv/bin/python bench/story_storage.py                        # N = 1,000 and 10,000 on SQLite
     .venv/bin/python bench/story_storage.py --sizes 10000 100000 1000000
     .venv/bin/python bench/story_storage.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/story_storage.py --sizes 1000000 --keep /tmp/ss --digest   # reuse a kept fill
+
+``--digest`` prints a hash of the story tables after the probes (every story and
+member, and the probes' fingerprints and band keys; not the run's own timestamps):
+two runs of the same matching print the same hash, so a faster one can be checked
+for identical results.
 
 The filler. The first ``REAL`` (10,000) versions are simulated-web prose
 (``tests/newsweb/prose.py``; one in ten a verbatim or edited copy of an earlier
@@ -391,7 +397,7 @@ def probe_labelled(archive: Archive, timer: MatchTimer) -> tuple[list[dict[str, 
     return times, links
 
 
-def run_sqlite(count: int, keep: Path | None) -> None:
+def run_sqlite(count: int, keep: Path | None, digest: bool = False) -> None:
     """Fill (or reuse the fill kept in ``keep``), then probe a copy of it."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "archive.sqlite3"
@@ -411,7 +417,47 @@ def run_sqlite(count: int, keep: Path | None) -> None:
         with Archive(f"sqlite:///{work}", Path(tmp)) as archive:
             print(f"\n== SQLite, N = {count:,} versions ({seconds})")
             print(f"  story index on disk: {index_size(work, count)}")
+            before = _last_version(work)
             probe(archive, min(count, REAL))
+        if digest:
+            print(f"  story tables after the probes: {story_digest(work, before)}")
+
+
+def _last_version(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT max(id) FROM versions").fetchone()[0]
+    finally:
+        db.close()
+
+
+def story_digest(path: Path, before: int) -> str:
+    """sha256 of the story tables: every story and member, and the fingerprints and band keys the probes added.
+
+    Timestamps of the run itself (``created_at``, ``updated_at``) are left out, so two runs of the
+    same matching give the same digest whatever the code's speed.
+    """
+    db = sqlite3.connect(path)
+    hashed = hashlib.sha256()
+    queries = {
+        "stories": "SELECT id, origin_version_id, members, outlets, first_seen, last_seen FROM stories ORDER BY id",
+        "members": "SELECT version_id, story_id, relation, similarity, matched_to, match_similarity"
+                   " FROM story_members ORDER BY version_id",
+        "fingerprints": f"SELECT version_id, fingerprint, fingerprint_version, words FROM story_fingerprints"
+                        f" WHERE version_id > {before} ORDER BY version_id",
+        "band": f"SELECT band_key, version_id FROM story_band WHERE version_id > {before}"
+                f" ORDER BY version_id, band_key",
+    }
+    counts = {}
+    try:
+        for name, sql in queries.items():
+            counts[name] = 0
+            for row in db.execute(sql):
+                hashed.update(repr(row).encode())
+                counts[name] += 1
+    finally:
+        db.close()
+    return f"{hashed.hexdigest()[:16]} ({', '.join(f'{n} {name}' for name, n in counts.items())})"
 
 
 def index_size(path: Path, count: int) -> str:
@@ -439,11 +485,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000], help="archive sizes N")
     parser.add_argument("--keep", type=Path, help="keep each SQLite fill in this folder and reuse it next time")
+    parser.add_argument("--digest", action="store_true",
+                        help="print a hash of the SQLite story tables after the probes (to compare two runs)")
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (in a schema dropped afterwards)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for count in args.sizes:
-        run_sqlite(count, args.keep)
+        run_sqlite(count, args.keep, args.digest)
         if args.pg:
             run_postgres(args.pg, count)
 
