@@ -46,13 +46,14 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from extract.article import Article
 from storage import changes, recorder, removals
 from storage.database import SQLITE_CACHE_KIB
+from storage.driver import insert_rows
 from storage.models import Capture, Page, Version
 from storage.normalize import text_hash
 from storage.recorder import change_summary, outlet_id_for
@@ -453,11 +454,11 @@ def _insert_versions(session: Session, rows: list[dict[str, Any]]) -> None:
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_FTS_TRIGGER,)
         ).scalar()
     if trigger is None:
-        _insert_rows(connection, table, rows)
+        insert_rows(connection, table, rows)
         return
     last = connection.execute(select(func.max(table.c.id))).scalar() or 0
     connection.exec_driver_sql(f"DROP TRIGGER {_FTS_TRIGGER}")
-    _insert_rows(connection, table, rows)
+    insert_rows(connection, table, rows)
     _fts_hashsize(connection, _FTS_HASHSIZE)
     connection.exec_driver_sql(
         "INSERT INTO versions_fts(rowid, title, text) SELECT id, title, text FROM versions WHERE id > ?", (last,)
@@ -553,35 +554,8 @@ def _insert_with_ids(session: Session, table: Table, rows: list[dict[str, Any]])
     else:  # SQLite: the write transaction holds the database lock, so nobody else takes these ids
         top = connection.execute(select(func.max(table.c.id))).scalar() or 0
         ids = list(range(top + 1, top + 1 + len(rows)))
-    _insert_rows(connection, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
+    insert_rows(connection, table, [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)])
     return ids
-
-
-def _insert_rows(connection: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``INSERT`` ``rows`` (dicts with the same keys) with one ``executemany``.
-
-    On SQLite the rows go to the driver as tuples converted by each column's own bind
-    processor: the values stored are the ones ``connection.execute(insert(table), rows)``
-    stores, at a fraction of its per-row cost (a fifth of a batch's CPU went there).
-    Rows that leave out a column with a Python-side default take SQLAlchemy's path.
-    """
-    names = list(rows[0]) if rows else []
-    columns = [table.c[name] for name in names]
-    defaulted = any(c.default is not None and c.name not in rows[0] for c in table.c) if rows else True
-    if connection.dialect.name != "sqlite" or defaulted:
-        connection.execute(insert(table), rows)
-        return
-    dialect = connection.dialect
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
-    quote = dialect.identifier_preparer.quote
-    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-                 f"VALUES ({', '.join('?' for _ in names)})")
-    converted = [
-        tuple(value if process is None else process(value)
-              for process, value in zip(processors, map(row.__getitem__, names), strict=True))
-        for row in rows
-    ]
-    connection.exec_driver_sql(statement, converted)
 
 
 def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, _Latest]:

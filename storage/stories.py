@@ -38,8 +38,7 @@ import heapq
 import logging
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -63,10 +62,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.selectable import TextualSelect
 
 from extract.fingerprint import (
@@ -79,6 +76,7 @@ from extract.fingerprint import (
 from extract.stories import Match, compare_stories
 from extract.storyindex import pick_origin
 from extract.storytext import StoryText, story_text
+from storage.driver import driver_many, driver_rows
 from storage.errors import ArchiveError
 from storage.models import Base, Outlet, Page, Version
 from storage.times import iso, now, utc
@@ -175,11 +173,11 @@ def index_version(session: Session, version: Version) -> int | None:
     found = _matches(session, version, story, fp, keys)
     # On the driver's cursor: even SQLAlchemy's Core statements cost more than these plain inserts.
     connection = session.connection()
-    _driver_many(connection, _INSERT_FINGERPRINT, [{
+    driver_many(connection, _INSERT_FINGERPRINT, [{
         "version_id": version.id, "fingerprint": fp.to_bytes(), "fingerprint_version": FINGERPRINT_VERSION,
         "words": len(story.words)}])
     if keys:
-        _driver_many(connection, _INSERT_BAND, [{"band_key": key, "version_id": version.id} for key in keys])
+        driver_many(connection, _INSERT_BAND, [{"band_key": key, "version_id": version.id} for key in keys])
     if not found:
         return None
     return _join(session, version, found)
@@ -261,53 +259,6 @@ def _postings_query(keys: int) -> TextualSelect:
     return text(walks).columns(StoryBand.band_key, StoryBand.version_id)
 
 
-@dataclass(frozen=True, slots=True)
-class _DriverStatement:
-    """A statement compiled for one dialect, to run on the driver's own cursor."""
-
-    sql: str
-    names: tuple[str, ...] | None  # the parameters' order, for a positional paramstyle
-
-    def params(self, values: dict[str, Any]) -> list[Any] | dict[str, Any]:
-        return values if self.names is None else [values[name] for name in self.names]
-
-
-@lru_cache(maxsize=256)
-def _driver_statement(statement: ClauseElement, dialect: Dialect) -> _DriverStatement:
-    compiled = statement.compile(dialect=dialect)
-    return _DriverStatement(str(compiled), tuple(compiled.positiontup or ()) if compiled.positional else None)
-
-
-def _driver_rows(connection: Connection, statement: ClauseElement, values: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``statement`` as the driver returns them: for plain integer reads, without SQLAlchemy's rows."""
-    driver = _driver_statement(statement, connection.dialect)
-    params = driver.params(values)
-    with _driver_errors(connection, driver.sql, params) as cursor:
-        cursor.execute(driver.sql, params)
-        return cursor.fetchall()
-
-
-def _driver_many(connection: Connection, statement: ClauseElement, rows: list[dict[str, Any]]) -> None:
-    """Run ``statement`` once per row of parameters, on the driver's cursor."""
-    driver = _driver_statement(statement, connection.dialect)
-    params = [driver.params(row) for row in rows]
-    with _driver_errors(connection, driver.sql, params) as cursor:
-        cursor.executemany(driver.sql, params)
-
-
-@contextmanager
-def _driver_errors(connection: Connection, sql: str, params: Any) -> Iterator[Any]:
-    """A driver cursor whose errors are raised as SQLAlchemy's (callers retry on ``IntegrityError``)."""
-    cursor = connection.connection.cursor()
-    try:
-        yield cursor
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise DBAPIError.instance(sql, params, error, connection.dialect.loaded_dbapi.Error,
-                                  dialect=connection.dialect) from error
-    finally:
-        cursor.close()
-
-
 _DETAILS = (
     select(Version.id, Version.text_hash, Version.first_seen, StoryMember.story_id, Story.origin_version_id,
            StoryFingerprint.fingerprint)
@@ -360,7 +311,7 @@ def _candidates(session: Session, version: Version, fp: Fingerprint, keys: list[
     params["read"] = POSTINGS_PER_KEY + 1
     connection = session.connection()
     # Hundreds of integer pairs: through the driver, as SQLAlchemy's result rows cost more than the query.
-    postings = _driver_rows(connection, _postings_query(len(keys)), params)
+    postings = driver_rows(connection, _postings_query(len(keys)), params)
     ranked = rank_postings(postings, POSTINGS_PER_KEY, CANDIDATE_POOL)
     if not ranked:
         return []
@@ -448,7 +399,7 @@ def _join(session: Session, version: Version, found: list[_Found]) -> int:
         if f.story_id is None:
             members.append(_member(target, f.version_id, version.id, f.match.similarity))
             fresh.add(f.version_id)
-    _driver_many(connection, _INSERT_MEMBER, members)
+    driver_many(connection, _INSERT_MEMBER, members)
     # Each match is (candidate, new version): the label of the new version when the candidate is the origin.
     _relabel(connection, target, origin, fresh, {(f.version_id, version.id): f.match for f in found})
     return target

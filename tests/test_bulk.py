@@ -9,6 +9,7 @@ import pytest
 
 from extract.article import Article
 from storage.archive import Archive
+from storage.driver import insert_rows
 from storage.records import CaptureInput
 from tests.storage_helpers import article, capture, hours  # noqa: F401
 
@@ -101,10 +102,9 @@ def test_versions_text_hash_is_kept_but_not_indexed(db_url: str, tmp_path: Path)
 
 
 def test_rows_go_in_as_sqlalchemy_would_store_them(tmp_path: Path) -> None:
-    """The bulk path's straight ``executemany`` stores the values ``insert(table)`` stores."""
+    """``insert_rows``' straight ``executemany`` (the bulk path's) stores the values ``insert(table)`` stores."""
     from sqlalchemy import insert, text
 
-    from storage import bulk
     from storage.models import Outlet
 
     rows = [{"id": n, "name": f"outlet-{n}", "domains": ["a.example", "b"], "created_at": hours(n)} for n in (1, 2)]
@@ -115,6 +115,6 @@ def test_rows_go_in_as_sqlalchemy_would_store_them(tmp_path: Path) -> None:
             session.execute(text("DELETE FROM outlets"))
             return [tuple(r) for r in found]
 
-        fast = archive.write(lambda s: stored(s, bulk._insert_rows))
+        fast = archive.write(lambda s: stored(s, insert_rows))
         slow = archive.write(lambda s: stored(s, lambda c, t, r: c.execute(insert(t), r)))
     assert fast == slow and len(fast) == 2

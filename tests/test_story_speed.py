@@ -35,6 +35,7 @@ from extract.storytext import (
 )
 from storage import stories as store
 from storage.archive import Archive
+from storage.driver import driver_many, driver_rows
 from storage.stories import StoryBand
 from tests.storage_helpers import article, capture, hours
 
@@ -241,11 +242,11 @@ def test_driver_statements_read_and_raise_like_sqlalchemy(db_url: str, tmp_path:
         with engine.connect() as connection:
             vid, key = connection.execute(select(StoryBand.version_id, StoryBand.band_key)).first()
             params = {"k0": key, "read": 5}
-            rows = store._driver_rows(connection, store._postings_query(1), params)
+            rows = driver_rows(connection, store._postings_query(1), params)
             assert rows == [tuple(r) for r in connection.execute(store._postings_query(1), params).all()]
             assert (key, vid) in rows
             with pytest.raises(IntegrityError):
-                store._driver_many(connection, store._INSERT_BAND, [{"band_key": key, "version_id": vid}])
+                driver_many(connection, store._INSERT_BAND, [{"band_key": key, "version_id": vid}])
             connection.rollback()
     finally:
         engine.dispose()
