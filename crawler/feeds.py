@@ -12,11 +12,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import fastfeedparser
-import feedparser
 from lxml import etree
+
+if TYPE_CHECKING:
+    import feedparser
 
 
 class FeedError(ValueError):
@@ -47,6 +50,8 @@ def parse_feed(body: bytes, base_url: str, max_entries: int | None = None) -> Fe
     fast = _fast_entries(body, base_url, max_entries)
     if fast is not None:
         return Feed(fast)
+    import feedparser  # only damaged feeds come here: most crawls never load it
+
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     raw_entries = parsed.entries if max_entries is None else parsed.entries[:max_entries]
     entries = [entry for entry in (_entry(raw, base_url) for raw in raw_entries) if entry]

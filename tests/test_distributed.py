@@ -15,7 +15,7 @@ import redis
 from scrapy import Request
 from scrapy.utils.request import RequestFingerprinter
 
-from crawler.distributed import FrontierDupeFilter
+from crawler.frontier import FrontierDupeFilter
 from storage.archive import Archive
 from tests.conftest import ROOT
 from tests.crawling import FAST_SETTINGS, crawl_env, tool, warc_files
