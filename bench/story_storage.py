@@ -19,7 +19,7 @@ through the storage path, at size N), and the size of the story index
     .venv/bin/python bench/story_storage.py                        # N = 1,000 and 10,000 on SQLite
     .venv/bin/python bench/story_storage.py --sizes 10000 100000 1000000
     .venv/bin/python bench/story_storage.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
-    .venv/bin/python bench/story_storage.py --sizes 1000000 --keep /tmp/ss --digest   # reuse a kept fill
+    .venv/bin/python bench/story_storage.py --sizes 1000000 --keep FILLS --digest  # reuse a fill kept in FILLS
 
 ``--digest`` prints a hash of the story tables after the probes (every story and
 member, and the probes' fingerprints and band keys; not the run's own timestamps):
