@@ -26,6 +26,7 @@ from storage.normalize import text_hash
 from storage.records import CaptureInput, Outcome
 from storage.removals import REMOVAL_STATES
 from storage.times import now, utc
+from storage.transaction_memo import memo
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed."""
     ids = [entry[0].warc.record_id for entry in batch]
     known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
-    session.info[_RECORDED] = set(session.scalars(known))
+    memo(session).recorded_ids = set(session.scalars(known))
     return [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
 
 
@@ -174,10 +175,9 @@ def _text_urls(session: Session, page_id: int) -> list[str]:
 def outlet_id_for(session: Session, name: str, domains: list[str] | None = None) -> int:
     """The id of outlet ``name``, created (with ``domains``) if it is new.
 
-    Ids are remembered for the session's transaction: a batch of captures
-    asks for the same few outlets over and over.
+    Ids are remembered for the transaction (:mod:`storage.transaction_memo`).
     """
-    known = session.info.setdefault("outlet_ids", {})
+    known = memo(session).outlet_ids
     if domains is None and name in known:
         return known[name]
     outlet = session.scalar(select(Outlet).where(Outlet.name == name))
@@ -191,12 +191,9 @@ def outlet_id_for(session: Session, name: str, domains: list[str] | None = None)
     return outlet.id
 
 
-_RECORDED = "recorded_record_ids"  # session.info key: WARC record ids indexed, read once per batch
-
-
 def _already_recorded(session: Session, record_id: str) -> bool:
     """Whether the record is indexed; notes it as indexed from now on, since the caller records it."""
-    known: set[str] | None = session.info.get(_RECORDED)
+    known = memo(session).recorded_ids
     if known is None:
         return session.scalar(select(Capture.id).where(Capture.warc_record_id == record_id)) is not None
     if record_id in known:
@@ -214,7 +211,7 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[
         page = Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at)
         session.add(page)
         session.flush()
-        session.info.setdefault(schedule.NEW_PAGES, set()).add(page.id)
+        memo(session).new_page_ids.add(page.id)
         return page, True
     page.first_seen = min(page.first_seen, fetched_at)
     page.last_seen = max(page.last_seen, fetched_at)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, Capture, Outlet, Page
 from storage.times import utc
+from storage.transaction_memo import memo
 
 LADDER: list[tuple[timedelta, timedelta]] = [
     (timedelta(hours=3), timedelta(minutes=15)),
@@ -105,15 +106,12 @@ def next_check(now: datetime, last_changed: datetime, changes: int, checks: int,
     return now + step * change_factor(changes, checks, outlet_changes, outlet_checks)
 
 
-NEW_PAGES = "new_page_ids"  # session.info key: ids of the pages created in the session's transaction
-
-
 def record_check(session: Session, page: Page, checked_at: datetime, changed: bool) -> None:
     """Update the page's schedule after a capture; ``changed`` when it made a new version."""
     checked_at = utc(checked_at)
-    held = session.info.setdefault("page_schedules", {})
-    row = held.get(page.id)
-    if row is None and page.id not in session.info.get(NEW_PAGES, ()):  # a page made in this transaction has none yet
+    held = memo(session)
+    row = held.schedules.get(page.id)
+    if row is None and page.id not in held.new_page_ids:  # a page made in this transaction has none yet
         row = session.get(PageSchedule, page.id)
     if row is None:
         row = PageSchedule(page_id=page.id, outlet_id=page.outlet_id, last_checked_at=checked_at,
@@ -131,7 +129,7 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         outlet.changes += int(changed)
     row.next_check_at = next_check(checked_at, row.last_changed_at, row.changes, row.checks,
                                    outlet.changes, outlet.checks)
-    held[page.id] = row
+    held.schedules[page.id] = row
 
 
 def retire(session: Session, page_id: int) -> None:
@@ -189,9 +187,7 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
 
 
 def _outlet_record(session: Session, outlet_id: int) -> OutletChangeRecord:
-    # Held for the transaction: the session's identity map keeps a clean row only
-    # while something references it, so every page of a batch would load it again.
-    held = session.info.setdefault("outlet_change_records", {})
+    held = memo(session).outlet_records  # see storage.transaction_memo
     record = held.get(outlet_id)
     if record is None:
         record = session.get(OutletChangeRecord, outlet_id)
