@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # its sibling generate.py
 
 from tests.newsweb import NewsWeb  # noqa: E402
 
@@ -221,15 +222,12 @@ def newsarchive_extraction_alone(pages: list[bytes], urls: list[str]) -> tuple[R
 
 def storing_alone(work: Path, urls: list[str], articles: list[Any], batch: int = 50) -> Result:
     """Record (b2)'s articles as the crawl's writer does: ``record_captures`` in batches, one archive."""
+    from generate import synthetic_capture
     from storage.archive import Archive
-    from storage.records import CaptureInput, WarcPointer
 
-    def capture(n: int, url: str) -> CaptureInput:
-        pointer = WarcPointer(file="bench.warc.gz", offset=n * 4096, length=4096, record_id=f"<urn:uuid:bench-{n}>")
-        return CaptureInput(outlet=urlsplit(url).hostname or "bench", url=url, fetched_url=url,
-                            fetched_at=datetime.now(UTC), status=200, warc=pointer, content_type="text/html")
-
-    entries = [(capture(n, url), article) for n, (url, article) in enumerate(zip(urls, articles))]
+    now = datetime.now(UTC)
+    entries = [(synthetic_capture(urlsplit(url).hostname or "bench", url, now), article)
+               for url, article in zip(urls, articles)]
     with Archive(f"sqlite:///{work / 'stored.sqlite3'}", archive_dir=work / "stored") as archive:
         for outlet in sorted({entry[0].outlet for entry in entries}):
             archive.ensure_outlet(outlet, [outlet])

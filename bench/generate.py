@@ -117,12 +117,13 @@ def captures(versions: int, outlets: int, seed: int) -> Iterator[tuple[CaptureIn
             article = Article(text=text, title=title, authors=[rng.choice(AUTHORS)], published=published,
                               language="en", sitename=f"Outlet {outlet}")
             for _ in range(1 + (rng.random() < 0.5)):  # sometimes an unchanged re-capture
-                yield _capture(f"outlet-{outlet:03d}", url, at), article
+                yield synthetic_capture(f"outlet-{outlet:03d}", url, at), article
                 at += timedelta(hours=rng.randint(1, 24))
             at += timedelta(hours=rng.randint(1, 72))
 
 
-def _capture(outlet: str, url: str, at: datetime) -> CaptureInput:
+def synthetic_capture(outlet: str, url: str, at: datetime) -> CaptureInput:
+    """A capture of ``url`` at ``at`` pointing at no real WARC record (its id is unique)."""
     pointer = WarcPointer(f"synthetic-{at:%Y%m}.warc.gz", 0, 0, f"<urn:uuid:{uuid.uuid4()}>")
     return CaptureInput(outlet, url, url, at, 200, pointer, content_type="text/html")
 

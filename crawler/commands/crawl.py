@@ -62,7 +62,6 @@ class Command(ScrapyCrawlCommand):
             return False
         return True
 
-
     def _settings_ok(self) -> bool:
         try:
             check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL))
