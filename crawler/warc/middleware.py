@@ -129,11 +129,7 @@ class WarcMiddleware:
         main = self._main_record(response, date, previous)
         record_id = main.rec_headers.get_header("WARC-Record-ID")
         sent = capture.request_record(request, response, date, record_id)
-        try:
-            pointer = self.writer.write([main, sent])[0]
-        except WarcWriteError:
-            self.failed = True
-            raise
+        pointer = self.writer.write([main, sent])[0]  # WarcWriteError: _record stops the crawl
         return WrittenRecord(
             pointer=pointer,
             record_type=main.rec_type,
