@@ -235,7 +235,7 @@ def storing_alone(work: Path, urls: list[str], articles: list[Any], batch: int =
         for first in range(0, len(entries), batch):
             archive.record_captures(entries[first:first + batch])
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    return Result("(s) storing alone: record_captures, batches of 50", len(entries), seconds, 0, cpu=cpu)
+    return Result(f"(s) storing alone: record_captures, batches of {batch}", len(entries), seconds, 0, cpu=cpu)
 
 
 def trafilatura_alone(pages: list[bytes], urls: list[str]) -> Result:
@@ -326,17 +326,6 @@ def _check(status: int, log: Path) -> None:
         raise SystemExit(f"error: {log.name} run exited {status}; its log ends:\n{tail}")
 
 
-def print_pipeline_bound(a: Result, b: Result, b2: Result, stored: Result) -> None:
-    """The fastest (c) can be here: its unavoidable work (serve, fetch, extract, store) over all cores."""
-    cores = os.cpu_count() or 1
-    parts = {"serving and fetching as in (a)": a.per_page_ms(a.cpu + a.server_cpu),
-             "extracting as in (b2)": b2.per_page_ms(b2.cpu), "storing as in (s)": stored.per_page_ms(stored.cpu)}
-    bound = 1000 * cores / sum(parts.values())
-    spelled = ", ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
-    print(f"Pipeline bound: {spelled} ms/page, so (c) cannot beat {bound:.1f} pages/s on {cores} cores "
-          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
-
-
 # -- report -------------------------------------------------------------------------------
 
 
@@ -383,17 +372,29 @@ def print_cpu_bound(a: Result, b: Result, c: Result) -> None:
     """
     if not (a.cpu and b.cpu):
         return
-    cores = os.cpu_count() or 1
-    fetch_ms = a.per_page_ms(a.cpu + a.server_cpu)
-    extract_ms = b.per_page_ms(b.cpu)
-    bound = 1000 * cores / (fetch_ms + extract_ms)
-    print(f"CPU bound: fetching and serving as in (a) costs {fetch_ms:.1f} ms/page, extracting as in (b) "
-          f"{extract_ms:.1f} ms/page, so no pipeline doing both beats {bound:.1f} pages/s on {cores} cores "
-          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
+    _print_bound("CPU bound", {"fetching and serving as in (a)": a.per_page_ms(a.cpu + a.server_cpu),
+                               "extracting as in (b)": b.per_page_ms(b.cpu)}, "a pipeline doing both", a, b)
     if c.cpu:
+        cores = os.cpu_count() or 1
         total = c.per_page_ms(c.cpu + c.server_cpu)
         print(f"(c) spends {total:.1f} ms/page with its server ({c.per_page_ms(c.cpu):.1f} in the crawler and its "
               f"workers): {1000 * cores / total:.1f} pages/s if all {cores} cores did nothing else")
+
+
+def print_pipeline_bound(a: Result, b: Result, b2: Result, stored: Result) -> None:
+    """The fastest (c) can be here: its unavoidable work (serve, fetch, extract, store) over all cores."""
+    _print_bound("Pipeline bound", {"serving and fetching as in (a)": a.per_page_ms(a.cpu + a.server_cpu),
+                                    "extracting as in (b2)": b2.per_page_ms(b2.cpu),
+                                    "storing as in (s)": stored.per_page_ms(stored.cpu)}, "(c)", a, b)
+
+
+def _print_bound(label: str, parts: dict[str, float], who: str, a: Result, b: Result) -> None:
+    """cores / (the CPU ms per page of ``parts``): a rate no pipeline doing all of them can beat."""
+    cores = os.cpu_count() or 1
+    bound = 1000 * cores / sum(parts.values())
+    spelled = ", ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
+    print(f"{label}: {spelled} ms/page, so {who} cannot beat {bound:.1f} pages/s on {cores} cores "
+          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
 
 
 def main() -> None:
