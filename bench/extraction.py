@@ -1,4 +1,4 @@
-"""Extraction quality and speed on the shared development set.
+"""Extraction quality and speed on the extraction development set.
 
 Scores our ``extract_article`` against plain trafilatura (defaults) and
 trafilatura with its best options, in one run, with the shingle metric of
@@ -7,8 +7,7 @@ title accuracy against the page's own <h1>.
 
     .venv/bin/python bench/extraction.py [--data DIR] [--worst N]
 
-DIR defaults to ``<repo>/../shared/extraction-dev`` (env NEWSARCHIVE_SHARED_DIR
-overrides the shared dir).
+DIR defaults to the repository's copy, ``tests/data/extraction-dev``.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
@@ -31,12 +29,9 @@ from lxml import html as lxml_html  # noqa: E402
 
 from bench.metric import score, score_page  # noqa: E402
 from extract import EXTRACTOR_VERSION, extract_article  # noqa: E402
+from tests.datasets import EXTRACTION_DEV  # noqa: E402
 
 Page = tuple[str, str, str, str]  # id, url, html, truth
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", ROOT.parent / "shared"))
 
 
 def load_pages(data: Path) -> list[Page]:
@@ -99,11 +94,11 @@ def title_accuracy(pages: list[Page]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=shared_dir() / "extraction-dev")
+    parser.add_argument("--data", type=Path, default=EXTRACTION_DEV)
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of newsarchive")
     args = parser.parse_args()
     if not (args.data / "ground-truth.json").exists():
-        sys.exit(f"no development set at {args.data}: pass --data DIR or set NEWSARCHIVE_SHARED_DIR")
+        sys.exit(f"no development set at {args.data}: pass --data DIR")
     pages = load_pages(args.data)
     print(f"{len(pages)} pages from {args.data}; extractor {EXTRACTOR_VERSION}\n")
     print(f"{'system':34} {'precision':>9} {'recall':>7} {'F1':>7} {'pages/s':>8}")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.extraction import shared_dir  # noqa: E402
+from tests.datasets import EXTRACTION_DEV, SEED_ARTICLES  # noqa: E402
 from bench.metric import score  # noqa: E402
 from bench.outlet_pages import outlet_pages, seed_clutter_lines  # noqa: E402
 from extract import extract_article, extract_page  # noqa: E402
@@ -131,10 +131,9 @@ def main() -> None:
     if "--newsweb-only" in sys.argv[1:]:
         newsweb_curves()
         return
-    shared = shared_dir()
-    pool = seed_clutter_lines(shared / "seed-articles")
+    pool = seed_clutter_lines(SEED_ARTICLES)
     if not pool:
-        sys.exit(f"no seed articles in {shared / 'seed-articles'}: set NEWSARCHIVE_SHARED_DIR")
+        sys.exit(f"no seed articles in {SEED_ARTICLES}")
     print(f"{len(pool)} clutter lines from the seed articles; {HELD_OUT} held-out pages per outlet\n")
     print(f"{'outlet':10} {'first page':>10} " + " ".join(f"{'after ' + str(n):>10}" for n in CHECKPOINTS))
     for name in OUTLETS:
@@ -145,8 +144,7 @@ def main() -> None:
     without, with_learning = throughput(pages, False), throughput(pages, True)
     print(f"\nspeed (one core): {without:.1f} pages/s without learning, {with_learning:.1f} with "
           f"({(without / with_learning - 1) * 100:+.1f}% time)")
-    if (shared / "extraction-dev" / "ground-truth.json").exists():
-        dev_by_domain(shared / "extraction-dev")
+    dev_by_domain(EXTRACTION_DEV)
     newsweb_curves()
 
 

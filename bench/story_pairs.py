@@ -1,8 +1,7 @@
 """A labelled set of text pairs for story matching, generated from real articles.
 
-Sources: the article bodies of ``<shared>/extraction-dev/ground-truth.json``
-and the texts in ``<shared>/seed-articles/`` (``<shared>`` is
-``<repo>/../shared``, or ``$NEWSARCHIVE_SHARED_DIR``).
+Sources: the article bodies of the extraction dev set and the seed articles,
+both in ``tests/data/``.
 
 Positives (``expected`` is the relation :func:`extract.stories.compare`
 should report): verbatim copy (with page furniture), edited (cuts, an added
@@ -21,18 +20,21 @@ Run ``python bench/story_pairs.py`` to print counts per kind.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import random
 import re
 from collections import Counter
 from dataclasses import dataclass
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.datasets import dev_truth, seed_articles  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parent.parent
 MIN_WORDS = 150
 
 _SYNONYM_TEXT = """
@@ -161,17 +163,10 @@ class Pair:
     source: str
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", REPO.parent / "shared"))
-
-
 def load_articles() -> dict[str, str]:
     """Article bodies by id: the dev set's ground truth plus the seed articles."""
-    root = shared_dir()
-    truth = json.loads((root / "extraction-dev" / "ground-truth.json").read_text(encoding="utf-8"))
-    articles = {key[:12]: value["articleBody"] for key, value in sorted(truth.items())}
-    for path in sorted((root / "seed-articles").glob("*.txt")):
-        articles[f"seed-{path.stem[:3]}"] = path.read_text(encoding="utf-8")
+    articles = {key[:12]: value["articleBody"] for key, value in sorted(dev_truth().items())}
+    articles.update({f"seed-{number}": text for number, text in seed_articles().items()})
     return articles
 
 

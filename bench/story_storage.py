@@ -378,7 +378,7 @@ def probe_labelled(archive: Archive, timer: MatchTimer) -> tuple[list[dict[str, 
     try:
         pairs = build_pairs(seed=7)
     except FileNotFoundError as missing:
-        print(f"  no labelled pairs ({missing.filename} is missing; set NEWSARCHIVE_SHARED_DIR)")
+        print(f"  no labelled pairs ({missing.filename} is missing)")
         return [], {}
     rng.shuffle(pairs)
     times: list[dict[str, float]] = []

@@ -1,31 +1,22 @@
-"""Real pages from the shared development set: extraction beats plain trafilatura on them."""
+"""Real pages of the extraction development set (``tests/data/``): extraction beats plain trafilatura on them."""
 
 from __future__ import annotations
-
-import gzip
-import json
-import os
-from pathlib import Path
 
 import pytest
 import trafilatura
 
 from bench.metric import score
 from extract import extract_article
+from tests.datasets import dev_html, dev_truth
 
-DEV = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "extraction-dev"
 SAMPLE = 24
-
-pytestmark = pytest.mark.skipif(not (DEV / "ground-truth.json").exists(),
-                                reason=f"development set not found at {DEV} (set NEWSARCHIVE_SHARED_DIR)")
 
 
 @pytest.fixture(scope="module")
 def pages() -> list[tuple[str, str, str]]:
-    truth = json.loads((DEV / "ground-truth.json").read_text(encoding="utf-8"))
+    truth = dev_truth()
     chosen = sorted(truth)[::max(1, len(truth) // SAMPLE)][:SAMPLE]
-    return [(truth[key]["url"], gzip.decompress((DEV / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8"),
-             truth[key]["articleBody"]) for key in chosen]
+    return [(truth[key]["url"], dev_html(key), truth[key]["articleBody"]) for key in chosen]
 
 
 def test_sample_beats_plain_trafilatura(pages: list[tuple[str, str, str]]) -> None:

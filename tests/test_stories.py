@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import struct
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from extract.fingerprint import MIN_LIKENESS, Fingerprint, fingerprint
 from extract.stories import compare
 from extract.storyindex import StoryIndex
+from tests.datasets import dev_bodies, seed_articles
 from tests.newsweb.syndicated import ORIGINAL, REWRITTEN
 
-SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 T0 = datetime(2022, 1, 12, 18, 0, tzinfo=timezone.utc)
 WIRE = "\n\n".join(ORIGINAL)
 HEAVY_REWRITE = "\n\n".join(REWRITTEN)
@@ -39,16 +37,12 @@ UNSPIN = {
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, str]:
-    paths = sorted((SHARED / "seed-articles").glob("*.txt"))
-    if not paths:
-        pytest.skip(f"no seed articles in {SHARED / 'seed-articles'} (set NEWSARCHIVE_SHARED_DIR)")
-    return {p.stem[:3]: p.read_text(encoding="utf-8") for p in paths}
+    return seed_articles()
 
 
 @pytest.fixture(scope="module")
 def dev_articles() -> list[str]:
-    truth = json.loads((SHARED / "extraction-dev" / "ground-truth.json").read_text(encoding="utf-8"))
-    bodies = [v["articleBody"] for _, v in sorted(truth.items())]
+    bodies = dev_bodies()
     return [b for b in bodies if 300 <= len(b.split()) <= 900 and sum(c.isascii() for c in b) > 0.98 * len(b)]
 
 

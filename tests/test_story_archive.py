@@ -7,7 +7,6 @@ of the simulated news web.
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -21,10 +20,10 @@ from storage.cli import main
 from storage.errors import ArchiveError, NoSuchPage
 from storage.stories import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache
 from tests.crawling import run_crawl
+from tests.datasets import seed_articles
 from tests.newsweb import NewsWeb
 from tests.storage_helpers import T0, article, capture, hours  # noqa: F401
 
-SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 WIRE = "https://wire.example/2022/01/12/nato-russia"
 PARAPHRASE = "https://daily.example/world/allies-and-moscow"
 OTHERS = {"002": "https://herald.example/a/2", "003": "https://post.example/a/3", "004": "https://times.example/a/4"}
@@ -34,10 +33,7 @@ WEB_RELATION = {"original": "origin", "verbatim": "verbatim", "edited": "edited"
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, str]:
-    paths = sorted((SHARED / "seed-articles").glob("*.txt"))
-    if not paths:
-        pytest.skip(f"no seed articles in {SHARED / 'seed-articles'} (set NEWSARCHIVE_SHARED_DIR)")
-    return {p.stem[:3]: p.read_text(encoding="utf-8") for p in paths}
+    return seed_articles()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Runs on real SQLite and PostgreSQL (``db_url``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,16 @@ from extract.fingerprint import _HEADER_V1, Fingerprint, fingerprint
 from storage.archive import Archive
 from storage.models import Page, Version
 from storage.stories import POSTINGS_PER_KEY, StoryBand, rank_postings
+from tests.datasets import seed_articles
 from tests.storage_helpers import article, capture, hours
 
-SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 ORIGINAL = "https://wire.example/2022/01/12/nato-russia"
 COPY = "https://daily.example/world/nato-russia-copy"
 
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    path = SHARED / "seed-articles"
-    texts = sorted(path.glob("000*.txt"))
-    if not texts:
-        pytest.skip(f"no seed articles in {path} (set NEWSARCHIVE_SHARED_DIR)")
-    return texts[0].read_text(encoding="utf-8")
+    return seed_articles()["000"]
 
 
 def test_likenesses_agree_with_likeness_one_by_one(seed: str) -> None:

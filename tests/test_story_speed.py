@@ -2,15 +2,13 @@
 
 Each rewritten function must give exactly what the plain version gives: stored
 band keys, labels and similarities may not move. Texts: the seed articles and
-the extraction dev set (``NEWSARCHIVE_SHARED_DIR``), cut and recombined.
+the extraction dev set (``tests/data/``), cut and recombined.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
-import json
-import os
 import random
 import re
 from collections import Counter
@@ -37,19 +35,14 @@ from storage import stories as store
 from storage.archive import Archive
 from storage.driver import driver_many, driver_rows
 from storage.stories import StoryBand
+from tests.datasets import dev_bodies, seed_articles
 from tests.storage_helpers import article, capture, hours
 
-SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    seeds = sorted((SHARED / "seed-articles").glob("*.txt"))
-    truth = SHARED / "extraction-dev" / "ground-truth.json"
-    if not seeds or not truth.exists():
-        pytest.skip(f"no seed articles or dev set in {SHARED} (set NEWSARCHIVE_SHARED_DIR)")
-    bodies = [p.read_text(encoding="utf-8") for p in seeds]
-    bodies += [v.get("articleBody") or "" for _, v in sorted(json.loads(truth.read_text(encoding="utf-8")).items())]
+    bodies = list(seed_articles().values()) + dev_bodies()
     rng = random.Random(6)
     # Cut and spliced copies: pairs that share some sentences and not others.
     spliced = []
