@@ -223,6 +223,7 @@ def newsarchive_extraction_alone(pages: list[bytes], urls: list[str]) -> tuple[R
 def storing_alone(work: Path, urls: list[str], articles: list[Any], batch: int = 50) -> Result:
     """Record (b2)'s articles as the crawl's writer does: ``record_captures`` in batches, one archive."""
     from generate import synthetic_capture
+
     from storage.archive import Archive
 
     now = datetime.now(UTC)

@@ -29,7 +29,7 @@ from lxml import html as lxml_html  # noqa: E402
 
 from bench.metric import score, score_page  # noqa: E402
 from extract import EXTRACTOR_VERSION, extract_article  # noqa: E402
-from tests.datasets import EXTRACTION_DEV  # noqa: E402
+from tests.helpers.datasets import EXTRACTION_DEV  # noqa: E402
 
 Page = tuple[str, str, str, str]  # id, url, html, truth
 

@@ -5,7 +5,7 @@ paragraphs of 2–6 sentences) over a Zipf-distributed vocabulary of ~30,000
 words; pages belong to many outlets (200 by default) and have one to several
 versions, each an edit of the one before (a paragraph added, sometimes a new
 title), with unchanged re-captures in between. Every capture goes in as a
-``CaptureInput`` + ``Article`` through :meth:`storage.Archive.bulk_load` — the
+``CaptureInput`` + ``Article`` through :func:`bench.bulk_load.bulk_load` — the
 same versioning rules as the crawler's path, full-text index included, story
 fingerprints deferred. Only the time spent inside ``bulk_load`` counts towards
 the ingest rate (making up text is not ingest).
@@ -37,10 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bulk_load import BulkSummary, batches, bulk_load  # noqa: E402
 from extract.article import Article  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.bulk import BulkSummary, batches  # noqa: E402
-from storage.records import CaptureInput, WarcPointer  # noqa: E402
+from storage.versions.captures import CaptureInput, WarcPointer  # noqa: E402
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 COMMON = (
@@ -188,7 +188,7 @@ def raw_fill(db_url: str, versions: int, outlets: int = 200, seed: int = 1, prog
     """
     from sqlalchemy import insert, text
 
-    from storage.models import Capture, Outlet, Page, Version
+    from storage.db.models import Capture, Outlet, Page, Version
 
     spent = 0.0
     with Archive(db_url, "bench/out") as archive:
@@ -198,7 +198,7 @@ def raw_fill(db_url: str, versions: int, outlets: int = 200, seed: int = 1, prog
         page_ids: dict[str, int] = {}
         done = 0
         postgres = archive.backend == "postgresql"
-        if postgres:  # as storage.copy does: build the GIN index once at the end
+        if postgres:  # as storage.export.to_database does: build the GIN index once at the end
             archive.write(lambda s: s.execute(text("DROP INDEX IF EXISTS ix_versions_search")))
         for chunk in batches(raw_rows(versions, outlets, seed), BATCH):
             started = time.perf_counter()
@@ -268,7 +268,7 @@ def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, arch
         made = Made(captures(versions, outlets, seed), progress)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, started_cpu = time.perf_counter(), time.process_time()
-        total = archive.bulk_load(made)  # in bulk_load's own batches
+        total = bulk_load(archive, made)  # in bulk_load's own batches
         spent = time.perf_counter() - started - made.seconds
         cpu = time.process_time() - started_cpu - made.cpu_seconds
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers have exited and been waited for

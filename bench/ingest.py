@@ -7,7 +7,7 @@ once through its proxy and written with warcio as request/response pairs,
 
   warcio   iterate every record and read each response's decoded payload (the ceiling)
   extract  extract_article on every payload, on all cores (the CPU floor of indexing)
-  ingest   storage.ingest.ingest into a fresh archive (SQLite, or --db URL)
+  ingest   storage.ingest.ingest.ingest into a fresh archive (SQLite, or --db URL)
 
 then the ratios ingest/warcio and ingest/extract. Run:
 
@@ -38,8 +38,8 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from extract import extract_article  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.ingest import ingest, warc_files  # noqa: E402
-from storage.ingest_outlets import load_outlet_map  # noqa: E402
+from storage.ingest.ingest import ingest, warc_files  # noqa: E402
+from storage.outlets.domains import load_outlet_map  # noqa: E402
 
 RECORDS_PER_FILE = 500
 

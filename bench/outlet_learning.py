@@ -26,11 +26,11 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.datasets import EXTRACTION_DEV, SEED_ARTICLES  # noqa: E402
 from bench.metric import score  # noqa: E402
 from bench.outlet_pages import outlet_pages, seed_clutter_lines  # noqa: E402
 from extract import extract_article, extract_page  # noqa: E402
 from extract.boilerplate import OutletBoilerplate  # noqa: E402
+from tests.helpers.datasets import EXTRACTION_DEV, SEED_ARTICLES  # noqa: E402
 
 OUTLETS = ("courier", "gazette", "bulletin", "herald")
 CHECKPOINTS = (20, 50, 200)

@@ -12,7 +12,7 @@ for a million versions), reused as it is::
     python bench/generate.py --raw --db sqlite:///bench.sqlite3 --versions 1000000
     python bench/query.py --db sqlite:///bench.sqlite3
 
-or on fresh archives filled through ``Archive.bulk_load``, SQLite in a
+or on fresh archives filled through ``bench.bulk_load.bulk_load``, SQLite in a
 temporary directory and PostgreSQL in a throwaway schema. Then the bulk-ingest
 rate printed is ``bulk_load``'s own (versioning rules and full-text index
 included, text generation excluded), with the CPU time of this process and of
@@ -39,16 +39,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from generate import START, Vocabulary, generate  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from extract.article import Article  # noqa: E402
-from generate import START, Vocabulary, generate  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.errors import NoSuchVersion  # noqa: E402
-from storage.models import Page  # noqa: E402
-from storage.records import CaptureInput, WarcPointer  # noqa: E402
-from tests.storage_helpers import scratch_schema  # noqa: E402
+from storage.db.errors import NoSuchVersion  # noqa: E402
+from storage.db.models import Page  # noqa: E402
+from storage.versions.captures import CaptureInput, WarcPointer  # noqa: E402
+from tests.helpers.captures import scratch_schema  # noqa: E402
 
 INGEST_CAPTURES = 600
 INGEST_BATCH = 50

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from storage.archive import Archive  # noqa: E402
-from tests.crawling import run_crawl  # noqa: E402
+from tests.helpers.crawl import run_crawl  # noqa: E402
 from tests.newsweb import NewsWeb  # noqa: E402
 
 TARGET = 5.0  # percent of the first crawl's WARC bytes, for all re-checks together

@@ -8,7 +8,7 @@ Run by hand from the repository root::
 Prints (never asserts):
 
 * pair precision / recall over the labelled pairs of ``bench/story_pairs.py``
-  (band-key candidates alike enough, then :func:`extract.stories.compare`), per kind, and
+  (band-key candidates alike enough, then :func:`storage.stories.compare.compare`), per kind, and
   label accuracy per relation;
 * precision when every text of the set goes into one :class:`StoryIndex`
   (any match between texts of different source articles is a false positive);
@@ -38,17 +38,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from extract.fingerprint import (  # noqa: E402
+from story_pairs import KNOWN_COPIES, Pair, build_pairs, load_articles  # noqa: E402
+
+from storage.stories.compare import compare_stories  # noqa: E402
+from storage.stories.fingerprint import (  # noqa: E402
     ANCHOR_BANDS,
     MIN_LIKENESS,
     NAME_BANDS,
     TEXT_BANDS,
     fingerprint_story,
 )
-from extract.stories import compare_stories  # noqa: E402
-from extract.storyindex import StoryIndex  # noqa: E402
-from extract.storytext import story_text  # noqa: E402
-from story_pairs import KNOWN_COPIES, Pair, build_pairs, load_articles  # noqa: E402
+from storage.stories.standalone import StoryIndex  # noqa: E402
+from storage.stories.text import story_text  # noqa: E402
 
 logger = logging.getLogger(__name__)
 KEYS_PER_VERSION = TEXT_BANDS + ANCHOR_BANDS + NAME_BANDS
@@ -139,7 +140,7 @@ def seed_clusters(articles: dict[str, str]) -> None:
     for story in index.stories():
         print(f"story origin={story.origin}")
         for member in story.members:
-            figure = f" similarity={member.match.similarity:.3f}" if member.match else ""
+            figure = "" if member.relation == "origin" else f" similarity={member.similarity:.3f}"
             print(f"   {member.id:9} {member.relation}{figure}")
 
 

@@ -3,7 +3,7 @@
 Sources: the article bodies of the extraction dev set and the seed articles,
 both in ``tests/data/``.
 
-Positives (``expected`` is the relation :func:`extract.stories.compare`
+Positives (``expected`` is the relation :func:`storage.stories.compare.compare`
 should report): verbatim copy (with page furniture), edited (cuts, an added
 sentence, typos), truncated (first half), re-headlined, paraphrased
 (sentences reordered, clauses rewritten, a few synonyms) and spun (30–60 %
@@ -23,15 +23,15 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.datasets import dev_truth, seed_articles  # noqa: E402
+from tests.helpers.datasets import dev_truth, seed_articles  # noqa: E402
 
 logger = logging.getLogger(__name__)
 

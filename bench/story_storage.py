@@ -7,7 +7,7 @@ archived ones, then every labelled pair of bench/story_pairs.py (copies of
 each kind, rewrites included, and not-copies). Prints (never asserts), as
 median and p95, in wall and in CPU time:
 
-* match: the time of :func:`storage.stories.index_version` alone (fingerprint,
+* match: the time of :func:`storage.stories.matcher.index_version` alone (fingerprint,
   candidate lookup, exact compares, joining the story);
 * record+match: the whole ``record_capture`` call;
 
@@ -48,7 +48,7 @@ background candidates as often, as alike (the fingerprint is a real one) and
 as long to compare (the text is a real one) as it would meet unrelated stories.
 Background versions are all first seen after the ``REAL`` ones, so the
 originals the probes copy are older than every background version: the hard
-case for :data:`storage.stories.POSTINGS_PER_KEY`, which reads each key's
+case for :data:`storage.stories.matcher.POSTINGS_PER_KEY`, which reads each key's
 latest holders. What it does not model: the full-text index is not updated
 for background rows (its insert trigger is off while they go in), so
 ``versions_fts`` holds only the first ``REAL`` versions; band keys that
@@ -80,17 +80,19 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from extract.article import Article  # noqa: E402
-from extract.fingerprint import FINGERPRINT_VERSION, fingerprint_story  # noqa: E402
-from extract.stories import compare_stories  # noqa: E402
-from extract.storytext import story_text  # noqa: E402
-from storage import stories  # noqa: E402
-from storage.archive import Archive  # noqa: E402
-from storage.records import CaptureInput, WarcPointer  # noqa: E402
-from storage.stories import MIN_STORY_WORDS  # noqa: E402
 from story_pairs import build_pairs  # noqa: E402
+
+from extract.article import Article  # noqa: E402
+from bench.bulk_load import bulk_load
+from storage.stories import matcher as stories  # noqa: E402
+from storage.archive import Archive  # noqa: E402
+from storage.stories.compare import compare_stories  # noqa: E402
+from storage.stories.fingerprint import FINGERPRINT_VERSION, fingerprint_story  # noqa: E402
+from storage.stories.matcher import MIN_STORY_WORDS  # noqa: E402
+from storage.stories.text import story_text  # noqa: E402
+from storage.versions.captures import CaptureInput, WarcPointer  # noqa: E402
 from tests.newsweb.prose import generate_story  # noqa: E402
-from tests.storage_helpers import scratch_schema  # noqa: E402
+from tests.helpers.captures import scratch_schema  # noqa: E402
 
 logger = logging.getLogger(__name__)
 OUTLETS = ["wire", "daily", "herald", "post"]
@@ -155,7 +157,7 @@ def fill(archive: Archive, count: int) -> float:
     started = time.perf_counter()
     items = [(capture(url, T0 + timedelta(seconds=n)), Article(text=body, title=f"Story {n}"))
              for n, (url, body) in enumerate(corpus(count, seed=1))]
-    archive.bulk_load(items)
+    bulk_load(archive, items)
     archive.index_stories()  # the real matching: copies among these versions form their stories
     return time.perf_counter() - started
 
@@ -280,7 +282,7 @@ def _clone_rows(vid: int, n: int, pool_row: tuple[int, bytes, int, list[int]], t
 
 
 class MatchTimer:
-    """Times :func:`storage.stories.index_version` (which ``record_capture`` calls) while active.
+    """Times :func:`storage.stories.matcher.index_version` (which ``record_capture`` calls) while active.
 
     Wall time, and this process's CPU time: on a machine shared with other
     work the CPU time is the steadier measure of what matching costs.

@@ -20,7 +20,7 @@ class FetchedPage:
     content_type: str | None
     is_article: bool | None  # None: not decided yet (the pipeline judges the page)
     listed: bool = False  # a feed or sitemap listed it
-    warc_record: Any = None  # crawler.warc.WrittenRecord, None when WARC writing is off
+    warc_record: Any = None  # crawler.middlewares.warc.WrittenRecord, None when WARC writing is off
     etag: str | None = None
     last_modified: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap

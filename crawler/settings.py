@@ -13,7 +13,7 @@ settings:
   makes an archive-only crawl (WARCs only); ``newsarchive ingest`` indexes later.
 - ``EXTRACT_WORKERS``: extraction processes (default: one per core).
 - ``WARC_PREFIX``, ``WARC_MAX_SIZE``: WARC file naming and rotation size.
-- ``REDIS_URL``: distributed mode (:mod:`crawler.distributed`): every process
+- ``REDIS_URL``: distributed mode (:mod:`crawler.distributed.addon`): every process
   given the same Redis shares one frontier and duplicate filter; see below.
 """
 
@@ -22,9 +22,11 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
-# Identify ourselves; operators should put a real contact here (-s NEWSARCHIVE_CONTACT=…).
+# Identify ourselves; operators should put a real contact here (-s NEWSARCHIVE_CONTACT=…):
+# the OperatorUserAgent add-on (crawler/user_agent.py) builds USER_AGENT from it when a run starts.
 NEWSARCHIVE_CONTACT = "archive-operator@example.invalid"
-USER_AGENT = f"newsarchive/0.1 (news archiving crawler; +mailto:{NEWSARCHIVE_CONTACT})"
+USER_AGENT_TEMPLATE = "newsarchive/0.1 (news archiving crawler; +mailto:{contact})"
+USER_AGENT = USER_AGENT_TEMPLATE.format(contact=NEWSARCHIVE_CONTACT)
 
 # Politeness.
 ROBOTSTXT_OBEY = True
@@ -70,16 +72,23 @@ ARCHIVE_INDEX = True
 ARCHIVE_LOCK_ENABLED = True  # one crawl per archive directory (off for several processes sharing one)
 ARCHIVE_WRITE_BATCH = 50
 EXTRACT_WORKERS = 0  # 0: one per core
+RECHECK_MAX = 10_000  # re-checks one crawl takes on
+BOILERPLATE_LEARNING = True  # learn and strip each outlet's recurring clutter lines
+BOILERPLATE_SAVE_EVERY = 200  # pages between saves of the outlet clutter models
+RUN_RECORD_ENABLED = True  # leave a record of the run in the archive database (table runs)
+CRAWL_SUMMARY_ENABLED = True  # print the one-screen summary at the end
+QUIET_NETWORK_ERRORS = True  # one log line per unreachable server, not a traceback
 
 WARC_ENABLED = True
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1_000_000_000
 WARC_GZIP_LEVEL = 3  # ISA-L level, 0-3: 3 is ~8x cheaper than zlib's 6 for ~12% bigger records
+WARC_OPERATOR = ""  # the warcinfo record's ``operator``: who ran the crawl
 # Our HTTP handler keeps what WARC records need and Scrapy drops: the real
 # reason phrase and whether the body came chunked.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.warc.handler.WarcHttpDownloadHandler",
-    "https": "crawler.warc.handler.WarcHttpDownloadHandler",
+    "http": "crawler.middlewares.warc_handler.WarcHttpDownloadHandler",
+    "https": "crawler.middlewares.warc_handler.WarcHttpDownloadHandler",
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -89,12 +98,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.private_network.PrivateNetworkGuard": 760,
     # Closer to the network than decompression (590), redirects (600) and
     # retries (550): every attempt is archived with its bytes as sent.
-    "crawler.warc.middleware.WarcMiddleware": 880,
+    "crawler.middlewares.warc.WarcMiddleware": 880,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ArchivePipeline": 300,
+    "crawler.pipelines.archive.ArchivePipeline": 300,
 }
-# Distributed mode (crawler/distributed.py): set REDIS_URL and start `scrapy crawl news`
+# Distributed mode (crawler/distributed/addon.py): set REDIS_URL and start `scrapy crawl news`
 # on as many machines as you like, with the same REDIS_URL, REDIS_KEY_PREFIX and
 # ARCHIVE_DB_URL (PostgreSQL). The add-on then switches to the shared scheduler and
 # duplicate filter and turns ARCHIVE_LOCK_ENABLED off. A process closes once the
@@ -102,12 +111,12 @@ ITEM_PIPELINES = {
 REDIS_URL = None
 REDIS_KEY_PREFIX = "newsarchive"  # one prefix per archive sharing a Redis server
 MAX_IDLE_TIME_BEFORE_CLOSE = 60
-ADDONS = {"crawler.distributed.DistributedCrawl": 0}
+ADDONS = {"crawler.user_agent.OperatorUserAgent": 0, "crawler.distributed.addon.DistributedCrawl": 0}
 
 EXTENSIONS = {
-    "crawler.summary.CrawlSummary": 500,
-    "crawler.run_record.RunRecord": 510,
-    "crawler.log_filters.QuietNetworkErrors": 0,
+    "crawler.extensions.summary.CrawlSummary": 500,
+    "crawler.extensions.run_record.RunRecord": 510,
+    "crawler.extensions.log_filters.QuietNetworkErrors": 0,
 }
 
 LOG_LEVEL = "INFO"

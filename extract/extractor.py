@@ -31,8 +31,8 @@ from extract.article import Article
 from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
 from extract.fallback_metadata import FallbackMetadata
+from extract.markup_repair import close_runaway_elements
 from extract.pretrim import trimmed
-from extract.repair import close_runaway_elements
 
 if TYPE_CHECKING:
     from extract.boilerplate import OutletBoilerplate

@@ -25,7 +25,12 @@ from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
 from extract.extractor import ExtractedPage, extract_page
-from extract.page_signals import declared_identity, is_html_type, page_declares_article, url_looks_like_article
+from extract.page_signals import (
+    declared_identity,
+    is_html_type,
+    page_declares_article,
+    url_looks_like_article,
+)
 from extract.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)

@@ -1,12 +1,29 @@
-"""The archive's SQL index over its WARC files: models, migrations, the Archive API, the CLI.
+"""The archive's SQL index over its WARC files, and everything that reads and writes it.
 
-``storage.Archive`` is loaded on first use, so importing ``storage.records``
-does not pull in SQLAlchemy.
+``storage.Archive`` (:mod:`storage.archive`) is the one façade: the crawler's
+pipeline, WARC ingest, the ``newsarchive`` CLI (:mod:`storage.cli`) and Python
+users all go through it. Each sub-package is one idea: ``db`` (tables, engine,
+migrations), ``warc`` (the WARC format), ``outlets``, ``versions``, ``stories``,
+``search``, ``ingest``, ``export``, ``crawls`` (runs and re-checks), ``cli``.
+
+``Archive`` is loaded on first use, so importing the errors or the plain values
+passed into the archive does not pull in SQLAlchemy.
 """
 
 from typing import Any
 
-__all__ = ["Archive"]
+from storage.db.errors import (
+    ArchiveError,
+    ArchiveMissing,
+    BadQuery,
+    BadTime,
+    DatabaseUnreachable,
+    NoSuchPage,
+    NoSuchVersion,
+)
+
+__all__ = ["Archive", "ArchiveError", "ArchiveMissing", "BadQuery", "BadTime", "DatabaseUnreachable",
+           "NoSuchPage", "NoSuchVersion"]
 
 
 def __getattr__(name: str) -> Any:

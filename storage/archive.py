@@ -2,14 +2,16 @@
 
 ``Archive`` is what the crawler's pipeline, WARC ingest and the ``newsarchive``
 CLI use. Writes are thread-safe (one lock per Archive, one transaction per
-batch); reads return plain values from :mod:`storage.views`.
+batch); reads return plain values (``to_json()`` for scripts) defined beside
+the code that builds them: :mod:`storage.versions.results`, :mod:`storage.stories.results`, …
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,16 +24,35 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage import bulk, history, recorder, schedule, search_sql
-from storage import runs as run_log
-from storage import stories as story_store
-from storage.database import WRITE_OPTION, check_exists, display, make_engine, resolve_url
-from storage.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable, NoSuchPage, NoSuchVersion
-from storage.migrate import current_revisions, upgrade
-from storage.models import Capture, Outlet, Page, Version
-from storage.records import CaptureInput, Outcome
-from storage.times import iso, utc
-from storage.views import CaptureView, OutletView, SearchHit, StatsView, VersionView
+from storage.crawls import runs as run_log
+from storage.crawls import schedule
+from storage.db.engine import (
+    WRITE_OPTION,
+    check_exists,
+    display,
+    make_engine,
+    resolve_url,
+)
+from storage.db.errors import (
+    ArchiveError,
+    ArchiveMissing,
+    DatabaseUnreachable,
+    NoSuchPage,
+    NoSuchVersion,
+)
+from storage.db.migrate import current_revisions, upgrade
+from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.results import Result
+from storage.db.times import iso, utc
+from storage.outlets.results import OutletView
+from storage.search import sql as search_sql
+from storage.search.results import SearchHit
+from storage.stories import matcher as story_matcher
+from storage.stories import results as story_results
+from storage.stories.results import StoryView
+from storage.versions import history, recorder
+from storage.versions.captures import CaptureInput, Outcome
+from storage.versions.results import CaptureView, VersionView
 
 logger = logging.getLogger(__name__)
 
@@ -101,49 +122,22 @@ class Archive:
         self._write(lambda session: recorder.outlet_id_for(session, name, domains))
 
     def record_capture(self, capture: CaptureInput, article: Article | None) -> Outcome:
-        """Index one capture; see :mod:`storage.recorder` for when a version is added."""
+        """Index one capture; see :mod:`storage.versions.recorder` for when a version is added."""
         return self.record_captures([(capture, article)])[0]
 
     def record_captures(self, batch: list[tuple[CaptureInput, Article | None]]) -> list[Outcome]:
         """Index a batch of captures in one transaction; returns an outcome per capture.
 
         An entry may carry a third item, the article's text before outlet
-        boilerplate was stripped (see :func:`storage.recorder.record`).
+        boilerplate was stripped (see :func:`storage.versions.recorder.record`).
         """
         return self._write(lambda session: recorder.record_batch(session, batch, self.extractor_version))
-
-    def bulk_load(
-        self, items: Iterable[tuple[CaptureInput, Article | None]], batch: int = bulk.BATCH
-    ) -> bulk.BulkSummary:
-        """Index many captures fast, one transaction per ``batch``; see :mod:`storage.bulk`.
-
-        Same versions as :meth:`record_captures`; story linking is deferred to
-        :meth:`index_stories` and bulk-loaded pages get no re-check schedule.
-        A worker process digests the next batch while this one is written
-        (in-process instead when the caller runs other threads).
-        """
-        total, outlets = bulk.BulkSummary(), {}
-
-        def load(session: Session, chunk: list[tuple[CaptureInput, Article | None]]) -> bulk.BulkSummary:
-            cache = dict(outlets)  # an outlet created in a rolled-back attempt must not be cached
-            done = bulk.load_batch(session, chunk, self.extractor_version, cache)
-            outlets.update(cache)
-            return done
-
-        try:
-            for chunk in bulk.prepared_batches(items, batch):
-                total.merge(self._write(lambda session, chunk=chunk: load(session, chunk)))
-        finally:
-            if self.backend == "sqlite":
-                with self._write_lock, self._engine.connect() as connection:
-                    bulk.finish(connection.connection.dbapi_connection)
-        return total
 
     def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,
                        limit: int = 10_000) -> list[schedule.RecheckTarget]:
         """Pages due for a re-check at ``now``, most overdue first, leased to the caller.
 
-        See :mod:`storage.schedule` for how due times are learned.
+        See :mod:`storage.crawls.schedule` for how due times are learned.
         """
         return self._write(lambda session: schedule.claim_due(session, now, outlets, limit))
 
@@ -167,7 +161,7 @@ class Archive:
 
     def start_run(self, run_id: str, started_at: datetime, host: str, pid: int,
                   arguments: dict[str, Any]) -> None:
-        """Open the record of a crawl run (see :mod:`storage.runs`)."""
+        """Open the record of a crawl run (see :mod:`storage.crawls.runs`)."""
         self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments))
 
     def finish_run(self, run_id: str, finished_at: datetime, finish_reason: str | None, *,
@@ -290,23 +284,23 @@ class Archive:
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
-    def copies(self, url: str) -> story_store.StoryView | None:
+    def copies(self, url: str) -> StoryView | None:
         """The story of the page's latest version (origin first), or ``None`` if it has no copies."""
         with self._session() as session:
-            return story_store.copies(session, self._page(session, url))
+            return story_results.copies(session, self._page(session, url))
 
     def stories(
         self, since: datetime | None = None, outlet: str | None = None, min_outlets: int = 1, limit: int = 20
-    ) -> list[story_store.StoryView]:
-        """Stories of copied articles, most outlets first; see :mod:`storage.stories`."""
+    ) -> list[StoryView]:
+        """Stories of copied articles, most outlets first; see :mod:`storage.stories.matcher`."""
         with self._session() as session:
-            return story_store.stories(session, since, outlet, min_outlets, limit)
+            return story_results.stories(session, since, outlet, min_outlets, limit)
 
     def index_stories(self, batch: int = 200) -> tuple[int, int]:
         """Fingerprint and match versions archived before stories existed; returns (versions, joined)."""
         seen = joined = last = 0
         while True:
-            done, linked, last = self._write(lambda session: story_store.index_unindexed(session, batch, last))
+            done, linked, last = self._write(lambda session: story_matcher.index_unindexed(session, batch, last))
             seen, joined = seen + done, joined + linked
             if done < batch:
                 return seen, joined
@@ -324,7 +318,7 @@ class Archive:
                 captures=count(Capture.id),
                 revisits=count(Capture.id, Capture.record_type == "revisit"),
                 versions=count(Version.id),
-                # a version marked as an extractor change (storage.reextract) is no article change
+                # a version marked as an extractor change (storage.ingest.reextract) is no article change
                 changed_pages=count(
                     func.distinct(Version.page_id), Version.seq >= 2, Version.state != "extractor-change"
                 ),
@@ -372,6 +366,23 @@ class Archive:
         if page is None:
             raise NoSuchPage(f"no page {url} in the archive (newsarchive search can find pages by text)")
         return page
+
+
+@dataclass(frozen=True, slots=True)
+class StatsView(Result):
+    backend: str
+    database: str
+    outlets: int
+    pages: int
+    captures: int
+    revisits: int
+    versions: int
+    changed_pages: int
+    warc_files: int
+    first_capture: datetime | None
+    last_capture: datetime | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
 
 
 def _aware(value: Any) -> datetime | None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real services the tests talk to.
+"""Shared fixtures: the real services the tests talk to, the simulated news web, an empty archive.
 
 PostgreSQL and Redis tests read NEWSARCHIVE_TEST_PG_URL / NEWSARCHIVE_TEST_REDIS_URL.
 Where a service is unreachable they skip with the reason, unless
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.storage_helpers import scratch_schema  # noqa: E402  (needs ROOT on the path)
+from tests.helpers.captures import scratch_schema  # noqa: E402  (needs ROOT on the path)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -84,3 +84,15 @@ def archive(db_url: str, archive_dir: Path):
     with Archive(db_url, archive_dir) as opened:
         opened.ensure_outlet("daily", ["daily.example"])
         yield opened
+
+
+@pytest.fixture(scope="module")
+def web(request: pytest.FixtureRequest):
+    """The simulated news web (``tests/newsweb``), running for one test module.
+
+    A module sets its options with ``NEWSWEB = {"seed": 7, "articles_per_outlet": 2, ...}``.
+    """
+    from tests.newsweb import NewsWeb
+
+    with NewsWeb(**getattr(request.module, "NEWSWEB", {})) as running:
+        yield running

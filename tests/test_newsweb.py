@@ -67,10 +67,7 @@ def jaccard(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-@pytest.fixture(scope="module")
-def web():
-    with NewsWeb(seed=0) as running:
-        yield running
+NEWSWEB = {"seed": 0}  # options of the `web` fixture (conftest.py)
 
 
 @pytest.fixture

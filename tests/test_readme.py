@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from storage.cli import main
-from tests.crawling import run_crawl
+from tests.helpers.cli import newsarchive
+from tests.helpers.crawl import run_crawl
 from tests.newsweb import NewsWeb
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -135,7 +134,7 @@ def test_readme_example_runs(
         env, args = newsarchive_args(line, block.where)
         if not args and not env:
             continue
-        result = CliRunner().invoke(main, args, env=env)
+        result = newsarchive(*args, env=env)
         detail = f"{block.where}: `{line}` exited {result.exit_code}: {result.output[-800:]}"
         assert result.exit_code == 0, detail
         assert "Traceback" not in result.output, detail

@@ -14,10 +14,11 @@ from scrapy.addons import AddonManager
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import BaseSettings
 
+from crawler import settings as defaults
 from crawler.exitcodes import BAD_INPUT, LOCKED, exit_status
 from crawler.lock import ArchiveLock, ArchiveLocked
-from crawler.seeds import SeedError, load_seeds
-from crawler.warc.writer import DEFAULT_GZIP_LEVEL, check_gzip_level
+from storage.outlets.seeds import SeedError, load_seeds
+from storage.warc.writer import check_gzip_level
 
 
 class Command(ScrapyCrawlCommand):
@@ -29,7 +30,7 @@ class Command(ScrapyCrawlCommand):
         if not self._settings_ok():
             sys.exit(BAD_INPUT)
         # The lock too: a locked-out run then prints its one line and nothing else.
-        self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", "archive"))
+        self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
         if len(args) == 1 and _lock_enabled(self.settings):
             try:
                 self._lock.acquire()
@@ -64,7 +65,7 @@ class Command(ScrapyCrawlCommand):
 
     def _settings_ok(self) -> bool:
         try:
-            check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL))
+            check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", defaults.WARC_GZIP_LEVEL))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return False

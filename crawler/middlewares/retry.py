@@ -32,11 +32,12 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
     from scrapy.settings import BaseSettings
+    from typing_extensions import Self
+
+from crawler import settings as defaults
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", defaults.RETRY_BACKOFF_BASE)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", defaults.RETRY_BACKOFF_MAX)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

@@ -7,7 +7,7 @@ here; callbacks decide the page's identity and whether it is an article, and
 hand a :class:`FetchedPage` to the archive pipeline.
 
 Each crawl also re-checks archived articles that are due by their re-check
-schedule (:mod:`storage.schedule`), with conditional requests; pages the
+schedule (:mod:`storage.crawls.schedule`), with conditional requests; pages the
 archive already holds are not fetched again by discovery, only by re-checks.
 
 Arguments: ``-a seeds=FILE[,FILE]`` (default ``seeds/*.toml``), ``-a outlet=NAME``,
@@ -27,14 +27,15 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.distributed import DistributedSpiderMixin
-from extract.page_signals import is_html_type, url_looks_like_article
-from crawler.errors import error_kind
-from crawler.feeds import FeedError, parse_feed
+from crawler import settings as defaults
+from crawler.discovery.feeds import FeedError, parse_feed
+from crawler.discovery.sitemaps import SitemapError, parse_sitemap
+from crawler.distributed.spider_mixin import DistributedSpiderMixin
+from crawler.failures import error_kind
 from crawler.items import FetchedPage
-from crawler.seeds import OutletSeed, load_seeds
-from crawler.sitemaps import SitemapError, parse_sitemap
+from extract.page_signals import is_html_type, url_looks_like_article
 from extract.urls import canonicalize_url, strip_tracking
+from storage.outlets.seeds import OutletSeed, load_seeds
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +68,13 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.feed_max_entries = crawler.settings.getint("FEED_MAX_ENTRIES", 1000) or None
-        max_age = crawler.settings.getfloat("SITEMAP_MAX_AGE_DAYS", 0)
+        spider.feed_max_entries = crawler.settings.getint("FEED_MAX_ENTRIES", defaults.FEED_MAX_ENTRIES) or None
+        max_age = crawler.settings.getfloat("SITEMAP_MAX_AGE_DAYS", defaults.SITEMAP_MAX_AGE_DAYS)
         spider.sitemap_cutoff = datetime.now(UTC) - timedelta(days=max_age) if max_age > 0 else None
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.recheck != "no" and self.crawler.settings.getbool("ARCHIVE_INDEX", True):
+        if self.recheck != "no" and self.crawler.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
             targets, self.known_urls = await asyncio.to_thread(self._archive_state)
             self.crawler.stats.set_value("recheck/due", len(targets))
             for target in targets:
@@ -219,7 +220,9 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
     def _archive_state(self) -> tuple[list[Any], set[str]]:
         """Re-checks due now (claimed for this crawl) and the URLs already archived."""
-        from crawler.archive_access import open_archive  # archive-only crawls never load the database layer
+        from crawler.archive_access import (
+            open_archive,  # archive-only crawls never load the database layer
+        )
 
         settings = self.crawler.settings
         outlets = list(self.outlets)
@@ -227,7 +230,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             now = datetime.now(UTC)
             if self.recheck == "all":
                 now += timedelta(days=36500)
-            targets = archive.claim_rechecks(now, outlets, limit=settings.getint("RECHECK_MAX", 10_000))
+            targets = archive.claim_rechecks(now, outlets, limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX))
             return targets, archive.known_urls(outlets)
 
     def _recheck_request(self, target: Any) -> scrapy.Request:

@@ -150,6 +150,8 @@ def _sitemap(outlet: Outlet, route: str, articles: list[Article], now: datetime)
 
 def respond(web: NewsWeb, host: str, path: str, headers) -> Response:
     """The answer for ``http://{host}{path}``."""
+    from tests.newsweb import probe  # its pages build this module's Response
+
     if host in HOST_REDIRECTS:
         return Response(301, headers=[("Location", f"http://{HOST_REDIRECTS[host]}{path}")])
     outlet = web.outlet_for_host(host)
@@ -157,6 +159,8 @@ def respond(web: NewsWeb, host: str, path: str, headers) -> Response:
         return outlet_response(web, outlet, path, headers)
     if web.fault_outlet is not None and host == web.fault_outlet.host:
         return web.fault_outlet.respond(path, headers)
+    if host in probe.HOSTS:
+        return probe.respond(path, headers)
     return text_response(502, f"newsweb: no simulated site at host {host!r}\n", "text/plain")
 
 

@@ -14,7 +14,15 @@ from datetime import datetime
 from html import escape
 
 from tests.newsweb.model import Article, Outlet
-from tests.newsweb.pages import ad_slot, ago, document, head, long_date, nav, rotating_ad
+from tests.newsweb.pages import (
+    ad_slot,
+    ago,
+    document,
+    head,
+    long_date,
+    nav,
+    rotating_ad,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ because the server answers from several threads.
 from __future__ import annotations
 
 import heapq
-
 import logging
 import random
 import threading

@@ -1,0 +1,63 @@
+"""A one-screen summary printed when a crawl ends, built from the crawl's stats.
+
+Setting: ``CRAWL_SUMMARY_ENABLED`` (default True). The same figures stay in
+Scrapy's stats dump, for logs and scripts.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler import settings as defaults
+
+
+class CrawlSummary:
+    def __init__(self, crawler: Any, out: TextIO | None = None) -> None:
+        if not crawler.settings.getbool("CRAWL_SUMMARY_ENABLED", defaults.CRAWL_SUMMARY_ENABLED):
+            raise NotConfigured
+        self.crawler = crawler
+        self.out = out or sys.stderr
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlSummary:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.out.write(format_summary(self.crawler.stats.get_stats(), reason) + "\n")
+        self.out.flush()
+
+
+def format_summary(stats: dict[str, Any], reason: str) -> str:
+    elapsed = float(stats.get("elapsed_time_seconds") or 0.0)
+    responses = int(stats.get("downloader/response_count", 0))
+    rate = f"{responses / elapsed:.1f}/s" if elapsed > 0 else "-"
+    articles = " · ".join(
+        f"{label} {int(stats.get(f'archive/{key}', 0))}"
+        for key, label in (("new", "new"), ("changed", "changed"), ("unchanged", "unchanged"),
+                           ("not-article", "not articles"))
+    )
+    errors = {key.split("/", 1)[1]: value for key, value in stats.items() if key.startswith("errors/") and value}
+    error_text = " · ".join(f"{kind} {count}" for kind, count in sorted(errors.items())) or "none"
+    lines = [
+        f"newsarchive crawl finished ({reason}) in {elapsed:.1f} s",
+        f"  fetched    {responses} responses ({rate}), {int(stats.get('pages/fetched', 0))} pages",
+        f"  articles   {articles}",
+        f"  errors     {error_text}",
+        f"  robots.txt {int(stats.get('robotstxt/forbidden', 0))} URLs forbidden",
+        f"  WARC       {int(stats.get('warc/files', 0))} files, {_size(int(stats.get('warc/bytes_written', 0)))} written",
+    ]
+    return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count} B"

@@ -1,0 +1,180 @@
+"""Downloader middleware that archives every fetch into WARC files.
+
+Register it at priority 880 in ``DOWNLOADER_MIDDLEWARES`` so it sees each
+retry attempt, each redirect hop and the still-compressed body. On by default;
+``WARC_ENABLED = False`` turns it off. Other settings: ``ARCHIVE_DIR``
+(WARCs go to ``ARCHIVE_DIR/warcs/``), ``WARC_PREFIX``, ``WARC_MAX_SIZE``
+(bytes per file), ``WARC_OPERATOR`` (warcinfo ``operator``).
+
+After writing, ``request.meta["warc_record"]`` holds a
+:class:`crawler.middlewares.warc.WrittenRecord`. With ``request.meta["warc_previous"]``
+(``payload_digest``, ``url``, ``date``, ``record_id`` of the page's last full
+capture) a 304, or a 200 with the same payload digest, is written as a
+``revisit`` record; the response itself passes on unchanged. Files a killed
+crawl left ``.open`` are finished when the spider opens.
+
+Records are built, digested, compressed and written as each response
+arrives, on the event loop: with ISA-L's gzip that costs about 0.4 ms of CPU
+per 120 KB page, less than handing the work to a thread and winning the GIL
+back (measured in ``bench/crawl.py``). A response moves on only once its
+records are on disk. Stats: ``warc/records``, ``warc/bytes_written``,
+``warc/files``, ``warc/revisits``.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler import settings as defaults
+from crawler.middlewares import warc_records
+from storage.warc.errors import WarcWriteError
+from storage.warc.pointer import WrittenRecord
+from storage.warc.repair import finish_open_files
+from storage.warc.writer import WARC_VERSION, WarcFileWriter
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+CLOSE_REASON = "warc_write_failed"
+
+
+class WarcMiddleware:
+    """Writes a request, response (or revisit) record pair for every download."""
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", defaults.WARC_ENABLED):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.warcs_dir = Path(settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR)) / "warcs"
+        self.writer = WarcFileWriter(
+            self.warcs_dir,
+            prefix=settings.get("WARC_PREFIX", defaults.WARC_PREFIX),
+            max_size=settings.getint("WARC_MAX_SIZE", defaults.WARC_MAX_SIZE),
+            info=warcinfo_fields(settings),
+            gzip_level=settings.getint("WARC_GZIP_LEVEL", defaults.WARC_GZIP_LEVEL),
+        )
+        self.failed = False
+        self._closing: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self) -> None:
+        for report in finish_open_files(self.warcs_dir, local_only=True):
+            logger.warning("%s", report)
+
+    def spider_closed(self) -> None:
+        self._close_writer()
+        self.stats.set_value("warc/files", self.writer.files_opened)
+        self.stats.set_value("warc/file_names", list(self.writer.file_names))
+
+    def _close_writer(self) -> None:
+        try:
+            self.writer.close()
+        except OSError as error:
+            logger.error("cannot finish %s (%s): run the crawl again to repair it", self.writer.current_name, error)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.meta.pop("warc_record", None)  # copied from an earlier attempt or redirect hop
+        try:
+            if self._wanted(response):
+                self._record(request, response)
+        finally:
+            response.headers.pop(warc_records.REASON_HEADER, None)
+        return response
+
+    def _wanted(self, response: Response) -> bool:
+        if self.failed:
+            return False
+        # Cache hits were archived when first downloaded; data:/file: URLs are not HTTP.
+        if "cached" in response.flags or not response.url.startswith(("http://", "https://")):
+            self.stats.inc_value("warc/skipped")
+            return False
+        return True
+
+    def _record(self, request: Request, response: Response) -> None:
+        try:
+            written = self._archive(request, response, request.meta.get("warc_previous"))
+        except WarcWriteError as error:
+            self._fail(error)
+            return
+        request.meta["warc_record"] = written
+        self.stats.inc_value("warc/records", 2)  # the response (or revisit) and its request
+        self.stats.set_value("warc/bytes_written", self.writer.bytes_written)
+        self.stats.set_value("warc/files", self.writer.files_opened)
+        if written.record_type == "revisit":
+            self.stats.inc_value("warc/revisits")
+
+    def _archive(self, request: Request, response: Response, previous: dict[str, Any] | None) -> WrittenRecord:
+        """Build the records and append them to the current file."""
+        date = datetime.now(UTC)
+        main = self._main_record(response, date, previous)
+        record_id = main.rec_headers.get_header("WARC-Record-ID")
+        sent = warc_records.request_record(request, response, date, record_id)
+        pointer = self.writer.write([main, sent])[0]  # WarcWriteError: _record stops the crawl
+        return WrittenRecord(
+            pointer=pointer,
+            record_type=main.rec_type,
+            payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"),
+            date=date,
+            ip=str(response.ip_address) if response.ip_address is not None else None,
+        )
+
+    @staticmethod
+    def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None) -> Any:
+        if previous:
+            if response.status == 304:
+                return warc_records.revisit_record(response, date, previous, not_modified=True)
+            same = warc_records.payload_digest(response.body) == previous.get("payload_digest")
+            if response.status == 200 and same:
+                return warc_records.revisit_record(response, date, previous, not_modified=False)
+        return warc_records.response_record(response, date)
+
+    def _fail(self, error: WarcWriteError) -> None:
+        self.failed = True
+        logger.error("%s", error)
+        self.stats.set_value("warc/write_failed", str(error.path))
+        self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason=CLOSE_REASON))
+
+
+def warcinfo_fields(settings: Any) -> dict[str, str]:
+    """The warcinfo record fields for a crawl run with ``settings``."""
+    return {
+        "software": (
+            f"newsarchive/{_version('newsarchive')} "
+            f"(Scrapy/{_version('scrapy')}; warcio/{_version('warcio')})"
+        ),
+        "format": f"WARC File Format {WARC_VERSION}",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "hostname": socket.gethostname(),
+        "operator": settings.get("WARC_OPERATOR", defaults.WARC_OPERATOR),
+        "http-header-user-agent": settings.get("USER_AGENT", defaults.USER_AGENT),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "isPartOf": settings.get("WARC_PREFIX", defaults.WARC_PREFIX),
+    }
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,178 @@
+"""The archive pipeline: extract each fetched article and index it in the archive.
+
+Extraction (trafilatura) costs far more CPU than fetching, so it runs in a pool
+of worker processes (``EXTRACT_WORKERS``, default one per core); database
+writes go in batches to a worker thread (``ARCHIVE_WRITE_BATCH``). The event
+loop only fetches, writes WARCs and waits, so all three overlap.
+
+The page is already in a WARC record when it reaches this pipeline: a failed
+database write loses no data (``newsarchive reindex`` restores the rows) and is
+counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
+pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed``,
+``archive/unchanged``, ``archive/not-article``, ``extract/empty``.
+
+Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
+the main process, on what the workers return; each outlet's model is loaded
+from the archive when the crawl opens and saved every ``BOILERPLATE_SAVE_EVERY``
+pages (default 200) and at the end. Stats: ``boilerplate/stripped_pages``,
+``boilerplate/saves``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler import settings as defaults
+from crawler.items import FetchedPage
+from crawler.pipelines.batch_writer import BatchWriter
+from extract import Article
+from storage.versions.captures import CaptureInput, Outcome
+
+if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
+    from extract.page import PageAnalysis
+    from storage.archive import Archive
+    from storage.outlets.clutter_models import OutletModels
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+            raise NotConfigured("ARCHIVE_INDEX is off: archive-only crawl")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
+        self.batch_size = settings.getint("ARCHIVE_WRITE_BATCH", defaults.ARCHIVE_WRITE_BATCH)
+        self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", defaults.BOILERPLATE_LEARNING)
+        self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
+        self.models: OutletModels | None = None
+        self.archive: Archive | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.writer: BatchWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        from crawler.archive_access import open_archive
+        from storage.outlets.clutter_models import OutletModels
+
+        self.archive = open_archive(self.crawler.settings)
+        for seed in getattr(self.crawler.spider, "outlets", {}).values():
+            self.archive.ensure_outlet(seed.name, list(seed.domains))
+        if self.learn_boilerplate:
+            self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
+        # forkserver: workers must not inherit the reactor and its threads.
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        if item.warc_record is None:
+            self.stats.inc_value("archive/skipped_no_warc")
+            return item
+        article, unstripped = await self._extract(item)
+        try:
+            outcome: Outcome = await self.writer.write((_capture(item), article, unstripped))
+        except Exception as exc:  # the WARC record is safe; reindex restores the row
+            self.stats.inc_value("errors/db_write")
+            logger.error("database write failed for %s: %s (the WARC record is kept; run `newsarchive reindex`)",
+                         item.url, exc)
+            return _without_body(item)
+        self.stats.inc_value(f"archive/{outcome.value}")
+        return _without_body(item)
+
+    async def close_spider(self) -> None:
+        if self.writer:
+            await self.writer.flush()
+        if self.models and self.archive:
+            await self._save_models()
+        if self.pool:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.archive:
+            self.archive.close()
+
+    async def _extract(self, item: FetchedPage) -> tuple[Article | None, str | None]:
+        """Judge the page, and for an article its text (outlet boilerplate stripped) and the text before."""
+        if item.status != 200 or not item.body or item.is_article is False:
+            item.is_article = bool(item.is_article)
+            return None, None
+        from extract.page import (
+            analyse_page,  # here: an archive-only crawl never loads trafilatura
+        )
+
+        seed = self.crawler.spider.outlets[item.outlet]
+        work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
+                       article_pattern=seed.article_pattern, listed=item.listed)
+        analysis: PageAnalysis = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        if item.is_article is None:  # a re-check keeps the identity and verdict it came with
+            item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
+        page = analysis.extracted
+        if page is None:
+            return None, None
+        article, unstripped = page.article, None
+        if self.models is not None and not article.is_empty:
+            unstripped = self.models.apply(item.outlet, article, page.raw_text, item.url)
+            if article.text != unstripped:
+                self.stats.inc_value("boilerplate/stripped_pages")
+            if self.models.due():
+                await self._save_models()
+        self.stats.inc_value(f"outlet/{item.outlet}/articles")
+        if article.is_empty:
+            self.stats.inc_value("extract/empty")
+            self.stats.inc_value(f"outlet/{item.outlet}/extract_empty")
+            logger.info("no article text found in %s", item.fetched_url)
+            return None, None
+        _apply_hints(article, item.hints)
+        return article, unstripped
+
+    async def _save_models(self) -> None:
+        snapshots = self.models.snapshot()
+        try:
+            await asyncio.to_thread(type(self.models).store, self.archive, snapshots)
+        except Exception as exc:  # losing a model costs only relearning it
+            logger.error("cannot save the outlet boilerplate models: %s", exc)
+            return
+        self.stats.inc_value("boilerplate/saves")
+
+
+def _capture(item: FetchedPage) -> CaptureInput:
+    record = item.warc_record
+    return CaptureInput(
+        outlet=item.outlet,
+        url=item.url,
+        fetched_url=item.fetched_url,
+        fetched_at=record.date,
+        status=item.status,
+        warc=record.pointer,
+        content_type=item.content_type,
+        payload_digest=record.payload_digest,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        record_type=record.record_type,
+    )
+
+
+def _apply_hints(article: Article, hints: dict[str, Any]) -> None:
+    """Fill metadata the page lacks from what the feed or news sitemap said."""
+    if not article.title and hints.get("title"):
+        article.title = hints["title"]
+    if article.published is None and hints.get("published"):
+        article.published = hints["published"]
+
+
+def _without_body(item: FetchedPage) -> FetchedPage:
+    item.body = b""  # the WARC holds it; don't keep megabytes alive in the scraper
+    return item

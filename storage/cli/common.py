@@ -1,0 +1,70 @@
+"""What every ``newsarchive`` command shares: the group, time options, ``--json``, opening the archive.
+
+Command modules (``storage/cli/*.py``) import from here; :mod:`storage.cli`
+defines the group and registers their commands on it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import click
+
+from storage.archive import Archive
+from storage.db.errors import ArchiveError, BadTime
+from storage.db.times import parse_time
+from storage.warc.errors import WarcError
+
+
+class ArchiveGroup(click.Group):
+    """Turns :class:`ArchiveError` and :class:`WarcError` (the user's problem, not a bug) into one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ArchiveError, WarcError) as error:
+            raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # Output piped into `head`: stop quietly, and keep Python's exit
+            # flush of stdout from failing on the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+
+
+class TimeType(click.ParamType):
+    """ISO 8601 timestamps or plain dates, as aware UTC; a bad one is a one-line error."""
+
+    name = "TIME"
+
+    def __init__(self, end_of_day: bool = False) -> None:
+        self.end_of_day = end_of_day
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        what = f"--{param.name.replace('_', '-')}" if param and param.name else "time"
+        try:
+            return parse_time(str(value), end_of_day=self.end_of_day, what=what)
+        except BadTime as error:
+            raise click.ClickException(str(error)) from None
+
+
+@dataclass(slots=True)
+class ArchiveLocation:
+    db: str | None
+    archive_dir: str
+
+
+def open_archive(ctx: click.Context) -> Archive:
+    """The archive the group's ``--db`` / ``--archive-dir`` name, read-only-ish: never created here."""
+    where: ArchiveLocation = ctx.find_object(ArchiveLocation)
+    archive = Archive(where.db, where.archive_dir, create=False)
+    ctx.call_on_close(archive.close)
+    return archive
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")

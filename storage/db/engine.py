@@ -1,0 +1,103 @@
+"""Open the archive's database: resolve the URL, tune SQLite, report what is wrong.
+
+The URL comes from the caller, else env ``NEWSARCHIVE_DB_URL``, else the SQLite
+file ``ARCHIVE_DIR/archive.sqlite3``. SQLite runs in WAL mode with foreign keys
+on and a busy timeout; write transactions start with ``BEGIN IMMEDIATE`` so two
+writers never deadlock upgrading a read lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from storage.db.errors import ArchiveError, ArchiveMissing
+
+logger = logging.getLogger(__name__)
+
+DB_URL_ENV = "NEWSARCHIVE_DB_URL"
+SQLITE_FILE = "archive.sqlite3"
+SQLITE_BUSY_SECONDS = 30
+PG_CONNECT_TIMEOUT = 10
+SQLITE_CACHE_KIB = 128 * 1024  # page cache per connection, an upper bound: pages are allocated as used
+WRITE_OPTION = "newsarchive_write"
+
+
+def resolve_url(db_url: str | None, archive_dir: str | Path) -> URL:
+    """The database URL to use, with ``postgresql://`` mapped to the psycopg 3 driver."""
+    raw = db_url or os.environ.get(DB_URL_ENV) or f"sqlite:///{Path(archive_dir) / SQLITE_FILE}"
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ArchiveError(f"not a database URL: {raw!r} (e.g. sqlite:///archive.sqlite3)") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def display(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or ``None`` (not SQLite, or in memory)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def check_exists(url: URL) -> None:
+    """Raise :class:`ArchiveMissing` when an SQLite archive file is absent."""
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise ArchiveMissing(
+            f"no archive at {path}: crawl first (scrapy crawl news) or pass --archive-dir / --db"
+        )
+
+
+def make_engine(url: URL, *, create: bool) -> Engine:
+    path = sqlite_path(url)
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        connect_args["timeout"] = SQLITE_BUSY_SECONDS
+    elif url.get_backend_name() == "postgresql":
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    try:
+        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError):
+        raise ArchiveError(
+            f"unsupported database {display(url)}: use sqlite:///FILE or postgresql://USER@HOST/DB"
+        ) from None
+    if url.get_backend_name() == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling would BEGIN lazily (and never for
+    # DDL); take it over so reads BEGIN and writes BEGIN IMMEDIATE.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Index pages of a big archive stay in memory across a bulk load's batches (the default is 2 MB).
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,34 @@
+"""Exceptions the archive raises for problems a user can cause or fix.
+
+Each message is one line in the user's terms; the CLI prints it as it is.
+"""
+
+from __future__ import annotations
+
+
+class ArchiveError(Exception):
+    """Base class: ``str(error)`` is a complete, user-facing sentence."""
+
+
+class ArchiveMissing(ArchiveError):
+    """A read command pointed at an archive that does not exist."""
+
+
+class DatabaseUnreachable(ArchiveError):
+    """The database URL is wrong or its server does not answer."""
+
+
+class NoSuchPage(ArchiveError):
+    """The URL was never captured into this archive."""
+
+
+class NoSuchVersion(ArchiveError):
+    """The page exists but has no version matching the request."""
+
+
+class BadTime(ArchiveError, ValueError):
+    """A date or time the user typed could not be parsed."""
+
+
+class BadQuery(ArchiveError, ValueError):
+    """A search query the full-text engine cannot run."""

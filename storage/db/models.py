@@ -1,0 +1,263 @@
+"""Every table of the archive index, in one place.
+
+Outlets, pages, captures (each pointing at its WARC record: file, offset,
+length) and versions (one distinct article text of a page) first; then the
+tables of stories, the re-check schedule, crawl runs and outlet clutter models.
+The schema changes only through the Alembic chain in ``storage/db/migrations/``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from storage.db.times import now, utc
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are
+    stored as naive UTC (which also keeps their text sortable) and come back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else utc(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[str]: JSONType}
+
+
+class Outlet(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    domains: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Page(Base):
+    """One article URL (canonical), whatever it was fetched as."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(20), default="ok", index=True)  # see storage.versions.removals
+
+
+class Capture(Base):
+    """One fetch of a page: a WARC response or revisit record."""
+
+    __tablename__ = "captures"
+    __table_args__ = (
+        Index("ix_captures_page_time", "page_id", "fetched_at"),
+        Index("ix_captures_fetched_url", "fetched_url"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    fetched_url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    status: Mapped[int]
+    record_type: Mapped[str] = mapped_column(String(10), default="response")
+    warc_file: Mapped[str] = mapped_column(Text)
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str] = mapped_column(String(100), unique=True)
+    payload_digest: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    run_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class Version(Base):
+    """One distinct article text (or title) of a page, numbered 1, 2, … by ``seq``.
+
+    ``outlet_id`` repeats the page's outlet so "versions of outlet X between T1
+    and T2" is one index range scan.
+    """
+
+    __tablename__ = "versions"
+    __table_args__ = (
+        UniqueConstraint("page_id", "seq", name="uq_versions_page_seq"),
+        Index("ix_versions_outlet_time", "outlet_id", "first_seen"),
+        Index("ix_versions_first_seen", "first_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
+    seq: Mapped[int]
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    published: Mapped[datetime | None]
+    modified: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(20))
+    sitename: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    text_hash: Mapped[str] = mapped_column(String(64))  # not indexed: never searched on (revision 0009)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
+    extractor_version: Mapped[str | None] = mapped_column(String(50))
+    change_summary: Mapped[dict[str, Any] | None]
+    state: Mapped[str] = mapped_column(String(20), default="ok")  # "ok" or a removal (storage.versions.removals)
+    chars_added: Mapped[int | None]  # reader-visible characters this version added (storage.versions.changes)
+    chars_removed: Mapped[int | None]
+
+
+# -- Stories: copies of one article across outlets (storage/stories/) --
+
+
+class StoryFingerprint(Base):
+    """The fingerprint of one version (:meth:`storage.stories.fingerprint.Fingerprint.to_bytes`)."""
+
+    __tablename__ = "story_fingerprints"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint_version: Mapped[int] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+
+
+class StoryBand(Base):
+    """One band key of one version; the primary key's leading column indexes lookups by key."""
+
+    __tablename__ = "story_band"
+    __table_args__ = (PrimaryKeyConstraint("band_key", "version_id", name="pk_story_band"),)
+
+    band_key: Mapped[int] = mapped_column(BigInteger)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+
+
+class Story(Base):
+    """A group of versions carrying the same article; counts are kept for listing."""
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        Index("ix_stories_size", "outlets", "members"),
+        Index("ix_stories_last_seen", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    members: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StoryMember(Base):
+    """A version in a story: its relation to the origin, and the version it matched when it joined."""
+
+    __tablename__ = "story_members"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    similarity: Mapped[float] = mapped_column(Float)
+    matched_to: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    match_similarity: Mapped[float | None] = mapped_column(Float)
+
+
+# -- Re-check schedule (storage/crawls/schedule.py) --
+
+
+class PageSchedule(Base):
+    """One row per archived article page: when it is next due, and its track record."""
+
+    __tablename__ = "page_schedule"
+    __table_args__ = (Index("ix_page_schedule_due", "next_check_at"),)
+
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), index=True)
+    next_check_at: Mapped[datetime | None]  # None: retired, never checked again
+    last_checked_at: Mapped[datetime]
+    last_changed_at: Mapped[datetime]
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutletChangeRecord(Base):
+    """Running totals of checks and changes per outlet: the prior for its new pages."""
+
+    __tablename__ = "outlet_change_record"
+
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), primary_key=True)
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# -- Crawl runs (storage/crawls/runs.py) --
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int]
+    arguments: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    errors: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    outlets: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    warc_files: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# -- Outlet clutter models (storage/outlets/clutter_models.py) --
+
+
+class BoilerplateModel(Base):
+    """The saved ``OutletBoilerplate.to_dict()`` of one outlet."""
+
+    __tablename__ = "outlet_boilerplate"
+
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), primary_key=True)
+    pages: Mapped[int]
+    model: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

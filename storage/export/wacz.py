@@ -1,0 +1,265 @@
+"""Package selected captures as a WACZ file (``newsarchive wacz``) for replay tools.
+
+The package holds one new WARC (``archive/data.warc.gz``) with just the chosen
+captures' records, the request records that go with them and the responses
+their revisits stand for (so replay can serve them), copied from the archive's WARCs (gzip members byte for
+byte; records of uncompressed WARCs recompressed by warcio). Beside it: a
+sorted CDXJ index made by cdxj-indexer (``indexes/index.cdx``), the article
+pages with their titles (``pages/pages.jsonl``) and ``datapackage.json`` with
+the size and SHA-256 of every file, as WACZ 1.1.1 asks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import tempfile
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from cdxj_indexer.main import write_cdx_index
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from storage.archive import Archive
+from storage.db.engine import make_engine
+from storage.db.errors import ArchiveError
+from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.times import iso, utc
+from storage.warc.errors import WarcUnreadable
+
+logger = logging.getLogger(__name__)
+
+WACZ_VERSION = "1.1.1"
+WARC_NAME = "data.warc.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class WaczSummary:
+    path: Path
+    captures: int
+    records: int
+    pages: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    warc_file: str
+    offset: int
+    length: int
+    record_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanned:
+    offset: int
+    length: int
+    record_id: str
+    rec_type: str
+    concurrent_to: tuple[str, ...]
+    refers_to: str | None
+
+
+def write_wacz(
+    archive: Archive,
+    output: str | Path,
+    *,
+    outlet: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> WaczSummary:
+    """Write the captures of ``outlet`` fetched between ``since`` and ``until`` to ``output``."""
+    captures, pages = _select(archive, outlet, since, until)
+    if not captures:
+        raise ArchiveError("no captures match: check --outlet / --since / --until (newsarchive outlets lists them)")
+    output = Path(output)
+    with tempfile.TemporaryDirectory() as scratch:
+        warc = Path(scratch) / WARC_NAME
+        records = _write_warc(archive, captures, warc)
+        index = Path(scratch) / "index.cdx"
+        with index.open("w", encoding="utf-8") as out:
+            write_cdx_index(out, [str(warc)], {"sort": True, "fields": "referrer"})
+        _zip(output, warc, index, _pages_jsonl(pages))
+    return WaczSummary(output, len(captures), records, len(pages), output.stat().st_size)
+
+
+def _select(
+    archive: Archive, outlet: str | None, since: datetime | None, until: datetime | None
+) -> tuple[list[_Selected], list[dict[str, str]]]:
+    query = (
+        select(Capture, Version.title)
+        .join(Page, Page.id == Capture.page_id)
+        .join(Outlet, Outlet.id == Page.outlet_id)
+        .outerjoin(Version, Version.capture_id == Capture.id)
+        .order_by(Capture.fetched_at, Capture.id)
+    )
+    if outlet is not None:
+        query = query.where(Outlet.name == outlet)
+    if since is not None:
+        query = query.where(Capture.fetched_at >= utc(since))
+    if until is not None:
+        query = query.where(Capture.fetched_at <= utc(until))
+    engine = make_engine(archive.url, create=False)
+    captures: list[_Selected] = []
+    pages: list[dict[str, str]] = []
+    try:
+        with Session(engine) as session:
+            for capture, title in session.execute(query):
+                captures.append(_selected(capture))
+                if capture.record_type == "revisit":
+                    original = _revisited(session, capture)
+                    if original is not None:
+                        captures.append(_selected(original))
+                if title is not None:
+                    pages.append({"url": capture.fetched_url, "ts": iso(utc(capture.fetched_at)), "title": title})
+    finally:
+        engine.dispose()
+    return list(dict.fromkeys(captures)), pages
+
+
+def _selected(capture: Capture) -> _Selected:
+    return _Selected(capture.warc_file, capture.warc_offset, capture.warc_length, capture.warc_record_id)
+
+
+def _revisited(session: Session, revisit: Capture) -> Capture | None:
+    """The full capture a revisit stands for: same page and payload, fetched before it."""
+    query = (
+        select(Capture)
+        .where(Capture.page_id == revisit.page_id, Capture.record_type == "response",
+               Capture.payload_digest == revisit.payload_digest, Capture.fetched_at <= revisit.fetched_at)
+        .order_by(Capture.fetched_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def _write_warc(archive: Archive, captures: list[_Selected], target: Path) -> int:
+    by_file: dict[str, set[str]] = defaultdict(set)
+    for capture in captures:
+        by_file[capture.warc_file].add(capture.record_id)
+    writer_out = target.open("wb")
+    written = 0
+    with writer_out:
+        writer = WARCWriter(writer_out, gzip=True, warc_version="1.1")
+        info = {"software": f"newsarchive/{_version('newsarchive')} (warcio/{_version('warcio')})",
+                "format": "WARC File Format 1.1", "description": "records selected by newsarchive wacz"}
+        writer.write_record(writer.create_warcinfo_record(WARC_NAME, info))
+        for warc_file in sorted(by_file):
+            path = archive.warc_path(warc_file)
+            wanted = _records_to_copy(path, by_file[warc_file])
+            written += _copy_records(path, wanted, writer, writer_out)
+    return written
+
+
+def _records_to_copy(path: Path, chosen: set[str]) -> list[_Scanned]:
+    """The chosen records of ``path``, the revisited responses and their request records, in file order."""
+    scanned = _scan(path)
+    by_id = {record.record_id: record for record in scanned}
+    missing = chosen - by_id.keys()
+    if missing:
+        raise WarcUnreadable(f"{path}: {len(missing)} indexed records are not in the file; was it replaced? "
+                             "run newsarchive reindex")
+    wanted = set(chosen)
+    wanted |= {by_id[r].refers_to for r in chosen if by_id[r].refers_to in by_id}  # type: ignore[misc]
+    for record in scanned:
+        if record.rec_type != "request":
+            continue
+        partners = set(record.concurrent_to) | {r for r in wanted if record.record_id in by_id[r].concurrent_to}
+        if partners & wanted:
+            wanted.add(record.record_id)
+    return [record for record in scanned if record.record_id in wanted]
+
+
+def _scan(path: Path) -> list[_Scanned]:
+    found: list[_Scanned] = []
+    try:
+        with path.open("rb") as stream:
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                iterator.read_to_end(record)
+                headers = record.rec_headers
+                found.append(_Scanned(
+                    iterator.get_record_offset(),
+                    iterator.get_record_length(),
+                    headers.get_header("WARC-Record-ID") or "",
+                    record.rec_type,
+                    tuple(v for k, v in headers.headers if k.lower() == "warc-concurrent-to"),
+                    headers.get_header("WARC-Refers-To"),
+                ))
+    except FileNotFoundError:
+        raise WarcUnreadable(f"WARC file {path} is missing: restore it or pass the right --archive-dir") from None
+    except Exception as error:  # warcio reports damage in many ways
+        logger.warning("%s: stopped reading at a damaged record (%s)", path, error)
+    return found
+
+
+def _copy_records(path: Path, records: list[_Scanned], writer: WARCWriter, out: io.BufferedWriter) -> int:
+    gzipped = path.name.endswith(".gz")
+    with path.open("rb") as source:
+        for record in records:
+            source.seek(record.offset)
+            if gzipped:
+                out.write(source.read(record.length))  # a whole gzip member: copy it as it is
+            else:
+                writer.write_record(next(iter(ArchiveIterator(source))))
+    return len(records)
+
+
+def _pages_jsonl(pages: list[dict[str, str]]) -> bytes:
+    header = {"format": "json-pages-1.0", "id": "pages", "title": "Article pages"}
+    lines = [header] + [{"id": f"p{n}", **page} for n, page in enumerate(pages, 1)]
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8")
+
+
+def _zip(output: Path, warc: Path, index: Path, pages: bytes) -> None:
+    resources = []
+    with zipfile.ZipFile(output, "w") as package:
+        # WARCs go in stored (not deflated), so replay tools can seek inside them.
+        package.write(warc, f"archive/{WARC_NAME}", compress_type=zipfile.ZIP_STORED)
+        resources.append(_resource(f"archive/{WARC_NAME}", warc))
+        package.write(index, "indexes/index.cdx", compress_type=zipfile.ZIP_DEFLATED)
+        resources.append(_resource("indexes/index.cdx", index))
+        package.writestr("pages/pages.jsonl", pages, compress_type=zipfile.ZIP_DEFLATED)
+        resources.append(_resource("pages/pages.jsonl", pages))
+        datapackage = {
+            "profile": "data-package",
+            "resources": resources,
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "wacz_version": WACZ_VERSION,
+            "software": f"newsarchive {_version('newsarchive')}",
+            "title": "newsarchive selection",
+        }
+        body = json.dumps(datapackage, indent=2).encode("utf-8")
+        package.writestr("datapackage.json", body, compress_type=zipfile.ZIP_DEFLATED)
+        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(body).hexdigest()}
+        package.writestr("datapackage-digest.json", json.dumps(digest, indent=2), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _resource(path: str, data: bytes | Path) -> dict[str, object]:
+    hasher = hashlib.sha256()
+    size = 0
+    if isinstance(data, Path):
+        with data.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                hasher.update(chunk)
+                size += len(chunk)
+    else:
+        hasher.update(data)
+        size = len(data)
+    return {"name": Path(path).name.lower(), "path": path, "hash": "sha256:" + hasher.hexdigest(), "bytes": size}
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,359 @@
+"""Index WARC files into the archive: the code path behind ``newsarchive ingest`` and ``reindex``.
+
+Each HTTP response (or revisit) of an outlet's host becomes a capture, and an
+article version when its text is new, decided exactly as a live crawl decides
+it: :func:`extract.page.analyse_page` for identity, article verdict and text,
+(the same worker function the crawler uses), :meth:`Archive.record_captures`
+for the rows. Captures point at the original files, which are never copied.
+
+Extraction runs in worker processes; the main process streams records, keeps
+a bounded window of them in flight and writes results in file order, so a
+page's versions come out in the order they were captured. A record already
+indexed adds nothing, so ingesting a file twice is harmless. A revisit record
+is read as the payload it refers to (found earlier in this run, or through the
+archive); an identical payload is then an unchanged capture.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract import Article
+from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
+from extract.urls import canonicalize_url
+from storage.archive import Archive
+from storage.db.errors import ArchiveError, NoSuchPage
+from storage.outlets.clutter_models import OutletModels
+from storage.outlets.domains import OutletMap, OutletRule
+from storage.versions.captures import CaptureInput, Outcome
+from storage.warc.errors import WarcUnreadable
+from storage.warc.payload import read_payload
+from storage.warc.reader import Damage, WarcEntry, read_entries
+
+logger = logging.getLogger(__name__)
+
+WRITE_BATCH = 200
+GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
+IN_FLIGHT_PER_WORKER = 16
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+Progress = Callable[[int, int], None]  # (bytes read so far, records read so far)
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest run read and what it added."""
+
+    files: int = 0
+    bytes: int = 0
+    records: int = 0  # response and revisit records read
+    captures_added: int = 0
+    already_indexed: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_article: int = 0
+    skipped_no_outlet: int = 0
+    skipped_status: int = 0
+    skipped_not_html: int = 0
+    revisits_unresolved: int = 0
+    extract_errors: int = 0
+    damaged: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        data["seconds"] = round(self.seconds, 3)
+        data["records_per_second"] = round(self.records / self.seconds, 1) if self.seconds else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    url: str
+    body: bytes
+    content_type: str | None
+    rule: OutletRule
+    extract: bool
+
+
+@dataclass(slots=True)
+class _Pending:
+    entry: WarcEntry
+    rule: OutletRule
+    result: Future[PageAnalysis]
+
+
+def analyse(task: _Task) -> PageAnalysis:
+    """Worker side: identity, article verdict and extraction for one page."""
+    return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
+                        article_pattern=task.rule.article_pattern, extract=task.extract)
+
+
+def _unanalysed(url: str) -> PageAnalysis:
+    """A capture indexed without looking at its body (error pages, redirects)."""
+    return PageAnalysis(PageVerdict(canonicalize_url(url), is_html=True, is_article=False))
+
+
+def _inline(task: _Task | None, url: str = "") -> Future[PageAnalysis]:
+    """Run ``analyse`` here, with a pool's error behaviour (the exception waits in the future)."""
+    future: Future[PageAnalysis] = Future()
+    try:
+        future.set_result(analyse(task) if task is not None else _unanalysed(url))
+    except Exception as error:
+        future.set_exception(error)
+    return future
+
+
+def warc_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The WARC files named by ``paths``: files as given, directories searched, by name."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted((p for p in path.rglob("*") if p.name.endswith(WARC_SUFFIXES) and p.is_file()),
+                                key=lambda p: (p.name, str(p))))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ArchiveError(f"{path}: no such WARC file or directory")
+    return found
+
+
+def file_ref(path: Path, archive_dir: Path) -> str:
+    """How captures name ``path``: relative inside ``ARCHIVE_DIR/warcs``, else absolute."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to((archive_dir / "warcs").resolve()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def ingest(
+    archive: Archive,
+    paths: Iterable[str | Path],
+    outlets: OutletMap,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Index every capture in the WARC files ``paths`` into ``archive``."""
+    files = warc_files(paths)
+    started = time.monotonic()
+    before = archive.stats().captures
+    workers = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
+    run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers)
+    try:
+        for path in files:
+            run.ingest_file(path)
+        run.drain(0)
+        run.flush()
+        if run.models is not None:
+            OutletModels.store(archive, run.models.snapshot())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    summary = run.summary
+    summary.files = len(files)
+    summary.captures_added = archive.stats().captures - before
+    summary.already_indexed = summary.new + summary.changed + summary.unchanged + summary.not_article \
+        - summary.captures_added
+    summary.unchanged -= summary.already_indexed  # the recorder reports a known record as unchanged
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+class _Run:
+    """One ingest run: streams records, keeps the workers busy, writes in order."""
+
+    def __init__(self, archive: Archive, outlets: OutletMap, progress: Progress | None,
+                 pool: ProcessPoolExecutor | None, window: int, use_models: bool = True) -> None:
+        self.archive = archive
+        self.outlets = outlets
+        self.progress = progress
+        self.pool = pool  # None: analyse in this process
+        self.window = window
+        self.summary = IngestSummary()
+        self.pending: deque[_Pending] = deque()
+        self.batch: list[tuple[CaptureInput, Article | None, str | None]] = []
+        self.models: OutletModels | None = OutletModels.load(archive) if use_models else None
+        self.known_outlets: set[str] = set()
+        # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
+        self.payloads: dict[str, tuple[Path, int, str | None]] = {}
+        self.bytes_before = 0
+
+    def ingest_file(self, path: Path) -> None:
+        ref = file_ref(path, self.archive.archive_dir)
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            self.summary.damaged.append(f"{path}: cannot open ({error.strerror}); skipped")
+            return
+        with stream:
+            for item in read_entries(stream, path, ref, want_body=is_html_type):
+                if isinstance(item, Damage):
+                    self.summary.damaged.append(str(item))
+                    break
+                self.summary.records += 1
+                self._take(path, item)
+                if self.progress is not None:
+                    self.progress(self.bytes_before + stream.tell(), self.summary.records)
+            self.bytes_before += path.stat().st_size
+        self.summary.bytes = self.bytes_before
+
+    def _take(self, path: Path, entry: WarcEntry) -> None:
+        rule = self.outlets.outlet_for(entry.url)
+        if rule is None:
+            self.summary.skipped_no_outlet += 1
+            return
+        if entry.status in GONE_STATUSES or 300 <= entry.status < 400 and entry.status != 304:
+            # Gone or moved: a capture without an article, which the recorder turns
+            # into a removal or redirect state for a page it knows, as a crawl does.
+            self._ensure_outlet(rule)
+            self.pending.append(_Pending(entry, rule, _inline(None, entry.url)))
+            entry.body = b""
+            self.drain(self.window)
+            return
+        if not (200 <= entry.status < 300 or (entry.record_type == "revisit" and entry.status == 304)):
+            self.summary.skipped_status += 1
+            return
+        if entry.record_type == "revisit":
+            task = self._revisit_task(entry, rule)
+        elif not is_html_type(entry.content_type):
+            self.summary.skipped_not_html += 1
+            return
+        else:
+            self._remember(path, entry, entry.content_type)
+            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True)
+        self._ensure_outlet(rule)
+        result = self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
+        self.pending.append(_Pending(entry, rule, result))
+        entry.body = b""  # the task holds it now
+        self.drain(self.window)
+
+    def _remember(self, path: Path, entry: WarcEntry, content_type: str | None) -> None:
+        where = (path, entry.pointer.offset, content_type)
+        self.payloads[entry.pointer.record_id] = where
+        if entry.payload_digest:
+            self.payloads.setdefault(entry.payload_digest, where)
+
+    def _revisit_task(self, entry: WarcEntry, rule: OutletRule) -> _Task:
+        found = self._find_payload(entry)
+        if found is None:
+            self.summary.revisits_unresolved += 1
+            return _Task(entry.url, b"", entry.content_type, rule, extract=False)
+        body, content_type = found
+        return _Task(entry.url, body, entry.content_type or content_type, rule, extract=True)
+
+    def _find_payload(self, entry: WarcEntry) -> tuple[bytes, str | None] | None:
+        where = self.payloads.get(entry.refers_to or "") or self.payloads.get(entry.payload_digest or "")
+        if where is None:
+            where = self._find_in_archive(entry)
+        if where is None:
+            return None
+        path, offset, content_type = where
+        try:
+            return read_payload(path, offset), content_type
+        except WarcUnreadable as error:
+            logger.warning("revisit of %s: %s", entry.url, error)
+            return None
+
+    def _find_in_archive(self, entry: WarcEntry) -> tuple[Path, int, str | None] | None:
+        for url in dict.fromkeys(u for u in (entry.refers_to_uri, entry.url) if u):
+            try:
+                captures = self.archive.captures(url)
+            except NoSuchPage:
+                continue
+            for capture in reversed(captures):
+                if capture.record_type != "response":
+                    continue
+                if capture.warc_record_id == entry.refers_to or capture.payload_digest == entry.payload_digest:
+                    return self.archive.warc_path(capture.warc_file), capture.warc_offset, capture.content_type
+        return None
+
+    def _ensure_outlet(self, rule: OutletRule) -> None:
+        if rule.name not in self.known_outlets:
+            self.archive.ensure_outlet(rule.name, list(rule.domains))
+            self.known_outlets.add(rule.name)
+
+    def drain(self, keep: int) -> None:
+        """Collect finished work, oldest first, until at most ``keep`` items are in flight."""
+        while len(self.pending) > keep:
+            item = self.pending.popleft()
+            try:
+                analysis = item.result.result()
+            except Exception as error:  # one bad page must not stop a run over millions
+                self.summary.extract_errors += 1
+                logger.warning("cannot extract %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
+                               item.entry.pointer.offset, error)
+                analysis = _unanalysed(item.entry.url)
+            article, unstripped = self._article(item.rule.name, analysis)
+            self.batch.append((_capture(item.entry, item.rule, analysis.verdict), article, unstripped))
+            if len(self.batch) >= WRITE_BATCH:
+                self.flush()
+
+    def _article(self, outlet: str, analysis: PageAnalysis) -> tuple[Article | None, str | None]:
+        """The article with its outlet's learned clutter stripped (as the crawl does), and its text before."""
+        page = analysis.extracted
+        if page is None or page.article.is_empty:
+            return None, None
+        article, unstripped = page.article, None
+        if self.models is not None:
+            unstripped = self.models.apply(outlet, article, page.raw_text, analysis.verdict.url)
+        return (None, None) if article.is_empty else (article, unstripped)
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        for outcome in self.archive.record_captures(self.batch):
+            self._count(outcome)
+        self.batch = []
+
+    def _count(self, outcome: Outcome) -> None:
+        name = outcome.value.replace("-", "_")
+        setattr(self.summary, name, getattr(self.summary, name) + 1)
+
+
+def _capture(entry: WarcEntry, rule: OutletRule, verdict: PageVerdict) -> CaptureInput:
+    return CaptureInput(
+        outlet=rule.name,
+        url=verdict.url if verdict.is_html else canonicalize_url(entry.url),
+        fetched_url=entry.url,
+        fetched_at=entry.date,
+        status=entry.status,
+        warc=entry.pointer,
+        content_type=entry.content_type,
+        payload_digest=entry.payload_digest,
+        etag=entry.etag,
+        last_modified=entry.last_modified,
+        record_type=entry.record_type,
+    )
+
+
+def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
+    """The summary for people, a few lines."""
+    rate = summary.records / summary.seconds if summary.seconds else 0.0
+    files = "1 WARC file" if summary.files == 1 else f"{summary.files} WARC files"
+    yield (f"ingested {files}, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
+           f"in {summary.seconds:.1f}s ({rate:.0f} records/s)")
+    yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
+           f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
+           f"not an article {summary.not_article}")
+    skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
+               ("not HTML", summary.skipped_not_html)]
+    if any(count for _, count in skipped):
+        yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
+    if summary.revisits_unresolved:
+        yield f"revisits whose payload is in no file read: {summary.revisits_unresolved} (matched by digest only)"
+    if summary.extract_errors:
+        yield f"pages whose extraction failed: {summary.extract_errors} (indexed as captures without text; see the log)"

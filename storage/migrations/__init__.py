@@ -1,1 +1,0 @@
-"""Alembic migrations of the archive schema, run by :func:`storage.migrate.upgrade`."""

@@ -1,0 +1,192 @@
+"""The SQL behind :meth:`Archive.search`: FTS5 on SQLite, tsvector on PostgreSQL.
+
+Both return the same columns, best match first (title matches weigh more than
+body matches), newest first among equals, with a snippet whose matches are
+wrapped in ``**``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import Select, and_, column, exists, func, literal_column, select, table
+from sqlalchemy.orm import Session, aliased
+
+from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.times import utc
+from storage.search.results import SearchHit
+from storage.search.syntax import Query, parse, to_fts5
+
+MARK = "**"
+ELLIPSIS = "…"
+SNIPPET_TOKENS = 24
+TITLE_WEIGHT = 5.0
+
+_fts = table("versions_fts", column("rowid"))
+_fts_self = literal_column("versions_fts")
+_SIMPLE = literal_column("'simple'::regconfig")  # no stemming: outlets write in many languages
+
+
+def run(
+    session: Session,
+    backend: str,
+    query: str,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    as_of: datetime | None,
+) -> list[SearchHit]:
+    """The hits of ``query`` on ``backend``, best first (see :meth:`storage.Archive.search`)."""
+    parsed = parse(query)
+    if backend == "sqlite":
+        match = to_fts5(parsed)
+        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of)).all()
+        snippets = _sqlite_snippets(session, match, [row.id for row in rows])
+        return [hit(row, snippets.get(row.id, "")) for row in rows]
+    if backend == "postgresql":
+        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of)).all()
+        return [hit(row, row.snippet) for row in rows]
+    raise NotImplementedError(f"full-text search is not available on {backend}")
+
+
+def hit(row: Any, snippet: str | None) -> SearchHit:
+    return SearchHit(
+        url=row.url,
+        outlet=row.outlet,
+        version=row.seq,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        title=row.title,
+        snippet=snippet or "",
+        rank=float(row.rank),
+        published=row.published,
+        language=row.language,
+        warc_file=row.warc_file,
+        warc_offset=row.warc_offset,
+    )
+
+
+def _columns() -> list[Any]:
+    return [
+        Page.url.label("url"),
+        Outlet.name.label("outlet"),
+        Version.seq,
+        Version.first_seen,
+        Version.last_seen,
+        Version.title,
+        Version.published,
+        Version.language,
+        Capture.warc_file,
+        Capture.warc_offset,
+    ]
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (
+        query.join(Page, Page.id == Version.page_id)
+        .join(Outlet, Outlet.id == Version.outlet_id)
+        .join(Capture, Capture.id == Version.capture_id)
+    )
+
+
+def filter_versions(
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None
+) -> Select[Any]:
+    """Restrict a version query to an outlet and a first-seen window (search and export alike)."""
+    if outlet is not None:
+        query = query.where(Outlet.name == outlet)
+    if since is not None:
+        query = query.where(Version.first_seen >= utc(since))
+    if until is not None:
+        query = query.where(Version.first_seen <= utc(until))
+    return query
+
+
+def _filters(
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None
+) -> Select[Any]:
+    query = filter_versions(query, outlet, since, until)
+    if as_of is not None:
+        newer = aliased(Version)
+        query = query.where(Version.first_seen <= utc(as_of)).where(
+            ~exists().where(
+                and_(newer.page_id == Version.page_id, newer.seq > Version.seq, newer.first_seen <= utc(as_of))
+            )
+        )
+    return query
+
+
+def _sqlite(
+    match: str, outlet: str | None, since: datetime | None, until: datetime | None, limit: int, as_of: datetime | None
+) -> Select[Any]:
+    """The page of best matches, without snippets.
+
+    Ranking every match is cheap in FTS5; reading a version's ``first_seen``
+    (stored after its text) or making a snippet is not. So rank all matches
+    once (a materialised CTE), keep those ranked at least as high as the
+    ``limit``-th, and only for them read the versions and break ties by time.
+    """
+    # bm25() is lower-is-better: negate it so rank is higher-is-better on both backends.
+    rank = (-func.bm25(_fts_self, TITLE_WEIGHT, 1.0)).label("rank")
+    ranked = select(_fts.c.rowid.label("id"), rank).select_from(_fts).where(_fts_self.op("MATCH")(match))
+    if outlet is not None or since is not None or until is not None or as_of is not None:
+        ranked = ranked.join(Version, Version.id == _fts.c.rowid).join(Outlet, Outlet.id == Version.outlet_id)
+        ranked = _filters(ranked, outlet, since, until, as_of)
+    matches = ranked.cte("ranked").prefix_with("MATERIALIZED")
+    cutoff = select(matches.c.rank).order_by(matches.c.rank.desc()).limit(1).offset(limit - 1).scalar_subquery()
+    query = select(matches.c.id, matches.c.rank, *_columns()).select_from(matches)
+    query = _joined(query.join(Version, Version.id == matches.c.id))
+    query = query.where(matches.c.rank >= func.coalesce(cutoff, literal_column("-1e308")))
+    return query.order_by(matches.c.rank.desc(), Version.first_seen.desc()).limit(limit)
+
+
+def _sqlite_snippets(session: Session, match: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    snippet = func.snippet(_fts_self, 1, MARK, MARK, ELLIPSIS, SNIPPET_TOKENS)
+    query = select(_fts.c.rowid, snippet).select_from(_fts).where(_fts_self.op("MATCH")(match), _fts.c.rowid.in_(ids))
+    return dict(session.execute(query).all())
+
+
+def _postgres(
+    parsed: Query,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    as_of: datetime | None,
+) -> Select[Any]:
+    tsquery = _tsquery(parsed)
+    search = literal_column("versions.search")
+    rank = func.ts_rank_cd(search, tsquery).label("rank")
+    inner = select(Version.id.label("vid"), Version.first_seen, rank).where(search.op("@@")(tsquery))
+    if outlet is not None:
+        inner = inner.join(Outlet, Outlet.id == Version.outlet_id)
+    inner = _filters(inner, outlet, since, until, as_of)
+    best = inner.order_by(literal_column("rank").desc(), Version.first_seen.desc()).limit(limit).subquery()
+    # Joins, texts and ts_headline (costly) for the page of results only.
+    options = f"StartSel={MARK}, StopSel={MARK}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
+    headline = func.ts_headline(_SIMPLE, Version.text, tsquery, options).label("snippet")
+    query = select(*_columns(), best.c.rank, headline).select_from(best).join(Version, Version.id == best.c.vid)
+    return _joined(query).order_by(best.c.rank.desc(), best.c.first_seen.desc())
+
+
+def _tsquery(parsed: Query) -> Any:
+    """The parsed query as a tsquery: each term a phrase, groups ANDed, alternatives ORed, exclusions NOTed."""
+    query = reduce(lambda a, b: a.op("||")(b), (reduce(lambda a, b: a.op("&&")(b), map(_phrase, group))
+                                             for group in parsed.alternatives))
+    for term in parsed.excluded:
+        query = query.op("&&")(func.tsquery_not(_phrase(term)))
+    return query
+
+
+def _phrase(term: str) -> Any:
+    phrase = func.phraseto_tsquery(_SIMPLE, term)
+    if "-" not in term:
+        return phrase
+    # PostgreSQL reads "net-zero" as one token plus its parts and "covid-19" as
+    # "covid" and "-19", where FTS5 sees two words: accept either reading.
+    return phrase.op("||")(func.phraseto_tsquery(_SIMPLE, " ".join(term.replace("-", " ").split())))

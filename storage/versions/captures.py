@@ -1,0 +1,39 @@
+"""What the crawler and WARC ingest hand to the archive for one fetch, and what recording it did.
+
+These are the contract between ``crawler/`` (or ``storage.ingest.ingest``) and
+:class:`storage.Archive`: no SQLAlchemy here, so writers need not know the schema.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.warc.pointer import WarcPointer
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureInput:
+    """One fetch of one URL, as recorded in a WARC."""
+
+    outlet: str
+    url: str  # the page's identity in the archive: canonical URL
+    fetched_url: str  # the URL actually requested
+    fetched_at: datetime  # the record's WARC-Date, timezone-aware UTC
+    status: int
+    warc: WarcPointer
+    content_type: str | None = None
+    payload_digest: str | None = None  # "sha1:BASE32", as in WARC-Payload-Digest
+    etag: str | None = None
+    last_modified: str | None = None
+    record_type: str = "response"  # "response" or "revisit"
+
+
+class Outcome(str, enum.Enum):
+    """What recording a capture did to the page's versions."""
+
+    NEW = "new"  # first version of a page
+    CHANGED = "changed"  # a new version of a known page
+    UNCHANGED = "unchanged"  # same text: the latest version's last_seen moved
+    NOT_ARTICLE = "not-article"  # captured, but no article text to version

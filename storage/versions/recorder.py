@@ -1,0 +1,264 @@
+"""The archive's write side: turn one capture (and its extraction) into rows.
+
+A page gets a new version only when it changed in a way a reader would notice
+(:mod:`storage.versions.changes`: title, byline or text, ignoring time stamps, counters
+and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
+only a capture row is added. A re-check that finds the article gone,
+redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
+state instead of text. A WARC record already indexed (same record id) adds
+nothing, so crash recovery and ``reindex`` can replay WARCs freely.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extract.article import Article
+from storage.crawls import schedule
+from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.times import now, utc
+from storage.db.transaction_memo import memo
+from storage.stories import matcher
+from storage.versions import changes, removals, rules
+from storage.versions.captures import CaptureInput, Outcome
+from storage.versions.removals import REMOVAL_STATES
+
+logger = logging.getLogger(__name__)
+
+
+def record(
+    session: Session,
+    capture: CaptureInput,
+    article: Article | None,
+    extractor_version: str | None,
+    unstripped_text: str | None = None,
+) -> Outcome:
+    """Add ``capture`` (and a version if the article changed) inside ``session``'s transaction.
+
+    ``unstripped_text`` is the article's text before outlet boilerplate was
+    stripped: a latest version that matches it is the same article, stored
+    before the outlet's model learned those lines, so no version is added.
+    A re-check that finds the article removed, redirected or walled off adds a
+    version with that *state* (once: repeating it only extends that version).
+    """
+    if _already_recorded(session, capture.warc.record_id):
+        return Outcome.UNCHANGED
+    fetched_at = utc(capture.fetched_at)
+    outlet_id = outlet_id_for(session, capture.outlet)
+    page, created = _page(session, capture.url, outlet_id, fetched_at)
+    row = _capture_row(page.id, capture, fetched_at)
+    session.add(row)
+    session.flush()
+    latest = None if created else _latest_version(session, page.id)
+    if latest is not None:
+        last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
+        removal = _removal(session, page, capture, article, last_text)
+        if removal is not None:
+            return _record_removal(session, page, row, removal, latest, last_text, fetched_at, extractor_version)
+        if latest.state in REMOVAL_STATES and last_text is not None:
+            return _record_return(session, page, row, capture, article, latest, last_text, fetched_at,
+                                  extractor_version)
+    if article is None or article.is_empty:
+        if latest is not None and _is_revisit_of(session, capture, latest):
+            _extend(latest, fetched_at)
+            schedule.record_check(session, page, fetched_at, changed=False)
+            return Outcome.UNCHANGED
+        return Outcome.NOT_ARTICLE
+    if latest is not None and rules.same_for_a_reader(
+            rules.reader_hash(latest.title, latest.text, latest.authors), article, unstripped_text):
+        _extend(latest, fetched_at)
+        schedule.record_check(session, page, fetched_at, changed=False)
+        return Outcome.UNCHANGED
+    version = _version_row(page, row, article, latest, fetched_at, extractor_version)
+    session.add(version)
+    session.flush()
+    matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
+    schedule.record_check(session, page, fetched_at, changed=latest is not None)
+    return Outcome.NEW if latest is None else Outcome.CHANGED
+
+
+def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_version: str | None) -> list[Outcome]:
+    """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed."""
+    ids = [entry[0].warc.record_id for entry in batch]
+    known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
+    memo(session).recorded_ids = set(session.scalars(known))
+    return [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
+
+
+def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,
+             last_text: Version | None) -> removals.Removal | None:
+    if capture.record_type == "revisit" and last_text is not None and _is_revisit_of(session, capture, last_text):
+        return None  # the very payload the last text came from
+    moved = last_text is not None and not removals.same_page(capture.fetched_url, {page.url})
+    known = set(_text_urls(session, page.id)) if moved else set()  # spare the query on the common path
+    size = 0 if last_text is None else changes.text_size(last_text.text)
+    status = 200 if capture.status == 304 else capture.status  # not modified: the URL still answers
+    return removals.classify(page.url, status, capture.fetched_url, article, known, size)
+
+
+def _record_removal(session: Session, page: Page, row: Capture, removal: removals.Removal, latest: Version,
+                    last_text: Version | None, fetched_at: Any, extractor_version: str | None) -> Outcome:
+    if removal.same_as(latest.state, latest.change_summary):
+        _extend(latest, fetched_at)
+        schedule.record_check(session, page, fetched_at, changed=False)
+        return Outcome.UNCHANGED
+    summary = {"state": removal.state, **removal.detail,
+               "last_text_version": None if last_text is None else last_text.seq}
+    removed = 0 if last_text is None or latest.state in REMOVAL_STATES else changes.text_size(last_text.text)
+    session.add(Version(
+        page_id=page.id, outlet_id=page.outlet_id, seq=latest.seq + 1, title=None, text="", authors=[],
+        published=None, modified=None, language=None, sitename=None, description=None, tags=[],
+        text_hash=_state_hash(removal), first_seen=fetched_at, last_seen=fetched_at, capture_id=row.id,
+        extractor_version=extractor_version, change_summary=summary, state=removal.state,
+        chars_added=0, chars_removed=removed,
+    ))
+    page.state = removal.state
+    schedule.record_check(session, page, fetched_at, changed=True)
+    logger.info("%s is %s", page.url, changes.state_words(removal.state, summary))
+    return Outcome.CHANGED
+
+
+def _record_return(session: Session, page: Page, row: Capture, capture: CaptureInput, article: Article | None,
+                   latest: Version, last_text: Version, fetched_at: Any, extractor_version: str | None) -> Outcome:
+    """The article is back after a removal: a new 'ok' version (its last text again, if unchanged)."""
+    if article is None or article.is_empty:
+        if not _is_revisit_of(session, capture, last_text):
+            _extend(latest, fetched_at)  # still no article here; the removal goes on
+            return Outcome.NOT_ARTICLE
+        article = _article_of(last_text)
+    version = _version_row(page, row, article, last_text, fetched_at, extractor_version)
+    version.seq = latest.seq + 1
+    version.change_summary = {**(version.change_summary or {}), "restored": latest.state}
+    session.add(version)
+    session.flush()
+    page.state = removals.OK
+    matcher.index_version(session, version)
+    schedule.record_check(session, page, fetched_at, changed=True)
+    return Outcome.CHANGED
+
+
+def _article_of(version: Version) -> Article:
+    return Article(text=version.text, title=version.title, authors=list(version.authors or []),
+                   published=version.published, modified=version.modified, language=version.language,
+                   sitename=version.sitename, description=version.description, tags=list(version.tags or []))
+
+
+def _state_hash(removal: removals.Removal) -> str:
+    key = json.dumps({"state": removal.state, **removal.detail}, sort_keys=True)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _last_text_version(session: Session, page_id: int) -> Version | None:
+    query = (select(Version).where(Version.page_id == page_id, Version.state.not_in(REMOVAL_STATES))
+             .order_by(Version.seq.desc()).limit(1))
+    return session.scalar(query)
+
+
+def _text_urls(session: Session, page_id: int) -> list[str]:
+    """The URLs the page's article texts were fetched as."""
+    query = (select(Capture.fetched_url).join(Version, Version.capture_id == Capture.id)
+             .where(Version.page_id == page_id, Version.state.not_in(REMOVAL_STATES)).distinct())
+    return list(session.scalars(query))
+
+
+def outlet_id_for(session: Session, name: str, domains: list[str] | None = None) -> int:
+    """The id of outlet ``name``, created (with ``domains``) if it is new.
+
+    Ids are remembered for the transaction (:mod:`storage.db.transaction_memo`).
+    """
+    known = memo(session).outlet_ids
+    if domains is None and name in known:
+        return known[name]
+    outlet = session.scalar(select(Outlet).where(Outlet.name == name))
+    if outlet is None:
+        outlet = Outlet(name=name, domains=list(domains or []), created_at=now())
+        session.add(outlet)
+        session.flush()
+    elif domains is not None and sorted(domains) != sorted(outlet.domains):
+        outlet.domains = list(domains)
+    known[name] = outlet.id
+    return outlet.id
+
+
+def _already_recorded(session: Session, record_id: str) -> bool:
+    """Whether the record is indexed; notes it as indexed from now on, since the caller records it."""
+    known = memo(session).recorded_ids
+    if known is None:
+        return session.scalar(select(Capture.id).where(Capture.warc_record_id == record_id)) is not None
+    if record_id in known:
+        return True
+    known.add(record_id)
+    return False
+
+
+def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[Page, bool]:
+    """The page at ``url``, and whether this call created it."""
+    # FOR UPDATE serialises concurrent writers of one page on PostgreSQL, so
+    # version numbers cannot collide; SQLite's BEGIN IMMEDIATE already does.
+    page = session.scalar(select(Page).where(Page.url == url).with_for_update())
+    if page is None:
+        page = Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at)
+        session.add(page)
+        session.flush()
+        memo(session).new_page_ids.add(page.id)
+        return page, True
+    page.first_seen = min(page.first_seen, fetched_at)
+    page.last_seen = max(page.last_seen, fetched_at)
+    return page, False
+
+
+def _capture_row(page_id: int, capture: CaptureInput, fetched_at: Any) -> Capture:
+    return Capture(
+        page_id=page_id,
+        fetched_url=capture.fetched_url,
+        fetched_at=fetched_at,
+        status=capture.status,
+        record_type=capture.record_type,
+        warc_file=capture.warc.file,
+        warc_offset=capture.warc.offset,
+        warc_length=capture.warc.length,
+        warc_record_id=capture.warc.record_id,
+        payload_digest=capture.payload_digest,
+        content_type=capture.content_type,
+        etag=capture.etag,
+        last_modified=capture.last_modified,
+    )
+
+
+def _latest_version(session: Session, page_id: int) -> Version | None:
+    query = select(Version).where(Version.page_id == page_id).order_by(Version.seq.desc()).limit(1)
+    return session.scalar(query)
+
+
+def _is_revisit_of(session: Session, capture: CaptureInput, latest: Version) -> bool:
+    """A revisit record whose payload is the one the latest version came from."""
+    if capture.record_type != "revisit":
+        return False
+    source_digest = session.scalar(select(Capture.payload_digest).where(Capture.id == latest.capture_id))
+    return capture.payload_digest is None or capture.payload_digest == source_digest
+
+
+def _extend(version: Version, fetched_at: Any) -> None:
+    version.last_seen = max(version.last_seen, fetched_at)
+    version.first_seen = min(version.first_seen, fetched_at)
+
+
+def _version_row(
+    page: Page,
+    capture: Capture,
+    article: Article,
+    previous: Version | None,
+    fetched_at: Any,
+    extractor_version: str | None,
+) -> Version:
+    summary = None if previous is None else rules.change_summary(previous, article)
+    fields = rules.version_fields(article, None if previous is None else previous.seq, summary, fetched_at,
+                                  extractor_version)
+    return Version(page_id=page.id, outlet_id=page.outlet_id, capture_id=capture.id, **fields)
+

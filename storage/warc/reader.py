@@ -1,0 +1,135 @@
+"""Stream the HTTP captures out of one WARC file, with where each record lives.
+
+Reads WARC/1.0 and 1.1, gzip-per-record (``.warc.gz``) or uncompressed
+(``.warc``), from any tool (our crawler, wget, Heritrix, Browsertrix, warcio).
+Yields a :class:`WarcEntry` per ``response`` or ``revisit`` record of an
+``http(s)`` URL; other records are skipped. A record cut short (a crawl killed
+mid-write, a partial download) ends the file with a :class:`Damage`: what
+came before it is still yielded.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_datetime
+
+from storage.warc.pointer import WarcPointer
+
+logger = logging.getLogger(__name__)
+
+CAPTURE_TYPES = ("response", "revisit")
+
+
+@dataclass(slots=True)
+class WarcEntry:
+    """One HTTP response or revisit record: headers, decoded body and location."""
+
+    record_type: str
+    url: str
+    date: datetime
+    status: int
+    content_type: str | None
+    body: bytes  # decoded payload (chunking and Content-Encoding undone); b"" when not read
+    payload_digest: str | None
+    pointer: WarcPointer
+    etag: str | None = None
+    last_modified: str | None = None
+    refers_to: str | None = None  # WARC-Refers-To (record id of the revisited capture)
+    refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A record that could not be read whole; reading stopped there."""
+
+    path: Path
+    offset: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: damaged or truncated record at offset {self.offset} ({self.reason}); records before it were read"
+
+
+def read_entries(
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None
+) -> Iterator[WarcEntry | Damage]:
+    """Yield the captures in ``stream`` (the WARC at ``path``) in file order.
+
+    ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
+    says whether a response's payload is needed (default: always).
+    """
+    iterator = ArchiveIterator(stream)
+    offset = 0
+    try:
+        for record in iterator:
+            if record.format != "warc":
+                yield Damage(path, offset, f"not a WARC record (read as {record.format}); is this a WARC file?")
+                return
+            entry = _entry(record, iterator, file_ref, want_body)
+            if record.raw_stream.limit:
+                yield Damage(path, iterator.get_record_offset(), "record ends before its Content-Length")
+                return
+            if entry is not None:
+                yield entry
+            offset = iterator.offset
+    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as error:
+        # warcio reports a damaged gzip member or header block in many ways.
+        yield Damage(path, offset, _reason(error))
+
+
+def _entry(
+    record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None
+) -> WarcEntry | None:
+    headers = record.rec_headers
+    url = headers.get_header("WARC-Target-URI") or ""
+    if record.rec_type not in CAPTURE_TYPES or not url.startswith(("http://", "https://")) or not record.http_headers:
+        iterator.read_to_end(record)
+        return None
+    http = record.http_headers
+    content_type = http.get_header("Content-Type")
+    wanted = record.rec_type == "response" and (want_body is None or want_body(content_type))
+    body = record.content_stream().read() if wanted else b""
+    iterator.read_to_end(record)
+    record_id = headers.get_header("WARC-Record-ID")
+    return WarcEntry(
+        record_type=record.rec_type,
+        url=url,
+        date=_date(headers.get_header("WARC-Date")),
+        status=_status(http.get_statuscode()),
+        content_type=content_type,
+        body=body,
+        payload_digest=headers.get_header("WARC-Payload-Digest"),
+        pointer=WarcPointer(file_ref, iterator.get_record_offset(), iterator.get_record_length(), record_id),
+        etag=http.get_header("ETag"),
+        last_modified=http.get_header("Last-Modified"),
+        refers_to=headers.get_header("WARC-Refers-To"),
+        refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+    )
+
+
+def _date(value: str | None) -> datetime:
+    if not value:
+        raise ValueError("record has no WARC-Date")
+    return iso_date_to_datetime(value).replace(tzinfo=UTC)
+
+
+def _status(code: str | None) -> int:
+    try:
+        return int(code or 0)
+    except ValueError:
+        return 0
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]

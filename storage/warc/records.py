@@ -1,0 +1,128 @@
+"""Build WARC ``request``, ``response`` and ``revisit`` records from plain HTTP values.
+
+Callers hand in the URL, the HTTP status line and headers (warcio's
+``StatusAndHeaders``), the body as transferred and the fetch time; nothing
+here knows who fetched it. The record rules:
+
+* **Body as transferred**, still Content-Encoded, so the recorded
+  ``Content-Encoding`` decodes it. Transfer codings are undone (a de-chunked
+  body ends where the record ends); where the wire value is known it is kept as
+  ``X-Orig-Transfer-Encoding`` and ``Transfer-Encoding`` itself never appears.
+* **Status line** ``HTTP/x.y CODE REASON`` with the reason phrase the server
+  sent, else the standard phrase for the code, else none; **repeated headers**
+  keep every value, one line each; values that are not ASCII are %-encoded by
+  warcio (RFC 8187) when the record is written.
+* A response and its request share one ``WARC-Date``; the request names the
+  response in ``WARC-Concurrent-To``. ``WARC-IP-Address`` is the peer's
+  address when known. Block and payload digests are computed here, one
+  hashlib call each.
+* A **revisit** is header-only: ``server-not-modified`` for a 304,
+  ``identical-payload-digest`` for the same payload, with ``WARC-Refers-To``
+  naming the record it revisits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from http import HTTPStatus
+from io import BytesIO
+from typing import Any
+
+from warcio.recordbuilder import RecordBuilder
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+
+ORIG_TRANSFER_ENCODING = b"X-Orig-Transfer-Encoding"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+IDENTICAL_PAYLOAD_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+_BUILDER = RecordBuilder(warc_version="1.1")
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of ``body``: ``sha1:`` and the base32 SHA-1."""
+    return _sha1_label(hashlib.sha1(body).digest())
+
+
+def _sha1_label(digest: bytes) -> str:
+    return "sha1:" + base64.b32encode(digest).decode("ascii")
+
+
+def warc_date(moment: datetime) -> str:
+    """``moment`` as a WARC 1.1 date: ISO 8601 UTC with microseconds."""
+    naive = moment.astimezone(UTC).replace(tzinfo=None)
+    return datetime_to_iso_date(naive, use_micros=True)
+
+
+def standard_phrase(status: int) -> str:
+    """The standard reason phrase of an HTTP status code, or ``""`` for a code without one."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def response_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: datetime,
+                    ip: str | None = None) -> ArcWarcRecord:
+    """A ``response`` record of ``body`` as downloaded, under ``http_headers``."""
+    return _BUILDER.create_warc_record(
+        url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http_headers,
+        warc_headers_dict={**_common_headers(date, ip), **_digests(http_headers, body)},
+    )
+
+
+def _digests(http_headers: StatusAndHeaders, body: bytes) -> dict[str, str]:
+    """Block and payload digests, one hashlib call over the body each (warcio hashes 16 KB at a time)."""
+    http_headers.compute_headers_buffer()  # the bytes warcio writes (and would hash) before the body
+    block = hashlib.sha1(http_headers.headers_buff)
+    block.update(body)
+    return {"WARC-Block-Digest": _sha1_label(block.digest()), "WARC-Payload-Digest": payload_digest(body)}
+
+
+def request_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: datetime, concurrent_to: str,
+                   ip: str | None = None) -> ArcWarcRecord:
+    """A ``request`` record of what was sent, dated ``date`` and linked to ``concurrent_to``."""
+    headers = _common_headers(date, ip)
+    headers["WARC-Concurrent-To"] = concurrent_to
+    return _BUILDER.create_warc_record(
+        url, "request", payload=BytesIO(body), length=len(body), http_headers=http_headers, warc_headers_dict=headers,
+    )
+
+
+def revisit_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: datetime,
+                   previous: Mapping[str, Any], *, not_modified: bool, ip: str | None = None) -> ArcWarcRecord:
+    """A header-only ``revisit`` record pointing at the ``previous`` full capture.
+
+    ``previous`` holds ``payload_digest``, ``url``, ``date`` and ``record_id``
+    of that capture; ``not_modified`` picks the server-not-modified profile
+    (a 304) over identical-payload-digest.
+    """
+    digest = previous["payload_digest"] if not_modified else payload_digest(body)
+    record = _BUILDER.create_revisit_record(
+        url, digest, previous["url"], _as_warc_date(previous["date"]),
+        http_headers=http_headers, warc_headers_dict=_common_headers(date, ip),
+    )
+    if not_modified:
+        record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+    if previous.get("record_id"):
+        record.rec_headers.add_header("WARC-Refers-To", previous["record_id"])
+    return record
+
+
+def _common_headers(date: datetime, ip: str | None) -> dict[str, str]:
+    headers = {"WARC-Date": warc_date(date)}
+    if ip is not None:
+        headers["WARC-IP-Address"] = ip
+    return headers
+
+
+def _as_warc_date(value: datetime | str) -> str:
+    return warc_date(value) if isinstance(value, datetime) else value

@@ -1,0 +1,85 @@
+"""The re-check schedule, with a controlled clock: what is due, in what order, and how it adapts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from storage.archive import Archive
+from storage.crawls.schedule import change_factor, ladder_step, next_check
+from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
+
+H = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("since_change", "step"),
+    [
+        (timedelta(minutes=10), timedelta(minutes=15)),
+        (5 * H, H),
+        (3 * 24 * H, 3 * H),
+        (20 * 24 * H, 3 * 24 * H),
+        (200 * 24 * H, 30 * 24 * H),
+        (400 * 24 * H, None),
+    ],
+)
+def test_ladder_follows_newsdiffs(since_change: timedelta, step: timedelta | None) -> None:
+    assert ladder_step(since_change) == step
+
+
+def test_pages_that_change_often_are_checked_sooner_and_quiet_ones_later() -> None:
+    neutral = change_factor(0, 0, 0, 0)
+    assert neutral == pytest.approx(1.0)
+    busy = change_factor(changes=6, checks=10, outlet_changes=0, outlet_checks=0)
+    quiet = change_factor(changes=0, checks=40, outlet_changes=0, outlet_checks=0)
+    assert busy < 0.5 < 1.0 < 2.0 < quiet
+    assert 0.25 <= busy and quiet <= 4.0
+
+
+def test_a_new_page_starts_from_its_outlets_habits() -> None:
+    lively_outlet = change_factor(0, 0, outlet_changes=300, outlet_checks=600)
+    static_outlet = change_factor(0, 0, outlet_changes=0, outlet_checks=600)
+    assert lively_outlet < 1.0 < static_outlet
+
+
+def test_old_unchanged_pages_retire() -> None:
+    assert next_check(T0 + 400 * 24 * H, T0, changes=0, checks=10) is None
+    soon = next_check(T0 + timedelta(minutes=5), T0, changes=0, checks=0)
+    assert soon - (T0 + timedelta(minutes=5)) == timedelta(minutes=15)
+
+
+def test_due_pages_come_most_overdue_first_and_are_leased(archive: Archive) -> None:
+    fresh = "https://daily.example/news/fresh"
+    older = "https://daily.example/news/older"
+    archive.record_capture(capture(older, T0), article("Older story text, first version."))
+    archive.record_capture(capture(fresh, hours(2)), article("Fresh story text, first version."))
+    assert archive.claim_rechecks(T0 + timedelta(minutes=10)) == []
+    due = archive.claim_rechecks(hours(3))
+    assert [t.url for t in due] == [older, fresh]
+    assert due[0].fetched_url == older + "?utm_source=feed"
+    # Claimed: a second process asking at the same moment gets nothing.
+    assert archive.claim_rechecks(hours(3)) == []
+    # The lease runs out if the claimer never reported back.
+    assert {t.url for t in archive.claim_rechecks(hours(4))} == {older, fresh}
+
+
+def test_an_unchanged_check_pushes_the_next_one_later_than_a_change(archive: Archive) -> None:
+    steady = "https://daily.example/news/steady"
+    lively = "https://daily.example/news/lively"
+    for url in (steady, lively):
+        archive.record_capture(capture(url, T0), article(f"{url} first text."))
+    for n in range(1, 6):
+        archive.record_capture(capture(steady, hours(n * 4)), article(f"{steady} first text."))
+        archive.record_capture(capture(lively, hours(n * 4)), article(f"{lively} text, edit {n}."))
+    at = hours(20) + timedelta(minutes=20)
+    due_urls = [t.url for t in archive.claim_rechecks(at)]
+    assert due_urls == [lively]
+    assert steady in [t.url for t in archive.claim_rechecks(hours(26))]
+
+
+def test_outlet_filter(archive: Archive) -> None:
+    archive.ensure_outlet("other", ["other.example"])
+    archive.record_capture(capture("https://other.example/a", T0, outlet="other"), article("Other outlet text."))
+    archive.record_capture(capture("https://daily.example/a", T0), article("Daily outlet text."))
+    assert [t.outlet for t in archive.claim_rechecks(hours(1), ["other"])] == ["other"]
