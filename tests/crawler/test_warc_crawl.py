@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from storage.warc.records import IDENTICAL_PAYLOAD_PROFILE, NOT_MODIFIED_PROFILE
-from tests.helpers.crawl import ProbeResult, run_probe_crawl
+from tests.helpers.crawl import ROOT, ProbeResult, run_probe_crawl
 from tests.newsweb.probe import (
     CHUNKS,
     CUSTOM_REASON,
@@ -210,7 +210,7 @@ def test_not_modified_becomes_server_not_modified_revisit(crawl: ProbeResult) ->
     assert stored.http.get_statuscode() == "304"
 
 
-PYWB_BIN = Path(__file__).resolve().parents[1] / ".tools" / "pywb" / "bin"
+PYWB_BIN = ROOT / ".tools" / "pywb" / "bin"
 
 
 def free_port() -> int:
