@@ -41,7 +41,7 @@ MIN_PAGES = 5            # no stripping before the outlet has shown this many ar
 SHORT_SHARE = 0.3        # a short line (≤ SHORT_WORDS words) must be on this share of pages
 LONG_SHARE = 0.6         # a long, sentence-like line must be on this share of pages
 LONG_MIN_PAGES = 10      # ... and on at least this many distinct pages
-PATTERN_SHARE = 0.5      # a digit pattern stands for all its numbers only on this share of pages (and the above)
+PATTERN_SHARE = 0.5      # a digit pattern stands for all its numbers only on more than this share of pages
 # Stripping more than this share of a text's characters keeps the text whole. On ordinary pages the
 # learned lines cover at most about a fifth of the text (bench/outlet_learning.py); more than half is
 # an outlet's template around little or no news of its own, not clutter.
@@ -247,7 +247,7 @@ class OutletBoilerplate:
         return count >= LONG_MIN_PAGES and count >= LONG_SHARE * self.pages
 
     def _pattern_qualifies(self, pattern: str, count: int) -> bool:
-        return count >= PATTERN_SHARE * self.pages and self._qualifies(pattern, count)
+        return count > PATTERN_SHARE * self.pages and self._qualifies(pattern, count)
 
     @staticmethod
     def _candidates(text: str) -> dict[str, str]:
