@@ -9,9 +9,11 @@ The simulated news web (``tests/newsweb``, fetched through its proxy) is the
 second source: each outlet's pages learned in crawl order, the model applied
 the way the crawl's pipeline applies it, F1 on the outlet's last pages.
 
-Two outlets whose bodies share their paragraphs (templated reports where only
-the numbers change, press releases around one paragraph of news) show how
-many of their pages keep any text. Last, the distribution of the share of a
+Outlets the model can hurt show how many of their pages keep any text and how
+many article paragraphs are lost: two whose bodies share their paragraphs
+(templated reports where only the numbers change, press releases around one
+paragraph of news) and one whose article line "Attendance: 18,204" recurs,
+with other numbers, on two pages in five. Last, the distribution of the share of a
 page's text its outlet's model would strip, page by page in crawl order, on
 every source above: what the keep-whole threshold of ``extract.boilerplate``
 is chosen from.
@@ -169,21 +171,42 @@ def release_body(number: int) -> list[str]:
     return [paragraph(random.Random(f"release/{number}")), *RELEASE_PARAGRAPHS]
 
 
-def shared_outlets(shares: Shares) -> None:
-    """Outlets whose bodies share their paragraphs: how many pages keep any text, and their F1."""
-    print("\noutlets whose bodies share their paragraphs (pages learned and archived in crawl order)")
-    print(f"{'outlet':10} {'pages':>5} {'with text':>9} {'F1':>7}")
-    for name, body in (("reports", report_body), ("releases", release_body)):
+def match_body(number: int) -> list[str]:
+    """A sports report; two in five carry an attendance line, the same pattern with other numbers."""
+    rng = random.Random(f"match/{number}")
+    body = [paragraph(rng) for _ in range(rng.randint(3, 6))]
+    return body + [f"Attendance: {rng.randint(2, 40)},{rng.randint(0, 999):03d}"] if number % 5 < 2 else body
+
+
+def reading_counter(number: int) -> list[str]:
+    """Clutter whose number changes on every page: a live reader count, on nine pages in ten."""
+    return [f"{97 + number * 37 % 900} people are reading this story"] if number % 10 else []
+
+
+HURT = {  # outlet -> (its body, its clutter lines) by page number
+    "reports": (report_body, lambda number: []),
+    "releases": (release_body, lambda number: []),
+    "matches": (match_body, reading_counter),
+}
+
+
+def outlets_the_model_can_hurt(shares: Shares) -> None:
+    """Outlets whose pages the model can empty or cut: pages keeping text, article paragraphs lost, F1."""
+    print("\noutlets the model can hurt (pages learned and archived in crawl order): two whose bodies share "
+          "their paragraphs,\none with a numbered article line on two pages in five")
+    print(f"{'outlet':10} {'pages':>5} {'with text':>9} {'paragraphs lost':>15} {'F1':>7}")
+    for name, (body, clutter) in HURT.items():
         for count in SHARED_PAGES:
-            model, archived = OutletBoilerplate(), []
+            model, archived, lost = OutletBoilerplate(), [], 0
             for number in range(count):
-                html = news_page(f"{name.title()} {number}", body(number), site=name.title())
+                html = news_page(f"{name.title()} {number}", body(number), site=name.title(), clutter=clutter(number))
                 _, text, share = learn_page(model, html, f"https://{name}.example/{number}")
                 archived.append((text, "\n\n".join(body(number))))
+                lost += sum(1 for line in body(number) if line not in text)
                 if count == max(SHARED_PAGES):
-                    shares[f"shared paragraphs: {name}"].append(share)
+                    shares[f"can hurt: {name}"].append(share)
             kept = sum(1 for text, _ in archived if text.strip())
-            print(f"{name:10} {count:5} {kept:9} {score(archived).f1:7.4f}")
+            print(f"{name:10} {count:5} {kept:9} {lost:15} {score(archived).f1:7.4f}")
 
 
 def web_pages(articles_per_outlet: int) -> dict[str, Pages]:
@@ -267,7 +290,7 @@ def main() -> None:
     groups = dev_pages(EXTRACTION_DEV)
     dev_by_domain(groups, shares)
     dev_bodies_outlet(groups, pool, shares)
-    shared_outlets(shares)
+    outlets_the_model_can_hurt(shares)
     newsweb_curves(shares)
     share_distribution(shares)
 
