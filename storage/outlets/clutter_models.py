@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extract.article import Article
-from extract.boilerplate import OutletBoilerplate
+from extract.boilerplate import OutletBoilerplate, Stripping
 from storage.db.errors import ArchiveError
 from storage.db.models import BoilerplateModel, Outlet
 from storage.db.times import now
@@ -101,11 +101,14 @@ class OutletModels:
 
     def apply(self, outlet: str, article: Article, raw_text: str, url: str | None) -> str:
         """Learn from the page and strip ``article.text``; returns the text as it was before stripping."""
+        return self.apply_outcome(outlet, article, raw_text, url).original
+
+    def apply_outcome(self, outlet: str, article: Article, raw_text: str, url: str | None) -> Stripping:
+        """:meth:`apply`, returning what the model did (``kept_whole``: it would have stripped most of the text)."""
         model = self.models.setdefault(outlet, OutletBoilerplate())
-        before = article.text
-        model.apply(article, raw_text, page=url)
+        outcome = model.apply_outcome(article, raw_text, page=url)
         self._since_save += 1
-        return before
+        return outcome
 
     def due(self) -> bool:
         return self._since_save >= self.save_every

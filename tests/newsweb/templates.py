@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from tests.newsweb import notices
 from tests.newsweb.model import Article, Outlet
 from tests.newsweb.pages import (
     ad_slot,
@@ -49,6 +50,7 @@ COMMENTS = {
         ("Gwen Ap Rhys", "The headline undersells how tense the room apparently was."),
         ("m.costa", "Waiting for the next round before drawing any conclusions from this."),
     ],
+    notices.NAME: [],  # the opt-in outlet takes no comments
 }
 
 CLUTTER = {
@@ -103,6 +105,13 @@ CLUTTER = {
         "Be the first to comment",
         "Leave a Reply",
         REPLY_NOTE,
+    ],
+    notices.NAME: [
+        "This site uses essential cookies only.",
+        "Share this article",
+        "Sign up for flood alerts",
+        "Print this notice",
+        "Other reports",
     ],
 }
 
@@ -262,7 +271,27 @@ def _wire(ctx: PageContext) -> str:
     return document(o, head(o, f"{a.title} | Example Press", article=a, padding=ctx.padding_head), body)
 
 
-TEMPLATES = {"daily-courier": _courier, "metro-tribune": _tribune, "harbour-gazette": _gazette, "example-press": _wire}
+def _notices(ctx: PageContext) -> str:
+    a, o = ctx.article, ctx.outlet
+    body = f"""<div class="essential-cookies"><p>This site uses essential cookies only.</p></div>
+<header class="authority-header"><a href="{o.home}">River Authority Notices</a>{nav(o)}</header>
+<main><article class="notice">
+<h1 class="notice-title">{escape(a.title)}</h1>
+<p class="notice-meta">{_byline(a)} · <time datetime="{a.published.isoformat()}">{long_date(a.published)}</time></p>
+<div class="notice-body">
+{_paragraphs(a, "", 0)}
+</div>
+<div class="notice-tools"><span>Share this article</span> <a href="#">Print this notice</a></div>
+</article>
+<div class="alerts-signup"><p>Sign up for flood alerts</p><input type="tel"><button>Sign up</button></div>
+{_related(ctx.related, "Other reports")}
+</main>
+<footer class="authority-footer">{ctx.padding_foot}<p>© {ctx.now.year} River Authority</p></footer>"""
+    return document(o, head(o, f"{a.title} | River Authority Notices", article=a, padding=ctx.padding_head), body)
+
+
+TEMPLATES = {"daily-courier": _courier, "metro-tribune": _tribune, "harbour-gazette": _gazette, "example-press": _wire,
+             notices.NAME: _notices}
 
 
 def render_article(ctx: PageContext) -> str:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from tests.newsweb import notices
 from tests.newsweb.model import Article, LoggedRequest, Outlet, SyndicatedCopy
 from tests.newsweb.outlets import SYNDICATION, build_outlets, slugify
 from tests.newsweb.padding import build_padding
@@ -50,10 +51,12 @@ class NewsWeb:
         page_padding_kb: int = 0,
         faults: bool = False,
         hang_seconds: float = 30.0,
+        templated_outlet: bool = False,
     ) -> None:
+        """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py)."""
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
-        self.outlets: list[Outlet] = build_outlets()
+        self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
         self.syndicated: list[SyndicatedCopy] = []
         self.port: int | None = None
         self._lock = threading.RLock()
@@ -76,6 +79,10 @@ class NewsWeb:
     def _generate(self) -> None:
         titles: set[str] = set()
         for k, outlet in enumerate(self.outlets):
+            if outlet.name == notices.NAME:
+                for article in notices.reports(outlet, BASE_TIME):
+                    self._add(article)
+                continue
             for i in range(self.articles_per_outlet):
                 attempt = 0
                 while True:
