@@ -14,7 +14,9 @@ pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed`
 Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
 the main process, on what the workers return; each outlet's model is loaded
 from the archive when the crawl opens and saved every ``BOILERPLATE_SAVE_EVERY``
-pages (default 200) and at the end. Stats: ``boilerplate/stripped_pages``,
+pages (default 200) and at the end. A model strips lines, never the article: a page
+the learned lines would mostly cover is kept whole. Stats: ``boilerplate/stripped_pages``,
+``boilerplate/kept_whole``,
 ``boilerplate/saves``.
 """
 
@@ -124,8 +126,11 @@ class ArchivePipeline:
             return None, None
         article, unstripped = page.article, None
         if self.models is not None and not article.is_empty:
-            unstripped = self.models.apply(item.outlet, article, page.raw_text, item.url)
-            if article.text != unstripped:
+            outcome = self.models.apply_outcome(item.outlet, article, page.raw_text, item.url)
+            unstripped = outcome.original
+            if outcome.kept_whole:
+                self.stats.inc_value("boilerplate/kept_whole")
+            elif outcome.stripped:
                 self.stats.inc_value("boilerplate/stripped_pages")
             if self.models.due():
                 await self._save_models()

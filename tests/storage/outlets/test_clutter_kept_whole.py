@@ -10,6 +10,8 @@ real crawl.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extract.article import Article
@@ -22,11 +24,7 @@ from tests.newsweb import NewsWeb
 from tests.newsweb.notices import NAME as OUTLET
 from tests.newsweb.notices import REPORTS
 
-
-@pytest.fixture(scope="module")
-def web():
-    with NewsWeb(seed=4, templated_outlet=True) as running:
-        yield running
+NEWSWEB = {"seed": 4, "templated_outlet": True}  # options of the `web` fixture (conftest.py)
 
 
 def oldest_first(web: NewsWeb) -> list[str]:
@@ -83,6 +81,8 @@ def test_crawl_archives_every_report_whole(web, crawled) -> None:
     assert texts == {url: [web.article(url).text] for url in urls}
     assert "no article text found" not in stderr
     assert "'extract/empty'" not in stderr
+    kept = re.search(r"'boilerplate/kept_whole': (\d+)", stderr)
+    assert kept is not None and int(kept.group(1)) >= 1, "the crawl counts the pages its model kept whole"
 
 
 def test_the_crawl_learned_every_line_of_the_reports(web, crawled) -> None:
