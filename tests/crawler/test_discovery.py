@@ -105,7 +105,7 @@ TRICKY_FEEDS = {
 def test_fast_feed_reading_matches_feedparser(kind: str) -> None:
     import feedparser
 
-    from crawler import feeds
+    from crawler.discovery import feeds
 
     body, base = TRICKY_FEEDS[kind], "https://news.test/feeds/main.xml"
     fast = feeds._fast_entries(body, base, None)
@@ -120,7 +120,7 @@ def test_simulated_web_feeds_read_alike_by_both_parsers() -> None:
 
     import feedparser
 
-    from crawler import feeds
+    from crawler.discovery import feeds
     from tests.newsweb import NewsWeb
 
     with NewsWeb(seed=3, articles_per_outlet=12) as web:
