@@ -229,7 +229,7 @@ def storing_alone(work: Path, urls: list[str], articles: list[Any], batch: int =
     now = datetime.now(UTC)
     entries = [(synthetic_capture(urlsplit(url).hostname or "bench", url, now), article)
                for url, article in zip(urls, articles)]
-    with Archive(f"sqlite:///{work / 'stored.sqlite3'}", archive_dir=work / "stored") as archive:
+    with Archive(f"sqlite:///{work / 'stored.sqlite3'}", archive_dir=work / "stored", create=True) as archive:
         for outlet in sorted({entry[0].outlet for entry in entries}):
             archive.ensure_outlet(outlet, [outlet])
         started, cpu_started = time.perf_counter(), time.process_time()

@@ -191,7 +191,7 @@ def raw_fill(db_url: str, versions: int, outlets: int = 200, seed: int = 1, prog
     from storage.db.models import Capture, Outlet, Page, Version
 
     spent = 0.0
-    with Archive(db_url, "bench/out") as archive:
+    with Archive(db_url, "bench/out", create=True) as archive:
         for n in range(outlets):
             archive.ensure_outlet(f"outlet-{n:03d}", [f"outlet{n}.example"])
         ids = archive.read(lambda s: dict(s.execute(Outlet.__table__.select().with_only_columns(Outlet.name, Outlet.id)).all()))
@@ -264,7 +264,7 @@ def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, arch
     The captures are made as bulk_load asks for them; the time spent making
     them is measured and left out.
     """
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         made = Made(captures(versions, outlets, seed), progress)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, started_cpu = time.perf_counter(), time.process_time()

@@ -114,7 +114,7 @@ def bench_extract(paths: list[Path], workers: int) -> tuple[int, float]:
 
 def bench_ingest(paths: list[Path], seeds: Path, db: str | None, workers: int) -> tuple[int, float, object]:
     with tempfile.TemporaryDirectory() as scratch:
-        with Archive(db, Path(scratch) / "archive") as archive:
+        with Archive(db, Path(scratch) / "archive", create=True) as archive:
             outlets = load_outlet_map([seeds], None, auto=True)
             started = time.perf_counter()
             summary = ingest(archive, paths, outlets, workers=workers)

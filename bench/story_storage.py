@@ -409,14 +409,14 @@ def run_sqlite(count: int, keep: Path | None, digest: bool = False) -> None:
         else:
             started = time.perf_counter()
             filled = kept or work
-            with Archive(f"sqlite:///{filled}", filled.parent) as archive:
+            with Archive(f"sqlite:///{filled}", filled.parent, create=True) as archive:
                 fill(archive, min(count, REAL))
             if count > REAL:
                 background(filled, count - REAL)
             seconds = f"filled in {time.perf_counter() - started:.0f} s"
         if kept:
             shutil.copy(kept, work)
-        with Archive(f"sqlite:///{work}", Path(tmp)) as archive:
+        with Archive(f"sqlite:///{work}", Path(tmp), create=True) as archive:
             print(f"\n== SQLite, N = {count:,} versions ({seconds})")
             print(f"  story index on disk: {index_size(work, count)}")
             before = _last_version(work)
@@ -478,7 +478,7 @@ def index_size(path: Path, count: int) -> str:
 
 def run_postgres(base: str, count: int) -> None:
     with scratch_schema(base, "bench") as url, tempfile.TemporaryDirectory() as tmp, \
-            Archive(url, Path(tmp)) as archive:
+            Archive(url, Path(tmp), create=True) as archive:
         print(f"\n== PostgreSQL, N = {count:,} versions (filled in {fill(archive, count):.0f} s)")
         probe(archive, count)
 

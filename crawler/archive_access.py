@@ -23,4 +23,4 @@ def open_archive(settings: Any) -> Archive:
     # Imported here: the database layer costs most of a second to load, which an archive-only crawl never needs.
     from storage.archive import Archive
 
-    return Archive(archive_db_url(settings), archive_dir=settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
+    return Archive(archive_db_url(settings), archive_dir=settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR), create=True)

@@ -119,5 +119,7 @@ EXTENSIONS = {
     "crawler.extensions.log_filters.QuietNetworkErrors": 0,
 }
 
-LOG_LEVEL = "INFO"
+# The run summary is the last thing on the screen; Scrapy's progress, its stats dump and the
+# database migrations' lines show with -s LOG_LEVEL=INFO (or DEBUG).
+LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -18,12 +18,13 @@ from storage.db.errors import (
     BadQuery,
     BadTime,
     DatabaseUnreachable,
+    NoSuchOutlet,
     NoSuchPage,
     NoSuchVersion,
 )
 
 __all__ = ["Archive", "ArchiveError", "ArchiveMissing", "BadQuery", "BadTime", "DatabaseUnreachable",
-           "NoSuchPage", "NoSuchVersion"]
+           "NoSuchOutlet", "NoSuchPage", "NoSuchVersion"]
 
 
 def __getattr__(name: str) -> Any:

@@ -37,13 +37,13 @@ from storage.db.errors import (
     ArchiveError,
     ArchiveMissing,
     DatabaseUnreachable,
-    NoSuchPage,
     NoSuchVersion,
 )
 from storage.db.migrate import current_revisions, upgrade
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import iso, utc
+from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
 from storage.search import sql as search_sql
 from storage.search.results import SearchHit
@@ -52,6 +52,7 @@ from storage.stories import results as story_results
 from storage.stories.results import StoryView
 from storage.versions import history, recorder
 from storage.versions.captures import CaptureInput, Outcome
+from storage.versions.lookup import find_page
 from storage.versions.results import CaptureView, VersionView
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,10 @@ EXPORT_BATCH = 500
 class Archive:
     """The SQL index over an archive's WARC files.
 
-    ``create=False`` is for readers: a missing archive raises
-    :class:`ArchiveMissing` instead of being created empty.
+    Opening never creates: a missing archive raises :class:`ArchiveMissing`
+    naming where it looked. Writers that start an archive (a crawl, ingest,
+    reindex, a copy) say so with ``create=True``, which also brings an older
+    schema up to date.
     """
 
     def __init__(
@@ -74,7 +77,7 @@ class Archive:
         db_url: str | None = None,
         archive_dir: str | Path = "archive",
         *,
-        create: bool = True,
+        create: bool = False,
         extractor_version: str | None = EXTRACTOR_VERSION,
     ) -> None:
         self.archive_dir = Path(archive_dir)
@@ -140,6 +143,10 @@ class Archive:
         See :mod:`storage.crawls.schedule` for how due times are learned.
         """
         return self._write(lambda session: schedule.claim_due(session, now, outlets, limit))
+
+    def next_recheck(self, after: datetime, outlets: list[str] | None = None) -> datetime | None:
+        """When the next archived page of ``outlets`` falls due for a re-check after ``after``."""
+        return self.read(lambda session: schedule.next_due(session, after, outlets))
 
     def known_urls(self, outlets: list[str] | None = None) -> set[str]:
         """Every archived page URL and fetched URL (canonicalised) of these outlets.
@@ -232,6 +239,8 @@ class Archive:
     def changes(self, since: datetime, outlet: str | None = None, limit: int = 20) -> list[history.ChangedArticle]:
         """Articles with new versions (2nd and later) first seen since ``since``, biggest change first."""
         with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
             return history.changed(session, since, outlet, limit)
 
     def version(self, url: str, at: datetime | None = None, number: int | None = None) -> VersionView:
@@ -272,15 +281,20 @@ class Archive:
         until: datetime | None = None,
         limit: int = 20,
         as_of: datetime | None = None,
+        all_versions: bool = False,
     ) -> list[SearchHit]:
-        """Versions matching ``query``, best first, then newest.
+        """Versions matching ``query``, best first, then newest: each page once, as its latest matching version.
 
         ``since``/``until`` bound when a version was first seen; ``as_of`` keeps
-        only the version of each page that was current at that time.
+        only the version of each page that was current at that time;
+        ``all_versions`` lists every matching version of a page. An unknown
+        ``outlet`` raises :class:`NoSuchOutlet`.
         """
         with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
             try:
-                return search_sql.run(session, self.backend, query, outlet, since, until, limit, as_of)
+                return search_sql.run(session, self.backend, query, outlet, since, until, limit, as_of, all_versions)
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
@@ -344,6 +358,8 @@ class Archive:
             newer = aliased(Version)
             query = query.where(~exists().where(and_(newer.page_id == Version.page_id, newer.seq > Version.seq)))
         with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
             for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
                 yield _version_view(row)
 
@@ -358,14 +374,8 @@ class Archive:
         return Session(self._engine)
 
     def _page(self, session: Session, url: str) -> Page:
-        """The page for ``url``: its canonical URL, or any URL it was fetched as."""
-        page = session.scalar(select(Page).where(Page.url == url))
-        if page is None:
-            fetched = select(Capture.page_id).where(Capture.fetched_url == url).limit(1).scalar_subquery()
-            page = session.scalar(select(Page).where(Page.id == fetched))
-        if page is None:
-            raise NoSuchPage(f"no page {url} in the archive (newsarchive search can find pages by text)")
-        return page
+        """The page ``url`` names, found as forgivingly as :mod:`storage.versions.lookup` says."""
+        return find_page(session, url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,7 @@ def archive(db_url: str, archive_dir: Path):
     """An open archive on ``db_url`` with one outlet, "daily" (daily.example)."""
     from storage.archive import Archive
 
-    with Archive(db_url, archive_dir) as opened:
+    with Archive(db_url, archive_dir, create=True) as opened:
         opened.ensure_outlet("daily", ["daily.example"])
         yield opened
 

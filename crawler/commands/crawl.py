@@ -1,36 +1,49 @@
 """``scrapy crawl`` for this project: the standard command plus checks and an exit status.
 
-Before the ``news`` spider starts, its seed files are checked, so a bad seed
-file costs one clear line and exit status 2, not a traceback. After the crawl
-the exit status says how it ended (see :mod:`crawler.exitcodes`), so cron and
-systemd can tell a failed run from a good one.
+Before the ``news`` spider starts, its arguments, seed files and settings are
+checked and the archive directory must be writable, so a mistake costs one
+clear line and exit status 2 (or 3 for an archive that cannot be written), not
+a traceback. After the crawl the exit status says how it ended (see
+:mod:`crawler.exitcodes`), so cron and systemd can tell a failed run from a good one.
 """
 
 from __future__ import annotations
 
+import difflib
 import sys
+from pathlib import Path
 
 from scrapy.addons import AddonManager
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import BaseSettings
 
 from crawler import settings as defaults
-from crawler.exitcodes import BAD_INPUT, LOCKED, exit_status
+from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, verdict
 from crawler.lock import ArchiveLock, ArchiveLocked
+from crawler.spiders.news import ARGUMENTS, RECHECK_CHOICES
 from storage.outlets.seeds import SeedError, load_seeds
 from storage.warc.writer import check_gzip_level
 
 
 class Command(ScrapyCrawlCommand):
+    def long_desc(self) -> str:
+        arguments = "\n".join(f"  -a {name}={text}" for name, text in ARGUMENTS.items())
+        return (f"{super().long_desc()}\n\nArguments of the news spider:\n{arguments}\n\n"
+                "Exit status: 0 finished, 1 failed, 2 bad seed file, argument or setting, 3 the archive "
+                "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive.")
+
     def process_options(self, args: list[str], opts) -> None:  # type: ignore[no-untyped-def]
         super().process_options(args, opts)
         # Checked here, before Scrapy starts its crawler process and logging.
-        if args and args[0] == "news" and not self._seeds_ok(opts.spargs):
+        if args and args[0] == "news" and not (self._arguments_ok(opts.spargs) and self._seeds_ok(opts.spargs)):
             sys.exit(BAD_INPUT)
         if not self._settings_ok():
             sys.exit(BAD_INPUT)
+        archive_dir = Path(self.settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
+        if len(args) == 1 and not _writable(archive_dir):
+            sys.exit(ARCHIVE_WRITE_FAILED)
         # The lock too: a locked-out run then prints its one line and nothing else.
-        self._lock = ArchiveLock(self.settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
+        self._lock = ArchiveLock(archive_dir)
         if len(args) == 1 and _lock_enabled(self.settings):
             try:
                 self._lock.acquire()
@@ -49,8 +62,26 @@ class Command(ScrapyCrawlCommand):
             self.crawler_process.start()
         finally:
             lock.release()
-        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-        self.exitcode = 1 if self.crawler_process.bootstrap_failed else exit_status(reason)
+        if self.crawler_process.bootstrap_failed or not crawler.stats:
+            self.exitcode = 1
+            return
+        stats = crawler.stats.get_stats()
+        self.exitcode = verdict(stats, stats.get("finish_reason")).status
+
+    @staticmethod
+    def _arguments_ok(spargs: dict[str, str]) -> bool:
+        for name in spargs:
+            if name not in ARGUMENTS:
+                close = difflib.get_close_matches(name, list(ARGUMENTS), n=1)
+                hint = f"did you mean -a {close[0]}=…? " if close else ""
+                print(f"error: unknown argument -a {name}=…: {hint}the news spider takes "
+                      f"{', '.join(f'-a {known}' for known in ARGUMENTS)}", file=sys.stderr)
+                return False
+        recheck = spargs.get("recheck", "yes")
+        if recheck not in RECHECK_CHOICES:
+            print(f"error: -a recheck={recheck}: expected one of {', '.join(RECHECK_CHOICES)}", file=sys.stderr)
+            return False
+        return True
 
     @staticmethod
     def _seeds_ok(spargs: dict[str, str]) -> bool:
@@ -72,8 +103,23 @@ class Command(ScrapyCrawlCommand):
         return True
 
 
+def _writable(archive_dir: Path) -> bool:
+    """Whether the crawl can write its WARCs and database under ``archive_dir``; says why not in one line."""
+    try:
+        (archive_dir / "warcs").mkdir(parents=True, exist_ok=True)
+        probe = archive_dir / "warcs" / ".newsarchive-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        print(f"error: cannot write the archive at {archive_dir} ({reason}): set -s ARCHIVE_DIR to a writable "
+              "directory", file=sys.stderr)
+        return False
+    return True
+
+
 def _lock_enabled(settings: BaseSettings) -> bool:
     """``ARCHIVE_LOCK_ENABLED`` as the add-ons will leave it (distributed mode turns it off)."""
     probe = settings.copy()
     AddonManager.load_pre_crawler_settings(probe)
-    return probe.getbool("ARCHIVE_LOCK_ENABLED", True)
+    return probe.getbool("ARCHIVE_LOCK_ENABLED", defaults.ARCHIVE_LOCK_ENABLED)

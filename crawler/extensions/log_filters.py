@@ -1,10 +1,12 @@
-"""One log line per unreachable server, not a traceback.
+"""One log line per unreachable server, not a traceback and not twice.
 
-Scrapy's robots.txt middleware logs a failed robots.txt download with the full
-traceback. A dead or unreachable server is not a bug in the crawler: this
-extension keeps the message line and drops the traceback when the error is a
-network failure (DNS, refused or reset connection, timeout). Real bugs keep
-their tracebacks.
+Scrapy's robots.txt middleware logs a failed robots.txt download as an error
+with the full traceback, and the spider then reports the same host's failed
+fetch once more. A dead or unreachable server is not a bug in the crawler:
+this extension drops the robots.txt middleware's message when its error is a
+network failure (DNS, refused or reset connection, timeout), leaving the
+spider's one line per host (the failure is still counted in the stats, as
+``robotstxt/exception_count/…``). Real bugs keep their tracebacks.
 
 Setting: ``QUIET_NETWORK_ERRORS`` (default True).
 """
@@ -26,12 +28,11 @@ _NETWORK_ERROR_NAMES = {
 }
 
 
-class DropNetworkTracebacks(logging.Filter):
+class DropNetworkFailures(logging.Filter):
+    """Drops a record whose error is a network failure; keeps every other record whole."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and _is_network_error(record.exc_info[1]):
-            record.exc_info = None
-            record.exc_text = None
-        return True
+        return not (record.exc_info and _is_network_error(record.exc_info[1]))
 
 
 def _is_network_error(error: BaseException | None) -> bool:
@@ -46,7 +47,7 @@ class QuietNetworkErrors:
     def __init__(self, crawler: Any) -> None:
         if not crawler.settings.getbool("QUIET_NETWORK_ERRORS", defaults.QUIET_NETWORK_ERRORS):
             raise NotConfigured
-        self.filter = DropNetworkTracebacks()
+        self.filter = DropNetworkFailures()
         for name in NOISY_LOGGERS:
             logging.getLogger(name).addFilter(self.filter)
 

@@ -1,7 +1,10 @@
 """A one-screen summary printed when a crawl ends, built from the crawl's stats.
 
-Setting: ``CRAWL_SUMMARY_ENABLED`` (default True). The same figures stay in
-Scrapy's stats dump, for logs and scripts.
+It is the last thing a run prints: its final line, when the run is not a
+success, says why in the terms of :func:`crawler.exitcodes.verdict` (the same
+verdict gives the exit status). Setting: ``CRAWL_SUMMARY_ENABLED`` (default
+True). The same figures stay in Scrapy's stats dump, shown with
+``-s LOG_LEVEL=INFO``, for logs and scripts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
+from crawler.exitcodes import verdict
 
 
 class CrawlSummary:
@@ -52,7 +56,19 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
         f"  robots.txt {int(stats.get('robotstxt/forbidden', 0))} URLs forbidden",
         f"  WARC       {int(stats.get('warc/files', 0))} files, {_size(int(stats.get('warc/bytes_written', 0)))} written",
     ]
+    if "recheck/due" in stats:
+        lines.append(f"  re-checks  {_rechecks(stats)}")
+    why = verdict(stats, reason).line
+    if why:
+        lines.append(f"error: {why}")
     return "\n".join(lines)
+
+
+def _rechecks(stats: dict[str, Any]) -> str:
+    due = int(stats.get("recheck/due", 0))
+    upcoming = stats.get("recheck/next_at")
+    later = f"next at {upcoming}" if upcoming else "none scheduled"
+    return f"{due} due, {later}; `-a recheck=all` re-checks every archived page now"
 
 
 def _size(count: int) -> str:

@@ -85,7 +85,13 @@ class ArchivePipeline:
         if item.warc_record is None:
             self.stats.inc_value("archive/skipped_no_warc")
             return item
-        article, unstripped = await self._extract(item)
+        try:
+            article, unstripped = await self._extract(item)
+        except Exception as exc:  # the WARC record is safe; ingest or reextract can index it later
+            self.stats.inc_value("errors/extract")
+            logger.error("cannot extract %s: %s (the WARC record is kept; `newsarchive ingest` indexes it later)",
+                         item.url, exc or type(exc).__name__)
+            return _without_body(item)
         try:
             outcome: Outcome = await self.writer.write((_capture(item), article, unstripped))
         except Exception as exc:  # the WARC record is safe; reindex restores the row

@@ -22,6 +22,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -41,6 +42,13 @@ logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_DEPTH = 3
 RECHECK_CHOICES = ("yes", "no", "only", "all")
+# The spider's -a arguments, as `scrapy crawl news --help` lists them.
+ARGUMENTS = {
+    "seeds": "FILE[,FILE]  seed files to crawl (default: seeds/*.toml)",
+    "outlet": "NAME        one outlet of the seed files only",
+    "recheck": "yes|no|only|all  re-checks of archived articles: due ones with discovery (yes), none, "
+               "due ones alone (only), every archived page now (all)",
+}
 # Refusals whose middleware (robots.txt, private-network guard, offsite filter) logs them itself.
 ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
@@ -53,7 +61,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     def __init__(self, seeds: str | None = None, outlet: str | None = None, recheck: str = "yes",
                  *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if recheck not in RECHECK_CHOICES:
+        if recheck not in RECHECK_CHOICES:  # `scrapy crawl` says so in one line before it gets here
             raise ValueError(f"-a recheck={recheck}: expected one of {', '.join(RECHECK_CHOICES)}")
         self.recheck = recheck
         self.known_urls: set[str] = set()
@@ -61,6 +69,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         # same article, and Scrapy's duplicate filter would drop the repeats only after building each
         # request and passing it through every spider middleware.
         self.requested_urls: set[str] = set()
+        self.reported_failures: set[tuple[str, str]] = set()  # (host, kind) already logged once
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -194,7 +203,13 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             self._count(outlet, "feed_errors")
         if kind in ALREADY_LOGGED:
             return  # the middleware that refused the request has said why, in one line
-        logger.warning("fetch failed (%s): %s", kind, request.url)
+        host = urlsplit(request.url).hostname or "?"
+        if (host, kind) in self.reported_failures:
+            logger.debug("fetch failed (%s): %s", kind, request.url)
+            return
+        self.reported_failures.add((host, kind))
+        logger.warning("fetch failed (%s): %s (further %s failures of %s are counted in the summary)",
+                       kind, request.url, kind, host)
 
     def _count(self, outlet: str, figure: str, count: int = 1) -> None:
         """Per-outlet figures, kept in the run record for `newsarchive health`."""
@@ -230,6 +245,9 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             now = datetime.now(UTC)
             if self.recheck == "all":
                 now += timedelta(days=36500)
+            upcoming = archive.next_recheck(now, outlets)
+            if upcoming is not None:
+                self.crawler.stats.set_value("recheck/next_at", upcoming.isoformat().replace("+00:00", "Z"))
             targets = archive.claim_rechecks(now, outlets, limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX))
             return targets, archive.known_urls(outlets)
 

@@ -11,8 +11,6 @@ import click
 
 from storage.cli.common import json_option, open_archive
 from storage.cli.output import echo_fields, echo_json, echo_table
-from storage.ingest.reextract import reextract as run_reextract
-from storage.outlets.clutter_models import learned_lines
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +30,8 @@ def boilerplate(ctx: click.Context, outlet: str, as_json: bool) -> None:
         newsarchive boilerplate politico-eu --json
     """
     archive = open_archive(ctx)
+    from storage.outlets.clutter_models import learned_lines
+
     pages, lines = archive.read(lambda session: learned_lines(session, outlet))
     if as_json:
         for line in lines:
@@ -60,6 +60,8 @@ def reextract(ctx: click.Context, outlet: str | None, as_json: bool) -> None:
     Example:
         newsarchive reextract --outlet politico-eu
     """
+    from storage.ingest.reextract import reextract as run_reextract
+
     summary = run_reextract(open_archive(ctx), outlet)
     for error in summary.errors[:20]:
         click.echo(f"skipped: {error}", err=True)

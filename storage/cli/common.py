@@ -10,14 +10,16 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from storage.archive import Archive
 from storage.db.errors import ArchiveError, BadTime
 from storage.db.times import parse_time
 from storage.warc.errors import WarcError
+
+if TYPE_CHECKING:
+    from storage.archive import Archive
 
 
 class ArchiveGroup(click.Group):
@@ -27,7 +29,9 @@ class ArchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (ArchiveError, WarcError) as error:
-            raise click.ClickException(str(error)) from None
+            failure = click.ClickException(str(error))
+            failure.exit_code = getattr(error, "exit_code", 1)
+            raise failure from None
         except BrokenPipeError:
             # Output piped into `head`: stop quietly, and keep Python's exit
             # flush of stdout from failing on the closed pipe.
@@ -61,6 +65,8 @@ class ArchiveLocation:
 
 def open_archive(ctx: click.Context) -> Archive:
     """The archive the group's ``--db`` / ``--archive-dir`` name, read-only-ish: never created here."""
+    from storage.archive import Archive  # here: `newsarchive --help` needs no database layer
+
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
     archive = Archive(where.db, where.archive_dir, create=False)
     ctx.call_on_close(archive.close)

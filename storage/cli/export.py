@@ -6,14 +6,11 @@ import logging
 import sys
 import time
 from datetime import datetime
-from typing import Any
 
 import click
 
 from storage.cli.common import TimeType, open_archive
-from storage.export.files import FORMATS, write_csv, write_jsonl, write_parquet
-from storage.export.to_database import BATCH, copy_archive
-from storage.export.wacz import write_wacz
+from storage.export import COPY_BATCH, FORMATS
 
 logger = logging.getLogger(__name__)
 
@@ -45,19 +42,16 @@ def export(
     """
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")
-    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
-    count = _write_export(fmt, rows, output)
-    if output is not None:
-        click.echo(f"exported {count} versions to {output}", err=True)
+    from storage.export.files import write_versions
+    from storage.export.output import replacing
 
-def _write_export(fmt: str, rows: Any, output: str | None) -> int:
-    if fmt == "parquet":
-        return write_parquet(rows, output or sys.stdout.buffer)
-    writer = write_jsonl if fmt == "jsonl" else write_csv
+    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
     if output is None:
-        return writer(rows, sys.stdout)
-    with open(output, "w", encoding="utf-8", newline="") as out:
-        return writer(rows, out)
+        write_versions(fmt, rows, sys.stdout.buffer if fmt == "parquet" else sys.stdout)
+        return
+    with replacing(output) as partial:
+        count = write_versions(fmt, rows, partial)
+    click.echo(f"exported {count} versions to {output}", err=True)
 
 
 @click.command("wacz")
@@ -74,6 +68,8 @@ def wacz_command(ctx: click.Context, outlet: str | None, since: datetime | None,
     Example:
         newsarchive wacz --outlet politico-eu --since 2024-05-01 -o politico-may.wacz
     """
+    from storage.export.wacz import write_wacz
+
     summary = write_wacz(open_archive(ctx), output, outlet=outlet, since=since, until=until)
     click.echo(f"wrote {summary.path}: {summary.captures} captures, {summary.records} WARC records, "
                f"{summary.pages} article pages, {summary.bytes / 1e6:.1f} MB", err=True)
@@ -94,7 +90,7 @@ class _ProgressLine:
 @click.command("copy")
 @click.option("--to", "target", required=True, metavar="URL", help="Database to copy into (created and migrated).")
 @click.option("--force", is_flag=True, help="Replace the contents of a target that already holds an archive.")
-@click.option("--batch", type=click.IntRange(min=1), default=BATCH, show_default=True, help="Rows per transaction.")
+@click.option("--batch", type=click.IntRange(min=1), default=COPY_BATCH, show_default=True, help="Rows per transaction.")
 @click.pass_context
 def copy_command(ctx: click.Context, target: str, force: bool, batch: int) -> None:
     """Copy the whole archive index into another database, ids and all.
@@ -106,6 +102,8 @@ def copy_command(ctx: click.Context, target: str, force: bool, batch: int) -> No
     Example:
         newsarchive --archive-dir archive copy --to postgresql://archive@db/news
     """
+    from storage.export.to_database import copy_archive
+
     source = open_archive(ctx)
     summary = copy_archive(source, target, force=force, batch=batch,
                            progress=_ProgressLine() if sys.stderr.isatty() else None)

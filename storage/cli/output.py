@@ -29,6 +29,14 @@ def safe(text: str | None) -> str:
     return _CONTROL.sub("", text or "")
 
 
+def highlighted(snippet: str, mark: str = "**") -> str:
+    """A search snippet with its ``**matches**`` in bold (click drops the styling when not on a terminal)."""
+    parts = snippet.split(mark)
+    if len(parts) < 3:
+        return snippet.replace(mark, "")
+    return "".join(click.style(part, bold=True) if n % 2 else part for n, part in enumerate(parts))
+
+
 def one_line(value: Any) -> str:
     if value is None:
         return ""

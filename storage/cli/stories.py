@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from storage.cli.common import TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, echo_table, one_line
 from storage.db.times import iso
-from storage.stories.results import StoryMemberView, StoryView
+
+if TYPE_CHECKING:
+    from storage.stories.results import StoryMemberView, StoryView
 
 logger = logging.getLogger(__name__)
 

@@ -11,18 +11,18 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from storage.cli.common import TimeType, json_option, open_archive
 from storage.cli.output import echo_fields, echo_json, echo_rows, echo_table, safe
 from storage.db.times import iso
-from storage.versions.changes import short, state_words
 from storage.versions.diffing import DELETE, EQUAL, INSERT, Segment
-from storage.versions.history import Side, VersionDiff
-from storage.versions.removals import REMOVAL_STATES
-from storage.versions.results import VersionView
-from storage.warc.payload import read_payload
+
+if TYPE_CHECKING:
+    from storage.versions.history import Side, VersionDiff
+    from storage.versions.results import VersionView
 
 logger = logging.getLogger(__name__)
 
@@ -106,17 +106,18 @@ def diff_command(ctx: click.Context, url: str, old: int | None, new: int | None,
 
 
 @click.command("changes")
-@click.option("--since", required=True, type=TimeType(), help="Versions first seen at or after this time (ISO 8601 or a date).")
+@click.option("--since", type=TimeType(), default="24h", show_default=True,
+              help="Versions first seen at or after this time (2024-05-01, 2h, 3d, today…).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @json_option
 @click.pass_context
 def changes_command(ctx: click.Context, since: datetime, outlet: str | None, limit: int, as_json: bool) -> None:
-    """List the articles that changed since a time (new versions), biggest change first.
+    """List the articles that changed in the last 24 hours (or --since), biggest change first.
 
     \b
     Example:
-        newsarchive changes --since 2024-05-01 --outlet politico-eu --limit 10
+        newsarchive changes --since 3d --outlet politico-eu --limit 10
     """
     rows = open_archive(ctx).changes(since, outlet=outlet, limit=limit)
     if as_json:
@@ -150,6 +151,8 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
     Example:
         newsarchive versions https://www.politico.eu/article/some-story/
     """
+    from storage.versions import changes
+
     rows = open_archive(ctx).versions(url)
     echo_rows(
         as_json,
@@ -160,14 +163,14 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
             ("LAST SEEN", lambda v: iso(v.last_seen)),
             ("STATE", lambda v: v.state),
             ("SIZE", lambda v: size(v.chars_added, v.chars_removed)),
-            ("CHANGED", lambda v: short(v.change_summary, v.state, v.version)),
+            ("CHANGED", lambda v: changes.short(v.change_summary, v.state, v.version)),
             ("TITLE", lambda v: v.title),
         ],
     )
 
 @click.command()
 @click.argument("url")
-@click.option("--at", type=TimeType(), help="The version current at this time (ISO 8601 or a date).")
+@click.option("--at", type=TimeType(), help="The version current at this time (2024-05-01T12:00Z, 2h, yesterday…).")
 @click.option("--version", "number", type=click.IntRange(min=1), help="Version number (1 is the first).")
 @click.option("--raw", is_flag=True, help="Print the archived HTTP payload from the WARC instead.")
 @json_option
@@ -182,6 +185,8 @@ def show(ctx: click.Context, url: str, at: datetime | None, number: int | None, 
     archive = open_archive(ctx)
     view = archive.version(url, at=at, number=number)
     if raw:
+        from storage.warc.payload import read_payload
+
         _echo_raw(read_payload(archive.warc_path(view.warc_file), view.warc_offset))
     elif as_json:
         echo_json(view.to_json())
@@ -213,6 +218,8 @@ def captures(ctx: click.Context, url: str, as_json: bool) -> None:
     )
 
 def _echo_version(view: VersionView, total: int) -> None:
+    from storage.versions.removals import REMOVAL_STATES
+
     if view.state in REMOVAL_STATES:
         _echo_state(view, total)
         return
@@ -235,6 +242,8 @@ def _echo_version(view: VersionView, total: int) -> None:
 
 def _echo_state(view: VersionView, total: int) -> None:
     """A removal has no text: say what happened and which version last had text."""
+    from storage.versions import changes
+
     summary = view.change_summary or {}
     last = summary.get("last_text_version")
     echo_fields(
@@ -242,7 +251,7 @@ def _echo_state(view: VersionView, total: int) -> None:
             ("URL", view.url),
             ("Outlet", view.outlet),
             ("Version", f"{view.version} of {total}"),
-            ("State", state_words(view.state, summary)),
+            ("State", changes.state_words(view.state, summary)),
             ("First seen", iso(view.first_seen)),
             ("Last seen", iso(view.last_seen)),
             ("Fetched as", view.fetched_url),
@@ -270,8 +279,10 @@ def register(group: click.Group) -> None:
 
 
 def _side(side: Side) -> str:
+    from storage.versions import changes
+
     text = f"{side.version} ({iso(side.first_seen)})"
-    return text if side.state == "ok" else f"{text}, {state_words(side.state, side.change_summary)}"
+    return text if side.state == "ok" else f"{text}, {changes.state_words(side.state, side.change_summary)}"
 
 
 def _elided(count: int) -> str:

@@ -12,14 +12,13 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from storage.archive import Archive
-from storage.ingest.ingest import IngestSummary, ingest, iter_summary_lines
-from storage.ingest.reindex import archive_warcs, reindex
-from storage.outlets.domains import OutletMap, load_outlet_map
+if TYPE_CHECKING:  # the commands load the ingest machinery when they run, not for --help
+    from storage.ingest.ingest import IngestSummary
+    from storage.outlets.domains import OutletMap
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +66,8 @@ def _report(summary: IngestSummary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.to_json()))
     else:
+        from storage.ingest.ingest import iter_summary_lines
+
         for line in iter_summary_lines(summary):
             click.echo(line)
 
@@ -90,6 +91,8 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the su
 
 
 def _outlets(seeds: tuple[str, ...], outlet: str | None, auto: bool) -> OutletMap:
+    from storage.outlets.domains import load_outlet_map
+
     return load_outlet_map(list(seeds) or None, outlet, auto)
 
 
@@ -113,12 +116,13 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], outlet: str | Non
     Example:
         newsarchive ingest crawl-2024.warc.gz --seeds seeds/eu.toml --json
     """
-    from storage.ingest.ingest import warc_files
+    from storage.archive import Archive
+    from storage.ingest.ingest import ingest, warc_files
 
     outlets = _outlets(seeds, outlet, auto_outlets)
     files = warc_files(paths)
     db, archive_dir = _where(ctx)
-    with Archive(db, archive_dir) as archive:
+    with Archive(db, archive_dir, create=True) as archive:
         summary = _run_with_progress(files, lambda line: ingest(archive, files, outlets, workers=workers, progress=line))
     _report(summary, as_json)
 
@@ -141,6 +145,8 @@ def reindex_command(ctx: click.Context, yes: bool, auto_outlets: bool, seeds: tu
     Example:
         newsarchive --archive-dir archive reindex --yes --seeds seeds/eu.toml
     """
+    from storage.ingest.reindex import archive_warcs, reindex
+
     db, archive_dir = _where(ctx)
     outlets = _outlets(seeds, None, auto_outlets)
     files = archive_warcs(archive_dir)

@@ -140,6 +140,18 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     return _targets(session, page_ids)
 
 
+def next_due(session: Session, after: datetime, outlets: list[str] | None = None) -> datetime | None:
+    """When the next page of ``outlets`` falls due for a re-check after ``after``, or ``None`` if none will."""
+    query = (select(func.min(PageSchedule.next_check_at)).join(Outlet, Outlet.id == PageSchedule.outlet_id)
+             .where(PageSchedule.next_check_at > utc(after)))
+    if outlets is not None:
+        query = query.where(Outlet.name.in_(outlets))
+    found = session.scalar(query)
+    if isinstance(found, str):  # an aggregate bypasses the column type on SQLite
+        found = datetime.fromisoformat(found)
+    return None if found is None else utc(found)
+
+
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
     last_full = (
         select(Capture.page_id, func.max(Capture.id).label("capture_id"))

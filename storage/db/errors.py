@@ -7,7 +7,9 @@ from __future__ import annotations
 
 
 class ArchiveError(Exception):
-    """Base class: ``str(error)`` is a complete, user-facing sentence."""
+    """Base class: ``str(error)`` is a complete, user-facing sentence; ``exit_code`` is the CLI's status."""
+
+    exit_code = 1
 
 
 class ArchiveMissing(ArchiveError):
@@ -16,6 +18,12 @@ class ArchiveMissing(ArchiveError):
 
 class DatabaseUnreachable(ArchiveError):
     """The database URL is wrong or its server does not answer."""
+
+
+class NoSuchOutlet(ArchiveError):
+    """An ``--outlet`` that names no outlet of the archive: a mistake in the command, like a bad option."""
+
+    exit_code = 2
 
 
 class NoSuchPage(ArchiveError):

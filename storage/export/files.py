@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
@@ -13,7 +14,6 @@ import pyarrow.parquet as pq
 
 from storage.versions.results import VersionView
 
-FORMATS = ("jsonl", "csv", "parquet")
 PARQUET_ROWS_PER_GROUP = 1000
 FIELDS = [f.name for f in fields(VersionView)]
 _STRUCTURED = {"authors", "tags", "change_summary"}
@@ -35,6 +35,17 @@ def _arrow_type(name: str) -> pa.DataType:
 
 
 PARQUET_SCHEMA = pa.schema([(name, _arrow_type(name)) for name in FIELDS])
+
+
+def write_versions(fmt: str, versions: Iterable[VersionView], out: IO[Any] | Path) -> int:
+    """Write ``versions`` in format ``fmt`` (one of :data:`FORMATS`) to a stream or a file path."""
+    if fmt == "parquet":
+        return write_parquet(versions, str(out) if isinstance(out, Path) else out)
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    if not isinstance(out, Path):
+        return writer(versions, out)
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        return writer(versions, stream)
 
 
 def write_jsonl(versions: Iterable[VersionView], out: IO[str]) -> int:

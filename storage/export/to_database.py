@@ -40,10 +40,11 @@ from storage.archive import Archive
 from storage.db.engine import display
 from storage.db.errors import ArchiveError
 from storage.db.times import utc
+from storage.export import COPY_BATCH
 
 logger = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = COPY_BATCH
 SKIPPED_TABLES = ("alembic_version",)
 # The SQLite full-text index and its shadow tables: the target builds its own.
 SKIPPED_PREFIXES = ("versions_fts", "sqlite_")
@@ -73,7 +74,7 @@ def copy_archive(
 ) -> CopySummary:
     """Copy every row of ``source`` into the database at ``target_url`` (created and migrated)."""
     started = time.perf_counter()
-    with Archive(target_url, source.archive_dir) as target:
+    with Archive(target_url, source.archive_dir, create=True) as target:
         if target.url == source.url:
             raise CopyError(f"--to names the archive being copied ({display(source.url)}): give another database")
         summary = CopySummary(display(target.url))

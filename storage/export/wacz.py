@@ -35,6 +35,8 @@ from storage.db.errors import ArchiveError
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import iso, utc
 from storage.warc.errors import WarcUnreadable
+from storage.outlets.names import require_outlet
+from storage.export.output import replacing
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,8 @@ def write_wacz(
         index = Path(scratch) / "index.cdx"
         with index.open("w", encoding="utf-8") as out:
             write_cdx_index(out, [str(warc)], {"sort": True, "fields": "referrer"})
-        _zip(output, warc, index, _pages_jsonl(pages))
+        with replacing(output) as partial:
+            _zip(partial, warc, index, _pages_jsonl(pages))
     return WaczSummary(output, len(captures), records, len(pages), output.stat().st_size)
 
 
@@ -103,7 +106,7 @@ def _select(
         .order_by(Capture.fetched_at, Capture.id)
     )
     if outlet is not None:
-        query = query.where(Outlet.name == outlet)
+        query = query.where(Page.outlet_id == archive.read(lambda session: require_outlet(session, outlet)))
     if since is not None:
         query = query.where(Capture.fetched_at >= utc(since))
     if until is not None:

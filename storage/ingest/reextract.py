@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 from extract import EXTRACTOR_VERSION, extract_page
 from extract.article import Article
 from extract.boilerplate import OutletBoilerplate
-from storage.db.errors import ArchiveError
 from storage.db.models import Capture, Outlet, Version
 from storage.db.times import iso, now
 from storage.outlets.clutter_models import load_models
@@ -45,6 +44,7 @@ from storage.versions.rules import change_summary
 from storage.versions.removals import REMOVAL_STATES
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
+from storage.outlets.names import require_outlet
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +99,8 @@ def reextract(archive: Any, outlet: str | None = None) -> ReextractSummary:
 
 
 def _models(session: Session, outlet: str | None) -> dict[str, OutletBoilerplate]:
-    if outlet is not None and session.scalar(select(Outlet.id).where(Outlet.name == outlet)) is None:
-        raise ArchiveError(f"no outlet {outlet!r} in the archive (newsarchive outlets lists them)")
+    if outlet is not None:
+        require_outlet(session, outlet)
     return load_models(session, None if outlet is None else [outlet])
 
 

@@ -61,5 +61,5 @@ def reindex(
     """Drop the database's tables, recreate them and ingest every WARC of the archive."""
     files = archive_warcs(archive_dir)
     drop_schema(db_url, archive_dir)
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         return ingest(archive, files, outlets, workers=workers, progress=progress)

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from extract.article import Article
 from extract.boilerplate import OutletBoilerplate, Stripping
-from storage.db.errors import ArchiveError
 from storage.db.models import BoilerplateModel, Outlet
 from storage.db.times import now
+from storage.outlets.names import require_outlet
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +68,7 @@ def save_models(session: Session, snapshots: dict[str, dict[str, Any]]) -> None:
 
 def learned_lines(session: Session, outlet: str) -> tuple[int, list[LearnedLine]]:
     """(pages the outlet's model has seen, the lines it strips); raises for an unknown outlet."""
-    if session.scalar(select(Outlet.id).where(Outlet.name == outlet)) is None:
-        known = ", ".join(session.scalars(select(Outlet.name).order_by(Outlet.name)).all()) or "none yet"
-        raise ArchiveError(f"no outlet {outlet!r} in the archive (known: {known})")
+    require_outlet(session, outlet)
     model = load_models(session, [outlet]).get(outlet)
     if model is None:
         return 0, []

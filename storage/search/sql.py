@@ -2,7 +2,8 @@
 
 Both return the same columns, best match first (title matches weigh more than
 body matches), newest first among equals, with a snippet whose matches are
-wrapped in ``**``.
+wrapped in ``**``. By default a page appears once, as its latest matching
+version; ``all_versions`` lists every matching version.
 """
 
 from __future__ import annotations
@@ -38,16 +39,17 @@ def run(
     until: datetime | None,
     limit: int,
     as_of: datetime | None,
+    all_versions: bool = False,
 ) -> list[SearchHit]:
     """The hits of ``query`` on ``backend``, best first (see :meth:`storage.Archive.search`)."""
     parsed = parse(query)
     if backend == "sqlite":
         match = to_fts5(parsed)
-        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of)).all()
+        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of, all_versions)).all()
         snippets = _sqlite_snippets(session, match, [row.id for row in rows])
         return [hit(row, snippets.get(row.id, "")) for row in rows]
     if backend == "postgresql":
-        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of)).all()
+        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of, all_versions)).all()
         return [hit(row, row.snippet) for row in rows]
     raise NotImplementedError(f"full-text search is not available on {backend}")
 
@@ -119,8 +121,16 @@ def _filters(
     return query
 
 
+def _latest_per_page(matches: Any, *columns: Any) -> Any:
+    """Of ``matches`` (with ``page_id`` and ``seq``), each page's latest version only."""
+    newest_first = func.row_number().over(partition_by=matches.c.page_id, order_by=matches.c.seq.desc())
+    numbered = select(*columns, newest_first.label("n")).select_from(matches).subquery()
+    return select(*(numbered.c[c.name] for c in columns)).where(numbered.c.n == 1)
+
+
 def _sqlite(
-    match: str, outlet: str | None, since: datetime | None, until: datetime | None, limit: int, as_of: datetime | None
+    match: str, outlet: str | None, since: datetime | None, until: datetime | None, limit: int,
+    as_of: datetime | None, all_versions: bool,
 ) -> Select[Any]:
     """The page of best matches, without snippets.
 
@@ -132,10 +142,14 @@ def _sqlite(
     # bm25() is lower-is-better: negate it so rank is higher-is-better on both backends.
     rank = (-func.bm25(_fts_self, TITLE_WEIGHT, 1.0)).label("rank")
     ranked = select(_fts.c.rowid.label("id"), rank).select_from(_fts).where(_fts_self.op("MATCH")(match))
-    if outlet is not None or since is not None or until is not None or as_of is not None:
-        ranked = ranked.join(Version, Version.id == _fts.c.rowid).join(Outlet, Outlet.id == Version.outlet_id)
-        ranked = _filters(ranked, outlet, since, until, as_of)
+    filtered = outlet is not None or since is not None or until is not None or as_of is not None
+    if filtered or not all_versions:
+        ranked = ranked.join(Version, Version.id == _fts.c.rowid).add_columns(Version.page_id, Version.seq)
+    if filtered:
+        ranked = _filters(ranked.join(Outlet, Outlet.id == Version.outlet_id), outlet, since, until, as_of)
     matches = ranked.cte("ranked").prefix_with("MATERIALIZED")
+    if not all_versions:
+        matches = _latest_per_page(matches, matches.c.id, matches.c.rank).cte("latest")
     cutoff = select(matches.c.rank).order_by(matches.c.rank.desc()).limit(1).offset(limit - 1).scalar_subquery()
     query = select(matches.c.id, matches.c.rank, *_columns()).select_from(matches)
     query = _joined(query.join(Version, Version.id == matches.c.id))
@@ -158,15 +172,22 @@ def _postgres(
     until: datetime | None,
     limit: int,
     as_of: datetime | None,
+    all_versions: bool,
 ) -> Select[Any]:
     tsquery = _tsquery(parsed)
     search = literal_column("versions.search")
     rank = func.ts_rank_cd(search, tsquery).label("rank")
-    inner = select(Version.id.label("vid"), Version.first_seen, rank).where(search.op("@@")(tsquery))
+    inner = select(Version.id.label("vid"), Version.first_seen, rank, Version.page_id, Version.seq)
+    inner = inner.where(search.op("@@")(tsquery))
     if outlet is not None:
         inner = inner.join(Outlet, Outlet.id == Version.outlet_id)
     inner = _filters(inner, outlet, since, until, as_of)
-    best = inner.order_by(literal_column("rank").desc(), Version.first_seen.desc()).limit(limit).subquery()
+    if not all_versions:
+        matches = inner.subquery("matches")
+        inner = _latest_per_page(matches, matches.c.vid, matches.c.first_seen, matches.c.rank)
+    ordered = inner.subquery("ordered")
+    best = (select(ordered.c.vid, ordered.c.first_seen, ordered.c.rank)
+            .order_by(ordered.c.rank.desc(), ordered.c.first_seen.desc()).limit(limit).subquery())
     # Joins, texts and ts_headline (costly) for the page of results only.
     options = f"StartSel={MARK}, StopSel={MARK}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" {ELLIPSIS} \""
     headline = func.ts_headline(_SIMPLE, Version.text, tsquery, options).label("snippet")
@@ -175,12 +196,14 @@ def _postgres(
 
 
 def _tsquery(parsed: Query) -> Any:
-    """The parsed query as a tsquery: each term a phrase, groups ANDed, alternatives ORed, exclusions NOTed."""
-    query = reduce(lambda a, b: a.op("||")(b), (reduce(lambda a, b: a.op("&&")(b), map(_phrase, group))
-                                             for group in parsed.alternatives))
-    for term in parsed.excluded:
-        query = query.op("&&")(func.tsquery_not(_phrase(term)))
-    return query
+    """The parsed query as a tsquery: each term a phrase, terms ANDed, exclusions NOTed, alternatives ORed."""
+    branches = []
+    for branch in parsed.branches:
+        query = reduce(lambda a, b: a.op("&&")(b), map(_phrase, branch.terms))
+        for term in parsed.branch_exclusions(branch):
+            query = query.op("&&")(func.tsquery_not(_phrase(term)))
+        branches.append(query)
+    return reduce(lambda a, b: a.op("||")(b), branches)
 
 
 def _phrase(term: str) -> Any:

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.db.errors import ArchiveError
 from storage.db.models import Outlet, Page, Story, StoryMember, Version
 from storage.db.times import iso, utc
+from storage.outlets.names import require_outlet
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +84,7 @@ def stories(
     if since is not None:
         query = query.where(Story.last_seen >= utc(since))
     if outlet is not None:
-        outlet_id = session.scalar(select(Outlet.id).where(Outlet.name == outlet))
-        if outlet_id is None:
-            raise ArchiveError(f"no outlet {outlet!r} in the archive (newsarchive outlets lists them)")
+        outlet_id = require_outlet(session, outlet)
         member_of_outlet = (
             select(StoryMember.version_id)
             .join(Version, Version.id == StoryMember.version_id)

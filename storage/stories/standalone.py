@@ -59,7 +59,7 @@ class StoryIndex:
 
     def __init__(self) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="stories-")
-        self._archive = Archive(f"sqlite:///{Path(self._dir.name) / 'stories.sqlite3'}", self._dir.name)
+        self._archive = Archive(f"sqlite:///{Path(self._dir.name) / 'stories.sqlite3'}", self._dir.name, create=True)
         self._archive.ensure_outlet(OUTLET, [f"{OUTLET}.invalid"])
         self._ids: dict[str, Hashable] = {}  # page URL → id
         self._urls: dict[Hashable, str] = {}
@@ -121,12 +121,14 @@ class StoryIndex:
         try:
             self._archive.write(work)
         except _Rollback as rolled_back:
-            urls = self._archive.read(lambda session: dict(session.execute(
-                select(Version.id, Page.url).join(Page, Page.id == Version.page_id)
-                .where(Version.id.in_([f.version_id for f in rolled_back.found]))).all()))
-            pairs = [(self._ids[urls[f.version_id]], f.match) for f in rolled_back.found]
-            return sorted(pairs, key=lambda pair: pair[1].similarity, reverse=True)
-        raise AssertionError("unreachable")
+            found = rolled_back.found
+        else:
+            raise AssertionError("unreachable: the dry run always rolls back")
+        urls = self._archive.read(lambda session: dict(session.execute(
+            select(Version.id, Page.url).join(Page, Page.id == Version.page_id)
+            .where(Version.id.in_([f.version_id for f in found]))).all()))
+        pairs = [(self._ids[urls[f.version_id]], f.match) for f in found]
+        return sorted(pairs, key=lambda pair: pair[1].similarity, reverse=True)
 
     def _unindexed_version(self, session: Session, text: str, first_seen: datetime) -> Version:
         outlet_id = session.scalar(select(Outlet.id).where(Outlet.name == OUTLET))

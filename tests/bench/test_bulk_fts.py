@@ -21,7 +21,7 @@ def items(prefix: str, n: int) -> list:
 
 
 def test_bulk_loaded_text_is_in_a_consistent_fts_index_and_the_trigger_stays(tmp_path: Path) -> None:
-    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path) as archive:
+    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path, create=True) as archive:
         bulk.bulk_load(archive, items("ferry", 7), batch=3)
         assert archive.read(lambda s: s.execute(text(TRIGGER)).scalar()) == 1
         # FTS5 compares its index with the versions table: raises if a row is missing or extra.
@@ -32,7 +32,7 @@ def test_bulk_loaded_text_is_in_a_consistent_fts_index_and_the_trigger_stays(tmp
 
 
 def test_a_rolled_back_batch_leaves_the_trigger_and_no_index_rows(tmp_path: Path) -> None:
-    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path) as archive:
+    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path, create=True) as archive:
         def load_then_fail(session):
             bulk.load_batch(session, items("ferry", 3), None, {})
             raise RuntimeError("stop")
@@ -47,7 +47,7 @@ def test_a_rolled_back_batch_leaves_the_trigger_and_no_index_rows(tmp_path: Path
 
 
 def test_bulk_load_ids_follow_rows_inserted_by_the_recorder(db_url: str, tmp_path: Path) -> None:
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         archive.record_captures(items("tram", 2))
         bulk.bulk_load(archive, items("ferry", 4), batch=2)
         archive.record_captures(items("bus", 2))

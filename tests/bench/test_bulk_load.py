@@ -49,10 +49,10 @@ def snapshot(archive: Archive) -> list[tuple]:
 @pytest.mark.parametrize("batch", [2, 3, 4])
 def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_path: Path, batch: int) -> None:
     items = stream()
-    with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref") as reference:
+    with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref", create=True) as reference:
         outcomes = reference.record_captures(items)
         expected = snapshot(reference)
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         summary = bulk_load(archive, items, batch=batch)
         assert snapshot(archive) == expected
         assert summary.captures == len(items)
@@ -65,7 +65,7 @@ def test_bulk_load_makes_the_versions_record_captures_makes(db_url: str, tmp_pat
 
 def test_bulk_load_skips_records_already_indexed(db_url: str, tmp_path: Path) -> None:
     items = stream()
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         bulk_load(archive, items[:4])
         again = bulk_load(archive, items)
         assert again.skipped == 4
@@ -78,7 +78,7 @@ def test_bulk_loaded_versions_join_stories_after_index_stories(db_url: str, tmp_
         (capture("https://daily.example/rail", hours(0), outlet="daily"), article(text, title="Rail plan")),
         (capture("https://other.example/rail", hours(1), outlet="other"), article(text, title="Rail plan")),
     ]
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         bulk_load(archive, items)
         assert archive.copies("https://other.example/rail") is None  # deferred
         seen, joined = archive.index_stories()
@@ -91,7 +91,7 @@ def test_bulk_loaded_versions_join_stories_after_index_stories(db_url: str, tmp_
 def test_versions_text_hash_is_kept_but_not_indexed(db_url: str, tmp_path: Path) -> None:
     from sqlalchemy import create_engine, inspect
 
-    with Archive(db_url, tmp_path / "archive"):
+    with Archive(db_url, tmp_path / "archive", create=True):
         pass
     engine = create_engine(db_url)
     try:
@@ -109,7 +109,7 @@ def test_rows_go_in_as_sqlalchemy_would_store_them(tmp_path: Path) -> None:
     from storage.db.models import Outlet
 
     rows = [{"id": n, "name": f"outlet-{n}", "domains": ["a.example", "b"], "created_at": hours(n)} for n in (1, 2)]
-    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path) as archive:
+    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path, create=True) as archive:
         def stored(session, how) -> list[tuple]:
             how(session.connection(), Outlet.__table__, rows)
             found = session.execute(text("SELECT id, name, domains, created_at FROM outlets ORDER BY id")).all()

@@ -23,7 +23,7 @@ LONG = "\n\n".join(f"The harbour authority approved berth number {n} for the nig
 
 
 def test_text_and_search_vector_are_lz4_and_long_texts_are_found(pg_url: str, tmp_path: Path) -> None:
-    with scratch_schema(pg_url) as url, Archive(url, tmp_path) as archive:
+    with scratch_schema(pg_url) as url, Archive(url, tmp_path, create=True) as archive:
         if not archive.read(lambda s: s.execute(text(LZ4_BUILT)).scalar()):
             pytest.skip("this PostgreSQL server is built without LZ4")
         assert dict(archive.read(lambda s: s.execute(text(COMPRESSION)).all())) == {"text": "l", "search": "l"}

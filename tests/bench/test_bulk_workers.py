@@ -40,10 +40,10 @@ def test_a_single_batch_stays_in_process() -> None:
 
 def test_worker_digests_make_the_archive_record_captures_makes(db_url: str, tmp_path: Path) -> None:
     items = stream()
-    with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref") as reference:
+    with Archive(f"sqlite:///{tmp_path / 'reference.sqlite3'}", tmp_path / "ref", create=True) as reference:
         outcomes = reference.record_captures(items)
         expected = snapshot(reference)
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         summary = load(archive, items, 2, workers=2)
         assert snapshot(archive) == expected
         assert summary.captures == len(items)
@@ -74,7 +74,7 @@ def test_primed_paragraphs_are_used_and_replaced() -> None:
 def test_shared_article_objects_are_digested_once_and_found_for_every_capture(tmp_path: Path) -> None:
     body = article("The ferry timetable changes on Monday.", title="Ferry")
     items = [(capture(f"https://daily.example/f{i % 2}", hours(i)), body) for i in range(6)]
-    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path) as archive:
+    with Archive(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path, create=True) as archive:
         summary = load(archive, items, 2, workers=1)
         assert (summary.new, summary.unchanged) == (2, 4)
         assert len(archive.search("ferry timetable")) == 2

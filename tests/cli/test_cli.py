@@ -26,7 +26,7 @@ VERSION_FIELDS = {
 
 @pytest.fixture
 def filled(db_url: str, archive_dir: Path) -> str:
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         archive.ensure_outlet("daily", ["daily.example"])
         archive.record_capture(
             capture(URL, T0),
@@ -142,7 +142,7 @@ def test_show_raw_prints_the_payload_from_the_warc(db_url: str, archive_dir: Pat
         writer.write_record(record)
         length = out.tell() - offset
     pointer = WarcPointer(path.name, offset, length, record.rec_headers.get_header("WARC-Record-ID"))
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         archive.record_capture(CaptureInput("daily", URL, URL, T0, 200, pointer), article("The bridge will close."))
     code, out, _ = run(db_url, archive_dir, "show", URL, "--raw")
     assert code == 0 and out.encode() == html

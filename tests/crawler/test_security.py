@@ -164,7 +164,7 @@ def test_show_strips_control_sequences_that_reached_the_database(tmp_path) -> No
     """Extraction drops control characters today; ``show`` must not depend on that (ingest, other tools)."""
     url = "https://example.org/2026/11/20/a-hostile-story/"
     archive_dir = tmp_path / "archive"
-    with Archive(archive_dir=archive_dir) as archive:
+    with Archive(archive_dir=archive_dir, create=True) as archive:
         archive.ensure_outlet("example", ["example.org"])
         capture = CaptureInput(outlet="example", url=url, fetched_url=url, fetched_at=datetime(2026, 11, 20, tzinfo=UTC),
                                status=200, warc=WarcPointer("x.warc.gz", 0, 100, "<urn:uuid:hostile>"))

@@ -14,6 +14,7 @@ from storage.archive import Archive
 from storage.db.errors import (
     ArchiveMissing,
     DatabaseUnreachable,
+    NoSuchOutlet,
     NoSuchPage,
     NoSuchVersion,
 )
@@ -215,7 +216,8 @@ def test_export_streams_versions_with_filters(archive: Archive) -> None:
     assert window == [f"https://daily.example/{n}" for n in (2, 3, 4)]
     latest = {v.url: v.version for v in archive.export(latest_only=True)}
     assert len(latest) == 7 and latest["https://daily.example/0"] == 2
-    assert list(archive.export(outlet="nobody")) == []
+    with pytest.raises(NoSuchOutlet, match="no outlet 'nobody' in the archive"):
+        list(archive.export(outlet="nobody"))
 
 
 def test_concurrent_writers_number_versions_without_gaps(archive: Archive) -> None:
@@ -240,6 +242,14 @@ def test_unreachable_database_is_one_clear_error() -> None:
     assert "127.0.0.1:1/x" in message and "\n" not in message
 
 
+def test_opening_from_the_wrong_folder_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSARCHIVE_DB_URL", raising=False)
+    with pytest.raises(ArchiveMissing, match="no archive at archive/archive.sqlite3"):
+        Archive(archive_dir="archive")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_read_only_open_does_not_create_a_missing_archive(tmp_path: Path) -> None:
     with pytest.raises(ArchiveMissing, match="no archive at"):
         Archive(archive_dir=tmp_path / "nothing", create=False)
@@ -248,7 +258,7 @@ def test_read_only_open_does_not_create_a_missing_archive(tmp_path: Path) -> Non
 
 def test_default_database_is_sqlite_in_the_archive_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSARCHIVE_DB_URL", raising=False)
-    with Archive(archive_dir=tmp_path / "arch") as archive:
+    with Archive(archive_dir=tmp_path / "arch", create=True) as archive:
         archive.record_capture(capture(URL, T0), article(BODY))
     assert (tmp_path / "arch" / "archive.sqlite3").is_file()
 

@@ -66,7 +66,7 @@ def test_health_flags_the_outlet_whose_feed_fails_and_robots_forbid(crawled) -> 
 def test_health_sees_extractions_turning_short(tmp_path: Path) -> None:
     from tests.helpers.captures import article, capture, hours
 
-    with Archive(archive_dir=tmp_path / "archive") as archive:
+    with Archive(archive_dir=tmp_path / "archive", create=True) as archive:
         archive.ensure_outlet("daily", ["daily.example"])
         long_text = " ".join(["A full paragraph of real reporting."] * 40)
         for n in range(30):

@@ -26,7 +26,7 @@ def pg_schema_url(pg_url: str) -> Iterator[str]:
 @pytest.fixture
 def source(tmp_path: Path) -> Iterator[Archive]:
     """An SQLite archive with two versions of a page, a copy of it at another outlet, and a story."""
-    with Archive(None, tmp_path / "archive") as archive:
+    with Archive(None, tmp_path / "archive", create=True) as archive:
         archive.record_capture(capture("https://port.example/ferry", hours(0), outlet="port"),
                                article(STORY, title="Ferry terminal"))
         archive.record_capture(capture("https://port.example/ferry", hours(2), outlet="port"),

@@ -65,7 +65,7 @@ def write_record(warcs: Path, name: str, url: str, html: str, at: datetime) -> i
 
 def stored_as_old_extractor(db: str, archive_dir: Path, fetches: list[tuple[str, str, datetime]]) -> None:
     """Record each (html, extra clutter line, time) the way a leakier extractor stored it."""
-    with Archive(db, archive_dir, extractor_version=OLD_EXTRACTOR) as old:
+    with Archive(db, archive_dir, extractor_version=OLD_EXTRACTOR, create=True) as old:
         for number, (html, leaked, at) in enumerate(fetches):
             offset = write_record(archive_dir / "warcs", "test.warc.gz", URL, html, at)
             clean = extract_article(html, URL)
@@ -77,7 +77,7 @@ def stored_as_old_extractor(db: str, archive_dir: Path, fetches: list[tuple[str,
 def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: Path) -> None:
     html = page_html(PARAGRAPHS, "Advertisement")
     stored_as_old_extractor(db_url, archive_dir, [(html, "Advertisement", T0)])
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         [before] = archive.versions(URL)
         summary = reextract(archive)
         [after] = archive.versions(URL)
@@ -99,7 +99,7 @@ def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change
     second = "SkyRoute city breaks to Lisbon, half price until Sunday"
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, first), first, T0),
                                                   (page_html(PARAGRAPHS, second), second, hours(6))])
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         assert archive.stats().changed_pages == 1
         summary = reextract(archive)
         v1, v2 = archive.versions(URL)
@@ -113,7 +113,7 @@ def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change
 def test_real_edit_stays_an_article_change(db_url: str, archive_dir: Path) -> None:
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, "Advertisement"), "Advertisement", T0),
                                                   (page_html([*PARAGRAPHS, EDIT], "Advertisement"), "Advertisement", hours(6))])
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         reextract(archive)
         v1, v2 = archive.versions(URL)
         assert archive.stats().changed_pages == 1
@@ -124,7 +124,7 @@ def test_real_edit_stays_an_article_change(db_url: str, archive_dir: Path) -> No
 
 def test_unchanged_text_leaves_the_row_alone(db_url: str, archive_dir: Path) -> None:
     stored_as_old_extractor(db_url, archive_dir, [(page_html(PARAGRAPHS, "Advertisement"), None, T0)])
-    with Archive(db_url, archive_dir) as archive:
+    with Archive(db_url, archive_dir, create=True) as archive:
         [before] = archive.versions(URL)
         summary = reextract(archive, outlet="daily")
         [after] = archive.versions(URL)

@@ -16,7 +16,7 @@ FILLER = " ".join(f"word{n}" for n in range(120))
 
 @pytest.fixture
 def archive(db_url: str, tmp_path: Path):
-    with Archive(db_url, tmp_path / "archive") as opened:
+    with Archive(db_url, tmp_path / "archive", create=True) as opened:
         yield opened
 
 

@@ -21,7 +21,7 @@ DOCS = {
 
 @pytest.fixture
 def archive(db_url: str, tmp_path: Path):
-    with Archive(db_url, tmp_path / "archive") as opened:
+    with Archive(db_url, tmp_path / "archive", create=True) as opened:
         for n, (url, (title, text)) in enumerate(DOCS.items()):
             opened.record_capture(capture(url, hours(n)), article(text, title=title))
         yield opened
@@ -63,7 +63,7 @@ def test_a_query_without_words_is_refused(archive: Archive) -> None:
 
 def test_cli_search_as_of_and_phrase(db_url: str, tmp_path: Path) -> None:
     url = "https://a.example/talks"
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         archive.record_capture(capture(url, hours(0)), article("Talks agreed a ceasefire overnight.", title="Talks"))
         archive.record_capture(capture(url, hours(6)), article("Talks collapsed overnight.", title="Talks"))
     run = lambda *args: newsarchive(  # noqa: E731

@@ -64,7 +64,7 @@ def _crowd_keys(db_url: str, archive: Archive, share: float) -> None:
 
 
 def test_a_copy_is_found_when_most_of_its_keys_are_common(db_url: str, tmp_path: Path, seed: str) -> None:
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         archive.record_capture(capture(ORIGINAL, hours(0), outlet="wire"), article(seed))
         _crowd_keys(db_url, archive, 0.75)
         archive.record_capture(capture(COPY, hours(2), outlet="daily"), article("Advertisement\n\n" + seed))
@@ -74,7 +74,7 @@ def test_a_copy_is_found_when_most_of_its_keys_are_common(db_url: str, tmp_path:
 
 def test_each_key_reads_only_its_latest_holders(db_url: str, tmp_path: Path, seed: str) -> None:
     # Every key of the original held by more newer versions than are read: the lookup never reaches it.
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         archive.record_capture(capture(ORIGINAL, hours(0), outlet="wire"), article(seed))
         _crowd_keys(db_url, archive, 1.0)
         archive.record_capture(capture(COPY, hours(2), outlet="daily"), article("Advertisement\n\n" + seed))

@@ -226,7 +226,7 @@ def test_rank_postings_matches_the_reference() -> None:
 
 def test_driver_statements_read_and_raise_like_sqlalchemy(db_url: str, tmp_path: Path) -> None:
     """The postings read and band insert bypass SQLAlchemy's rows; errors still come as its exceptions."""
-    with Archive(db_url, tmp_path / "archive") as archive:
+    with Archive(db_url, tmp_path / "archive", create=True) as archive:
         archive.record_capture(capture("https://wire.example/a", hours(0), outlet="wire"),
                                article("Plain words here. " * 30 + "Names like Anna Berg and 2024 figures."))
     engine = create_engine(db_url)

@@ -37,7 +37,7 @@ def seeds() -> dict[str, str]:
 
 @pytest.fixture
 def archive(db_url: str, tmp_path: Path):
-    with Archive(db_url, tmp_path / "archive") as opened:
+    with Archive(db_url, tmp_path / "archive", create=True) as opened:
         for name in OUTLETS:
             opened.ensure_outlet(name, [f"{name}.example"])
         yield opened
