@@ -27,8 +27,8 @@ from storage.warc.writer import check_gzip_level
 
 class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
-        arguments = "\n".join(f"  -a {name}={text}" for name, text in ARGUMENTS.items())
-        return (f"{super().long_desc()}\n\nArguments of the news spider:\n{arguments}\n\n"
+        arguments = "; ".join(f"-a {name}={text}" for name, text in ARGUMENTS.items())
+        return (f"{super().long_desc()}. The news spider takes {arguments}. "
                 "Exit status: 0 finished, 1 failed, 2 bad seed file, argument or setting, 3 the archive "
                 "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive.")
 

@@ -71,8 +71,11 @@ class ArchivePipeline:
         from storage.outlets.clutter_models import OutletModels
 
         self.archive = open_archive(self.crawler.settings)
-        for seed in getattr(self.crawler.spider, "outlets", {}).values():
-            self.archive.ensure_outlet(seed.name, list(seed.domains))
+        try:
+            for seed in getattr(self.crawler.spider, "outlets", {}).values():
+                self.archive.ensure_outlet(seed.name, list(seed.domains))
+        except Exception as exc:  # each capture names its outlet again; its own write reports the failure
+            logger.error("cannot record the outlets in %s: %s", self.archive.url, exc)
         if self.learn_boilerplate:
             self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
         # forkserver: workers must not inherit the reactor and its threads.

@@ -44,10 +44,10 @@ MAX_SITEMAP_DEPTH = 3
 RECHECK_CHOICES = ("yes", "no", "only", "all")
 # The spider's -a arguments, as `scrapy crawl news --help` lists them.
 ARGUMENTS = {
-    "seeds": "FILE[,FILE]  seed files to crawl (default: seeds/*.toml)",
-    "outlet": "NAME        one outlet of the seed files only",
-    "recheck": "yes|no|only|all  re-checks of archived articles: due ones with discovery (yes), none, "
-               "due ones alone (only), every archived page now (all)",
+    "seeds": "FILE[,FILE] (seed files to crawl; default seeds/*.toml)",
+    "outlet": "NAME (one outlet of the seed files)",
+    "recheck": "yes|no|only|all (re-checks of archived articles: the due ones with discovery, none, "
+               "the due ones alone, or every archived page now)",
 }
 # Refusals whose middleware (robots.txt, private-network guard, offsite filter) logs them itself.
 ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}

@@ -84,14 +84,13 @@ def write_wacz(
     if not captures:
         raise ArchiveError("no captures match: check --outlet / --since / --until (newsarchive outlets lists them)")
     output = Path(output)
-    with tempfile.TemporaryDirectory() as scratch:
+    with replacing(output) as partial, tempfile.TemporaryDirectory() as scratch:
         warc = Path(scratch) / WARC_NAME
         records = _write_warc(archive, captures, warc)
         index = Path(scratch) / "index.cdx"
         with index.open("w", encoding="utf-8") as out:
             write_cdx_index(out, [str(warc)], {"sort": True, "fields": "referrer"})
-        with replacing(output) as partial:
-            _zip(partial, warc, index, _pages_jsonl(pages))
+        _zip(partial, warc, index, _pages_jsonl(pages))
     return WaczSummary(output, len(captures), records, len(pages), output.stat().st_size)
 
 

@@ -1,0 +1,132 @@
+"""What `scrapy crawl news` tells cron and people: one line and a documented status for every
+mistake and every failed run, the summary last on the screen (issue 15)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, FAILED, NOTHING_FETCHED
+from storage.archive import Archive
+from tests.helpers.captures import scratch_schema
+from tests.helpers.crawl import ROOT, run_crawl
+
+NEWSWEB = {"seed": 21, "articles_per_outlet": 1}  # options of the `web` fixture (conftest.py)
+QUIET = {"LOG_LEVEL": "WARNING", "RETRY_TIMES": "1", "RETRY_BACKOFF_BASE": "0.1"}  # the default log level
+UNREACHABLE = """
+[[outlet]]
+name = "{name}"
+domains = ["{host}"]
+feeds = ["http://www.{host}/feed.xml"]
+start_urls = ["http://www.{host}/"]
+"""
+
+
+def lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def unreachable(tmp_path_factory) -> subprocess.CompletedProcess[str]:
+    root = tmp_path_factory.mktemp("unreachable")
+    seeds = root / "seeds.toml"
+    seeds.write_text(UNREACHABLE.format(name="nowhere", host="nowhere.invalid")
+                     + UNREACHABLE.format(name="elsewhere", host="elsewhere.invalid"), encoding="utf-8")
+    return run_crawl(root / "archive", seeds, None, settings=QUIET, check=False)
+
+
+def test_a_crawl_that_reached_no_outlet_fails_with_a_line_that_says_why(unreachable) -> None:
+    assert unreachable.returncode == NOTHING_FETCHED, unreachable.stderr[-3000:]
+    last = lines(unreachable.stderr)[-1]
+    assert re.fullmatch(r"error: no outlet could be reached: \d+ DNS failures; check the network .*", last), last
+
+
+def test_the_summary_is_the_last_thing_on_the_screen(unreachable) -> None:
+    shown = lines(unreachable.stderr)
+    start = next(n for n, line in enumerate(shown) if line.startswith("newsarchive crawl finished"))
+    assert len(shown) - start <= 9  # the summary and its closing line, nothing after
+    assert "Dumping Scrapy stats" not in unreachable.stderr
+    assert "alembic" not in unreachable.stderr.lower()
+    assert "Traceback" not in unreachable.stderr
+
+
+def test_each_failing_host_is_reported_once(unreachable) -> None:
+    before_summary = unreachable.stderr[:unreachable.stderr.index("newsarchive crawl finished")]
+    for host in ("nowhere.invalid", "elsewhere.invalid"):
+        about = [line for line in lines(before_summary) if host in line]
+        assert len(about) == 1, about
+    assert "robots.txt" not in before_summary
+
+
+@pytest.fixture
+def read_only_archive(pg_url: str):
+    """An archive in its own PostgreSQL schema, and a URL of a role that may only read it."""
+    role = f"reader_{uuid.uuid4().hex[:10]}"
+    with scratch_schema(pg_url) as url:
+        with Archive(url, "unused", create=True):
+            pass
+        schema = make_url(url).query["options"].split("=", 1)[1]
+        admin = create_engine(pg_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+            connection.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'))
+        try:
+            yield make_url(url).set(username=role).render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP OWNED BY "{role}"'))
+                connection.execute(text(f'DROP ROLE "{role}"'))
+            admin.dispose()
+
+
+def test_a_crawl_whose_every_page_failed_in_the_pipeline_fails(web, read_only_archive, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(web.seed_toml(), encoding="utf-8")
+    result = run_crawl(tmp_path / "archive", seeds, web.proxy_url, db_url=read_only_archive, settings=QUIET,
+                       args={"recheck": "no"}, check=False)
+    assert result.returncode == FAILED, result.stderr[-3000:]
+    assert re.fullmatch(r"error: every page failed in the archive pipeline: \d+ database write errors; see the log "
+                        r"above", lines(result.stderr)[-1]), lines(result.stderr)[-3:]
+
+
+def test_a_second_crawl_says_when_the_next_recheck_falls_due(web, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(web.seed_toml(), encoding="utf-8")
+    run_crawl(tmp_path / "archive", seeds, web.proxy_url, settings=QUIET)
+    second = run_crawl(tmp_path / "archive", seeds, web.proxy_url, settings=QUIET)
+    [line] = [line for line in lines(second.stderr) if line.strip().startswith("re-checks")]
+    assert re.fullmatch(r"\s+re-checks\s+0 due, next at \d{4}-\d\d-\d\dT[\d:.]+Z; `-a recheck=all` re-checks every "
+                        r"archived page now", line), line
+
+
+@pytest.mark.parametrize(("options", "status", "expected"), [
+    (["-a", "recheck=sometimes"], BAD_INPUT, "error: -a recheck=sometimes: expected one of yes, no, only, all"),
+    (["-a", "seed=seeds/news.toml"], BAD_INPUT,
+     "error: unknown argument -a seed=…: did you mean -a seeds=…? the news spider takes -a seeds, -a outlet, -a recheck"),
+    (["-s", "ARCHIVE_DIR=/proc/nope"], ARCHIVE_WRITE_FAILED,
+     "error: cannot write the archive at /proc/nope (No such file or directory): set -s ARCHIVE_DIR to a writable "
+     "directory"),
+])
+def test_a_mistake_on_the_command_line_is_one_line(options: list[str], status: int, expected: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", *options], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == status
+    assert lines(result.stderr) == [expected]
+
+
+def test_crawl_help_names_the_spider_arguments() -> None:
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    shown = " ".join(result.stdout.split())
+    for argument in ("-a seeds=FILE", "-a outlet=NAME", "-a recheck=yes|no|only|all"):
+        assert argument in shown
+    assert "4 no outlet could be reached" in shown
