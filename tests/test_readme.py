@@ -6,6 +6,8 @@ block (blank lines between are allowed) marks the block.
 * ```` ```python ```` blocks run as they are, in a directory whose ``archive/``
   holds a crawl of the simulated news web (``Archive(archive_dir="archive")``
   finds it); they must not raise.
+* ```` ```sql ```` blocks run on that archive's SQLite file with Python's
+  ``sqlite3`` and must return at least one row.
 * ```` ```console ```` blocks hold ``newsarchive …`` command lines (also as
   ``.venv/bin/newsarchive``, with ``VAR=value`` prefixes, ``\\`` continuations and
   ``# comments``), run in that same directory; each must exit 0 without a
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from tests.newsweb import NewsWeb
 README = Path(__file__).resolve().parent.parent / "README.md"
 MARK = re.compile(r"<!--\s*test\s*-->")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)")
-LANGUAGES = ("python", "console")
+LANGUAGES = ("python", "console", "sql")
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -113,7 +116,7 @@ def test_readme_marks_examples_for_testing() -> None:
     blocks = [b for b in _blocks_or_none() if b is not None]
     assert blocks, f"{README} has no fenced block marked <!-- test -->: its examples go unchecked"
     unknown = [f"{b.where} ({b.lang or 'no language'})" for b in blocks if b.lang not in LANGUAGES]
-    assert not unknown, f"marked blocks must be python or console: {', '.join(unknown)}"
+    assert not unknown, f"marked blocks must be python, console or sql: {', '.join(unknown)}"
 
 
 @pytest.mark.parametrize("block", _blocks_or_none(), ids=lambda b: b.where if b else "none")
@@ -126,6 +129,11 @@ def test_readme_example_runs(
         monkeypatch.delenv(name, raising=False)
     if block.lang == "python":
         exec(compile(block.code, block.where, "exec"), {"__name__": "__readme__"})  # noqa: S102
+        return
+    if block.lang == "sql":
+        with sqlite3.connect(site / "archive" / "archive.sqlite3") as connection:
+            rows = connection.execute(block.code).fetchall()
+        assert rows, f"{block.where}: the SQL example returns no row on a crawled archive"
         return
     if block.lang != "console":
         pytest.fail(f"{block.where}: cannot run a marked {block.lang!r} block (mark python or console blocks)")

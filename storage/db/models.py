@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -38,12 +39,20 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every backend.
 
-    PostgreSQL keeps ``timestamptz``; SQLite has no time zones, so values are
-    stored as naive UTC (which also keeps their text sortable) and come back aware.
+    PostgreSQL keeps ``timestamptz``. SQLite has no time type, so values are
+    stored as ISO 8601 UTC text with microseconds, ``2026-12-02T03:28:35.862339Z``:
+    the form the CLI prints, which compares as text the way the times compare
+    (so SQL such as ``first_seen >= '2026-12-02T03:27:00Z'`` is right), and they
+    come back aware (revision 0010 rewrote the older space-separated form).
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLITE_ISO)
+        return dialect.type_descriptor(self.impl)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -53,6 +62,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else utc(value)
+
+
+_SQLITE_ISO = sqlite.DATETIME(
+    storage_format="%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06dZ",
+    regexp=r"(\d+)-(\d+)-(\d+)[T ](\d+):(\d+):(\d+)(?:\.(\d{6}))?",
+)
 
 
 class Base(DeclarativeBase):

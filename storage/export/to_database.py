@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from storage.archive import Archive
 from storage.db.engine import display
 from storage.db.errors import ArchiveError
+from storage.db.models import Base
 from storage.db.times import utc
 from storage.export import COPY_BATCH
 
@@ -102,7 +103,12 @@ def copy_archive(
 
 
 def shared_tables(source: Engine, target: Engine) -> list[tuple[Table, Table]]:
-    """(source table, target table) pairs of the tables both hold, parents before children."""
+    """(source table, target table) pairs of the tables both hold, parents before children.
+
+    The archive's own tables are read and written through their models, whose
+    column types store values the archive's way on each backend (times as ISO
+    text on SQLite); any other table through its reflected columns.
+    """
     src, dst = MetaData(), MetaData()
     src.reflect(bind=source)
     dst.reflect(bind=target)
@@ -110,7 +116,8 @@ def shared_tables(source: Engine, target: Engine) -> list[tuple[Table, Table]]:
     for table in dst.sorted_tables:
         if table.name in SKIPPED_TABLES or table.name.startswith(SKIPPED_PREFIXES) or table.name not in src.tables:
             continue
-        pairs.append((src.tables[table.name], table))
+        model = Base.metadata.tables.get(table.name)
+        pairs.append((model, model) if model is not None else (src.tables[table.name], table))
     return pairs
 
 
