@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage import bulk, history, recorder, schedule, search_sql
+from storage import bulk, history, recorder, schedule, search_sql, web_queries
 from storage import runs as run_log
 from storage import stories as story_store
 from storage.database import WRITE_OPTION, check_exists, display, make_engine, resolve_url
 from storage.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable, NoSuchPage, NoSuchVersion
-from storage.migrate import current_revisions, upgrade
+from storage.migrate import check_schema_current, current_revisions, upgrade
 from storage.models import Capture, Outlet, Page, Version
 from storage.records import CaptureInput, Outcome
 from storage.times import iso, utc
@@ -45,7 +45,8 @@ class Archive:
     """The SQL index over an archive's WARC files.
 
     ``create=False`` is for readers: a missing archive raises
-    :class:`ArchiveMissing` instead of being created empty.
+    :class:`ArchiveMissing` instead of being created empty. ``read_only=True``
+    (the reading room) also never migrates, and its connections cannot write.
     """
 
     def __init__(
@@ -55,13 +56,16 @@ class Archive:
         *,
         create: bool = True,
         extractor_version: str | None = EXTRACTOR_VERSION,
+        read_only: bool = False,
     ) -> None:
         self.archive_dir = Path(archive_dir)
         self.url = resolve_url(db_url, archive_dir)
         self.extractor_version = extractor_version
+        self.read_only = read_only
+        create = create and not read_only
         if not create:
             check_exists(self.url)
-        self._engine = make_engine(self.url, create=create)
+        self._engine = make_engine(self.url, create=create, read_only=read_only)
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
         self._write_lock = threading.Lock()
         try:
@@ -74,6 +78,9 @@ class Archive:
         try:
             if not create and not current_revisions(self._engine):
                 raise ArchiveMissing(f"no newsarchive tables in {display(self.url)}: crawl into it first")
+            if self.read_only:
+                check_schema_current(self._engine, display(self.url))
+                return
             upgrade(self._engine)
         except DBAPIError as error:
             reason = str(error.orig or error).strip().splitlines()[0]
@@ -372,6 +379,54 @@ class Archive:
         if page is None:
             raise NoSuchPage(f"no page {url} in the archive (newsarchive search can find pages by text)")
         return page
+
+    # -- reading room ---------------------------------------------------------
+    # What `newsarchive serve` (storage/web) reads beyond the CLI's calls; SQL in storage/web_queries.py.
+
+    def outlet(self, name: str) -> OutletView:
+        """One outlet with its page and version counts; raises :class:`~storage.web_queries.NoSuchOutlet`."""
+        return self.read(lambda session: web_queries.outlet(session, name))
+
+    def outlet_pages(self, name: str, offset: int = 0, limit: int = 50) -> web_queries.PageListing:
+        """A page of the outlet's articles, newest first seen first, each with its latest change."""
+        return self.read(lambda session: web_queries.outlet_pages(session, name, offset, limit))
+
+    def activity(self, days: int = 30, outlet: str | None = None) -> list[web_queries.DayCount]:
+        """Captures, new articles and changes per UTC day, over the ``days`` up to the newest version."""
+        return self.read(lambda session: web_queries.activity(session, self.backend, days, outlet))
+
+    def change_histogram(self, outlet: str) -> list[web_queries.VersionCount]:
+        """How many of the outlet's articles have 1, 2, 3, … versions."""
+        return self.read(lambda session: web_queries.change_histogram(session, outlet))
+
+    def recent_changes(self, limit: int = 20, outlet: str | None = None,
+                       url: str | None = None) -> list[web_queries.ChangeEntry]:
+        """Versions after the first (edits and removals), newest first; of one outlet or one page."""
+        def query(session: Session) -> list[web_queries.ChangeEntry]:
+            page_id = None if url is None else self._page(session, url).id
+            return web_queries.recent_changes(session, limit, outlet, page_id)
+
+        return self.read(query)
+
+    def story(self, story_id: int) -> story_store.StoryView:
+        """The story with this id, origin first; raises :class:`~storage.web_queries.NoSuchStory`."""
+        return self.read(lambda session: web_queries.story(session, story_id))
+
+    def story_page(self, offset: int = 0, limit: int = 20, min_outlets: int = 2) -> list[story_store.StoryView]:
+        """Stories on at least ``min_outlets`` outlets in :meth:`stories`' order, ``limit`` from ``offset``."""
+        return self.read(lambda session: web_queries.story_page(session, offset, limit, min_outlets))
+
+    def page_captures(self, url: str) -> list[web_queries.CaptureEntry]:
+        """Every fetch of the page at ``url`` with its capture id and the version it made."""
+        return self.read(lambda session: web_queries.page_captures(session, self._page(session, url)))
+
+    def capture(self, capture_id: int) -> web_queries.CaptureEntry:
+        """The capture with this id; raises :class:`~storage.web_queries.NoSuchCapture`."""
+        return self.read(lambda session: web_queries.capture(session, capture_id))
+
+    def payload_capture(self, capture_id: int) -> web_queries.CaptureEntry | None:
+        """The capture whose WARC record holds this one's payload (a revisit's original), if archived."""
+        return self.read(lambda session: web_queries.payload_capture(session, capture_id))
 
 
 def _aware(value: Any) -> datetime | None:
