@@ -25,6 +25,7 @@ from storage.cli_common import (
 )
 from storage.cli_extract import register as register_extract
 from storage.cli_ops import register as register_ops
+from storage.cli_serve import register as register_serve
 from storage.cli_stories import register as register_stories
 from storage.cli_versions import register as register_versions
 from storage.cli_versions import size
@@ -319,5 +320,5 @@ def _echo_raw(payload: bytes) -> None:
 
 
 for _register in (register_stories, register_warc, register_extract, register_ops, register_versions,
-                  register_copy):
+                  register_copy, register_serve):
     _register(main)
