@@ -51,6 +51,7 @@ class NewsWeb:
         page_padding_kb: int = 0,
         faults: bool = False,
         hang_seconds: float = 30.0,
+        hostile: bool = False,
     ) -> None:
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
@@ -66,6 +67,14 @@ class NewsWeb:
         self._thread: threading.Thread | None = None
         self.stopping = threading.Event()
         self._generate()
+        self.hostile_url: str | None = None
+        if hostile:  # an article that attacks archive viewers (tests/newsweb/hostile.py)
+            from tests.newsweb.hostile import hostile_article
+
+            gazette = self.outlet("harbour-gazette")
+            article = hostile_article(gazette, BASE_TIME)
+            self._add(article)
+            self.hostile_url = article.url
         self.fault_outlet = None
         if faults:
             from tests.newsweb.faults import FaultOutlet
