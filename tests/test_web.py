@@ -435,7 +435,7 @@ def test_path_traversal_in_every_parameter_is_refused(app: str, crawled: Crawled
         assert answer.status in (200, 400, 404), (path, answer.status)
         assert "root:" not in answer.text and "[fonts]" not in answer.text, path
         assert "Traceback" not in answer.text, path
-        if path.startswith("/search?q="):
+        if path == f"/search?{q(q=evil)}":
             assert answer.status in (200, 400)  # a query is text to search for, never a path
         elif answer.status == 200:
             pytest.fail(f"{path} answered 200")

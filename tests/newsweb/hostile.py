@@ -5,7 +5,8 @@ Its title, byline and text carry script tags, event-handler attributes and
 verbatim); its URL carries ``javascript:`` and an encoded script tag; and its
 page carries the same things as live markup (``unsafe_html``), so a view of
 the raw capture would run them if it let any script run. Every script sets
-``window.__pwned`` and alerts: a test asserts neither happened.
+``window.__pwned``, marks the document (``data-pwned``) and alerts: a
+test asserts none of it happened.
 """
 
 from __future__ import annotations
@@ -16,17 +17,22 @@ from datetime import timedelta
 from tests.newsweb.model import Article, Outlet
 from tests.newsweb.prose import generate_story
 
-HOSTILE_TITLE = "Harbour vote <script>window.__pwned='title';alert('title')</script> <img src=x onerror=\"window.__pwned='title-img'\">"
-HOSTILE_AUTHOR = "<b onmouseover=\"window.__pwned='author'\">Eve Mallory</b>"
+def _mark(where: str) -> str:
+    """What each hostile script does: set a global and mark the document, so a test can see it ran."""
+    return f"window.__pwned='{where}';document.documentElement.setAttribute('data-pwned','{where}')"
+
+
+HOSTILE_TITLE = f"Harbour vote <script>{_mark('title')};alert('title')</script> <img src=x onerror=\"{_mark('title-img')}\">"
+HOSTILE_AUTHOR = f"<b onmouseover=\"{_mark('author')}\">Eve Mallory</b>"
 HOSTILE_PARAGRAPHS = [
-    "Minutes of the meeting quoted <script>window.__pwned='text';alert('text')</script> in full.",
-    "A reader sent <img src=x onerror=\"window.__pwned='text-img'\"> and "
-    "<a href=\"javascript:window.__pwned='text-link'\">this link</a> to the harbour office.",
+    f"Minutes of the meeting quoted <script>{_mark('text')};alert('text')</script> in full.",
+    f"A reader sent <img src=x onerror=\"{_mark('text-img')}\"> and "
+    f"<a href=\"javascript:{_mark('text-link')}\">this link</a> to the harbour office.",
 ]
 UNSAFE_HTML = (
-    "<script>window.__pwned='capture';alert('capture')</script>"
-    "<img id=\"hostile-img\" src=\"x\" onerror=\"window.__pwned='capture-img'\">"
-    "<a id=\"hostile-link\" href=\"javascript:window.__pwned='capture-link'\">harbour office</a>"
+    f"<script>{_mark('capture')};alert('capture')</script>"
+    f"<img id=\"hostile-img\" src=\"x\" onerror=\"{_mark('capture-img')}\">"
+    f"<a id=\"hostile-link\" href=\"javascript:{_mark('capture-link')}\">harbour office</a>"
     "<iframe src=\"javascript:parent.__pwned='capture-frame'\"></iframe>"
 )
 HOSTILE_PATH = "/article/javascript:alert('url')-%22%3E%3Cscript%3Ewindow.__pwned=1%3C%2Fscript%3E.html"
