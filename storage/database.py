@@ -95,7 +95,9 @@ def _read_only(url: URL, path: Path | None, connect_args: dict[str, Any]) -> tup
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         return url.set(database=uri, query={"uri": "true"}), connect_args
     if url.get_backend_name() == "postgresql":
-        return url, {**connect_args, "options": "-c default_transaction_read_only=on"}
+        # Added to any options the URL has (a search_path, say), not in place of them.
+        options = " ".join(filter(None, [str(url.query.get("options") or ""), "-c default_transaction_read_only=on"]))
+        return url.update_query_dict({"options": options}), connect_args
     return url, connect_args
 
 

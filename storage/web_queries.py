@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.changes import short
@@ -230,7 +230,8 @@ def change_histogram(session: Session, outlet_name: str) -> list[VersionCount]:
 
 def _day(column: Any, backend: str) -> Any:
     if backend == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+        # Literals, not bound parameters: the GROUP BY must repeat the select's expression exactly.
+        return func.to_char(func.timezone(literal_column("'UTC'"), column), literal_column("'YYYY-MM-DD'"))
     return func.date(column)  # SQLite keeps naive UTC text
 
 
