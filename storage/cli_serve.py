@@ -41,7 +41,11 @@ def _is_loopback(host: str) -> bool:
               help="Serve under this path (e.g. /news behind a reverse proxy).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, base_path: str) -> None:
-    """Serve the archive read-only as a web site: outlets, versions, diffs, search, stories, feeds.
+    """Serve the archive read-only as a web site: versions, diffs, search, feeds.
+
+    Pages for outlets, articles and their versions, word-level diffs,
+    full-text search, stories across outlets, Atom feeds of changes and the
+    captured pages themselves (shown inert).
 
     It never writes to the database or the WARC files, and opens SQLite
     read-only, so a running crawl is not blocked. Every page also answers

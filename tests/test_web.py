@@ -622,7 +622,32 @@ def test_serve_command_binds_loopback_and_warns_on_every_interface(crawled: Craw
     assert first.startswith("warning:") and "no authentication" in first
 
 
-def test_serve_help_teaches() -> None:
+def test_serve_help_starts_with_a_sentence_and_ends_with_an_example() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
-    assert result.exit_code == 0
-    assert "Serve the archive read-only" in result.output and "Example:" in result.output
+    description = result.stdout.split("\n\n")[1].strip()
+    assert result.exit_code == 0 and description.endswith(".") and "\n" not in description
+    before_options = result.stdout.split("Options:")[0].rstrip().splitlines()
+    assert before_options[-2].strip() == "Example:" and before_options[-1].strip().startswith("newsarchive ")
+
+
+def test_memo_serves_the_old_value_while_one_refresh_runs() -> None:
+    from storage.web.app import Memo
+
+    memo, calls, release = Memo(0.05), [], threading.Event()
+
+    def count() -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            release.wait(5)
+        return len(calls)
+
+    assert memo.get("k", count) == 1
+    time.sleep(0.1)
+    started = time.monotonic()
+    assert [memo.get("k", count) for _ in range(5)] == [1] * 5  # stale: answered at once, refreshed once
+    assert time.monotonic() - started < 1 and len(calls) == 2
+    release.set()
+    deadline = time.monotonic() + 5
+    while memo.get("k", count) != 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert memo.get("k", count) == 2 and len(calls) == 2

@@ -56,23 +56,51 @@ View = Callable[["ReadingRoom", Request, Params], Result]
 
 
 class Memo:
-    """A few values (archive-wide counts, charts) kept for ``seconds``: cheap pages stay cheap at scale."""
+    """A few values (archive-wide counts, charts) kept for ``seconds``: cheap pages stay cheap at scale.
+
+    Only the first request for a value waits for it. Once it is older than
+    ``seconds``, the next request starts one recomputation in the background
+    and every request meanwhile gets the value it had, so a slow count never
+    holds up the page, nor runs twice at once.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._values: dict[Any, tuple[float, Any]] = {}
+        self._refreshing: set[Any] = set()
         self._lock = threading.Lock()
+        self._first = threading.Lock()  # one first computation at a time: no stampede on a cold start
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        now = time.monotonic()
         with self._lock:
             found = self._values.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
+            stale = found is not None and found[0] <= time.monotonic() and key not in self._refreshing
+            if stale:
+                self._refreshing.add(key)
+        if found is None:
+            with self._first:
+                with self._lock:
+                    found = self._values.get(key)
+                if found is None:
+                    return self._store(key, compute)
+        if stale:
+            threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
+        return found[1]
+
+    def _store(self, key: Any, compute: Callable[[], Any]) -> Any:
         value = compute()
         with self._lock:
-            self._values[key] = (now + self.seconds, value)
+            self._values[key] = (time.monotonic() + self.seconds, value)
         return value
+
+    def _refresh(self, key: Any, compute: Callable[[], Any]) -> None:
+        try:
+            self._store(key, compute)
+        except Exception:
+            logger.exception("recomputing %r failed; the old value stays", key)
+        finally:
+            with self._lock:
+                self._refreshing.discard(key)
 
 
 class ReadingRoom:
