@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal_column, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from storage.changes import short
 from storage.errors import ArchiveError
@@ -302,8 +302,9 @@ def story_page(session: Session, offset: int, limit: int, min_outlets: int) -> l
 
 def page_captures(session: Session, page: Page) -> list[CaptureEntry]:
     """Every fetch of ``page``, oldest first, with the version each one made."""
-    return [_capture_entry(row) for row in session.execute(_capture_select().where(Capture.page_id == page.id)
-                                                           .order_by(Capture.fetched_at, Capture.id))]
+    made = _versions_made(session, page.id)
+    rows = session.execute(_capture_select().where(Capture.page_id == page.id).order_by(Capture.fetched_at, Capture.id))
+    return [_capture_entry(row, made) for row in rows]
 
 
 def capture(session: Session, capture_id: int) -> CaptureEntry:
@@ -311,7 +312,7 @@ def capture(session: Session, capture_id: int) -> CaptureEntry:
     row = session.execute(_capture_select().where(Capture.id == capture_id)).first()
     if row is None:
         raise NoSuchCapture(f"no capture {capture_id} in the archive")
-    return _capture_entry(row)
+    return _capture_entry(row, _versions_made(session, row[0].page_id))
 
 
 def payload_capture(session: Session, capture_id: int) -> CaptureEntry | None:
@@ -325,7 +326,7 @@ def payload_capture(session: Session, capture_id: int) -> CaptureEntry | None:
         return entry
     if entry.payload_digest is None:
         return None
-    page_id = select(Capture.page_id).where(Capture.id == capture_id).scalar_subquery()
+    page_id = session.scalar(select(Capture.page_id).where(Capture.id == capture_id))
     row = session.execute(
         _capture_select()
         .where(Capture.page_id == page_id, Capture.record_type == "response",
@@ -333,24 +334,27 @@ def payload_capture(session: Session, capture_id: int) -> CaptureEntry | None:
         .order_by(Capture.fetched_at.desc())
         .limit(1)
     ).first()
-    return None if row is None else _capture_entry(row)
+    return None if row is None else _capture_entry(row, _versions_made(session, page_id))
+
+
+def _versions_made(session: Session, page_id: int) -> dict[int, int]:
+    # Through the page's versions (indexed by page): versions.capture_id has no index of its own.
+    return dict(session.execute(select(Version.capture_id, Version.seq).where(Version.page_id == page_id)).all())
 
 
 def _capture_select() -> Select[Any]:
-    made = aliased(Version)
     return (
-        select(Capture, Page.url, Outlet.name, made.seq)
+        select(Capture, Page.url, Outlet.name)
         .join(Page, Page.id == Capture.page_id)
         .join(Outlet, Outlet.id == Page.outlet_id)
-        .outerjoin(made, made.capture_id == Capture.id)
     )
 
 
-def _capture_entry(row: Any) -> CaptureEntry:
-    c, url, outlet_name, seq = row
+def _capture_entry(row: Any, made: dict[int, int]) -> CaptureEntry:
+    c, url, outlet_name = row
     return CaptureEntry(c.id, url, outlet_name, c.fetched_url, c.fetched_at, c.status, c.record_type,
                         c.content_type, c.payload_digest, c.warc_file, c.warc_offset, c.warc_length,
-                        c.warc_record_id, seq)
+                        c.warc_record_id, made.get(c.id))
 
 
 # -- helpers --------------------------------------------------------------------
