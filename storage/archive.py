@@ -388,12 +388,13 @@ class Archive:
         return self.read(lambda session: web_queries.outlet(session, name))
 
     def outlet_pages(self, name: str, offset: int = 0, limit: int = 50) -> web_queries.PageListing:
-        """A page of the outlet's articles, newest first seen first, each with its latest change."""
+        """A page of the outlet's articles, newest first seen first, each with its latest change (no counts)."""
         return self.read(lambda session: web_queries.outlet_pages(session, name, offset, limit))
 
-    def activity(self, days: int = 30, outlet: str | None = None) -> list[web_queries.DayCount]:
+    def activity(self, days: int = 30, outlet: str | None = None,
+                 with_captures: bool = True) -> list[web_queries.DayCount]:
         """Captures, new articles and changes per UTC day, over the ``days`` up to the newest version."""
-        return self.read(lambda session: web_queries.activity(session, self.backend, days, outlet))
+        return self.read(lambda session: web_queries.activity(session, self.backend, days, outlet, with_captures))
 
     def change_histogram(self, outlet: str) -> list[web_queries.VersionCount]:
         """How many of the outlet's articles have 1, 2, 3, … versions."""

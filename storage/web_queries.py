@@ -59,19 +59,15 @@ class PageSummary(_View):
 
 @dataclass(frozen=True, slots=True)
 class PageListing:
-    """One page of an outlet's articles, newest first."""
+    """One page of an outlet's articles, newest first (its counts are :func:`outlet`'s)."""
 
-    outlet: OutletView
+    outlet: str
     offset: int
     limit: int
     articles: list[PageSummary]
 
-    @property
-    def total(self) -> int:
-        return self.outlet.pages
-
     def to_json(self) -> dict[str, Any]:
-        return {"outlet": self.outlet.to_json(), "offset": self.offset, "limit": self.limit, "total": self.total,
+        return {"outlet": self.outlet, "offset": self.offset, "limit": self.limit,
                 "articles": [a.to_json() for a in self.articles]}
 
 
@@ -146,8 +142,7 @@ def outlet(session: Session, name: str) -> OutletView:
 
 def outlet_pages(session: Session, name: str, offset: int, limit: int) -> PageListing:
     """The outlet's articles, newest first seen first, ``limit`` from ``offset``."""
-    head = outlet(session, name)
-    outlet_id = session.scalar(select(Outlet.id).where(Outlet.name == name))
+    outlet_id = _outlet_id(session, name)
     pages = session.execute(
         select(Page.id, Page.url, Page.first_seen, Page.last_seen, Page.state)
         .where(Page.outlet_id == outlet_id)
@@ -157,7 +152,7 @@ def outlet_pages(session: Session, name: str, offset: int, limit: int) -> PageLi
     ).all()
     latest = _latest_versions(session, [p.id for p in pages])
     articles = [_summary(name, page, latest.get(page.id)) for page in pages]
-    return PageListing(head, offset, limit, articles)
+    return PageListing(name, offset, limit, articles)
 
 
 def _latest_versions(session: Session, page_ids: list[int]) -> dict[int, tuple[Any, str | None, int]]:
@@ -188,8 +183,12 @@ def _summary(outlet_name: str, page: Any, latest: tuple[Any, str | None, int] | 
 # -- charts ---------------------------------------------------------------------
 
 
-def activity(session: Session, backend: str, days: int, outlet_name: str | None = None) -> list[DayCount]:
-    """Captures, new articles and changes per day over the ``days`` days up to the newest version."""
+def activity(session: Session, backend: str, days: int, outlet_name: str | None = None,
+             with_captures: bool = True) -> list[DayCount]:
+    """Captures, new articles and changes per day over the ``days`` days up to the newest version.
+
+    Captures have no index by time: ``with_captures=False`` leaves them out (as 0) where they are not shown.
+    """
     outlet_id = _outlet_id(session, outlet_name)
     newest = session.scalar(_maybe_outlet(select(func.max(Version.first_seen)), outlet_id))
     if newest is None:
@@ -208,7 +207,7 @@ def activity(session: Session, backend: str, days: int, outlet_name: str | None 
         captures = captures.join(Page, Page.id == Capture.page_id).where(Page.outlet_id == outlet_id)
     captures = captures.group_by(_day(Capture.fetched_at, backend))
     per_day = {str(day): [0, int(new or 0), int(changed or 0)] for day, new, changed in session.execute(versions)}
-    for day, count in session.execute(captures):
+    for day, count in session.execute(captures) if with_captures else ():
         per_day.setdefault(str(day), [0, 0, 0])[0] = int(count)
     return [DayCount(d, *per_day.get(d, [0, 0, 0])) for d in _days(last_day, days)]
 

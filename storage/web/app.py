@@ -69,7 +69,7 @@ class Memo:
         self._values: dict[Any, tuple[float, Any]] = {}
         self._refreshing: set[Any] = set()
         self._lock = threading.Lock()
-        self._first = threading.Lock()  # one first computation at a time: no stampede on a cold start
+        self._first: dict[Any, threading.Lock] = {}  # per key: one first computation, no stampede when cold
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -77,12 +77,17 @@ class Memo:
             stale = found is not None and found[0] <= time.monotonic() and key not in self._refreshing
             if stale:
                 self._refreshing.add(key)
-        if found is None:
-            with self._first:
+            first = self._first.setdefault(key, threading.Lock()) if found is None else None
+        if first is not None:
+            with first:
                 with self._lock:
                     found = self._values.get(key)
-                if found is None:
-                    return self._store(key, compute)
+                try:
+                    if found is None:
+                        return self._store(key, compute)
+                finally:
+                    with self._lock:
+                        self._first.pop(key, None)
         if stale:
             threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
         return found[1]
