@@ -39,10 +39,11 @@ from storage.db.errors import (
     DatabaseUnreachable,
     NoSuchVersion,
 )
-from storage.db.migrate import current_revisions, upgrade
+from storage.db.migrate import check_schema_current, current_revisions, upgrade
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
-from storage.db.times import iso, utc
+from storage.db.times import aware, iso, utc
+from storage.outlets import listing
 from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
 from storage.search import sql as search_sql
@@ -50,7 +51,7 @@ from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import history, recorder
+from storage.versions import activity, capture_log, history, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.versions.results import CaptureView, VersionView
@@ -70,6 +71,8 @@ class Archive:
     naming where it looked. Writers that start an archive (a crawl, ingest,
     reindex, a copy) say so with ``create=True``, which also brings an older
     schema up to date.
+    ``read_only=True`` (the reading room) never migrates either, and its
+    connections cannot write.
     """
 
     def __init__(
@@ -79,13 +82,16 @@ class Archive:
         *,
         create: bool = False,
         extractor_version: str | None = EXTRACTOR_VERSION,
+        read_only: bool = False,
     ) -> None:
         self.archive_dir = Path(archive_dir)
         self.url = resolve_url(db_url, archive_dir)
         self.extractor_version = extractor_version
+        self.read_only = read_only
+        create = create and not read_only
         if not create:
             check_exists(self.url)
-        self._engine = make_engine(self.url, create=create)
+        self._engine = make_engine(self.url, create=create, read_only=read_only)
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
         self._write_lock = threading.Lock()
         try:
@@ -98,6 +104,9 @@ class Archive:
         try:
             if not create and not current_revisions(self._engine):
                 raise ArchiveMissing(f"no newsarchive tables in {display(self.url)}: crawl into it first")
+            if self.read_only:
+                check_schema_current(self._engine, display(self.url))
+                return
             upgrade(self._engine)
         except DBAPIError as error:
             reason = str(error.orig or error).strip().splitlines()[0]
@@ -218,7 +227,7 @@ class Archive:
         query = select(Outlet, pages, versions, last).order_by(Outlet.name)
         with self._session() as session:
             return [
-                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, _aware(last_seen))
+                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, aware(last_seen))
                 for o, n_pages, n_versions, last_seen in session.execute(query)
             ]
 
@@ -337,8 +346,8 @@ class Archive:
                     func.distinct(Version.page_id), Version.seq >= 2, Version.state != "extractor-change"
                 ),
                 warc_files=session.scalar(select(func.count(func.distinct(Capture.warc_file)))),
-                first_capture=_aware(first),
-                last_capture=_aware(last),
+                first_capture=aware(first),
+                last_capture=aware(last),
             )
 
     def export(
@@ -368,6 +377,54 @@ class Archive:
         path = Path(warc_file)
         return path if path.is_absolute() else self.archive_dir / "warcs" / path
 
+    # -- read side: listings, charts, captures (the reading room's pages) -------
+
+    def outlet(self, name: str) -> OutletView:
+        """One outlet with its page and version counts; raises :class:`NoSuchOutlet`."""
+        return self.read(lambda session: listing.outlet(session, name))
+
+    def outlet_pages(self, name: str, offset: int = 0, limit: int = 50) -> listing.PageListing:
+        """A page of the outlet's articles, newest first seen first, each with its latest change (no counts)."""
+        return self.read(lambda session: listing.outlet_pages(session, name, offset, limit))
+
+    def activity(self, days: int = 30, outlet: str | None = None,
+                 with_captures: bool = True) -> list[activity.DayCount]:
+        """Captures, new articles and changes per UTC day, over the ``days`` up to the newest version."""
+        return self.read(lambda session: activity.activity(session, self.backend, days, outlet, with_captures))
+
+    def change_histogram(self, outlet: str) -> list[listing.VersionCount]:
+        """How many of the outlet's articles have 1, 2, 3, … versions."""
+        return self.read(lambda session: listing.change_histogram(session, outlet))
+
+    def recent_changes(self, limit: int = 20, outlet: str | None = None,
+                       url: str | None = None) -> list[activity.ChangeEntry]:
+        """Versions after the first (edits and removals), newest first; of one outlet or one page."""
+        def query(session: Session) -> list[activity.ChangeEntry]:
+            page_id = None if url is None else self._page(session, url).id
+            return activity.recent_changes(session, limit, outlet, page_id)
+
+        return self.read(query)
+
+    def story(self, story_id: int) -> StoryView:
+        """The story with this id, origin first; raises :class:`NoSuchStory`."""
+        return self.read(lambda session: story_results.story(session, story_id))
+
+    def story_page(self, offset: int = 0, limit: int = 20, min_outlets: int = 2) -> list[StoryView]:
+        """Stories on at least ``min_outlets`` outlets in :meth:`stories`' order, ``limit`` from ``offset``."""
+        return self.read(lambda session: story_results.story_page(session, offset, limit, min_outlets))
+
+    def page_captures(self, url: str) -> list[capture_log.CaptureEntry]:
+        """Every fetch of the page at ``url`` with its capture id and the version it made."""
+        return self.read(lambda session: capture_log.page_captures(session, self._page(session, url)))
+
+    def capture(self, capture_id: int) -> capture_log.CaptureEntry:
+        """The capture with this id; raises :class:`NoSuchCapture`."""
+        return self.read(lambda session: capture_log.capture(session, capture_id))
+
+    def payload_capture(self, capture_id: int) -> capture_log.CaptureEntry | None:
+        """The capture whose WARC record holds this one's payload (a revisit's original), if archived."""
+        return self.read(lambda session: capture_log.payload_capture(session, capture_id))
+
     # -- helpers --------------------------------------------------------------
 
     def _session(self) -> Session:
@@ -376,6 +433,8 @@ class Archive:
     def _page(self, session: Session, url: str) -> Page:
         """The page ``url`` names, found as forgivingly as :mod:`storage.versions.lookup` says."""
         return find_page(session, url)
+
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,16 +451,6 @@ class StatsView(Result):
     first_capture: datetime | None
     last_capture: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-
-def _aware(value: Any) -> datetime | None:
-    # Aggregates (max/min) bypass the column type on SQLite and come back as text.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return utc(value)
 
 
 def _version_select() -> Select[Any]:

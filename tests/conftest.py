@@ -1,6 +1,7 @@
 """Shared fixtures: the real services the tests talk to, the simulated news web, an empty archive.
 
-PostgreSQL and Redis tests read NEWSARCHIVE_TEST_PG_URL / NEWSARCHIVE_TEST_REDIS_URL.
+PostgreSQL and Redis tests read NEWSARCHIVE_TEST_PG_URL / NEWSARCHIVE_TEST_REDIS_URL;
+browser tests use Debian's chromium (NEWSARCHIVE_CHROMIUM, default /usr/bin/chromium).
 Where a service is unreachable they skip with the reason, unless
 NEWSARCHIVE_REQUIRE_SERVICES=1 (set by .ci/run), where they fail instead.
 """
@@ -39,7 +40,11 @@ def _service_url(env_name: str, default: str, port: int, what: str) -> str:
     url = os.environ.get(env_name, default)
     if _reachable(url, port):
         return url
-    reason = f"{what} unreachable at {url} (set {env_name})"
+    _unavailable(f"{what} unreachable at {url} (set {env_name})")
+
+
+def _unavailable(reason: str) -> None:
+    """Skip for want of a service, or fail where NEWSARCHIVE_REQUIRE_SERVICES=1 says it must be there."""
     if os.environ.get("NEWSARCHIVE_REQUIRE_SERVICES") == "1":
         pytest.fail(f"{reason}; NEWSARCHIVE_REQUIRE_SERVICES=1 requires it")
     pytest.skip(reason)
@@ -55,6 +60,28 @@ def pg_url() -> str:
 def redis_url() -> str:
     """URL of the real Redis server."""
     return _service_url("NEWSARCHIVE_TEST_REDIS_URL", DEFAULT_REDIS_URL, 6379, "Redis")
+
+
+CHROMIUM = os.environ.get("NEWSARCHIVE_CHROMIUM", "/usr/bin/chromium")  # Debian's chromium package
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright's Python bindings (never a downloaded browser)."""
+    if not Path(CHROMIUM).is_file():
+        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set NEWSARCHIVE_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

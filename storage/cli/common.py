@@ -65,7 +65,9 @@ class ArchiveLocation:
 
 def open_archive(ctx: click.Context) -> Archive:
     """The archive the group's ``--db`` / ``--archive-dir`` name, read-only-ish: never created here."""
-    from storage.archive import Archive  # here: `newsarchive --help` needs no database layer
+    from storage.archive import (
+        Archive,  # here: `newsarchive --help` needs no database layer
+    )
 
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
     archive = Archive(where.db, where.archive_dir, create=False)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db.models import Capture, Outlet, OutletChangeRecord, Page, PageSchedule
-from storage.db.times import utc
+from storage.db.times import aware, utc
 from storage.db.transaction_memo import memo
 
 LADDER: list[tuple[timedelta, timedelta]] = [
@@ -146,10 +146,7 @@ def next_due(session: Session, after: datetime, outlets: list[str] | None = None
              .where(PageSchedule.next_check_at > utc(after)))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
-    found = session.scalar(query)
-    if isinstance(found, str):  # an aggregate bypasses the column type on SQLite
-        found = datetime.fromisoformat(found)
-    return None if found is None else utc(found)
+    return aware(session.scalar(query))
 
 
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:

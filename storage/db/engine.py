@@ -12,6 +12,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -61,7 +62,7 @@ def check_exists(url: URL) -> None:
         )
 
 
-def make_engine(url: URL, *, create: bool) -> Engine:
+def make_engine(url: URL, *, create: bool, read_only: bool = False) -> Engine:
     path = sqlite_path(url)
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +71,8 @@ def make_engine(url: URL, *, create: bool) -> Engine:
         connect_args["timeout"] = SQLITE_BUSY_SECONDS
     elif url.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    if read_only:
+        url, connect_args = _read_only(url, path, connect_args)
     try:
         engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError):
@@ -79,6 +82,23 @@ def make_engine(url: URL, *, create: bool) -> Engine:
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine)
     return engine
+
+
+def _read_only(url: URL, path: Path | None, connect_args: dict[str, Any]) -> tuple[URL, dict[str, Any]]:
+    """A URL and connect arguments whose connections cannot write (the reading room's).
+
+    SQLite opens the file with ``mode=ro``: it never takes a write lock, so a
+    crawl writing the same file is not blocked. PostgreSQL sessions default to
+    read-only transactions, so a stray write fails instead of landing.
+    """
+    if path is not None:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        return url.set(database=uri, query={"uri": "true"}), connect_args
+    if url.get_backend_name() == "postgresql":
+        # Added to any options the URL has (a search_path, say), not in place of them.
+        options = " ".join(filter(None, [str(url.query.get("options") or ""), "-c default_transaction_read_only=on"]))
+        return url.update_query_dict({"options": options}), connect_args
+    return url, connect_args
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -30,6 +30,14 @@ class NoSuchPage(ArchiveError):
     """The URL was never captured into this archive."""
 
 
+class NoSuchStory(ArchiveError):
+    """No story with that id."""
+
+
+class NoSuchCapture(ArchiveError):
+    """No capture with that id."""
+
+
 class NoSuchVersion(ArchiveError):
     """The page exists but has no version matching the request."""
 

@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from storage.db.engine import WRITE_OPTION
+from storage.db.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,15 @@ def head_revisions() -> frozenset[str]:
 def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as connection:
         return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
+def check_schema_current(engine: Engine, where: str) -> None:
+    """Raise :class:`ArchiveError` unless the schema is at head (readers that may not migrate)."""
+    if current_revisions(engine) != head_revisions():
+        raise ArchiveError(
+            f"the archive at {where} has an older schema: open it once with a writing command "
+            "(e.g. newsarchive stats) to upgrade it, then serve it"
+        )
 
 
 def upgrade(engine: Engine) -> None:

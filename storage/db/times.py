@@ -52,6 +52,15 @@ def _relative(text: str, moment: datetime, end_of_day: bool) -> datetime | None:
     return moment - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
 
 
+def aware(value: datetime | str | None) -> datetime | None:
+    """A time read back as aware UTC; aggregates (``max``, ``min``) bypass the column type on SQLite and are text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return utc(value)
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z`` suffix, or ``None``."""
     if value is None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db.errors import NoSuchStory
 from storage.db.models import Outlet, Page, Story, StoryMember, Version
 from storage.db.times import iso, utc
 from storage.outlets.names import require_outlet
@@ -127,3 +128,22 @@ def _view(story: Story, members: Iterable[tuple[bool, StoryMemberView]]) -> Stor
         last_seen=story.last_seen,
         members=[view for _, view in ordered],
     )
+
+
+def story(session: Session, story_id: int) -> StoryView:
+    """The story with this id, origin first; raises :class:`NoSuchStory`."""
+    if session.get(Story, story_id) is None:
+        raise NoSuchStory(f"no story {story_id} in the archive")
+    return _views(session, [story_id])[0]
+
+
+def story_page(session: Session, offset: int, limit: int, min_outlets: int) -> list[StoryView]:
+    """Stories on at least ``min_outlets`` outlets, most outlets first (as ``newsarchive stories``), paged."""
+    query = (
+        select(Story.id)
+        .where(Story.outlets >= min_outlets)
+        .order_by(Story.outlets.desc(), Story.members.desc(), Story.last_seen.desc(), Story.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return _views(session, list(session.scalars(query)))

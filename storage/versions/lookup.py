@@ -10,6 +10,7 @@ archived URLs of that host.
 from __future__ import annotations
 
 import difflib
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
@@ -20,15 +21,21 @@ from storage.db.errors import NoSuchPage
 from storage.db.models import Capture, Page
 
 SUGGESTIONS = 3
+_OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:(?!//|\d)", re.IGNORECASE)
 _CANDIDATES = 5000  # archived URLs of the host compared for suggestions
 
 
 def url_variants(url: str) -> list[str]:
     """The URLs ``url`` may be archived as, most faithful first."""
     given = url.strip()
+    if _OTHER_SCHEME.match(given):
+        return [given]  # javascript:, data:, mailto: … are no web page's address
     if "://" not in given:
         given = "https://" + given
-    faithful = [given, strip_tracking(given), canonicalize_url(given)]
+    try:
+        faithful = [given, strip_tracking(given), canonicalize_url(given)]
+    except ValueError:  # not a URL at all (a bad port, a broken IPv6 host)
+        return [url.strip()]
     found = list(faithful)
     for base in faithful[1:]:
         parts = urlsplit(base)
@@ -63,8 +70,12 @@ def find_page(session: Session, url: str) -> Page:
 
 
 def _missing(session: Session, url: str, variants: list[str]) -> str:
-    host = (urlsplit(variants[-1]).hostname or "").removeprefix("www.")
+    try:
+        host = (urlsplit(variants[-1]).hostname or "").removeprefix("www.")
+        wanted = canonicalize_url(variants[0])
+    except ValueError:
+        host, wanted = "", variants[0]
     known = list(session.scalars(select(Page.url).where(Page.url.contains(host)).limit(_CANDIDATES))) if host else []
-    close = difflib.get_close_matches(canonicalize_url(variants[0]), known, n=SUGGESTIONS, cutoff=0.6)
+    close = difflib.get_close_matches(wanted, known, n=SUGGESTIONS, cutoff=0.6)
     hint = f"closest archived: {', '.join(close)}" if close else "newsarchive search can find pages by text"
     return f"no page {url} in the archive ({hint})"

@@ -147,6 +147,8 @@ def _paragraphs(article: Article, ad: str, ad_after: int = 3, extra_after: int |
             out.append(extra)
     if extra_after is not None and extra_after > len(article.paragraphs):
         out.append(extra)
+    if article.unsafe_html:
+        out.append(article.unsafe_html)
     return "\n".join(out)
 
 

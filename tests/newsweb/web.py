@@ -52,6 +52,7 @@ class NewsWeb:
         faults: bool = False,
         hang_seconds: float = 30.0,
         templated_outlet: bool = False,
+        hostile: bool = False,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py)."""
         self.seed = seed
@@ -68,6 +69,14 @@ class NewsWeb:
         self._thread: threading.Thread | None = None
         self.stopping = threading.Event()
         self._generate()
+        self.hostile_url: str | None = None
+        if hostile:  # an article that attacks archive viewers (tests/newsweb/hostile.py)
+            from tests.newsweb.hostile import hostile_article
+
+            gazette = self.outlet("harbour-gazette")
+            article = hostile_article(gazette, BASE_TIME)
+            self._add(article)
+            self.hostile_url = article.url
         self.fault_outlet = None
         if faults:
             from tests.newsweb.faults import FaultOutlet

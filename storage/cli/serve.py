@@ -1,0 +1,73 @@
+"""``newsarchive serve``: the reading room, a read-only web app over the archive.
+
+Registered on the main group by :func:`register` (called at the end of :mod:`storage.cli`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+import click
+
+from storage.cli.common import ArchiveLocation
+
+logger = logging.getLogger(__name__)
+
+
+def _base_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    cleaned = "/" + value.strip("/") if value.strip("/") else ""
+    if any(part in ("", ".", "..") for part in cleaned.split("/")[1:]) or not all(
+        ch.isalnum() or ch in "-_./" for ch in cleaned
+    ):
+        raise click.BadParameter(f"{value!r} is not a plain path like /news")
+    return cleaned
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--base-path", default="", callback=_base_path, metavar="PATH",
+              help="Serve under this path (e.g. /news behind a reverse proxy).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, base_path: str) -> None:
+    """Serve the archive read-only as a web site: versions, diffs, search, feeds.
+
+    Pages for outlets, articles and their versions, word-level diffs,
+    full-text search, stories across outlets, Atom feeds of changes and the
+    captured pages themselves (shown inert).
+
+    It never writes to the database or the WARC files, and opens SQLite
+    read-only, so a running crawl is not blocked. Every page also answers
+    ?format=json. There is no authentication: keep it on loopback or behind a
+    proxy that adds it.
+
+    \b
+    Example:
+        newsarchive --archive-dir archive serve --port 8000 --base-path /news
+    """
+    from storage.web.server import serve as run_server
+
+    where: ArchiveLocation = ctx.find_object(ArchiveLocation)
+    from storage.archive import Archive  # here: `newsarchive --help` needs no database layer
+
+    archive = Archive(where.db, where.archive_dir, read_only=True)
+    ctx.call_on_close(archive.close)
+    if not _is_loopback(host):
+        click.echo(f"warning: serving on {host} to the network; the reading room has no authentication", err=True)
+    click.echo(f"reading room at http://{host}:{port}{base_path}/ (Ctrl-C stops it)", err=True)
+    run_server(archive, host, port, base_path)
+
+
+def register(group: click.Group) -> None:
+    """Add ``serve`` to the ``newsarchive`` command group."""
+    group.add_command(serve)

@@ -1,0 +1,18 @@
+"""One module per kind of page; ``ROUTES`` lists each path with its view and the parameters it takes."""
+
+from __future__ import annotations
+
+from storage.web.views import capture, diff, feed, home, outlet, page, search, stories
+
+ROUTES = [
+    ("/", home.view, ()),
+    ("/outlet/{name}", outlet.view, ("page",)),
+    ("/page", page.view, ("url", "v")),
+    ("/diff", diff.view, ("url", "from", "to", "view")),
+    ("/search", search.view, ("q", "outlet", "since", "until", "as_of", "page")),
+    ("/stories", stories.list_view, ("page",)),
+    ("/story/{story_id}", stories.story_view, ()),
+    ("/changes.atom", feed.view, ("outlet", "url", "q")),
+    ("/capture/{capture_id}", capture.view, ()),
+    ("/capture/{capture_id}/raw", capture.raw_view, ()),
+]

@@ -1,0 +1,72 @@
+"""``/capture/ID``: the page as captured, from its WARC record, framed and inert.
+
+The banner names the WARC file, offset, record id and fetch time. The archived
+HTML itself comes from ``/capture/ID/raw`` with a policy that allows no script
+and no request outside the app (``sandbox`` gives it an opaque origin too), and
+it is shown in an ``<iframe sandbox>`` without ``allow-scripts`` or
+``allow-same-origin``. The WARC file is the one the database row names; no
+request parameter ever becomes part of a path.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storage.warc.errors import WarcUnreadable
+from storage.warc.payload import read_payload
+from storage.web.params import Params, path_id
+from storage.web.rendering import Result
+
+RAW_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'self'; sandbox")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHARSET = re.compile(r"charset=\"?([A-Za-z0-9._:-]{1,40})\"?", re.IGNORECASE)
+
+
+def view(room, request: Request, params: Params) -> Result:
+    archive = room.archive
+    entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
+    source = archive.payload_capture(entry.id)
+    context = {"capture": entry, "source": source}
+    data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json()}
+    return Result("capture.html", f"Capture of {entry.url}", context, data)
+
+
+def raw_view(room, request: Request, params: Params) -> Response:
+    archive = room.archive
+    entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
+    source = archive.payload_capture(entry.id)
+    if source is None:
+        raise WarcUnreadable(f"capture {entry.id} is a revisit whose original response is not in the archive")
+    body = read_payload(warc_file(archive, source.warc_file), source.warc_offset)
+    # content-type set as a header, not media_type: Starlette would add "charset=utf-8" to any text/ type,
+    # and a page that names its charset only in a <meta> tag must keep it.
+    headers = {"content-type": media_type(source.content_type), "content-security-policy": RAW_POLICY,
+               "x-frame-options": "SAMEORIGIN", "content-disposition": "inline",
+               "cache-control": "private, max-age=3600"}
+    return Response(body, headers=headers)
+
+
+def warc_file(archive, name: str) -> Path:
+    """The WARC file a capture row names, refused if a relative name climbs out of ``warcs/``.
+
+    Absolute names are files ``newsarchive ingest`` indexed in place; the archive chose them, not a request.
+    """
+    path = archive.warc_path(name)
+    if not Path(name).is_absolute():
+        warcs = (archive.archive_dir / "warcs").resolve()
+        if not path.resolve().is_relative_to(warcs):
+            raise WarcUnreadable(f"WARC file name {name!r} points outside the archive's warcs/")
+    return path
+
+
+def media_type(content_type: str | None) -> str:
+    """HTML stays HTML (in its own charset), anything else is shown as plain text."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    charset = _CHARSET.search(content_type or "")
+    suffix = f"; charset={charset.group(1)}" if charset else ""
+    return (kind if kind in HTML_TYPES else "text/plain") + suffix

@@ -1,0 +1,81 @@
+"""``/changes.atom``: an Atom feed of new versions and removals, of everything, an outlet, a page or a search.
+
+``?outlet=NAME`` follows an outlet, ``?url=URL`` one article, ``?q=QUERY`` a
+standing search (the newest matching versions, first versions included).
+Every entry links to its diff (a first version: to its page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+
+from storage.db.times import iso, now
+from storage.web.params import BadParameter, Params
+from storage.web.rendering import Result
+from storage.web.views.common import absolute
+
+ENTRIES = 50
+SEARCH_POOL = 200  # best matches looked at for a standing search, of which the newest are the feed
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    summary: str
+    outlet: str
+    url: str
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "link": self.link, "updated": iso(self.updated),
+                "summary": self.summary, "outlet": self.outlet, "url": self.url, "version": self.version}
+
+
+def view(room, request: Request, params: Params) -> Result:
+    outlet, url, query = params.text("outlet"), params.text("url"), params.text("q")
+    if url is not None and query is not None:
+        raise BadParameter("give url or q, not both")
+    entries = _search_entries(room, request, query, outlet) if query else _change_entries(room, request, outlet, url)
+    what = " — ".join(part for part in (outlet, url, f"search {query}" if query else None) if part)
+    title = f"Changes: {what}" if what else "Changes in the archive"
+    updated = max((e.updated for e in entries), default=now())
+    self_link = absolute(request, room.base_path, "/changes.atom", outlet=outlet, url=url, q=query)
+    context = {"entries": entries, "feed_id": self_link, "self_link": self_link, "updated": updated,
+               "home": absolute(request, room.base_path, "/")}
+    data = {"title": title, "updated": iso(updated), "entries": [e.to_json() for e in entries]}
+    return Result("changes.xml", title, context, data, media_type="application/atom+xml; charset=utf-8")
+
+
+def _change_entries(room, request: Request, outlet: str | None, url: str | None) -> list[Entry]:
+    if outlet is not None:
+        room.archive.outlet(outlet)
+    changes = room.archive.recent_changes(limit=ENTRIES, outlet=outlet, url=url)
+    return [_entry(request, room.base_path, c.url, c.outlet, c.version, c.first_seen, c.title,
+                   f"{c.outlet}: {c.change}") for c in changes]
+
+
+def _search_entries(room, request: Request, query: str, outlet: str | None) -> list[Entry]:
+    if outlet is not None:
+        room.archive.outlet(outlet)
+    hits = room.archive.search(query, outlet=outlet, limit=SEARCH_POOL)
+    newest = sorted(hits, key=lambda h: (h.first_seen, h.url, h.version), reverse=True)[:ENTRIES]
+    return [_entry(request, room.base_path, h.url, h.outlet, h.version, h.first_seen, h.title,
+                   " ".join(h.snippet.replace("**", "").split())) for h in newest]
+
+
+def _entry(request: Request, base: str, url: str, outlet: str, version: int, when: datetime,
+           title: str | None, summary: str) -> Entry:
+    if version > 1:
+        target = absolute(request, base, "/diff", url=url, **{"from": version - 1, "to": version})
+    else:
+        target = absolute(request, base, "/page", url=url, v=version)
+    permalink = absolute(request, base, "/page", url=url, v=version)
+    heading = f"{title or url} (version {version})"
+    return Entry(permalink, heading, target, when, summary, outlet, url, version)

@@ -1,0 +1,28 @@
+"""``/``: the outlets with their counts, the latest changes, and captures and changes per day."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from storage.web.charts import bar_chart
+from storage.web.params import Params
+from storage.web.rendering import Result
+
+CHART_DAYS = 30
+LATEST_CHANGES = 15
+
+
+def view(room, request: Request, params: Params) -> Result:
+    archive = room.archive
+    outlets = room.memo.get("outlets", archive.outlets)
+    activity = room.memo.get(("activity", None), lambda: archive.activity(CHART_DAYS))
+    changes = archive.recent_changes(limit=LATEST_CHANGES)
+    charts = [
+        bar_chart("Captures per day", [(d.day, d.captures) for d in activity]),
+        bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity]),
+    ]
+    context = {"outlets": outlets, "changes": changes, "charts": charts,
+               "totals": {"pages": sum(o.pages for o in outlets), "versions": sum(o.versions for o in outlets)}}
+    data = {"outlets": [o.to_json() for o in outlets], "changes": [c.to_json() for c in changes],
+            "activity": [d.to_json() for d in activity]}
+    return Result("home.html", "Reading room", context, data)

@@ -1,0 +1,65 @@
+"""``/page?url=URL[&v=N]``: one article's versions on a timeline, the chosen version, its captures and story.
+
+``v`` picks a version (default: the latest); ``/page?url=URL&v=N`` is the
+version's permalink, and the page shows how to cite it.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from storage.db.errors import NoSuchVersion
+from storage.versions.changes import short
+from storage.versions.results import VersionView
+from storage.web.charts import timeline
+from storage.web.params import Params
+from storage.web.rendering import Result, link
+from storage.web.views.common import absolute
+
+
+def view(room, request: Request, params: Params) -> Result:
+    archive = room.archive
+    url = params.required("url")
+    number = params.integer("v")
+    versions = archive.versions(url)
+    captures = archive.page_captures(url)
+    canonical = captures[0].url if captures else url
+    chosen = _chosen(canonical, versions, number)
+    story = archive.copies(url) if versions else None
+    record_ids = {c.warc_record_id: c.id for c in captures}
+    marks = timeline([(v.first_seen, f"v{v.version} {short(v.change_summary, v.state, v.version)}", _kind(v, chosen),
+                       link(room.base_path, "/page", url=canonical, v=v.version)) for v in versions])
+    permalink = None if chosen is None else absolute(request, room.base_path, "/page", url=canonical, v=chosen.version)
+    context = {"url": canonical, "outlet": captures[0].outlet if captures else None, "versions": versions,
+               "chosen": chosen, "captures": captures, "story": story, "timeline": marks, "permalink": permalink,
+               "capture_of": record_ids, "paragraphs": _paragraphs(chosen)}
+    data = {"url": canonical, "versions": [v.to_json() for v in versions],
+            "version": None if chosen is None else chosen.to_json(), "permalink": permalink,
+            "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json()}
+    title = (chosen.title if chosen and chosen.title else None) or canonical
+    return Result("page.html", title, context, data)
+
+
+def _chosen(url: str, versions: list[VersionView], number: int | None) -> VersionView | None:
+    if not versions:
+        return None
+    if number is None:
+        return versions[-1]
+    for version in versions:
+        if version.version == number:
+            return version
+    raise NoSuchVersion(f"{url} has no version {number}: it has versions 1 to {len(versions)}")
+
+
+def _kind(version: VersionView, chosen: VersionView | None) -> str:
+    if chosen is not None and version.version == chosen.version:
+        return "current"
+    if version.state != "ok":
+        return "removed"
+    return "first" if version.version == 1 else "change"
+
+
+def _paragraphs(version: VersionView | None) -> list[str]:
+    if version is None:
+        return []
+    return [line.strip() for line in version.text.splitlines() if line.strip()]
