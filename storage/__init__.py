@@ -3,8 +3,9 @@
 ``storage.Archive`` (:mod:`storage.archive`) is the one façade: the crawler's
 pipeline, WARC ingest, the ``newsarchive`` CLI (:mod:`storage.cli`) and Python
 users all go through it. Each sub-package is one idea: ``db`` (tables, engine,
-migrations), ``warc`` (the WARC format), ``outlets``, ``versions``, ``stories``,
-``search``, ``ingest``, ``export``, ``crawls`` (runs and re-checks), ``cli``.
+migrations), ``warc`` (the WARC format), ``outlets`` (seeds, clutter models, runs
+and health), ``versions`` (rules, write path, re-checks, diffs), ``stories``,
+``search``, ``ingest``, ``export``, ``cli`` and ``web`` (the reading room).
 
 ``Archive`` is loaded on first use, so importing the errors or the plain values
 passed into the archive does not pull in SQLAlchemy.

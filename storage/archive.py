@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage.crawls import runs as run_log
-from storage.crawls import schedule
+from storage.outlets import runs as run_log
+from storage.versions import recheck
 from storage.db.engine import (
     WRITE_OPTION,
     check_exists,
@@ -146,16 +146,16 @@ class Archive:
         return self._write(lambda session: recorder.record_batch(session, batch, self.extractor_version))
 
     def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,
-                       limit: int = 10_000) -> list[schedule.RecheckTarget]:
+                       limit: int = 10_000) -> list[recheck.RecheckTarget]:
         """Pages due for a re-check at ``now``, most overdue first, leased to the caller.
 
-        See :mod:`storage.crawls.schedule` for how due times are learned.
+        See :mod:`storage.versions.recheck` for how due times are learned.
         """
-        return self._write(lambda session: schedule.claim_due(session, now, outlets, limit))
+        return self._write(lambda session: recheck.claim_due(session, now, outlets, limit))
 
     def next_recheck(self, after: datetime, outlets: list[str] | None = None) -> datetime | None:
         """When the next archived page of ``outlets`` falls due for a re-check after ``after``."""
-        return self.read(lambda session: schedule.next_due(session, after, outlets))
+        return self.read(lambda session: recheck.next_due(session, after, outlets))
 
     def known_urls(self, outlets: list[str] | None = None) -> set[str]:
         """Every archived page URL and fetched URL (canonicalised) of these outlets.
@@ -177,7 +177,7 @@ class Archive:
 
     def start_run(self, run_id: str, started_at: datetime, host: str, pid: int,
                   arguments: dict[str, Any]) -> None:
-        """Open the record of a crawl run (see :mod:`storage.crawls.runs`)."""
+        """Open the record of a crawl run (see :mod:`storage.outlets.runs`)."""
         self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments))
 
     def finish_run(self, run_id: str, finished_at: datetime, finish_reason: str | None, *,

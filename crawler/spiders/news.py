@@ -7,7 +7,7 @@ here; callbacks decide the page's identity and whether it is an article, and
 hand a :class:`FetchedPage` to the archive pipeline.
 
 Each crawl also re-checks archived articles that are due by their re-check
-schedule (:mod:`storage.crawls.schedule`), with conditional requests; pages the
+schedule (:mod:`storage.versions.recheck`), with conditional requests; pages the
 archive already holds are not fetched again by discovery, only by re-checks.
 
 Arguments: ``-a seeds=FILE[,FILE]`` (default ``seeds/*.toml``), ``-a outlet=NAME``,

@@ -216,7 +216,7 @@ class StoryMember(Base):
     match_similarity: Mapped[float | None] = mapped_column(Float)
 
 
-# -- Re-check schedule (storage/crawls/schedule.py) --
+# -- Re-check schedule (storage/versions/recheck.py) --
 
 
 class PageSchedule(Base):
@@ -244,7 +244,7 @@ class OutletChangeRecord(Base):
     changes: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# -- Crawl runs (storage/crawls/runs.py) --
+# -- Crawl runs (storage/outlets/runs.py) --
 
 
 class Run(Base):

@@ -1,3 +1,4 @@
 """Outlets: the seed files that name them (``seeds``), which outlet a URL belongs to (``domains``),
-each outlet's learned clutter model (``clutter_models``) and the values listing them (``results``).
+names as users type them (``names``), each outlet's learned clutter model (``clutter_models``), what
+each crawl run did and which outlets ail (``runs``), and the values listing them (``results``, ``listing``).
 """

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extract.article import Article
-from storage.crawls import schedule
+from storage.versions import recheck
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import now, utc
 from storage.db.transaction_memo import memo
@@ -67,19 +67,19 @@ def record(
     if article is None or article.is_empty:
         if latest is not None and _is_revisit_of(session, capture, latest):
             _extend(latest, fetched_at)
-            schedule.record_check(session, page, fetched_at, changed=False)
+            recheck.record_check(session, page, fetched_at, changed=False)
             return Outcome.UNCHANGED
         return Outcome.NOT_ARTICLE
     if latest is not None and rules.same_for_a_reader(
             rules.reader_hash(latest.title, latest.text, latest.authors), article, unstripped_text):
         _extend(latest, fetched_at)
-        schedule.record_check(session, page, fetched_at, changed=False)
+        recheck.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
     version = _version_row(page, row, article, latest, fetched_at, extractor_version)
     session.add(version)
     session.flush()
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
-    schedule.record_check(session, page, fetched_at, changed=latest is not None)
+    recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
 
 
@@ -106,7 +106,7 @@ def _record_removal(session: Session, page: Page, row: Capture, removal: removal
                     last_text: Version | None, fetched_at: Any, extractor_version: str | None) -> Outcome:
     if removal.same_as(latest.state, latest.change_summary):
         _extend(latest, fetched_at)
-        schedule.record_check(session, page, fetched_at, changed=False)
+        recheck.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
     summary = {"state": removal.state, **removal.detail,
                "last_text_version": None if last_text is None else last_text.seq}
@@ -119,7 +119,7 @@ def _record_removal(session: Session, page: Page, row: Capture, removal: removal
         chars_added=0, chars_removed=removed,
     ))
     page.state = removal.state
-    schedule.record_check(session, page, fetched_at, changed=True)
+    recheck.record_check(session, page, fetched_at, changed=True)
     logger.info("%s is %s", page.url, changes.state_words(removal.state, summary))
     return Outcome.CHANGED
 
@@ -139,7 +139,7 @@ def _record_return(session: Session, page: Page, row: Capture, capture: CaptureI
     session.flush()
     page.state = removals.OK
     matcher.index_version(session, version)
-    schedule.record_check(session, page, fetched_at, changed=True)
+    recheck.record_check(session, page, fetched_at, changed=True)
     return Outcome.CHANGED
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from storage.archive import Archive
-from storage.crawls.schedule import change_factor, ladder_step, next_check
+from storage.versions.recheck import change_factor, ladder_step, next_check
 from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
 
 H = timedelta(hours=1)
