@@ -51,6 +51,8 @@ ARGUMENTS = {
 }
 # Refusals whose middleware (robots.txt, private-network guard, offsite filter) logs them itself.
 ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
+# Failures that say the host cannot be reached at all (not that one page failed).
+UNREACHABLE_KINDS = {"dns", "connection_refused", "timeout", "connection_lost"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
 RECHECK_STATUSES = [304, 404, 410]
 
@@ -203,8 +205,11 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             self._count(outlet, "feed_errors")
         if kind in ALREADY_LOGGED:
             return  # the middleware that refused the request has said why, in one line
+        if kind not in UNREACHABLE_KINDS:
+            logger.warning("fetch failed (%s): %s", kind, request.url)
+            return
         host = urlsplit(request.url).hostname or "?"
-        if (host, kind) in self.reported_failures:
+        if (host, kind) in self.reported_failures:  # an unreachable host is reported once, not per URL
             logger.debug("fetch failed (%s): %s", kind, request.url)
             return
         self.reported_failures.add((host, kind))
