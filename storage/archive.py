@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session, aliased
 from extract import EXTRACTOR_VERSION
 from extract.article import Article
 from extract.urls import canonicalize_url
-from storage.outlets import runs as run_log
-from storage.versions import recheck
 from storage.db.engine import (
     WRITE_OPTION,
     check_exists,
@@ -44,6 +42,7 @@ from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import aware, iso, utc
 from storage.outlets import listing
+from storage.outlets import runs as run_log
 from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
 from storage.search import sql as search_sql
@@ -51,7 +50,7 @@ from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, recorder
+from storage.versions import activity, capture_log, history, recheck, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.versions.results import CaptureView, VersionView
@@ -129,9 +128,9 @@ class Archive:
 
     # -- write side -----------------------------------------------------------
 
-    def ensure_outlet(self, name: str, domains: list[str]) -> None:
-        """Create outlet ``name`` or update its domains."""
-        self._write(lambda session: recorder.outlet_id_for(session, name, domains))
+    def ensure_outlet(self, name: str, domains: list[str], seed: dict[str, Any] | None = None) -> None:
+        """Create outlet ``name`` or update its domains (and its ``seed`` entry as crawled, when given)."""
+        self._write(lambda session: recorder.outlet_id_for(session, name, domains, seed))
 
     def record_capture(self, capture: CaptureInput, article: Article | None) -> Outcome:
         """Index one capture; see :mod:`storage.versions.recorder` for when a version is added."""

@@ -19,8 +19,8 @@ from scrapy.settings import BaseSettings
 
 from crawler import settings as defaults
 from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, verdict
-from crawler.lock import ArchiveLock, ArchiveLocked
 from crawler.spiders.news import ARGUMENTS, RECHECK_CHOICES
+from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.outlets.seeds import SeedError, load_seeds
 from storage.warc.writer import check_gzip_level
 

@@ -17,12 +17,14 @@ import socket
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
 from crawler.archive_access import open_archive
+from storage.warc.context import RunEnd, RunStart
 
 logger = logging.getLogger(__name__)
 
@@ -32,50 +34,83 @@ COUNT_KEYS = ("downloader/request_count", "downloader/response_count", "pages/fe
               "elapsed_time_seconds")
 
 
+_STARTS: WeakKeyDictionary[Any, RunStart] = WeakKeyDictionary()
+_ENDS: WeakKeyDictionary[Any, RunEnd] = WeakKeyDictionary()
+
+
+def run_start(crawler: Any) -> RunStart:
+    """The run this crawl is: made once, on first use, for the database record and the WARC files alike."""
+    start = _STARTS.get(crawler)
+    if start is None:
+        spider = crawler.spider
+        arguments = {k: v for k, v in vars(spider).items() if k in ("recheck",)}
+        arguments["outlets"] = sorted(getattr(spider, "outlets", {}))
+        started = datetime.now(UTC)
+        start = RunStart(f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}", started, socket.gethostname(),
+                         os.getpid(), arguments, [seed.entry() for seed in getattr(spider, "outlets", {}).values()])
+        _STARTS[crawler] = start
+        crawler.stats.set_value("run/id", start.run_id)
+    return start
+
+
+def run_end(crawler: Any, finish_reason: str | None, warc_files: list[str] | None = None) -> RunEnd:
+    """How this run ended, from its stats: made once (by the WARC writer when it writes it, else here)."""
+    end = _ENDS.get(crawler)
+    if end is None:
+        stats = crawler.stats.get_stats()
+        end = RunEnd(
+            run_start(crawler).run_id, datetime.now(UTC), finish_reason,
+            counts={key: stats[key] for key in COUNT_KEYS if key in stats},
+            errors={key.split("/", 1)[1]: value for key, value in stats.items() if key.startswith("errors/")},
+            outlets=outlet_figures(stats),
+            warc_files=list(warc_files if warc_files is not None else stats.get("warc/file_names", [])),
+        )
+        _ENDS[crawler] = end
+    return end
+
+
 class RunRecord:
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
-        if not settings.getbool("RUN_RECORD_ENABLED", defaults.RUN_RECORD_ENABLED) or not settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+        if not settings.getbool("RUN_RECORD_ENABLED", defaults.RUN_RECORD_ENABLED) or \
+                not settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
             raise NotConfigured
         self.crawler = crawler
-        self.run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         self.started = False
+        self.reason: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunRecord:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self, spider: Any) -> None:
-        self.crawler.stats.set_value("run/id", self.run_id)
-        arguments = {k: v for k, v in vars(spider).items() if k in ("recheck",)}
-        arguments["outlets"] = sorted(getattr(spider, "outlets", {}))
+        start = run_start(self.crawler)
         try:
             with open_archive(self.crawler.settings) as archive:
-                archive.start_run(self.run_id, datetime.now(UTC), socket.gethostname(), os.getpid(), arguments)
+                archive.start_run(start.run_id, start.started_at, start.host, start.pid, start.arguments)
             self.started = True
         except Exception as exc:  # a run record is worth having, not worth failing a crawl for
             logger.error("cannot open the run record: %s", exc)
 
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+
     def engine_stopped(self) -> None:
         # engine_stopped comes after every spider_closed handler, so the WARC
-        # writer has closed its files and listed them in the stats by now.
+        # writer has written the run's end (the same values go to the database).
         if not self.started:
             return
-        stats = self.crawler.stats.get_stats()
+        end = run_end(self.crawler, self.reason or self.crawler.stats.get_value("finish_reason"))
         try:
             with open_archive(self.crawler.settings) as archive:
-                archive.finish_run(
-                    self.run_id, datetime.now(UTC), stats.get("finish_reason"),
-                    counts={key: stats[key] for key in COUNT_KEYS if key in stats},
-                    errors={key.split("/", 1)[1]: value for key, value in stats.items() if key.startswith("errors/")},
-                    outlets=outlet_figures(stats),
-                    warc_files=list(stats.get("warc/file_names", [])),
-                )
+                archive.finish_run(end.run_id, end.finished_at, end.finish_reason, counts=end.counts,
+                                   errors=end.errors, outlets=end.outlets, warc_files=end.warc_files)
         except Exception as exc:
-            logger.error("cannot close the run record %s: %s", self.run_id, exc)
+            logger.error("cannot close the run record %s: %s", end.run_id, exc)
 
 
 def outlet_figures(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -7,11 +7,18 @@ retry attempt, each redirect hop and the still-compressed body. On by default;
 (bytes per file), ``WARC_OPERATOR`` (warcinfo ``operator``).
 
 After writing, ``request.meta["warc_record"]`` holds a
-:class:`crawler.middlewares.warc.WrittenRecord`. With ``request.meta["warc_previous"]``
+:class:`storage.warc.pointer.WrittenRecord`. With ``request.meta["warc_previous"]``
 (``payload_digest``, ``url``, ``date``, ``record_id`` of the page's last full
 capture) a 304, or a 200 with the same payload digest, is written as a
 ``revisit`` record; the response itself passes on unchanged. Files a killed
 crawl left ``.open`` are finished when the spider opens.
+
+For the project's spiders (whose requests name an ``outlet``) the files also
+carry what the database needs to be rebuilt from them alone
+(:mod:`storage.warc.context`): a run record at the start of every file, a
+capture record after each fetch (``WARC-Concurrent-To`` its response: outlet,
+``role``, listing hints, a re-check's page identity) and the run's end in its
+last file.
 
 Records are built, digested, compressed and written as each response
 arrives, on the event loop: with ISA-L's gzip that costs about 0.4 ms of CPU
@@ -36,7 +43,9 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import settings as defaults
+from crawler.extensions.run_record import run_end, run_start
 from crawler.middlewares import warc_records
+from storage.warc import context, records
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WrittenRecord
 from storage.warc.repair import finish_open_files
@@ -67,6 +76,7 @@ class WarcMiddleware:
             max_size=settings.getint("WARC_MAX_SIZE", defaults.WARC_MAX_SIZE),
             info=warcinfo_fields(settings),
             gzip_level=settings.getint("WARC_GZIP_LEVEL", defaults.WARC_GZIP_LEVEL),
+            file_header=self._run_records,
         )
         self.failed = False
         self._closing: Any = None
@@ -82,7 +92,13 @@ class WarcMiddleware:
         for report in finish_open_files(self.warcs_dir, local_only=True):
             logger.warning("%s", report)
 
-    def spider_closed(self) -> None:
+    def spider_closed(self, reason: str) -> None:
+        if self.writer.current_name is not None and not self.failed and self._describes_runs():
+            end = run_end(self.crawler, reason, list(self.writer.file_names))
+            try:
+                self.writer.write([self._context_record(f"{context.RUN_URI}{end.run_id}", end)])
+            except WarcWriteError as error:
+                logger.error("%s", error)
         self._close_writer()
         self.stats.set_value("warc/files", self.writer.files_opened)
         self.stats.set_value("warc/file_names", list(self.writer.file_names))
@@ -130,7 +146,11 @@ class WarcMiddleware:
         main = self._main_record(response, date, previous)
         record_id = main.rec_headers.get_header("WARC-Record-ID")
         sent = warc_records.request_record(request, response, date, record_id)
-        pointer = self.writer.write([main, sent])[0]  # WarcWriteError: _record stops the crawl
+        records = [main, sent]
+        described = self._capture_context(request, record_id)
+        if described is not None:
+            records.append(self._context_record(response.url, described, date, concurrent_to=record_id))
+        pointer = self.writer.write(records)[0]  # WarcWriteError: _record stops the crawl
         return WrittenRecord(
             pointer=pointer,
             record_type=main.rec_type,
@@ -148,6 +168,32 @@ class WarcMiddleware:
             if response.status == 200 and same:
                 return warc_records.revisit_record(response, date, previous, not_modified=False)
         return warc_records.response_record(response, date)
+
+    def _describes_runs(self) -> bool:
+        """Run and capture records are written for the project's own spiders (their requests name an outlet)."""
+        return hasattr(getattr(self.crawler, "spider", None), "outlets")
+
+    def _run_records(self) -> list[Any]:
+        """What every new WARC file of this run begins with, after its warcinfo: the run record."""
+        if not self._describes_runs():
+            return []
+        start = run_start(self.crawler)
+        return [self._context_record(f"{context.RUN_URI}{start.run_id}", start, start.started_at)]
+
+    def _capture_context(self, request: Request, record_id: str) -> context.CaptureContext | None:
+        meta = request.meta
+        if "outlet" not in meta or not self._describes_runs():
+            return None
+        hints = {key: value for key, value in meta.get("hints", {}).items() if value}
+        return context.CaptureContext(
+            record_id, meta["outlet"], meta.get("role", "other"), listed=bool(meta.get("listed")), hints=hints,
+            page_url=meta.get("page_url"), run_id=run_start(self.crawler).run_id)
+
+    @staticmethod
+    def _context_record(target: str, described: context.Context, date: datetime | None = None,
+                        concurrent_to: str | None = None) -> Any:
+        return records.metadata_record(target, context.to_json(described), date or datetime.now(UTC),
+                                       content_type=context.CONTENT_TYPE, concurrent_to=concurrent_to)
 
     def _fail(self, error: WarcWriteError) -> None:
         self.failed = True

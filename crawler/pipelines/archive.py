@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ from crawler import settings as defaults
 from crawler.items import FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
 from extract import Article
-from storage.versions.captures import CaptureInput, Outcome
+from storage.versions.captures import CaptureInput, Outcome, apply_listing_hints
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
     from extract.page import PageAnalysis
@@ -73,7 +74,7 @@ class ArchivePipeline:
         self.archive = open_archive(self.crawler.settings)
         try:
             for seed in getattr(self.crawler.spider, "outlets", {}).values():
-                self.archive.ensure_outlet(seed.name, list(seed.domains))
+                self.archive.ensure_outlet(seed.name, list(seed.domains), asdict(seed.entry()))
         except Exception as exc:  # each capture names its outlet again; its own write reports the failure
             logger.error("cannot record the outlets in %s: %s", self.archive.url, exc)
         if self.learn_boilerplate:
@@ -149,7 +150,7 @@ class ArchivePipeline:
             self.stats.inc_value(f"outlet/{item.outlet}/extract_empty")
             logger.info("no article text found in %s", item.fetched_url)
             return None, None
-        _apply_hints(article, item.hints)
+        apply_listing_hints(article, item.hints)
         return article, unstripped
 
     async def _save_models(self) -> None:
@@ -177,14 +178,6 @@ def _capture(item: FetchedPage) -> CaptureInput:
         last_modified=item.last_modified,
         record_type=record.record_type,
     )
-
-
-def _apply_hints(article: Article, hints: dict[str, Any]) -> None:
-    """Fill metadata the page lacks from what the feed or news sitemap said."""
-    if not article.title and hints.get("title"):
-        article.title = hints["title"]
-    if article.published is None and hints.get("published"):
-        article.published = hints["published"]
 
 
 def _without_body(item: FetchedPage) -> FetchedPage:

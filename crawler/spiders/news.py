@@ -53,6 +53,8 @@ ARGUMENTS = {
 ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
 # Failures that say the host cannot be reached at all (not that one page failed).
 UNREACHABLE_KINDS = {"dns", "connection_refused", "timeout", "connection_lost"}
+# The role of a fetch by its callback (storage.warc.context.ROLES): only articles and re-checks become pages.
+ROLES = {"parse_feed": "feed", "parse_sitemap": "sitemap", "parse_start_page": "start_page", "parse_page": "article"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
 RECHECK_STATUSES = [304, 404, 410]
 
@@ -267,12 +269,14 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         return scrapy.Request(
             target.fetched_url, callback=self.parse_page, errback=self.on_error, headers=headers,
             dont_filter=True,  # a re-check is meant to fetch a URL already seen
-            meta={"outlet": target.outlet, "listed": True, "recheck": True, "page_url": target.url,
+            meta={"outlet": target.outlet, "role": "recheck", "listed": True, "recheck": True, "page_url": target.url,
                   "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES},
         )
 
     def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta={"outlet": seed.name, **meta})
+        role = ROLES[callback.__name__]  # what the fetch is for, recorded beside it in the WARC
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              meta={"outlet": seed.name, "role": role, **meta})
 
     def _seed(self, response: Response) -> OutletSeed:
         return self.outlets[response.meta["outlet"]]

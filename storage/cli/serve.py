@@ -58,7 +58,9 @@ def serve(ctx: click.Context, host: str, port: int, base_path: str) -> None:
     from storage.web.server import serve as run_server
 
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
-    from storage.archive import Archive  # here: `newsarchive --help` needs no database layer
+    from storage.archive import (
+        Archive,  # here: `newsarchive --help` needs no database layer
+    )
 
     archive = Archive(where.db, where.archive_dir, read_only=True)
     ctx.call_on_close(archive.close)

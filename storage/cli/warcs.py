@@ -88,6 +88,8 @@ auto_option = click.option("--auto-outlets", is_flag=True,
                            help="Records no seed outlet owns get a new outlet per registered domain.")
 workers_option = click.option("--workers", type=click.IntRange(min=1), help="Extraction processes (default: one per core).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+all_pages_option = click.option("--all-pages", is_flag=True,
+                                help="Every whole HTML response is an article (a CC-NEWS file, a mirror of articles).")
 
 
 def _outlets(seeds: tuple[str, ...], outlet: str | None, auto: bool) -> OutletMap:
@@ -102,15 +104,17 @@ def _outlets(seeds: tuple[str, ...], outlet: str | None, auto: bool) -> OutletMa
 @auto_option
 @seeds_option
 @workers_option
+@all_pages_option
 @json_option
 @click.pass_context
 def ingest_command(ctx: click.Context, paths: tuple[str, ...], outlet: str | None, auto_outlets: bool,
-                   seeds: tuple[str, ...], workers: int | None, as_json: bool) -> None:
-    """Index WARC files (or directories of them) into the archive, in place.
+                   seeds: tuple[str, ...], workers: int | None, all_pages: bool, as_json: bool) -> None:
+    """Index WARC (or ARC) files, or directories of them, into the archive, in place.
 
-    Works on WARCs from any tool (wget, Heritrix, Browsertrix, warcio); records
-    of hosts no outlet owns are skipped and counted. Ingesting a file twice adds
-    nothing.
+    Works on files from any tool (wget, Heritrix, Browsertrix, warcio, the
+    Internet Archive's ARC); records of hosts no outlet owns are skipped and
+    counted. WARCs this project's crawler wrote name their outlets, runs and
+    each fetch's purpose themselves. Ingesting a file twice adds nothing.
 
     \b
     Example:
@@ -123,27 +127,34 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], outlet: str | Non
     files = warc_files(paths)
     db, archive_dir = _where(ctx)
     with Archive(db, archive_dir, create=True) as archive:
-        summary = _run_with_progress(files, lambda line: ingest(archive, files, outlets, workers=workers, progress=line))
+        summary = _run_with_progress(files, lambda line: ingest(archive, files, outlets, workers=workers, progress=line,
+                                                                all_pages=all_pages))
     _report(summary, as_json)
 
 
 @click.command("reindex")
-@click.option("--yes", is_flag=True, help="Do not ask before dropping the database's tables.")
+@click.option("--yes", is_flag=True, help="Do not ask before rebuilding.")
+@click.option("--force", is_flag=True, help="Swap the rebuild in even when it holds fewer outlets, pages or versions.")
 @auto_option
 @seeds_option
 @workers_option
+@all_pages_option
 @json_option
 @click.pass_context
-def reindex_command(ctx: click.Context, yes: bool, auto_outlets: bool, seeds: tuple[str, ...],
-                    workers: int | None, as_json: bool) -> None:
-    """Rebuild the whole database from ARCHIVE_DIR/warcs/, oldest file first.
+def reindex_command(ctx: click.Context, yes: bool, force: bool, auto_outlets: bool, seeds: tuple[str, ...],
+                    workers: int | None, all_pages: bool, as_json: bool) -> None:
+    """Rebuild the whole database from ARCHIVE_DIR/warcs/ alone, oldest file first.
 
-    Drops every table (through the migration), recreates the schema and ingests
-    each WARC in file-name order.
+    The new index is built beside the old one (a new SQLite file, a new
+    PostgreSQL schema) and takes its place only when complete; the old one is
+    kept as archive.sqlite3.previous (or the schema NAME_previous). A rebuild
+    that holds fewer outlets, pages or versions than the archive asks first,
+    even with --yes, unless --force. Outlets and runs come from the WARCs'
+    own records; --seeds adds outlets for WARCs of other tools.
 
     \b
     Example:
-        newsarchive --archive-dir archive reindex --yes --seeds seeds/eu.toml
+        newsarchive --archive-dir archive reindex --yes
     """
     from storage.ingest.reindex import archive_warcs, reindex
 
@@ -151,9 +162,21 @@ def reindex_command(ctx: click.Context, yes: bool, auto_outlets: bool, seeds: tu
     outlets = _outlets(seeds, None, auto_outlets)
     files = archive_warcs(archive_dir)
     if not yes:
-        click.confirm(f"Drop the archive database and rebuild it from {len(files)} WARC files?", abort=True)
-    summary = _run_with_progress(files, lambda line: reindex(db, archive_dir, outlets, workers=workers, progress=line))
+        click.confirm(f"Rebuild the archive's index from its {len(files)} WARC files?", abort=True)
+    summary = _run_with_progress(files, lambda line: reindex(db, archive_dir, outlets, confirm=_swap_confirmer(force),
+                                                             workers=workers, progress=line, all_pages=all_pages))
     _report(summary, as_json)
+
+
+def _swap_confirmer(force: bool) -> Any:
+    def confirm(before: Any, after: Any) -> bool:
+        if force:
+            return True
+        if not sys.stdin.isatty():
+            return False
+        return click.confirm(f"The rebuild holds {after}; the archive has {before}. Replace the archive's index?",
+                             err=True)
+    return confirm
 
 
 def register(group: click.Group) -> None:

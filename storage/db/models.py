@@ -81,6 +81,7 @@ class Outlet(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     domains: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    seed: Mapped[dict[str, Any] | None]  # the seed entry as crawled (revision 0011), from the WARC run records
 
 
 class Page(Base):

@@ -34,9 +34,9 @@ from storage.db.engine import make_engine
 from storage.db.errors import ArchiveError
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import iso, utc
-from storage.warc.errors import WarcUnreadable
-from storage.outlets.names import require_outlet
 from storage.export.output import replacing
+from storage.outlets.names import require_outlet
+from storage.warc.errors import WarcUnreadable
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,14 @@ it: :func:`extract.page.analyse_page` for identity, article verdict and text,
 (the same worker function the crawler uses), :meth:`Archive.record_captures`
 for the rows. Captures point at the original files, which are never copied.
 
+WARCs our crawler wrote say more (:mod:`storage.warc.context`), and ingest
+follows them: outlets (with their seed entries) and run records come from the
+files themselves, a fetch that was a start page, feed or sitemap is not made a
+page, a feed's listing and hints and a re-check's page identity are used as
+the crawl used them. Files without those records are judged page by page.
+``all_pages`` makes every whole HTML response an article (a CC-NEWS file, a
+wget mirror of articles).
+
 Extraction runs in worker processes; the main process streams records, keeps
 a bounded window of them in flight and writes results in file order, so a
 page's versions come out in the order they were captured. A record already
@@ -23,7 +31,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +41,10 @@ from extract.urls import canonicalize_url
 from storage.archive import Archive
 from storage.db.errors import ArchiveError, NoSuchPage
 from storage.outlets.clutter_models import OutletModels
-from storage.outlets.domains import OutletMap, OutletRule
-from storage.versions.captures import CaptureInput, Outcome
+from storage.outlets.domains import OutletMap
+from storage.outlets.seeds import OutletSeed
+from storage.versions.captures import CaptureInput, Outcome, apply_listing_hints
+from storage.warc.context import CaptureContext, RunEnd, RunStart
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
 from storage.warc.reader import Damage, WarcEntry, read_entries
@@ -44,7 +54,9 @@ logger = logging.getLogger(__name__)
 WRITE_BATCH = 200
 GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
 IN_FLIGHT_PER_WORKER = 16
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# What a re-check archives besides a page (not modified, gone); a discovery fetch only a 200.
+RECHECK_INDEXED = (200, 304, 404, 410)
 
 Progress = Callable[[int, int], None]  # (bytes read so far, records read so far)
 
@@ -63,6 +75,8 @@ class IngestSummary:
     unchanged: int = 0
     not_article: int = 0
     skipped_no_outlet: int = 0
+    skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
+    runs: int = 0  # run records restored from the files
     skipped_status: int = 0
     skipped_not_html: int = 0
     revisits_unresolved: int = 0
@@ -82,21 +96,24 @@ class _Task:
     url: str
     body: bytes
     content_type: str | None
-    rule: OutletRule
+    rule: OutletSeed
     extract: bool
+    listed: bool | None = None
+    all_pages: bool = False
 
 
 @dataclass(slots=True)
 class _Pending:
     entry: WarcEntry
-    rule: OutletRule
+    rule: OutletSeed
     result: Future[PageAnalysis]
 
 
 def analyse(task: _Task) -> PageAnalysis:
     """Worker side: identity, article verdict and extraction for one page."""
+    listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
-                        article_pattern=task.rule.article_pattern, extract=task.extract)
+                        article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract)
 
 
 def _unanalysed(url: str) -> PageAnalysis:
@@ -145,14 +162,15 @@ def ingest(
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    all_pages: bool = False,
 ) -> IngestSummary:
-    """Index every capture in the WARC files ``paths`` into ``archive``."""
+    """Index every capture in the WARC files ``paths`` into ``archive`` (``all_pages``: every HTML page an article)."""
     files = warc_files(paths)
     started = time.monotonic()
     before = archive.stats().captures
     workers = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
-    run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers)
+    run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers, all_pages=all_pages)
     try:
         for path in files:
             run.ingest_file(path)
@@ -177,8 +195,10 @@ class _Run:
     """One ingest run: streams records, keeps the workers busy, writes in order."""
 
     def __init__(self, archive: Archive, outlets: OutletMap, progress: Progress | None,
-                 pool: ProcessPoolExecutor | None, window: int, use_models: bool = True) -> None:
+                 pool: ProcessPoolExecutor | None, window: int, use_models: bool = True,
+                 all_pages: bool = False) -> None:
         self.archive = archive
+        self.all_pages = all_pages
         self.outlets = outlets
         self.progress = progress
         self.pool = pool  # None: analyse in this process
@@ -188,6 +208,7 @@ class _Run:
         self.batch: list[tuple[CaptureInput, Article | None, str | None]] = []
         self.models: OutletModels | None = OutletModels.load(archive) if use_models else None
         self.known_outlets: set[str] = set()
+        self.runs_seen: set[str] = set()
         # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
         self.payloads: dict[str, tuple[Path, int, str | None]] = {}
         self.bytes_before = 0
@@ -204,6 +225,9 @@ class _Run:
                 if isinstance(item, Damage):
                     self.summary.damaged.append(str(item))
                     break
+                if isinstance(item, RunStart | RunEnd):
+                    self._restore_run(item)
+                    continue
                 self.summary.records += 1
                 self._take(path, item)
                 if self.progress is not None:
@@ -211,10 +235,31 @@ class _Run:
             self.bytes_before += path.stat().st_size
         self.summary.bytes = self.bytes_before
 
+    def _restore_run(self, record: RunStart | RunEnd) -> None:
+        """What a crawl's run record says: its outlets (learned, then stored with their seed) and its run row."""
+        if isinstance(record, RunEnd):
+            self.archive.finish_run(record.run_id, record.finished_at, record.finish_reason, counts=record.counts,
+                                    errors=record.errors, outlets=record.outlets, warc_files=record.warc_files)
+            return
+        for entry in record.outlets:
+            if self.outlets.learn(OutletSeed.from_entry(entry, source="WARC run record")):
+                self.known_outlets.discard(entry.name)
+        if record.run_id not in self.runs_seen:
+            self.runs_seen.add(record.run_id)
+            self.summary.runs += 1
+            self.archive.start_run(record.run_id, record.started_at, record.host, record.pid, record.arguments)
+
+    def _rule(self, entry: WarcEntry) -> OutletSeed | None:
+        named = self.outlets.named(entry.context.outlet) if entry.context is not None else None
+        return named or self.outlets.outlet_for(entry.url)
+
     def _take(self, path: Path, entry: WarcEntry) -> None:
-        rule = self.outlets.outlet_for(entry.url)
+        rule = self._rule(entry)
         if rule is None:
             self.summary.skipped_no_outlet += 1
+            return
+        if entry.context is not None and not _indexed_by_the_crawl(entry.context, entry.status):
+            self.summary.skipped_not_page += 1
             return
         if entry.status in GONE_STATUSES or 300 <= entry.status < 400 and entry.status != 304:
             # Gone or moved: a capture without an article, which the recorder turns
@@ -234,7 +279,9 @@ class _Run:
             return
         else:
             self._remember(path, entry, entry.content_type)
-            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True)
+            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True,
+                         listed=entry.context.listed if entry.context is not None else None,
+                         all_pages=self.all_pages)
         self._ensure_outlet(rule)
         result = self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
         self.pending.append(_Pending(entry, rule, result))
@@ -247,13 +294,14 @@ class _Run:
         if entry.payload_digest:
             self.payloads.setdefault(entry.payload_digest, where)
 
-    def _revisit_task(self, entry: WarcEntry, rule: OutletRule) -> _Task:
+    def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task:
         found = self._find_payload(entry)
         if found is None:
             self.summary.revisits_unresolved += 1
             return _Task(entry.url, b"", entry.content_type, rule, extract=False)
         body, content_type = found
-        return _Task(entry.url, body, entry.content_type or content_type, rule, extract=True)
+        return _Task(entry.url, body, entry.content_type or content_type, rule, extract=True,
+                     listed=entry.context.listed if entry.context is not None else None, all_pages=self.all_pages)
 
     def _find_payload(self, entry: WarcEntry) -> tuple[bytes, str | None] | None:
         where = self.payloads.get(entry.refers_to or "") or self.payloads.get(entry.payload_digest or "")
@@ -281,9 +329,9 @@ class _Run:
                     return self.archive.warc_path(capture.warc_file), capture.warc_offset, capture.content_type
         return None
 
-    def _ensure_outlet(self, rule: OutletRule) -> None:
+    def _ensure_outlet(self, rule: OutletSeed) -> None:
         if rule.name not in self.known_outlets:
-            self.archive.ensure_outlet(rule.name, list(rule.domains))
+            self.archive.ensure_outlet(rule.name, list(rule.domains), asdict(rule.entry()))
             self.known_outlets.add(rule.name)
 
     def drain(self, keep: int) -> None:
@@ -298,6 +346,8 @@ class _Run:
                                item.entry.pointer.offset, error)
                 analysis = _unanalysed(item.entry.url)
             article, unstripped = self._article(item.rule.name, analysis)
+            if article is not None and item.entry.context is not None:
+                apply_listing_hints(article, item.entry.context.hints)
             self.batch.append((_capture(item.entry, item.rule, analysis.verdict), article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
@@ -324,10 +374,24 @@ class _Run:
         setattr(self.summary, name, getattr(self.summary, name) + 1)
 
 
-def _capture(entry: WarcEntry, rule: OutletRule, verdict: PageVerdict) -> CaptureInput:
+def _indexed_by_the_crawl(context: CaptureContext, status: int) -> bool:
+    """Whether the crawl that wrote this fetch made it a capture of a page (not a start page, feed or failed fetch)."""
+    if not context.archived_as_page:
+        return False
+    return status == 200 or (context.role == "recheck" and status in RECHECK_INDEXED)
+
+
+def _identity(entry: WarcEntry, verdict: PageVerdict) -> str:
+    """The page a capture belongs to: a re-check's page wherever it now redirects, else what the page says."""
+    if entry.context is not None and entry.context.role == "recheck" and entry.context.page_url:
+        return canonicalize_url(entry.context.page_url)
+    return verdict.url if verdict.is_html else canonicalize_url(entry.url)
+
+
+def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict) -> CaptureInput:
     return CaptureInput(
         outlet=rule.name,
-        url=verdict.url if verdict.is_html else canonicalize_url(entry.url),
+        url=_identity(entry, verdict),
         fetched_url=entry.url,
         fetched_at=entry.date,
         status=entry.status,
@@ -346,11 +410,14 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
     files = "1 WARC file" if summary.files == 1 else f"{summary.files} WARC files"
     yield (f"ingested {files}, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
            f"in {summary.seconds:.1f}s ({rate:.0f} records/s)")
+    if summary.runs:
+        yield f"crawl runs restored from the files' run records: {summary.runs}"
     yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
            f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
            f"not an article {summary.not_article}")
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
-               ("not HTML", summary.skipped_not_html)]
+               ("not HTML", summary.skipped_not_html),
+               ("start pages, feeds and sitemaps the crawl did not archive as pages", summary.skipped_not_page)]
     if any(count for _, count in skipped):
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:

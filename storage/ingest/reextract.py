@@ -39,12 +39,12 @@ from extract.boilerplate import OutletBoilerplate
 from storage.db.models import Capture, Outlet, Version
 from storage.db.times import iso, now
 from storage.outlets.clutter_models import load_models
+from storage.outlets.names import require_outlet
 from storage.versions.normalize import text_hash
-from storage.versions.rules import change_summary
 from storage.versions.removals import REMOVAL_STATES
+from storage.versions.rules import change_summary
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
-from storage.outlets.names import require_outlet
 
 logger = logging.getLogger(__name__)
 

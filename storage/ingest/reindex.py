@@ -1,26 +1,72 @@
-"""Rebuild the archive database from its WARC files (``newsarchive reindex``).
+"""Rebuild the archive database from its WARC files alone (``newsarchive reindex``).
 
-The schema is dropped and recreated through the Alembic migration, then every
-WARC in ``ARCHIVE_DIR/warcs/`` is ingested in file-name order (the crawler's
-names start with the time the file was opened, so that is capture order).
+A rebuild never destroys before it has built: every WARC in
+``ARCHIVE_DIR/warcs/`` is ingested, in file-name order (the crawler's names
+start with the time the file was opened, so that is capture order), into a
+*new* index beside the old one — a new SQLite file next to it, or a new
+PostgreSQL schema — and the new one takes the old one's place only once it is
+complete. A rebuild that would hold fewer outlets, pages or versions than the
+archive has is swapped in only when ``confirm`` agrees. A killed or failed
+rebuild leaves the old index untouched (the next rebuild clears what it left).
+The index replaced is kept, one generation back: ``archive.sqlite3.previous``
+or the schema ``NAME_previous``.
+
+Outlets, their seed entries, each capture's discovery context and the run
+history come from the files' own records (:mod:`storage.warc.context`); seed
+files add outlets for WARCs without them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
 
-from storage.archive import Archive
-from storage.db.engine import WRITE_OPTION, display, make_engine, resolve_url
-from storage.db.errors import ArchiveError, DatabaseUnreachable
-from storage.db.migrate import alembic_config, current_revisions
+from storage.archive import Archive, StatsView
+from storage.db.engine import display, resolve_url, sqlite_path
+from storage.db.errors import ArchiveError, ArchiveMissing
+from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.ingest.ingest import WARC_SUFFIXES, IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
 
 logger = logging.getLogger(__name__)
+
+BUILD_MARK = ".reindex-"  # in the name of a rebuild in progress
+PREVIOUS = "_previous"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What an index holds, for deciding whether a rebuild loses anything."""
+
+    outlets: int
+    pages: int
+    versions: int
+
+    @classmethod
+    def of(cls, stats: StatsView | None) -> Counts:
+        return cls(0, 0, 0) if stats is None else cls(stats.outlets, stats.pages, stats.versions)
+
+    def fewer_than(self, other: Counts) -> bool:
+        return self.outlets < other.outlets or self.pages < other.pages or self.versions < other.versions
+
+    def __str__(self) -> str:
+        return f"{self.outlets} outlets, {self.pages} pages, {self.versions} versions"
+
+
+Confirm = Callable[[Counts, Counts], bool]  # (the archive now, the rebuild) → swap it in?
+
+
+class ReindexDeclined(ArchiveError):
+    """The rebuild would hold less than the archive does, and the swap was not confirmed."""
 
 
 def archive_warcs(archive_dir: str | Path) -> list[Path]:
@@ -31,23 +77,13 @@ def archive_warcs(archive_dir: str | Path) -> list[Path]:
     return sorted((p for p in warcs.iterdir() if p.is_file() and p.name.endswith(WARC_SUFFIXES)), key=lambda p: p.name)
 
 
-def drop_schema(db_url: str | None, archive_dir: str | Path) -> None:
-    """Downgrade the database to an empty schema (a missing database is fine)."""
-    url = resolve_url(db_url, archive_dir)
-    engine = make_engine(url, create=True)
+def current_counts(db_url: str | None, archive_dir: str | Path) -> Counts:
+    """What the archive's index holds now (nothing when there is none)."""
     try:
-        if not current_revisions(engine):
-            return
-        config = alembic_config()
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
-            config.attributes["connection"] = connection
-            logger.info("dropping the schema of %s", display(url))
-            command.downgrade(config, "base")
-    except DBAPIError as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise DatabaseUnreachable(f"cannot reset database {display(url)}: {reason}") from None
-    finally:
-        engine.dispose()
+        with Archive(db_url, archive_dir) as archive:
+            return Counts.of(archive.stats())
+    except ArchiveMissing:
+        return Counts.of(None)
 
 
 def reindex(
@@ -55,11 +91,113 @@ def reindex(
     archive_dir: str | Path,
     outlets: OutletMap,
     *,
+    confirm: Confirm,
     workers: int | None = None,
     progress: Progress | None = None,
+    all_pages: bool = False,
 ) -> IngestSummary:
-    """Drop the database's tables, recreate them and ingest every WARC of the archive."""
+    """Build a new index from every WARC of the archive and swap it in (see the module docstring)."""
     files = archive_warcs(archive_dir)
-    drop_schema(db_url, archive_dir)
-    with Archive(db_url, archive_dir, create=True) as archive:
-        return ingest(archive, files, outlets, workers=workers, progress=progress)
+    url = resolve_url(db_url, archive_dir)
+    try:
+        with ArchiveLock(archive_dir):
+            before = current_counts(db_url, archive_dir)
+            place = _SqliteBuild(url) if sqlite_path(url) is not None else _SchemaBuild(url)
+            with place.building() as build_url:
+                with Archive(build_url, archive_dir, create=True) as built:
+                    summary = ingest(built, files, outlets, workers=workers, progress=progress, all_pages=all_pages)
+                    after = Counts.of(built.stats())
+                if after.fewer_than(before) and not confirm(before, after):
+                    raise ReindexDeclined(f"the rebuild holds {after} where the archive has {before}: "
+                                          "kept the archive as it was (reindex --force swaps it in anyway)")
+                place.swap_in()
+    except ArchiveLocked as locked:
+        raise ArchiveError(f"{locked}; reindex waits for no crawl") from None
+    return summary
+
+
+class _SqliteBuild:
+    """A new SQLite file beside the archive's, renamed over it when complete."""
+
+    def __init__(self, url: URL) -> None:
+        self.path = sqlite_path(url)
+        assert self.path is not None
+        self.url = url
+        self.build = self.path.with_name(f"{self.path.name}{BUILD_MARK}{os.getpid()}")
+
+    @contextmanager
+    def building(self) -> Iterator[str]:
+        for leftover in self.path.parent.glob(f"{self.path.name}{BUILD_MARK}*"):
+            leftover.unlink()  # a rebuild that was killed: never swapped in, nothing of the archive's
+        try:
+            yield f"sqlite:///{self.build}"
+        finally:
+            for part in _files(self.build):
+                part.unlink(missing_ok=True)
+
+    def swap_in(self) -> None:
+        _checkpoint(self.build)
+        if self.path.exists():
+            _checkpoint(self.path)
+            previous = self.path.with_name(self.path.name + ".previous")
+            previous.unlink(missing_ok=True)
+            os.link(self.path, previous)  # the old index stays reachable until the swap is done
+            for part in _files(self.path)[1:]:
+                part.unlink(missing_ok=True)
+        os.replace(self.build, self.path)
+        logger.info("rebuilt index swapped in at %s", self.path)
+
+
+def _files(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the file's write-ahead log into it, so the file alone is the whole database."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")  # leaves no -wal beside the file
+    finally:
+        connection.close()
+
+
+class _SchemaBuild:
+    """A new PostgreSQL schema, renamed to the archive's schema's name when complete."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        with self.engine.connect() as connection:
+            self.schema = connection.scalar(text("SELECT current_schema()")) or "public"
+        self.build = f"{self.schema[:40]}_reindex_{uuid.uuid4().hex[:8]}"
+
+    @contextmanager
+    def building(self) -> Iterator[str]:
+        with self.engine.begin() as connection:
+            for (leftover,) in connection.execute(text(
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix"), {"prefix": f"{self.schema[:40]}_reindex_%"}):
+                connection.execute(text(f'DROP SCHEMA "{leftover}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{self.build}"'))
+        options = " ".join(filter(None, [_without_search_path(self.url), f"-csearch_path={self.build}"]))
+        try:
+            yield make_url(self.url).update_query_dict({"options": options}).render_as_string(hide_password=False)
+        finally:
+            with self.engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.build}" CASCADE'))
+            self.engine.dispose()
+
+    def swap_in(self) -> None:
+        previous = f"{self.schema[:40]}{PREVIOUS}"
+        with self.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{previous}" CASCADE'))
+            exists = connection.scalar(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": self.schema})
+            if exists:
+                connection.execute(text(f'ALTER SCHEMA "{self.schema}" RENAME TO "{previous}"'))
+            connection.execute(text(f'ALTER SCHEMA "{self.build}" RENAME TO "{self.schema}"'))
+        logger.info("rebuilt index swapped in as schema %s of %s", self.schema, display(self.url))
+
+
+def _without_search_path(url: URL) -> str:
+    options = str(url.query.get("options") or "")
+    return " ".join(part for part in options.split() if not part.startswith("-csearch_path="))

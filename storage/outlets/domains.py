@@ -1,7 +1,8 @@
 """Which outlet a WARC record belongs to, by the host of its URL.
 
-Outlets come from the seed files (the same ones a crawl reads): a host belongs
-to the outlet whose domain it is or is under, the longest such domain winning.
+Outlets come from the WARC files' own run records (:mod:`storage.warc.context`)
+and from seed files (the same ones a crawl reads): a host belongs to the outlet
+whose domain it is or is under, the longest such domain winning.
 With ``auto=True`` a host no seed owns gets an outlet of its own, named after
 its registered domain (``www.example.co.uk`` → ``example.co.uk``), using the
 Public Suffix List snapshot bundled with tldextract (no network); hosts under
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import tldextract
 
 from storage.db.errors import ArchiveError
+from storage.outlets.seeds import DEFAULT_SEEDS_DIR, OutletSeed, SeedError, load_seeds
 
 logger = logging.getLogger(__name__)
 
@@ -27,47 +28,55 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _NAME_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class OutletRule:
-    """An outlet as ingest needs it: name, domains and optional article pattern."""
-
-    name: str
-    domains: tuple[str, ...]
-    article_pattern: re.Pattern[str] | None = None
-
-    def owns(self, url: str) -> bool:
-        return host_matches(urlsplit(url).hostname or "", self.domains)
-
-
-def host_matches(host: str, domains: tuple[str, ...]) -> bool:
-    host = host.lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in domains)
-
-
 class OutletMap:
-    """Maps a URL to its :class:`OutletRule`, or ``None`` when no outlet owns it."""
+    """Maps a URL to the :class:`OutletSeed` that owns it, or ``None`` when none does.
 
-    def __init__(self, rules: list[OutletRule], auto: bool = False) -> None:
-        self.rules = list(rules)
+    Outlets named by the WARC files' run records are learned as they are read
+    (:meth:`learn`) and take precedence over seed files for their name; seed
+    files add outlets, never take away what the WARCs say.
+    """
+
+    def __init__(self, seeds: list[OutletSeed], auto: bool = False) -> None:
+        self.by_name: dict[str, OutletSeed] = {seed.name: seed for seed in seeds}
         self.auto = auto
-        self._by_domain = sorted(((d, r) for r in rules for d in r.domains), key=lambda pair: -len(pair[0]))
-        self._auto: dict[str, OutletRule] = {}
+        self._auto: dict[str, OutletSeed] = {}
+        self._index()
 
-    def outlet_for(self, url: str) -> OutletRule | None:
+    @property
+    def seeds(self) -> list[OutletSeed]:
+        return list(self.by_name.values())
+
+    def learn(self, seed: OutletSeed) -> bool:
+        """Take ``seed`` (from a WARC run record) as that outlet's entry; whether anything changed."""
+        if self.by_name.get(seed.name) == seed:
+            return False
+        self.by_name[seed.name] = seed
+        self._index()
+        return True
+
+    def outlet_for(self, url: str) -> OutletSeed | None:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
         return self._cached(host)
 
+    def named(self, name: str) -> OutletSeed | None:
+        return self.by_name.get(name)
+
+    def _index(self) -> None:
+        pairs = ((d, seed) for seed in self.by_name.values() for d in seed.domains)
+        self._by_domain = sorted(pairs, key=lambda pair: -len(pair[0]))
+        self._cached.cache_clear()
+
     @lru_cache(maxsize=4096)  # noqa: B019 - one map per run, hosts repeat
-    def _cached(self, host: str) -> OutletRule | None:
+    def _cached(self, host: str) -> OutletSeed | None:
         if not host:
             return None
-        for domain, rule in self._by_domain:
+        for domain, seed in self._by_domain:
             if host == domain or host.endswith("." + domain):
-                return rule
+                return seed
         if not self.auto:
             return None
         domain = registered_domain(host)
-        return self._auto.setdefault(domain, OutletRule(outlet_name(domain), (domain,)))
+        return self._auto.setdefault(domain, OutletSeed(outlet_name(domain), (domain,)))
 
 
 def registered_domain(host: str) -> str:
@@ -88,19 +97,14 @@ def outlet_name(domain: str) -> str:
 def load_outlet_map(seed_paths: list[str | Path] | None, outlet: str | None, auto: bool) -> OutletMap:
     """Outlets from seed files (default ``seeds/*.toml``), one ``outlet`` only if given.
 
-    With ``auto`` and no seed files, every host gets an automatic outlet.
+    Without seed files (none given, none in ``seeds/``) the map starts empty:
+    the WARCs' own run records name the outlets of a crawl by this project, and
+    with ``auto`` every other host gets an outlet of its own.
     """
-    from storage.outlets.seeds import (  # crawler imports storage
-        DEFAULT_SEEDS_DIR,
-        SeedError,
-        load_seeds,
-    )
-
-    if auto and not seed_paths and not sorted(DEFAULT_SEEDS_DIR.glob("*.toml")):
-        return OutletMap([], auto=True)
+    if not seed_paths and not sorted(DEFAULT_SEEDS_DIR.glob("*.toml")) and outlet is None:
+        return OutletMap([], auto=auto)
     try:
         seeds = load_seeds(list(seed_paths) if seed_paths else None, outlet)
     except SeedError as error:
         raise ArchiveError(str(error)) from None
-    rules = [OutletRule(s.name, tuple(s.domains), s.article_pattern) for s in seeds]
-    return OutletMap(rules, auto=auto)
+    return OutletMap(seeds, auto=auto)

@@ -55,6 +55,9 @@ class OutletHealth:
 
 def start_run(session: Session, run_id: str, started_at: datetime, host: str, pid: int,
               arguments: dict[str, Any]) -> None:
+    """Open the record of run ``run_id``; a run already recorded (read again from its WARCs) is left as it is."""
+    if session.get(Run, run_id) is not None:
+        return
     session.add(Run(id=run_id, started_at=started_at, host=host, pid=pid, arguments=arguments,
                     counts={}, errors={}, outlets={}, warc_files=[]))
 

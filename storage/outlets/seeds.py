@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storage.warc.context import OutletEntry
+
 DEFAULT_SEEDS_DIR = Path("seeds")
 
 _LIST_KEYS = ("domains", "feeds", "sitemaps", "start_urls")
@@ -39,6 +41,19 @@ class OutletSeed:
     def owns(self, url: str) -> bool:
         """True when ``url``'s host is one of the outlet's domains or a subdomain."""
         return host_in_domains(urlsplit(url).hostname or "", self.domains)
+
+
+    def entry(self) -> OutletEntry:
+        """The seed entry as a crawl records it in its WARC files."""
+        return OutletEntry(self.name, list(self.domains), list(self.feeds), list(self.sitemaps),
+                           list(self.start_urls), self.article_pattern.pattern if self.article_pattern else None)
+
+    @classmethod
+    def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
+        """The seed a WARC run record names (its pattern compiled)."""
+        pattern = re.compile(entry.article_pattern) if entry.article_pattern else None
+        return cls(entry.name, tuple(entry.domains), tuple(entry.feeds), tuple(entry.sitemaps),
+                   tuple(entry.start_urls), pattern, source)
 
 
 def host_in_domains(host: str, domains: tuple[str, ...] | list[str]) -> bool:

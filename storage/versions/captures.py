@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.warc.pointer import WarcPointer
 
@@ -37,3 +38,11 @@ class Outcome(str, enum.Enum):
     CHANGED = "changed"  # a new version of a known page
     UNCHANGED = "unchanged"  # same text: the latest version's last_seen moved
     NOT_ARTICLE = "not-article"  # captured, but no article text to version
+
+
+def apply_listing_hints(article: Any, hints: dict[str, Any]) -> None:
+    """Fill the title and published date an article's page lacks from what its feed or news sitemap said."""
+    if not article.title and hints.get("title"):
+        article.title = hints["title"]
+    if article.published is None and hints.get("published"):
+        article.published = hints["published"]

@@ -20,12 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extract.article import Article
-from storage.versions import recheck
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import now, utc
 from storage.db.transaction_memo import memo
 from storage.stories import matcher
-from storage.versions import changes, removals, rules
+from storage.versions import changes, recheck, removals, rules
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.removals import REMOVAL_STATES
 
@@ -167,21 +166,26 @@ def _text_urls(session: Session, page_id: int) -> list[str]:
     return list(session.scalars(query))
 
 
-def outlet_id_for(session: Session, name: str, domains: list[str] | None = None) -> int:
-    """The id of outlet ``name``, created (with ``domains``) if it is new.
+def outlet_id_for(session: Session, name: str, domains: list[str] | None = None,
+                  seed: dict[str, Any] | None = None) -> int:
+    """The id of outlet ``name``, created (with ``domains`` and its ``seed`` entry) if it is new.
 
-    Ids are remembered for the transaction (:mod:`storage.db.transaction_memo`).
+    Given ``domains`` or ``seed`` replace what is stored. Ids are remembered for
+    the transaction (:mod:`storage.db.transaction_memo`).
     """
     known = memo(session).outlet_ids
-    if domains is None and name in known:
+    if domains is None and seed is None and name in known:
         return known[name]
     outlet = session.scalar(select(Outlet).where(Outlet.name == name))
     if outlet is None:
-        outlet = Outlet(name=name, domains=list(domains or []), created_at=now())
+        outlet = Outlet(name=name, domains=list(domains or []), created_at=now(), seed=seed)
         session.add(outlet)
         session.flush()
-    elif domains is not None and sorted(domains) != sorted(outlet.domains):
-        outlet.domains = list(domains)
+    else:
+        if domains is not None and sorted(domains) != sorted(outlet.domains):
+            outlet.domains = list(domains)
+        if seed is not None and seed != outlet.seed:
+            outlet.seed = seed
     known[name] = outlet.id
     return outlet.id
 

@@ -1,11 +1,14 @@
 """Stream the HTTP captures out of one WARC file, with where each record lives.
 
 Reads WARC/1.0 and 1.1, gzip-per-record (``.warc.gz``) or uncompressed
-(``.warc``), from any tool (our crawler, wget, Heritrix, Browsertrix, warcio).
-Yields a :class:`WarcEntry` per ``response`` or ``revisit`` record of an
-``http(s)`` URL; other records are skipped. A record cut short (a crawl killed
-mid-write, a partial download) ends the file with a :class:`Damage`: what
-came before it is still yielded.
+(``.warc``), from any tool (our crawler, wget, Heritrix, Browsertrix, warcio),
+and the Internet Archive's older ARC files (``.arc``, ``.arc.gz``), which warcio
+reads as WARC. Yields a :class:`WarcEntry` per ``response`` or ``revisit``
+record of an ``http(s)`` URL, with the capture record our crawler wrote
+beside it (:mod:`storage.warc.context`) as its ``context``, and our run
+records as they come; other records are skipped. A record cut short (a crawl
+killed mid-write, a partial download) ends the file with a :class:`Damage`:
+what came before it is still yielded.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
 
+from storage.warc.context import (
+    CONTENT_TYPE,
+    CaptureContext,
+    Context,
+    RunEnd,
+    RunStart,
+    from_json,
+)
 from storage.warc.pointer import WarcPointer
 
 logger = logging.getLogger(__name__)
@@ -46,6 +57,7 @@ class WarcEntry:
     last_modified: str | None = None
     refers_to: str | None = None  # WARC-Refers-To (record id of the revisited capture)
     refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
+    context: CaptureContext | None = None  # why our crawler fetched it, when it says
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,33 +74,86 @@ class Damage:
 
 def read_entries(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None
-) -> Iterator[WarcEntry | Damage]:
-    """Yield the captures in ``stream`` (the WARC at ``path``) in file order.
+) -> Iterator[WarcEntry | RunStart | RunEnd | Damage]:
+    """Yield the captures in ``stream`` (the WARC or ARC file at ``path``) in file order, and our run records.
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
-    says whether a response's payload is needed (default: always).
+    says whether a response's payload is needed (default: always). A capture is
+    yielded once the records after it are read, so the capture record that
+    describes it (written right after its request) is attached.
     """
-    iterator = ArchiveIterator(stream)
+    held: WarcEntry | None = None
+    for item in _records(stream, path, file_ref, want_body):
+        if isinstance(item, CaptureContext):
+            if held is not None and held.pointer.record_id == item.record_id:
+                held.context = item
+            continue
+        if held is not None:
+            yield held
+            held = None
+        if isinstance(item, WarcEntry):
+            held = item
+        else:
+            yield item
+    if held is not None:
+        yield held
+
+
+def _records(
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None
+) -> Iterator[WarcEntry | Context | Damage]:
     offset = 0
     try:
+        arc = _is_arc(stream)
+        iterator = ArchiveIterator(stream, arc2warc=arc)
         for record in iterator:
             if record.format != "warc":
                 yield Damage(path, offset, f"not a WARC record (read as {record.format}); is this a WARC file?")
                 return
-            entry = _entry(record, iterator, file_ref, want_body)
+            item = _item(record, iterator, file_ref, want_body, arc)
             if record.raw_stream.limit:
                 yield Damage(path, iterator.get_record_offset(), "record ends before its Content-Length")
                 return
-            if entry is not None:
-                yield entry
+            if item is not None:
+                yield item
             offset = iterator.offset
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as error:
         # warcio reports a damaged gzip member or header block in many ways.
         yield Damage(path, offset, _reason(error))
 
 
+def _is_arc(stream: BinaryIO) -> bool:
+    """Whether ``stream`` is an ARC file: its first record is the ``filedesc://`` header ARC files begin with.
+
+    warcio then reads each ARC record as the WARC record it stands for. Anything
+    else that is not WARC (a text file, say) stays refused as damaged.
+    """
+    start = stream.tell()
+    try:
+        first = next(iter(ArchiveIterator(stream)), None)
+        return first is not None and first.format.startswith("arc") and \
+            str(first.rec_headers.get_header("uri") or "").startswith("filedesc://")
+    except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, AttributeError, TypeError):
+        return False
+    finally:
+        stream.seek(start)
+
+
+def _item(
+    record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
+    arc: bool = False,
+) -> WarcEntry | Context | None:
+    if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
+            CONTENT_TYPE):
+        found = from_json(record.content_stream().read())
+        iterator.read_to_end(record)
+        return found
+    return _entry(record, iterator, file_ref, want_body, arc)
+
+
 def _entry(
-    record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None
+    record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
+    arc: bool = False,
 ) -> WarcEntry | None:
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or ""
@@ -101,6 +166,8 @@ def _entry(
     body = record.content_stream().read() if wanted else b""
     iterator.read_to_end(record)
     record_id = headers.get_header("WARC-Record-ID")
+    if arc:  # an ARC record has no id: warcio makes a new one at each read, so name it by place
+        record_id = f"<urn:newsarchive:arc:{Path(file_ref).name}:{iterator.get_record_offset()}>"
     return WarcEntry(
         record_type=record.rec_type,
         url=url,

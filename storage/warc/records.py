@@ -16,6 +16,8 @@ here knows who fetched it. The record rules:
   response in ``WARC-Concurrent-To``. ``WARC-IP-Address`` is the peer's
   address when known. Block and payload digests are computed here, one
   hashlib call each.
+* A **metadata** record carries what the archive knows about a fetch beyond
+  its bytes (:mod:`storage.warc.context`), ``WARC-Concurrent-To`` its response.
 * A **revisit** is header-only: ``server-not-modified`` for a 304,
   ``identical-payload-digest`` for the same payload, with ``WARC-Refers-To``
   naming the record it revisits.
@@ -115,6 +117,16 @@ def revisit_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: 
     if previous.get("record_id"):
         record.rec_headers.add_header("WARC-Refers-To", previous["record_id"])
     return record
+
+
+def metadata_record(target_uri: str, body: bytes, date: datetime, *, content_type: str,
+                    concurrent_to: str | None = None) -> ArcWarcRecord:
+    """A ``metadata`` record about ``target_uri`` (and the record ``concurrent_to``, when given)."""
+    headers = {"WARC-Date": warc_date(date)}
+    if concurrent_to is not None:
+        headers["WARC-Concurrent-To"] = concurrent_to
+    return _BUILDER.create_warc_record(target_uri, "metadata", payload=BytesIO(body), length=len(body),
+                                       warc_content_type=content_type, warc_headers_dict=headers)
 
 
 def _common_headers(date: datetime, ip: str | None) -> dict[str, str]:

@@ -15,7 +15,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,11 +111,13 @@ class WarcFileWriter:
         max_size: int = 1_000_000_000,
         info: Mapping[str, str] | None = None,
         gzip_level: int = DEFAULT_GZIP_LEVEL,
+        file_header: Callable[[], Sequence[ArcWarcRecord]] | None = None,
     ):
         self.warcs_dir = Path(warcs_dir)
         self.prefix = safe_name_part(prefix)
         self.max_size = max_size
         self.info = dict(info or {})
+        self.file_header = file_header  # records every new file begins with, after its warcinfo
         self.host = host_tag()
         # We gzip each record ourselves, with ISA-L rather than warcio's zlib at level 9.
         self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
@@ -174,7 +176,7 @@ class WarcFileWriter:
         self.file_names.append(name)
         warcinfo = self.builder.create_warcinfo_record(name, self.info)
         try:
-            self._append([warcinfo])
+            self._append([warcinfo, *(self.file_header() if self.file_header else [])])
         except WarcWriteError:
             self._file.close()
             self._file, self._name = None, None

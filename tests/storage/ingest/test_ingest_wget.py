@@ -53,3 +53,18 @@ def test_wget_warc_is_indexed_like_a_crawl(web, tmp_path, compress) -> None:
             for paragraph in web.article(url).paragraphs:
                 assert " ".join(paragraph.split()) in squashed
             assert version.warc_file == str(warc.resolve())
+
+
+def test_all_pages_makes_every_html_page_of_a_wget_warc_a_version(web, tmp_path) -> None:
+    urls = web.article_urls()
+    section = "http://www.daily-courier.test/"  # no article signal: a capture, unless every page is an article
+    warc = wget_warc(web, tmp_path, [*urls, section], compress=True)
+    run = lambda *extra: json.loads(newsarchive(  # noqa: E731
+        "--archive-dir", str(tmp_path / "archive"), "ingest", str(warc), "--auto-outlets", "--workers", "1",
+        "--json", *extra).stdout)
+    summary = run("--all-pages")
+    assert summary["new"] == len(urls) + 1 and summary["not_article"] == 0
+    with Archive(archive_dir=tmp_path / "archive") as archive:
+        assert archive.versions(section)[0].text
+    again = run("--all-pages")
+    assert again["captures_added"] == 0 and again["new"] == 0

@@ -19,8 +19,8 @@ from extract import EXTRACTOR_VERSION, extract_article
 from extract.article import Article
 from storage.archive import Archive
 from storage.ingest.reextract import EXTRACTOR_CHANGE, reextract
-from tests.helpers.cli import newsarchive
 from tests.helpers.captures import T0, capture, hours  # noqa: F401
+from tests.helpers.cli import newsarchive
 
 OLD_EXTRACTOR = "newsarchive-extract/0"
 URL = "https://daily.example/news/2024/05/01/bridge-closure"

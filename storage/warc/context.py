@@ -1,0 +1,134 @@
+"""What the archive knows about a fetch beyond its bytes, kept in the WARC files as ``metadata`` records.
+
+The WARC files are the archive's source of truth, so everything the database
+needs to be rebuilt from them alone is written next to the captures, as
+standard WARC ``metadata`` records with a JSON body (``Content-Type:
+application/json``) marked ``"newsarchive": 1``:
+
+* a **run** record (``kind: run``), at the start of every WARC file a crawl
+  writes (after its ``warcinfo``): the run's id, start, host, process, spider
+  arguments and every outlet's seed entry as crawled (name, domains, feeds,
+  sitemaps, start URLs, article pattern). ``WARC-Target-URI`` is
+  ``urn:newsarchive:run:ID``.
+* a **capture** record (``kind: capture``) right after each fetch's records,
+  ``WARC-Concurrent-To`` the response (or revisit) it describes: the outlet,
+  what the fetch was for (``role``: an ``article`` found by discovery, a
+  ``recheck`` of an archived page, or a ``start_page``, ``feed``, ``sitemap``,
+  ``robots`` fetch that is not itself archived as a page), whether a feed or
+  sitemap listed it, the listing's title and date hints, and a re-check's page
+  identity.
+* a **run-end** record (``kind: run_end``) in the run's last file: how it
+  ended, its counts, errors, per-outlet figures and the WARC files it wrote.
+
+WARCs written without these records (older crawls, other tools) are read as
+before: outlets from seed files, every HTML response judged on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+MARK = "newsarchive"
+VERSION = 1
+CONTENT_TYPE = "application/json"
+RUN_URI = "urn:newsarchive:run:"
+
+ARCHIVED_ROLES = ("article", "recheck")  # fetches the crawl indexes as pages; the others it only archives
+ROLES = ARCHIVED_ROLES + ("start_page", "feed", "sitemap", "robots", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class OutletEntry:
+    """One outlet's seed entry as a crawl read it."""
+
+    name: str
+    domains: list[str]
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    start_urls: list[str] = field(default_factory=list)
+    article_pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunStart:
+    """A crawl run as it began: written at the start of each of its WARC files."""
+
+    run_id: str
+    started_at: datetime
+    host: str
+    pid: int
+    arguments: dict[str, Any]
+    outlets: list[OutletEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class RunEnd:
+    """How a crawl run ended: written in its last WARC file."""
+
+    run_id: str
+    finished_at: datetime
+    finish_reason: str | None
+    counts: dict[str, Any]
+    errors: dict[str, Any]
+    outlets: dict[str, Any]
+    warc_files: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureContext:
+    """Why a fetch was made, for the response or revisit record it describes (``record_id``)."""
+
+    record_id: str
+    outlet: str
+    role: str
+    listed: bool = False
+    hints: dict[str, Any] = field(default_factory=dict)  # title / published a feed or news sitemap gave
+    page_url: str | None = None  # a re-check: the archived page's identity, wherever it now redirects
+    run_id: str | None = None
+
+    @property
+    def archived_as_page(self) -> bool:
+        return self.role in ARCHIVED_ROLES
+
+
+Context = RunStart | RunEnd | CaptureContext
+_KINDS = {"run": RunStart, "run_end": RunEnd, "capture": CaptureContext}
+_KIND_OF = {cls: kind for kind, cls in _KINDS.items()}
+_TIMES = {"started_at", "finished_at"}
+
+
+def to_json(context: Context) -> bytes:
+    """The JSON body of a context's ``metadata`` record."""
+    data = {MARK: VERSION, "kind": _KIND_OF[type(context)], **asdict(context)}
+    return json.dumps(data, default=_jsonable, ensure_ascii=False).encode("utf-8")
+
+
+def from_json(body: bytes) -> Context | None:
+    """The context a ``metadata`` record's body holds, or ``None`` when it is not one of ours."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get(MARK) != VERSION or data.get("kind") not in _KINDS:
+        return None
+    kind = _KINDS[data.pop("kind")]
+    data.pop(MARK)
+    for name in _TIMES & data.keys():
+        data[name] = datetime.fromisoformat(data[name])
+    if kind is RunStart:
+        data["outlets"] = [OutletEntry(**entry) for entry in data["outlets"]]
+    if kind is CaptureContext and isinstance((data.get("hints") or {}).get("published"), str):
+        data["hints"]["published"] = datetime.fromisoformat(data["hints"]["published"])
+    try:
+        return kind(**data)
+    except TypeError:  # fields of a newer format this version does not know
+        return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
