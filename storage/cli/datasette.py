@@ -8,7 +8,10 @@ by :func:`register`.
 
 from __future__ import annotations
 
+import signal
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -56,10 +59,27 @@ def _warn_about_pending_writes(archive_file: Path) -> None:
                    "Datasette shows the archive without them", err=True)
 
 
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl-C does: by unwinding, so the temporary metadata is removed.
+
+    Uvicorn handles SIGTERM while it serves, then raises it again once it has
+    stopped; without a handler of ours that second one would kill the process.
+    """
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run_datasette(archive_file: Path, database: str, host: str, port: int, extra: tuple[str, ...]) -> None:
     from datasette.cli import cli as datasette_cli  # here: only this command needs Datasette
 
-    with tempfile.TemporaryDirectory(prefix="newsarchive-datasette-") as scratch:
+    with _terminate_as_exit(), tempfile.TemporaryDirectory(prefix="newsarchive-datasette-") as scratch:
         metadata = Path(scratch) / "metadata.json"
         _write_metadata(metadata, database)
         arguments = ["serve", "-i", str(archive_file), "-m", str(metadata), "--host", host, "--port", str(port), *extra]

@@ -9,6 +9,7 @@ import html
 import json
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -64,6 +65,7 @@ class Running:
     base: str
     process: subprocess.Popen[str]
     stderr_file: Path
+    scratch: Path
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -119,10 +121,13 @@ def datasette_on(archive_dir: Path, workdir: Path, *extra: str) -> Iterator[Runn
     """``newsarchive --archive-dir ARCHIVE datasette --port P EXTRA…`` running until the block ends."""
     port = free_port()
     stderr_file = workdir / f"datasette-{port}.log"
+    scratch = workdir / f"tmp-{port}"  # its TMPDIR, where the metadata file lives while it runs
+    scratch.mkdir()
     command = [tool("newsarchive"), "--archive-dir", str(archive_dir), "datasette", "--port", str(port), *extra]
     with stderr_file.open("w", encoding="utf-8") as stderr:
-        process = subprocess.Popen(command, cwd=ROOT, env=crawl_env(None), stdout=stderr, stderr=stderr, text=True)
-    running = Running(f"http://127.0.0.1:{port}", process, stderr_file)
+        process = subprocess.Popen(command, cwd=ROOT, env={**crawl_env(None), "TMPDIR": str(scratch)},
+                                   stdout=stderr, stderr=stderr, text=True)
+    running = Running(f"http://127.0.0.1:{port}", process, stderr_file, scratch)
     try:
         wait_until_answering(running)
         yield running
@@ -230,7 +235,8 @@ def test_the_archive_file_is_unchanged_after_the_session(served: Running, crawle
     """Last of the tests on ``served``: it ends the session, then compares the file's bytes."""
     served.json("/archive/versions.json?_search=the&_shape=array")
     served.stop()
-    assert served.process.returncode is not None
+    assert served.process.returncode == 128 + signal.SIGTERM, served.stderr  # unwound, not killed
+    assert list(served.scratch.iterdir()) == []  # the temporary metadata went with it
     assert sha256(crawled.sqlite_file) == crawled.sha256
     assert not crawled.sqlite_file.with_name("archive.sqlite3-wal").exists()
 
@@ -303,3 +309,16 @@ def test_a_missing_archive_is_one_line(tmp_path: Path, extra: list[str]) -> None
     assert result.exit_code == 1
     assert "no archive at" in one_line_without_traceback(result.output)
     assert not (tmp_path / "nothing").exists() and not (tmp_path / "metadata.json").exists()
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"", "no newsarchive tables in"),
+    (b"not a database, only text " * 40, "cannot open database"),
+])
+def test_a_file_that_is_no_archive_is_one_line(tmp_path: Path, content: bytes, said: str) -> None:
+    other = tmp_path / "other.sqlite3"
+    other.write_bytes(content)
+    result = newsarchive("--db", f"sqlite:///{other}", "datasette")
+    assert result.exit_code == 1
+    assert said in one_line_without_traceback(result.output)
+    assert other.read_bytes() == content and sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite3"]
