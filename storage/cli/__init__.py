@@ -6,7 +6,8 @@ One module per family of commands, each with a ``register(group)``:
 :mod:`~storage.cli.stories` (copies, stories), :mod:`~storage.cli.export`
 (export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex),
 :mod:`~storage.cli.clutter` (boilerplate, reextract), :mod:`~storage.cli.crawls`
-(runs, health), :mod:`~storage.cli.serve` (the reading room). Nothing outside this package imports click.
+(runs, health), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
+(the archive in Datasette). Nothing outside this package imports click.
 
 Global ``--db URL`` / ``--archive-dir DIR`` (env ``NEWSARCHIVE_DB_URL`` /
 ``NEWSARCHIVE_ARCHIVE_DIR``) choose the archive. Read commands never create
@@ -21,6 +22,7 @@ import click
 from storage.cli import (
     clutter,
     crawls,
+    datasette,
     export,
     outlets,
     search,
@@ -53,5 +55,5 @@ def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
     ctx.obj = ArchiveLocation(db, archive_dir)
 
 
-for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve):
+for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette):
     _commands.register(main)

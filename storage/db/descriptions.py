@@ -1,0 +1,169 @@
+"""What each table of the archive holds, and its main columns, in words: written once, here.
+
+The wording follows the README's schema table and the docstrings of
+:mod:`storage.db.models`. Tools that show the schema to people take it from
+:data:`TABLES` (Datasette's metadata: :mod:`storage.db.datasette_metadata`),
+so a table or column is explained in one place only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class TableDescription:
+    """One table: a sentence on what one row is, and a phrase for each main column."""
+
+    description: str
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+ARCHIVE = (
+    "The index of a news archive: every version of every article, by outlet and time. "
+    "The WARC files are the source of truth; each capture points at its WARC record."
+)
+
+_SEEN = {
+    "first_seen": "when it was first captured (UTC, ISO 8601)",
+    "last_seen": "when it was last captured unchanged (UTC, ISO 8601)",
+}
+
+TABLES: Mapping[str, TableDescription] = MappingProxyType({
+    "outlets": TableDescription(
+        "One row per outlet of the seed files.",
+        {
+            "name": "the outlet's name in the seed file: unique and stable",
+            "domains": "the domains its crawl stays inside (JSON list)",
+            "created_at": "when the outlet entered the archive",
+        },
+    ),
+    "pages": TableDescription(
+        "One row per article URL (canonical), whatever it was fetched as.",
+        {
+            "outlet_id": "the outlet that owns the URL",
+            "url": "the canonical article URL",
+            **_SEEN,
+            "state": "ok, or how the article went away: removed, redirected or paywalled",
+        },
+    ),
+    "captures": TableDescription(
+        "One row per fetch of a page: a WARC response or revisit record.",
+        {
+            "page_id": "the page fetched",
+            "fetched_url": "the URL as it was fetched (before canonicalisation)",
+            "fetched_at": "when it was fetched (UTC, ISO 8601)",
+            "status": "the HTTP status",
+            "record_type": "response, or revisit when the payload was unchanged",
+            "warc_file": "the WARC file holding the record",
+            "warc_offset": "the record's byte offset in that file",
+            "warc_length": "the record's length in bytes",
+            "warc_record_id": "the record's WARC-Record-ID",
+            "payload_digest": "the WARC-Payload-Digest of the body",
+            "etag": "the response's ETag header",
+            "last_modified": "the response's Last-Modified header",
+            "run_id": "the crawl run that made the fetch",
+        },
+    ),
+    "versions": TableDescription(
+        "One row per distinct article text (or title) of a page, numbered 1, 2, … by seq.",
+        {
+            "page_id": "the page this is a version of",
+            "outlet_id": "the page's outlet, repeated for fast outlet-and-time queries",
+            "seq": "the version's number for its page: 1, 2, …",
+            "title": "the headline",
+            "text": "the article text, without the page's clutter",
+            "authors": "the byline (JSON list)",
+            "published": "the publication time the page gives",
+            "modified": "the modification time the page gives",
+            "language": "the text's language",
+            **_SEEN,
+            "capture_id": "the capture this version was extracted from",
+            "state": "ok, or removed, redirected or paywalled (then the text is empty)",
+            "change_summary": "what this version changed from the one before (JSON)",
+            "chars_added": "reader-visible characters this version added",
+            "chars_removed": "reader-visible characters this version removed",
+            "extractor_version": "the extractor that produced the text",
+        },
+    ),
+    "versions_fts": TableDescription(
+        "The full-text index (FTS5) over the title and text of versions, kept in step by triggers.",
+        {"title": "the version's title", "text": "the version's text"},
+    ),
+    "stories": TableDescription(
+        "One row per story: a group of versions carrying the same article across outlets.",
+        {
+            "origin_version_id": "the version judged to be the story's origin",
+            "members": "how many versions the story has",
+            "outlets": "how many outlets carry it",
+            **_SEEN,
+        },
+    ),
+    "story_members": TableDescription(
+        "One row per version in a story: its relation to the origin.",
+        {
+            "version_id": "the member version",
+            "story_id": "the story",
+            "relation": "how it relates to the origin: origin, verbatim, edited or rewrite",
+            "similarity": "how similar it is to the origin, 0 to 1 (its meaning depends on relation)",
+            "matched_to": "the version it matched when it joined",
+            "match_similarity": "how similar it was to that version",
+        },
+    ),
+    "story_fingerprints": TableDescription(
+        "One row per version fingerprint, used to find copies incrementally.",
+        {"version_id": "the version", "words": "the number of words fingerprinted"},
+    ),
+    "story_band": TableDescription(
+        "One row per LSH band key of a version, used to find copies incrementally.",
+        {"band_key": "the band key", "version_id": "the version"},
+    ),
+    "page_schedule": TableDescription(
+        "One row per archived article: when it is next re-checked, and its track record.",
+        {
+            "page_id": "the page",
+            "outlet_id": "the page's outlet",
+            "next_check_at": "when the page is next due (empty: retired, never checked again)",
+            "last_checked_at": "when it was last checked",
+            "last_changed_at": "when it last changed",
+            "checks": "how many times it was checked",
+            "changes": "how many of those checks found a change",
+        },
+    ),
+    "outlet_change_record": TableDescription(
+        "One row per outlet: running totals of checks and changes, the prior for its new pages.",
+        {
+            "outlet_id": "the outlet",
+            "checks": "re-checks of its pages",
+            "changes": "re-checks that found a change",
+        },
+    ),
+    "outlet_boilerplate": TableDescription(
+        "One row per outlet: its learned clutter model.",
+        {
+            "outlet_id": "the outlet",
+            "pages": "how many pages the model was learned from",
+            "model": "the model (JSON)",
+            "updated_at": "when it was last learned",
+        },
+    ),
+    "runs": TableDescription(
+        "One row per crawl run: start, end, finish reason, counts, errors and WARC files.",
+        {
+            "started_at": "when the run started",
+            "finished_at": "when it ended (empty: still running, or killed)",
+            "host": "the machine it ran on",
+            "finish_reason": "why it ended",
+            "counts": "what it fetched and recorded (JSON)",
+            "errors": "errors by kind (JSON)",
+            "outlets": "figures per outlet (JSON)",
+            "warc_files": "the WARC files it wrote (JSON list)",
+        },
+    ),
+    "alembic_version": TableDescription(
+        "The schema's revision in the Alembic chain (storage/db/migrations/).",
+        {"version_num": "the current revision"},
+    ),
+})
