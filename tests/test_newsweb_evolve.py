@@ -147,12 +147,12 @@ def test_served_web_changes_after_a_quiet_gap_and_not_before() -> None:
     heard: list[str] = []
     twin = evolving()
     expected = [twin.evolution.next_round() for _ in range(2)][1]
-    with evolving(quiet_seconds=0.5, on_round=lambda r: heard.append(r.summary())) as web:
+    with evolving(quiet_seconds=1.0, on_round=lambda r: heard.append(r.summary())) as web:
         correction = expected.edits[2]
         first_crawl = [get(web, correction.url) for _ in range(5)]  # back to back: one crawl
         assert all(status == 200 and correction.text not in page for status, page in first_crawl)
         assert heard == ["round 1: the original articles"]
-        time.sleep(1.5)
+        time.sleep(2.5)
         status, page = get(web, correction.url)
         assert status == 200 and correction.text in page
         assert get(web, expected.removed[0])[0] == 404
