@@ -48,19 +48,19 @@ class Block:
         return f"README.md:{self.line}"
 
 
-def marked_blocks(text: str) -> list[Block]:
-    """The fenced blocks that follow a ``<!-- test -->`` comment, in order."""
+def marked_blocks(text: str, mark: re.Pattern[str] = MARK) -> list[Block]:
+    """The fenced blocks that follow a ``<!-- test -->`` comment (or another ``mark``), in order."""
     lines = text.splitlines()
     blocks: list[Block] = []
     for number, line in enumerate(lines):
-        if not MARK.fullmatch(line.strip()):
+        if not mark.fullmatch(line.strip()):
             continue
         start = number + 1
         while start < len(lines) and not lines[start].strip():
             start += 1
         opening = FENCE.match(lines[start]) if start < len(lines) else None
         if opening is None:
-            raise AssertionError(f"README.md:{number + 1}: <!-- test --> must be followed by a fenced code block")
+            raise AssertionError(f"README.md:{number + 1}: {line.strip()} must be followed by a fenced code block")
         indent, fence = opening["indent"], opening["fence"]
         body: list[str] = []
         for inner in lines[start + 1 :]:

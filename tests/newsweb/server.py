@@ -191,6 +191,13 @@ class NewsWebHandler(BaseHTTPRequestHandler):
 
     def _serve(self, send_body: bool) -> None:
         web: NewsWeb = self.server.web
+        web.request_started()
+        try:
+            self._answer(web, send_body)
+        finally:
+            web.request_finished()
+
+    def _answer(self, web: NewsWeb, send_body: bool) -> None:
         host, path = self._target()
         url = f"http://{host}{path}"
         response = respond(web, host, path, self.headers)

@@ -2,7 +2,9 @@
 
 Content is generated once from ``seed``; tests then change it between crawls
 (``edit_article``, ``delete_article``, ``redirect_article``) and read back what
-the server answered (``request_log``, ``hits``). All state sits behind one lock
+the server answered (``request_log``, ``hits``). With ``evolve=True`` the web
+makes such changes itself, a round at the start of each crawl
+(tests/newsweb/evolution.py). All state sits behind one lock
 because the server answers from several threads.
 """
 
@@ -12,11 +14,13 @@ import heapq
 import logging
 import random
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from tests.newsweb import notices
+from tests.newsweb.evolution import DEFAULT_QUIET_SECONDS, Evolution, Round
 from tests.newsweb.model import Article, LoggedRequest, Outlet, SyndicatedCopy
 from tests.newsweb.outlets import SYNDICATION, build_outlets, slugify
 from tests.newsweb.padding import build_padding
@@ -53,8 +57,16 @@ class NewsWeb:
         hang_seconds: float = 30.0,
         templated_outlet: bool = False,
         hostile: bool = False,
+        evolve: bool = False,
+        quiet_seconds: float = DEFAULT_QUIET_SECONDS,
+        on_round: Callable[[Round], None] | None = None,
     ) -> None:
-        """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py)."""
+        """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
+
+        ``evolve`` changes some articles at the start of every crawl after the
+        first, a crawl being the first request after ``quiet_seconds`` without
+        any; ``on_round`` hears of each round (tests/newsweb/evolution.py).
+        """
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
         self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
@@ -82,6 +94,7 @@ class NewsWeb:
             from tests.newsweb.faults import FaultOutlet
 
             self.fault_outlet = FaultOutlet(hang_seconds, self.stopping)
+        self.evolution = Evolution(self, quiet_seconds, on_round) if evolve else None
 
     # -- content -------------------------------------------------------------
 
@@ -245,6 +258,16 @@ class NewsWeb:
         return self.fault_outlet.paths() if self.fault_outlet else []
 
     # -- changes between crawls ----------------------------------------------
+
+    def request_started(self) -> None:
+        """The server calls this before answering a request: with ``evolve``, a new crawl gets its round first."""
+        if self.evolution is not None:
+            self.evolution.request_started()
+
+    def request_finished(self) -> None:
+        """The server calls this once a request is answered."""
+        if self.evolution is not None:
+            self.evolution.request_finished()
 
     def _live(self, url: str) -> Article:
         article = self._articles.get(strip_url(url))
