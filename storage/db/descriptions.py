@@ -38,6 +38,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "name": "the outlet's name in the seed file: unique and stable",
             "domains": "the domains its crawl stays inside (JSON list)",
             "created_at": "when the outlet entered the archive",
+            "seed": "its seed entry as crawled (JSON), from the WARC files' run records",
         },
     ),
     "pages": TableDescription(
