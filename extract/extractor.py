@@ -31,6 +31,7 @@ from extract.article import Article
 from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
 from extract.fallback_metadata import FallbackMetadata
+from extract.language import best_language
 from extract.pretrim import trimmed
 from extract.repair import close_runaway_elements
 
@@ -159,22 +160,25 @@ def _article(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]], doc
     published, modified = metadata.page_dates(meta, objects)
     if published is None:
         published = metadata.parse_datetime(fallback.date)
+    text = _clean_text(document.text if document is not None else "", _headlines(tree, meta, title))
+    declared_language = metadata.page_language(tree, meta)
     authors = (
         metadata.clean_authors(metadata.json_ld_authors(objects), sitename, host)
         or metadata.clean_authors((fallback.author or "").split(";"), sitename, host)
         or metadata.clean_authors(meta.get("author"), sitename, host)
     )
     return Article(
-        text=_clean_text(document.text if document is not None else "", _headlines(tree, meta, title)),
+        text=text,
         title=title,
         authors=authors,
         published=published,
         modified=modified,
-        language=metadata.page_language(tree, meta),
+        language=best_language(text, declared_language),
         sitename=sitename,
         description=meta.get("og:description") or meta.get("description") or fallback.description,
         canonical_url=metadata.canonical_url(tree, meta),
         tags=_tags(meta, fallback),
+        declared_language=declared_language,
     )
 
 
