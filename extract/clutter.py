@@ -156,7 +156,7 @@ def is_clutter_line(line: str) -> bool:
     label = _label(stripped)
     if not label:
         return not any(ch.isalnum() for ch in stripped) and len(stripped) <= 3
-    if label in AD_LABELS or _is_stamp(stripped) or _RELATED_LEAD.fullmatch(stripped) or _is_sign_up(stripped):
+    if label in AD_LABELS or _is_stamp(stripped) or _is_sign_up(stripped):
         return True
     return any(rule.fullmatch(stripped) for rule in (_PROMPT_RE, _CREDIT_RE, _LINK_LEAD, _SHORTCODE, _SPONSORED))
 
@@ -187,8 +187,21 @@ def strip_related(lines: list[str]) -> list[str]:
 
 def strip_clutter(text: str) -> str:
     """The text without clutter lines; paragraphs stay separated by one blank line."""
-    lines = strip_related(text.splitlines())  # first: the heading it looks for is a clutter line itself
-    return tidy_paragraphs([line for line in lines if not is_clutter_line(line)])
+    lines = [line for line in text.splitlines() if not is_clutter_line(line)]
+    lines = strip_related(lines)
+    return tidy_paragraphs(strip_link_list_headings(lines))
+
+
+def strip_link_list_headings(lines: list[str]) -> list[str]:
+    """Drop a "Related stories" heading inside the text when what follows it is short (headlines, not prose)."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if _RELATED_LEAD.fullmatch(line.strip()):
+            following = next((later.strip() for later in lines[index + 1 :] if later.strip()), "")
+            if len(following) <= _MAX_RELATED_ITEM:
+                continue
+        kept.append(line)
+    return kept
 
 
 def tidy_paragraphs(lines: list[str]) -> str:
