@@ -60,7 +60,6 @@ _MODES_AGREE = 0.9
 # the news dev set; the 0.2/0.3 pair came out best on both halves of the split-half check).
 _PAGE_SHARE = 0.2
 _LONG_PRECISION_MIN_SHARE = 0.3
-_VISIBLE_TEXT = "//body//text()[not(ancestor::script)][not(ancestor::style)]"
 _PRECISION_OPTIONS: dict[str, Any] = {"favor_precision": True, "include_comments": False, "include_tables": True}
 _BALANCED_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True}
 
@@ -131,7 +130,7 @@ def _main_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
     small = trimmed(tree)
     page_length = _visible_length(small)  # before trafilatura cleans the copy
     document = _precise_document(tree, small, url)
-    if _length(document) >= _PAGE_SHARE * page_length:
+    if _solid_length(document.text if document is not None else None) >= _PAGE_SHARE * page_length:
         return document
     return _spread_document(tree, url, document)
 
@@ -158,8 +157,15 @@ def _spread_document(tree: lxml_html.HtmlElement, url: str | None, precise: Any)
 
 
 def _visible_length(tree: lxml_html.HtmlElement) -> int:
-    """Characters of text a reader could see in the page's body, whitespace runs counted once."""
-    return sum(len(" ".join(text.split())) for text in tree.xpath(_VISIBLE_TEXT))
+    """Characters other than white space that a reader could see in the page's body (scripts and styles left out)."""
+    body = tree.find("body")
+    body = body if body is not None else tree
+    hidden = sum(_solid_length(element.text) for element in body.iter("script", "style"))
+    return _solid_length(body.text_content()) - hidden
+
+
+def _solid_length(text: str | None) -> int:
+    return len("".join((text or "").split()))
 
 
 def _careful_document(tree: lxml_html.HtmlElement, url: str | None) -> Any:
