@@ -52,12 +52,12 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from extract.article import Article
-from storage.versions import changes, recorder, removals, rules
 from storage.archive import Archive
 from storage.db.engine import SQLITE_CACHE_KIB
 from storage.db.fastpath import insert_rows
 from storage.db.models import Capture, Page, Version
 from storage.db.times import utc
+from storage.versions import changes, recorder, removals, rules
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.recorder import outlet_id_for
 from storage.versions.rules import change_summary, snapshot

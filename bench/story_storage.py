@@ -82,17 +82,17 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from story_pairs import build_pairs  # noqa: E402
 
-from extract.article import Article  # noqa: E402
 from bench.bulk_load import bulk_load
-from storage.stories import matcher as stories  # noqa: E402
+from extract.article import Article  # noqa: E402
 from storage.archive import Archive  # noqa: E402
+from storage.stories import matcher as stories  # noqa: E402
 from storage.stories.compare import compare_stories  # noqa: E402
 from storage.stories.fingerprint import FINGERPRINT_VERSION, fingerprint_story  # noqa: E402
 from storage.stories.matcher import MIN_STORY_WORDS  # noqa: E402
 from storage.stories.text import story_text  # noqa: E402
 from storage.versions.captures import CaptureInput, WarcPointer  # noqa: E402
-from tests.newsweb.prose import generate_story  # noqa: E402
 from tests.helpers.captures import scratch_schema  # noqa: E402
+from tests.newsweb.prose import generate_story  # noqa: E402
 
 logger = logging.getLogger(__name__)
 OUTLETS = ["wire", "daily", "herald", "post"]

@@ -14,7 +14,10 @@ class Article:
     ``text`` is the article body only: paragraphs separated by a blank line,
     without navigation, ads, comments, share prompts or related-story lists.
     Times are timezone-aware UTC datetimes, or ``None`` when the page does not
-    say.
+    say. ``language`` is the archive's best value (the language detected in
+    the text when the detection is confident, else the page's declaration:
+    :mod:`extract.language`); ``declared_language`` is what the page's markup
+    says, kept beside it. Both are ISO 639-1 codes.
     """
 
     text: str
@@ -27,6 +30,7 @@ class Article:
     description: str | None = None
     canonical_url: str | None = None
     tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
 
     @property
     def is_empty(self) -> bool:

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,6 +31,7 @@ MODIFIED_KEYS = (
     "dcterms.modified", "last-modified", "lastmod",
 )
 _EARLIEST_YEAR = 1900
+_JS_DATE_TAIL = re.compile(r"\s*GMT([+-]\d{4})\s*(?:\([^)]*\))?$")
 _WITH_DATETIME = etree.XPath("//@datetime/..")  # elements with a datetime attribute, in document order
 _DATED_ITEMPROPS = ("datePublished", "dateModified")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
@@ -76,22 +78,69 @@ def _walk_json_ld(data: Any) -> Iterator[dict[str, Any]]:
         yield from _walk_json_ld(data.get("@graph"))
 
 
+# JSON-LD types that describe the article itself (schema.org's Article and its kinds), not the
+# website, the web page, a breadcrumb list, an image or a video embedded in the story.
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
+    "socialmediaposting", "scholarlyarticle", "techarticle", "report", "advertisercontentarticle",
+    "satiricalarticle", "medicalscholarlyarticle", "discussionforumposting",
+})
+
+
+def article_objects(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The JSON-LD objects whose ``@type`` is a kind of article."""
+    return [obj for obj in objects if ARTICLE_TYPES & {kind.lower() for kind in _types(obj)}]
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k for k in kinds if isinstance(k, str)]
+
+
 def parse_datetime(value: str | None) -> datetime | None:
     """An ISO 8601 or RFC 2822 time as an aware UTC datetime (naive times are taken as UTC)."""
+    stamp = _parse_stamp(value)
+    return stamp.moment.astimezone(UTC) if stamp is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """A parsed time as the page wrote it: ``moment`` is naive when the page gave no offset."""
+
+    moment: datetime
+    date_only: bool
+
+    @property
+    def naive(self) -> bool:
+        return self.moment.tzinfo is None
+
+    def refined_by(self, other: _Stamp) -> bool:
+        """True when ``other`` says the same thing more precisely: a time for a bare day, an offset for a naive time."""
+        if self.date_only:
+            return not other.date_only and other.moment.date() == self.moment.date()
+        return self.naive and not other.naive and other.moment.replace(tzinfo=None) == self.moment
+
+    def utc(self) -> datetime:
+        moment = self.moment if self.moment.tzinfo is not None else self.moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+
+def _parse_stamp(value: str | None) -> _Stamp | None:
     if not value or not isinstance(value, str):
         return None
-    value = value.strip()
+    value = _JS_DATE_TAIL.sub(r"\1", value.strip())  # "… GMT+0100 (Central European Standard Time)"
     parsed = _parse_iso(value)
     if parsed is None:
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
     if parsed.year < _EARLIEST_YEAR:  # placeholders such as 0001-01-01
         return None
-    return parsed.astimezone(UTC)
+    date_only = len(value) <= 10 and parsed.time() == time()
+    return _Stamp(parsed.replace(tzinfo=None) if date_only else parsed, date_only)
 
 
 def _parse_iso(value: str) -> datetime | None:
@@ -103,25 +152,38 @@ def _parse_iso(value: str) -> datetime | None:
         pass
     match = re.match(r"^(\d{4}-\d\d-\d\d)", value)
     if match and len(value) <= 10:
-        return datetime.combine(datetime.fromisoformat(match.group(1)).date(), time(), UTC)
+        return datetime.combine(datetime.fromisoformat(match.group(1)).date(), time())
     return None
 
 
 def page_dates(meta: dict[str, str], objects: list[dict[str, Any]]) -> tuple[datetime | None, datetime | None]:
-    """(published, modified) from JSON-LD first, then meta tags."""
-    published = _first_date(obj.get("datePublished") for obj in objects)
-    modified = _first_date(obj.get("dateModified") for obj in objects)
-    published = published or _first_date(meta.get(key) for key in PUBLISHED_KEYS)
-    modified = modified or _first_date(meta.get(key) for key in MODIFIED_KEYS)
+    """(published, modified) the page's markup states.
+
+    Sources in order of trust: the JSON-LD of the article itself, the meta tags,
+    then the JSON-LD of other objects (the web page, the website, an image). The
+    first one that parses wins, unless a later one states the same more
+    precisely: a time of day for a bare date, an offset for a time without one
+    (bench/dates.py: bare ``"2014-09-15"`` beside a full timestamp, naive JSON-LD
+    times beside an Open Graph time with its offset).
+    """
+    articles = article_objects(objects)
+    others = [obj for obj in objects if not any(obj is article for article in articles)]
+    published = _best_date([obj.get("datePublished") for obj in articles]
+                           + [meta.get(key) for key in PUBLISHED_KEYS]
+                           + [obj.get("datePublished") for obj in others])
+    modified = _best_date([obj.get("dateModified") for obj in articles]
+                          + [meta.get(key) for key in MODIFIED_KEYS]
+                          + [obj.get("dateModified") for obj in others])
     return published, modified
 
 
-def _first_date(values: Any) -> datetime | None:
-    for value in values:
-        parsed = parse_datetime(value if isinstance(value, str) else None)
-        if parsed is not None:
-            return parsed
-    return None
+def _best_date(values: list[Any]) -> datetime | None:
+    stamps = [stamp for value in values if (stamp := _parse_stamp(value if isinstance(value, str) else None))]
+    if not stamps:
+        return None
+    first = stamps[0]
+    better = next((stamp for stamp in stamps[1:] if first.refined_by(stamp)), first)
+    return better.utc()
 
 
 def page_language(tree: lxml_html.HtmlElement, meta: dict[str, str]) -> str | None:

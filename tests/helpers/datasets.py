@@ -10,6 +10,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXTRACTION_DEV = DATA / "extraction-dev"
 SEED_ARTICLES = DATA / "seed-articles"
+EXTRACTION_WIDE = DATA / "extraction-wide"
 
 
 @cache
