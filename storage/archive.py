@@ -290,19 +290,22 @@ class Archive:
         limit: int = 20,
         as_of: datetime | None = None,
         all_versions: bool = False,
+        language: str | None = None,
     ) -> list[SearchHit]:
         """Versions matching ``query``, best first, then newest: each page once, as its latest matching version.
 
         ``since``/``until`` bound when a version was first seen; ``as_of`` keeps
         only the version of each page that was current at that time;
-        ``all_versions`` lists every matching version of a page. An unknown
+        ``all_versions`` lists every matching version of a page; ``language``
+        keeps versions in that language (ISO 639-1, as detected). An unknown
         ``outlet`` raises :class:`NoSuchOutlet`.
         """
         with self._session() as session:
             if outlet is not None:
                 require_outlet(session, outlet)
             try:
-                return search_sql.run(session, self.backend, query, outlet, since, until, limit, as_of, all_versions)
+                return search_sql.run(session, self.backend, query, outlet, since, until, limit, as_of, all_versions,
+                                      language)
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
@@ -356,10 +359,11 @@ class Archive:
         until: datetime | None = None,
         url: str | None = None,
         latest_only: bool = False,
+        language: str | None = None,
     ) -> Iterator[VersionView]:
-        """Stream versions (first seen between ``since`` and ``until``) in constant memory."""
+        """Stream versions (first seen between ``since`` and ``until``, in ``language``) in constant memory."""
         query = _version_select().order_by(Version.first_seen, Version.id)
-        query = search_sql.filter_versions(query, outlet, since, until)
+        query = search_sql.filter_versions(query, outlet, since, until, language)
         if url is not None:
             query = query.where(Page.url == url)
         if latest_only:
@@ -475,6 +479,7 @@ def _version_view(row: Any) -> VersionView:
         published=version.published,
         modified=version.modified,
         language=version.language,
+        declared_language=version.declared_language,
         sitename=version.sitename,
         description=version.description,
         tags=list(version.tags or []),

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 @click.option("--until", type=TimeType(end_of_day=True), help="Versions first seen up to this time.")
 @click.option("--url", help="Only the versions of this page.")
 @click.option("--latest", is_flag=True, help="Only each page's latest version.")
+@click.option("--language", metavar="CODE", help="Only versions in this language (ISO 639-1, as detected: en, de…).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (default: stdout).")
 @click.pass_context
 def export(
@@ -32,6 +33,7 @@ def export(
     until: datetime | None,
     url: str | None,
     latest: bool,
+    language: str | None,
     output: str | None,
 ) -> None:
     """Export article versions as JSON lines, CSV or Parquet, streaming.
@@ -45,7 +47,8 @@ def export(
     from storage.export.files import write_versions
     from storage.export.output import replacing
 
-    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest)
+    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest,
+                                    language=language)
     if output is None:
         write_versions(fmt, rows, sys.stdout.buffer if fmt == "parquet" else sys.stdout)
         return

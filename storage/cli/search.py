@@ -19,6 +19,7 @@ from storage.db.times import iso
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--as-of", type=TimeType(), help="Search the archive as it stood then: one current version per page.")
 @click.option("--all-versions", is_flag=True, help="Every matching version, not only each page's latest.")
+@click.option("--language", metavar="CODE", help="Only versions in this language (ISO 639-1, as detected: en, de…).")
 @json_option
 @click.pass_context
 def search(
@@ -30,6 +31,7 @@ def search(
     limit: int,
     as_of: datetime | None,
     all_versions: bool,
+    language: str | None,
     as_json: bool,
 ) -> None:
     """Full-text search of article versions, best match first, each page once.
@@ -44,7 +46,7 @@ def search(
         newsarchive search '"climate summit"' '(paris OR berlin)' -football --since 7d
     """
     hits = open_archive(ctx).search(" ".join(query), outlet=outlet, since=since, until=until, limit=limit,
-                                    as_of=as_of, all_versions=all_versions)
+                                    as_of=as_of, all_versions=all_versions, language=language)
     if as_json:
         for hit in hits:
             echo_json(hit.to_json())

@@ -135,6 +135,7 @@ class Version(Base):
         UniqueConstraint("page_id", "seq", name="uq_versions_page_seq"),
         Index("ix_versions_outlet_time", "outlet_id", "first_seen"),
         Index("ix_versions_first_seen", "first_seen"),
+        Index("ix_versions_language_time", "language", "first_seen"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,7 +147,8 @@ class Version(Base):
     authors: Mapped[list[str]] = mapped_column(default=list)
     published: Mapped[datetime | None]
     modified: Mapped[datetime | None]
-    language: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(20))  # detected from the text when sure, else declared
+    declared_language: Mapped[str | None] = mapped_column(String(20))  # what the page said (revision 0012)
     sitename: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(default=list)

@@ -5,8 +5,10 @@ record of the capture it came from (``warc_file`` at ``warc_offset``) and runs
 the current extractor on it, then strips the outlet's saved boilerplate model
 (applied only: re-extraction teaches the model nothing). The rule:
 
-* **Same text** (title and text hash equal to the stored ones): nothing in the
-  row changes, not even ``extractor_version``.
+* **Same text** (title and text hash equal to the stored ones): the row keeps
+  its text and ``extractor_version``; only its language is brought up to date
+  (detected from the text, the page's declaration beside it) when the current
+  extractor says otherwise — counted as ``languages_updated``.
 * **Different text**: the record's bytes are the ones the version was made
   from, so the difference is the extractor's alone. The version row is updated
   in place (title, text, metadata, ``text_hash``, ``extractor_version``) and its
@@ -61,6 +63,7 @@ class ReextractSummary:
     changed_by_extractor: int = 0  # version rows whose text the current extractor changed (updated in place)
     extractor_only_versions: int = 0  # versions newly marked: they differ from their predecessor only by extraction
     unchanged: int = 0
+    languages_updated: int = 0  # unchanged texts whose detected or declared language the extractor now reads otherwise
     unreadable: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -68,6 +71,7 @@ class ReextractSummary:
         return {
             "pages": self.pages,
             "reextracted": self.reextracted,
+            "languages_updated": self.languages_updated,
             "changed_by_extractor": self.changed_by_extractor,
             "extractor_only_versions": self.extractor_only_versions,
             "unchanged": self.unchanged,
@@ -151,6 +155,7 @@ def _apply(session: Session, fresh: dict[int, list[_Fresh]], summary: ReextractS
                 summary.changed_by_extractor += 1
             elif entry.article is not None:
                 summary.unchanged += 1
+                summary.languages_updated += _update_language(version, entry.article)
             if previous is not None and (changed or previous_changed):
                 summary.extractor_only_versions += _classify(version, previous)
             previous, previous_changed = version, changed
@@ -168,9 +173,19 @@ def _update(version: Version, article: Article) -> bool:
     version.published = article.published or version.published
     version.modified = article.modified
     version.language, version.sitename, version.description = article.language, article.sitename, article.description
+    version.declared_language = article.declared_language
     version.extractor_version = EXTRACTOR_VERSION
     version.change_summary = {**(version.change_summary or {}), "reextracted": note}
     return True
+
+
+def _update_language(version: Version, article: Article) -> int:
+    """The language fields of a version whose text is unchanged, as the current extractor reads them; 1 if changed."""
+    found = (article.language, article.declared_language)
+    if article.is_empty or found == (version.language, version.declared_language):
+        return 0
+    version.language, version.declared_language = found
+    return 1
 
 
 def _classify(version: Version, previous: Version) -> int:

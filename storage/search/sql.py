@@ -40,16 +40,17 @@ def run(
     limit: int,
     as_of: datetime | None,
     all_versions: bool = False,
+    language: str | None = None,
 ) -> list[SearchHit]:
     """The hits of ``query`` on ``backend``, best first (see :meth:`storage.Archive.search`)."""
     parsed = parse(query)
     if backend == "sqlite":
         match = to_fts5(parsed)
-        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of, all_versions)).all()
+        rows = session.execute(_sqlite(match, outlet, since, until, limit, as_of, all_versions, language)).all()
         snippets = _sqlite_snippets(session, match, [row.id for row in rows])
         return [hit(row, snippets.get(row.id, "")) for row in rows]
     if backend == "postgresql":
-        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of, all_versions)).all()
+        rows = session.execute(_postgres(parsed, outlet, since, until, limit, as_of, all_versions, language)).all()
         return [hit(row, row.snippet) for row in rows]
     raise NotImplementedError(f"full-text search is not available on {backend}")
 
@@ -95,11 +96,14 @@ def _joined(query: Select[Any]) -> Select[Any]:
 
 
 def filter_versions(
-    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None,
+    language: str | None = None,
 ) -> Select[Any]:
-    """Restrict a version query to an outlet and a first-seen window (search and export alike)."""
+    """Restrict a version query to an outlet, a language and a first-seen window (search and export alike)."""
     if outlet is not None:
         query = query.where(Outlet.name == outlet)
+    if language is not None:
+        query = query.where(Version.language == language.lower())
     if since is not None:
         query = query.where(Version.first_seen >= utc(since))
     if until is not None:
@@ -108,9 +112,10 @@ def filter_versions(
 
 
 def _filters(
-    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None
+    query: Select[Any], outlet: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None,
+    language: str | None = None,
 ) -> Select[Any]:
-    query = filter_versions(query, outlet, since, until)
+    query = filter_versions(query, outlet, since, until, language)
     if as_of is not None:
         newer = aliased(Version)
         query = query.where(Version.first_seen <= utc(as_of)).where(
@@ -130,7 +135,7 @@ def _latest_per_page(matches: Any, *columns: Any) -> Any:
 
 def _sqlite(
     match: str, outlet: str | None, since: datetime | None, until: datetime | None, limit: int,
-    as_of: datetime | None, all_versions: bool,
+    as_of: datetime | None, all_versions: bool, language: str | None = None,
 ) -> Select[Any]:
     """The page of best matches, without snippets.
 
@@ -142,11 +147,11 @@ def _sqlite(
     # bm25() is lower-is-better: negate it so rank is higher-is-better on both backends.
     rank = (-func.bm25(_fts_self, TITLE_WEIGHT, 1.0)).label("rank")
     ranked = select(_fts.c.rowid.label("id"), rank).select_from(_fts).where(_fts_self.op("MATCH")(match))
-    filtered = outlet is not None or since is not None or until is not None or as_of is not None
+    filtered = any(value is not None for value in (outlet, since, until, as_of, language))
     if filtered or not all_versions:
         ranked = ranked.join(Version, Version.id == _fts.c.rowid).add_columns(Version.page_id, Version.seq)
     if filtered:
-        ranked = _filters(ranked.join(Outlet, Outlet.id == Version.outlet_id), outlet, since, until, as_of)
+        ranked = _filters(ranked.join(Outlet, Outlet.id == Version.outlet_id), outlet, since, until, as_of, language)
     matches = ranked.cte("ranked").prefix_with("MATERIALIZED")
     if not all_versions:
         matches = _latest_per_page(matches, matches.c.id, matches.c.rank).cte("latest")
@@ -173,6 +178,7 @@ def _postgres(
     limit: int,
     as_of: datetime | None,
     all_versions: bool,
+    language: str | None = None,
 ) -> Select[Any]:
     tsquery = _tsquery(parsed)
     search = literal_column("versions.search")
@@ -181,7 +187,7 @@ def _postgres(
     inner = inner.where(search.op("@@")(tsquery))
     if outlet is not None:
         inner = inner.join(Outlet, Outlet.id == Version.outlet_id)
-    inner = _filters(inner, outlet, since, until, as_of)
+    inner = _filters(inner, outlet, since, until, as_of, language)
     if not all_versions:
         matches = inner.subquery("matches")
         inner = _latest_per_page(matches, matches.c.vid, matches.c.first_seen, matches.c.rank)

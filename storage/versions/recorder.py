@@ -145,6 +145,7 @@ def _record_return(session: Session, page: Page, row: Capture, capture: CaptureI
 def _article_of(version: Version) -> Article:
     return Article(text=version.text, title=version.title, authors=list(version.authors or []),
                    published=version.published, modified=version.modified, language=version.language,
+                   declared_language=version.declared_language,
                    sitename=version.sitename, description=version.description, tags=list(version.tags or []))
 
 

@@ -28,7 +28,8 @@ class VersionView(Result):
     authors: list[str]
     published: datetime | None
     modified: datetime | None
-    language: str | None
+    language: str | None  # detected from the text when sure, else what the page declared
+    declared_language: str | None
     sitename: str | None
     description: str | None
     tags: list[str]

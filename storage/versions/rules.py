@@ -66,6 +66,7 @@ def version_fields(article: Article, previous_seq: int | None, summary: dict[str
         "published": article.published,
         "modified": article.modified,
         "language": article.language,
+        "declared_language": getattr(article, "declared_language", None),
         "sitename": article.sitename,
         "description": article.description,
         "tags": list(article.tags),
