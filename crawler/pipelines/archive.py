@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -36,6 +34,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import settings as defaults
 from crawler.items import FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
+from crawler.pipelines.extraction_pool import ExtractionPool, PageKilledWorkers
 from extract import Article
 from storage.versions.captures import CaptureInput, Outcome, apply_listing_hints
 
@@ -60,7 +59,7 @@ class ArchivePipeline:
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
         self.models: OutletModels | None = None
         self.archive: Archive | None = None
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: ExtractionPool | None = None
         self.writer: BatchWriter | None = None
 
     @classmethod
@@ -79,8 +78,7 @@ class ArchivePipeline:
             logger.error("cannot record the outlets in %s: %s", self.archive.url, exc)
         if self.learn_boilerplate:
             self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
-        # forkserver: workers must not inherit the reactor and its threads.
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        self.pool = ExtractionPool(self.workers, self.stats)
         self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
 
     async def process_item(self, item: Any) -> Any:
@@ -91,6 +89,10 @@ class ArchivePipeline:
             return item
         try:
             article, unstripped = await self._extract(item)
+        except PageKilledWorkers as exc:
+            self.stats.inc_value("errors/worker_crash")
+            logger.error("skipped %s: %s (the WARC record is kept)", item.url, exc)
+            return _without_body(item)
         except Exception as exc:  # the WARC record is safe; ingest or reextract can index it later
             self.stats.inc_value("errors/extract")
             logger.error("cannot extract %s: %s (the WARC record is kept; `newsarchive ingest` indexes it later)",
@@ -112,7 +114,7 @@ class ArchivePipeline:
         if self.models and self.archive:
             await self._save_models()
         if self.pool:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown()
         if self.archive:
             self.archive.close()
 
@@ -128,7 +130,7 @@ class ArchivePipeline:
         seed = self.crawler.spider.outlets[item.outlet]
         work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
                        article_pattern=seed.article_pattern, listed=item.listed)
-        analysis: PageAnalysis = await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        analysis: PageAnalysis = await self.pool.run(work)
         if item.is_article is None:  # a re-check keeps the identity and verdict it came with
             item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
         page = analysis.extracted
