@@ -15,8 +15,10 @@ realistic size and measures, in one run, pages per second and the peak memory
   (d)     archive-only: ``scrapy crawl news -s ARCHIVE_INDEX=0`` (fetch → WARC)
   (e)     ``wget --warc-file`` over the article URLs, through the same proxy
 
-then the ratios (c)/min(a,b) and (d)/(a) against their 0.8 targets,
-(c)/min(a,b2), what the pipeline keeps of its own extraction ceiling, and the
+then the ideal, 1/(1/a + 1/b): a crawler that fetched like (a) and extracted
+like (b) on the same cores and paid nothing else; the ratio (c)/ideal against
+its 0.85 target; (d)/(a) against its 0.8 target; (c)/(1/(1/a + 1/b2)), what
+the pipeline keeps of the ideal with its own extractor; and the
 CPU bound: serving and fetching as in (a), extracting as in (b2) and storing as
 in (s) cost CPU that no pipeline avoids, so cores / (their sum per page) is the
 fastest (c) can be on this machine. Every
@@ -50,7 +52,8 @@ sys.path.insert(0, str(ROOT / "bench"))  # its sibling generate.py
 
 from tests.newsweb import NewsWeb  # noqa: E402
 
-TARGET = 0.8
+IDEAL_TARGET = 0.85  # (c) against 1/(1/a + 1/b)
+ARCHIVE_TARGET = 0.8  # (d) against (a)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -159,22 +162,25 @@ class Measured:
     status: int
     cpu: float  # the command's process tree, last reading of each process
     server_cpu: float
+    samples: list[tuple[float, int]]  # (time.time(), RSS of the tree in bytes), every poll
 
 
 def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measured:
     """Run ``command``, polling its process tree's memory and CPU."""
     started = time.perf_counter()
     cpu_by_pid: dict[int, float] = {}
+    samples: list[tuple[float, int]] = []
     with CpuClock() as clock, open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        peak = 0
         while process.poll() is None:
             pids = _tree(process.pid)
-            peak = max(peak, tree_rss(pids))
+            samples.append((time.time(), tree_rss(pids)))
             for pid in pids:
                 cpu_by_pid[pid] = process_cpu(pid) or cpu_by_pid.get(pid, 0.0)
             time.sleep(0.1)
-    return Measured(time.perf_counter() - started, peak, process.returncode, sum(cpu_by_pid.values()), clock.own)
+    peak = max((rss for _, rss in samples), default=0)
+    return Measured(time.perf_counter() - started, peak, process.returncode, sum(cpu_by_pid.values()), clock.own,
+                    samples)
 
 
 # -- the contenders -------------------------------------------------------------------------
@@ -343,25 +349,35 @@ def print_results(results: list[Result], page_kb: float) -> None:
           "its client) in this process meanwhile.")
 
 
+def ideal(a: Result, b: Result) -> float:
+    """Pages/s of a crawler that fetched like (a) and extracted like (b) on the same cores, and did nothing else.
+
+    Fetching and extracting share the cores, so their costs per page add.
+    """
+    return 1 / (1 / a.rate + 1 / b.rate)
+
+
 def print_ratios(by_key: dict[str, Result]) -> None:
     a, b, b2, c, d, stored = (by_key.get(k) for k in ("a", "b", "b2", "c", "d", "s"))
     print()
+    if a and b:
+        print(f"ideal         = 1/(1/a + 1/b) = 1/(1/{a.rate:.1f} + 1/{b.rate:.1f}) = {ideal(a, b):.1f} pages/s")
     if a and b and c:
-        _print_ratio("(c)/min(a,b)", c, min(a.rate, b.rate), target=True)
+        _print_ratio("(c)/ideal", c, ideal(a, b), IDEAL_TARGET)
     if a and d:
-        _print_ratio("(d)/(a)", d, a.rate, target=True)
+        _print_ratio("(d)/(a)", d, a.rate, ARCHIVE_TARGET)
     if a and b2 and c:
-        _print_ratio("(c)/min(a,b2)", c, min(a.rate, b2.rate), target=False)
+        _print_ratio("(c)/ideal(b2)", c, ideal(a, b2), None)
     if a and b and c:
         print_cpu_bound(a, b, c)
     if a and b and b2 and stored:
         print_pipeline_bound(a, b, b2, stored)
 
 
-def _print_ratio(label: str, result: Result, ceiling: float, *, target: bool) -> None:
+def _print_ratio(label: str, result: Result, ceiling: float, target: float | None) -> None:
     ratio = result.rate / ceiling
-    verdict = f"(target ≥ {TARGET}: {'met' if ratio >= TARGET else 'MISSED'})" if target else (
-        "(the pipeline against its own extractor's ceiling)")
+    verdict = f"(target ≥ {target}: {'met' if ratio >= target else 'MISSED'})" if target else (
+        "(against the ideal with newsarchive's own extraction, (b2), for (b))")
     print(f"{label:<13} = {result.rate:.1f}/{ceiling:.1f} = {ratio:.2f}  {verdict}")
 
 
@@ -395,7 +411,7 @@ def _print_bound(label: str, parts: dict[str, float], who: str, a: Result, b: Re
     bound = 1000 * cores / sum(parts.values())
     spelled = ", ".join(f"{name} {ms:.1f}" for name, ms in parts.items())
     print(f"{label}: {spelled} ms/page, so {who} cannot beat {bound:.1f} pages/s on {cores} cores "
-          f"= {bound / min(a.rate, b.rate):.2f} of min(a,b)")
+          f"= {bound / ideal(a, b):.2f} of the ideal")
 
 
 def main() -> None:
