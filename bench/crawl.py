@@ -299,16 +299,62 @@ def bare_scrapy(work: Path, url_file: Path, proxy: str, concurrency: int, count:
 
 
 def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int, count: int,
-               extra: dict[str, str], db_url: str | None) -> Result:
+               extra: dict[str, str], db_url: str | None, profile: Path | None = None) -> Result:
     archive = work / name.split()[0].strip("()")
     settings = {**crawl_settings(concurrency), "ARCHIVE_DIR": str(archive), "ARCHIVE_ALLOW_PRIVATE_NETWORKS": "1",
                 "SITEMAP_MAX_AGE_DAYS": "0", **extra}
     command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
+    if profile is not None:
+        command = profiled(command, profile)
     log = archive.with_suffix(".log")
     archive.mkdir()
     run = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
     _check(run.status, log)
     return Result(name, _stat(log, "pages/fetched", count), run.seconds, run.peak_rss, run.cpu, run.server_cpu)
+
+
+def profiled(command: list[str], output: Path) -> list[str]:
+    """``command`` under py-spy, sampling it and its extraction workers into collapsed stacks at ``output``."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        raise SystemExit("error: --profile needs py-spy in this environment: .venv/bin/pip install 'py-spy>=0.4,<0.5'")
+    return [str(spy), "record", "--subprocesses", "--nonblocking", "--format", "raw", "--rate", "200",
+            "--output", str(output), "--", *command]
+
+
+def print_profile(collapsed: Path, top: int = 25) -> None:
+    """The functions (file:line) where the profiled crawl spent its samples: own time, and own plus callees'."""
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in collapsed.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [_frame_name(frame) for frame in stack.split(";")[1:]]  # the first frame is the process
+        total += int(count)
+        if frames:
+            own[frames[-1]] = own.get(frames[-1], 0) + int(count)
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+    print(f"\nprofile of (c): {total} samples over the crawler and its workers")
+    for label, table in (("own time", own), ("with callees", inclusive)):
+        print(f"  top {top} by {label}:")
+        for frame, count in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"    {100 * count / total:5.1f}%  {frame}")
+
+
+def _frame_name(frame: str) -> str:
+    """``function (path/to/file.py:12)`` → ``function (file.py)``, short enough to read and stable across lines."""
+    name, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/lib/python3"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    else:
+        path = path.removeprefix(str(ROOT) + "/")
+    return f"{name} ({path})"
 
 
 def wget_warc(work: Path, url_file: Path, proxy: str, count: int) -> Result:
@@ -421,6 +467,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
     parser.add_argument("--db", help="archive database URL for (c) (default: SQLite in the archive)")
     parser.add_argument("--skip-wget", action="store_true", help="leave out (e)")
+    parser.add_argument("--profile", action="store_true",
+                        help="run (c) under py-spy and print where its CPU went (slows (c) a little)")
     parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
@@ -457,8 +505,9 @@ def main() -> None:
             print(f"  (s) {results['s'].rate:.1f} pages/s", flush=True)
         del pages
         if "c" in wanted:
+            profile = work / "c.collapsed" if options.profile else None
             results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
-                                      web.proxy_url, options.concurrency, len(urls), {}, options.db)
+                                      web.proxy_url, options.concurrency, len(urls), {}, options.db, profile)
             print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
         if "d" in wanted:
             results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
@@ -468,6 +517,8 @@ def main() -> None:
             results["e"] = wget_warc(work, url_file, web.proxy_url, len(urls))
         print_results(list(results.values()), page_kb)
         print_ratios(results)
+        if options.profile and "c" in results:
+            print_profile(work / "c.collapsed")
 
 
 if __name__ == "__main__":

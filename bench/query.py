@@ -87,23 +87,34 @@ def sample_pages(archive: Archive, rng: random.Random, n: int) -> list[tuple[str
     return [(url, first) for url, first in rows[:n]]
 
 
-def ingest_rate(archive: Archive, rng: random.Random) -> tuple[float, float]:
-    """(captures/s, versions/s) through record_captures: new pages, unchanged and changed re-captures."""
+def ingest_items(rng: random.Random, count: int = INGEST_CAPTURES) -> list[tuple[CaptureInput, Article]]:
+    """``count`` captures of new URLs: each page twice, 30% of the second captures edited."""
     vocab = Vocabulary(rng, size=2000)
-    urls = [f"https://ingest.example/{uuid.uuid4().hex}" for _ in range(INGEST_CAPTURES // 2)]
+    urls = [f"https://ingest.example/{uuid.uuid4().hex}" for _ in range(count // 2)]
     texts = {url: "\n\n".join(vocab.article()) for url in urls}
     items = []
-    for n in range(INGEST_CAPTURES):
+    for n in range(count):
         url = urls[n % len(urls)]
         if n >= len(urls) and rng.random() < 0.3:
             texts[url] += "\n\n" + vocab.paragraph()
         pointer = WarcPointer("ingest.warc.gz", n * 1000, 1000, f"<urn:uuid:{uuid.uuid4()}>")
         capture = CaptureInput("ingest", url, url, START + timedelta(minutes=n), 200, pointer)
         items.append((capture, Article(text=texts[url], title="Ingest " + url[-6:])))
-    versions, started = 0, time.perf_counter()
+    return items
+
+
+def record_in_batches(archive: Archive, items: list[tuple[CaptureInput, Article]]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this process, new versions) to record ``items`` as the crawler does."""
+    versions, started, cpu = 0, time.perf_counter(), time.process_time()
     for at in range(0, len(items), INGEST_BATCH):
         versions += sum(o.value in ("new", "changed") for o in archive.record_captures(items[at : at + INGEST_BATCH]))
-    seconds = time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu, versions
+
+
+def ingest_rate(archive: Archive, rng: random.Random) -> tuple[float, float]:
+    """(captures/s, versions/s) through record_captures: new pages, unchanged and changed re-captures."""
+    items = ingest_items(rng)
+    seconds, _, versions = record_in_batches(archive, items)
     return len(items) / seconds, versions / seconds
 
 

@@ -24,6 +24,9 @@ MARK = "**"
 ELLIPSIS = "…"
 SNIPPET_TOKENS = 24
 TITLE_WEIGHT = 5.0
+# On PostgreSQL, a query matching more versions than this is ranked among its
+# newest RANK_CANDIDATES matches: ranking reads every ranked row's tsvector.
+RANK_CANDIDATES = 2000
 
 _fts = table("versions_fts", column("rowid"))
 _fts_self = literal_column("versions_fts")
@@ -182,12 +185,16 @@ def _postgres(
 ) -> Select[Any]:
     tsquery = _tsquery(parsed)
     search = literal_column("versions.search")
-    rank = func.ts_rank_cd(search, tsquery).label("rank")
-    inner = select(Version.id.label("vid"), Version.first_seen, rank, Version.page_id, Version.seq)
-    inner = inner.where(search.op("@@")(tsquery))
+    matching = select(Version.id.label("vid"), Version.first_seen, Version.page_id, Version.seq)
+    matching = matching.where(search.op("@@")(tsquery))
     if outlet is not None:
-        inner = inner.join(Outlet, Outlet.id == Version.outlet_id)
-    inner = _filters(inner, outlet, since, until, as_of, language)
+        matching = matching.join(Outlet, Outlet.id == Version.outlet_id)
+    matching = _filters(matching, outlet, since, until, as_of, language)
+    # ts_rank_cd reads each match's whole tsvector: rank only the newest matches.
+    candidates = matching.order_by(Version.first_seen.desc(), Version.id.desc()).limit(RANK_CANDIDATES).subquery()
+    rank = func.ts_rank_cd(search, tsquery).label("rank")
+    inner = (select(candidates.c.vid, candidates.c.first_seen, rank, candidates.c.page_id, candidates.c.seq)
+             .join(Version, Version.id == candidates.c.vid))
     if not all_versions:
         matches = inner.subquery("matches")
         inner = _latest_per_page(matches, matches.c.vid, matches.c.first_seen, matches.c.rank)

@@ -101,3 +101,19 @@ def test_full_text_index_follows_updates_and_deletes(archive: Archive) -> None:
     assert archive.search("goverment") == [] and len(archive.search("government")) == 1
     archive.write(lambda s: s.execute(delete(Version)))
     assert archive.search("government") == []
+
+
+def test_postgres_ranks_only_the_newest_matches_of_a_common_query(archive: Archive, monkeypatch) -> None:
+    """Ranking reads each ranked version's tsvector, so a query matching more than RANK_CANDIDATES is
+    ranked among its newest matches; within them the best still comes first."""
+    from storage.search import sql
+
+    if archive.backend != "postgresql":
+        pytest.skip("the candidate cap is PostgreSQL's (FTS5 ranks inside its index)")
+    record(archive, "https://a.example/best", hours(0), "Volcano! The volcano erupted, volcano ash.", "Volcano erupts")
+    record(archive, "https://a.example/weak", hours(1), f"{FILLER} a volcano was mentioned {FILLER}", "Markets")
+    record(archive, "https://a.example/dense", hours(2), "The volcano and the volcano again.", "Volcano watch")
+    uncapped = [h.url for h in archive.search("volcano")]
+    assert uncapped == ["https://a.example/best", "https://a.example/dense", "https://a.example/weak"]
+    monkeypatch.setattr(sql, "RANK_CANDIDATES", 2)
+    assert [h.url for h in archive.search("volcano")] == ["https://a.example/dense", "https://a.example/weak"]
