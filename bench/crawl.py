@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -317,7 +318,7 @@ def profiled(command: list[str], output: Path) -> list[str]:
     """``command`` under py-spy, sampling it and its extraction workers into collapsed stacks at ``output``."""
     spy = Path(sys.executable).with_name("py-spy")
     if not spy.exists():
-        raise SystemExit("error: --profile needs py-spy in this environment: .venv/bin/pip install 'py-spy>=0.4,<0.5'")
+        raise SystemExit("error: --profile needs py-spy: .venv/bin/pip install -e '.[bench]'")
     return [str(spy), "record", "--subprocesses", "--nonblocking", "--format", "raw", "--rate", "200",
             "--output", str(output), "--", *command]
 
@@ -326,22 +327,40 @@ def print_profile(collapsed: Path, top: int = 25) -> None:
     """The functions (file:line) where the profiled crawl spent its samples: own time, and own plus callees'."""
     own: dict[str, int] = {}
     inclusive: dict[str, int] = {}
+    parts: dict[str, int] = {}
     total = 0
     for line in collapsed.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        frames = [_frame_name(frame) for frame in stack.split(";")[1:]]  # the first frame is the process
+        # Process frames ("process 12:"command line"") may hold ";" themselves: keep "function (file:line)" frames.
+        frames = [_frame_name(frame) for frame in stack.split(";") if _FRAME.match(frame)]
         total += int(count)
+        part = _part(stack)
+        parts[part] = parts.get(part, 0) + int(count)
         if frames:
             own[frames[-1]] = own.get(frames[-1], 0) + int(count)
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + int(count)
     print(f"\nprofile of (c): {total} samples over the crawler and its workers")
+    for part, count in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {100 * count / total:5.1f}%  {part}")
     for label, table in (("own time", own), ("with callees", inclusive)):
         print(f"  top {top} by {label}:")
         for frame, count in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
             print(f"    {100 * count / total:5.1f}%  {frame}")
+
+
+_FRAME = re.compile(r"^[^\"]+ \([^()\"]+:\d+\)$")
+
+
+def _part(stack: str) -> str:
+    """Which part of the crawl a sampled stack belongs to."""
+    if "forkserver import main" in stack:
+        return "extraction workers (analyse_page)"
+    if "Archive._write" in stack:
+        return "crawler: the archive's writer thread (record_captures)"
+    return "crawler: Scrapy's thread (fetching, WARC writing, pipelines, feeding the workers)"
 
 
 def _frame_name(frame: str) -> str:
@@ -467,8 +486,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
     parser.add_argument("--db", help="archive database URL for (c) (default: SQLite in the archive)")
     parser.add_argument("--skip-wget", action="store_true", help="leave out (e)")
-    parser.add_argument("--profile", action="store_true",
-                        help="run (c) under py-spy and print where its CPU went (slows (c) a little)")
+    parser.add_argument("--profile", metavar="FILE", type=Path,
+                        help="run (c) under py-spy, keep its collapsed stacks in FILE (for flame graphs) and "
+                             "print where its CPU went; sampling slows (c)")
     parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
@@ -505,7 +525,7 @@ def main() -> None:
             print(f"  (s) {results['s'].rate:.1f} pages/s", flush=True)
         del pages
         if "c" in wanted:
-            profile = work / "c.collapsed" if options.profile else None
+            profile = options.profile.resolve() if options.profile else None
             results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
                                       web.proxy_url, options.concurrency, len(urls), {}, options.db, profile)
             print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
@@ -518,7 +538,7 @@ def main() -> None:
         print_results(list(results.values()), page_kb)
         print_ratios(results)
         if options.profile and "c" in results:
-            print_profile(work / "c.collapsed")
+            print_profile(options.profile)
 
 
 if __name__ == "__main__":
