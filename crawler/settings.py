@@ -77,6 +77,8 @@ BOILERPLATE_LEARNING = True  # learn and strip each outlet's recurring clutter l
 BOILERPLATE_SAVE_EVERY = 200  # pages between saves of the outlet clutter models
 RUN_RECORD_ENABLED = True  # leave a record of the run in the archive database (table runs)
 CRAWL_SUMMARY_ENABLED = True  # print the one-screen summary at the end
+ALERTS_DELIVER = True  # send the watches' due alerts when the crawl ends (crawler/extensions/alerts.py)
+ALERTS_DELIVERY_BUDGET = 30.0  # seconds that sending may take at the end of a crawl; the rest waits
 QUIET_NETWORK_ERRORS = True  # one log line per unreachable server, not a traceback
 
 WARC_ENABLED = True
@@ -114,6 +116,7 @@ MAX_IDLE_TIME_BEFORE_CLOSE = 60
 ADDONS = {"crawler.user_agent.OperatorUserAgent": 0, "crawler.distributed.addon.DistributedCrawl": 0}
 
 EXTENSIONS = {
+    "crawler.extensions.alerts.AlertDelivery": 490,  # before the summary: it stays the last thing printed
     "crawler.extensions.summary.CrawlSummary": 500,
     "crawler.extensions.run_record.RunRecord": 510,
     "crawler.extensions.log_filters.QuietNetworkErrors": 0,

@@ -45,6 +45,9 @@ from storage.outlets import listing
 from storage.outlets import runs as run_log
 from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
+from storage.search import alerts as alert_log
+from storage.search import outbox
+from storage.search import watches as watch_defs
 from storage.search import sql as search_sql
 from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
@@ -427,6 +430,40 @@ class Archive:
     def payload_capture(self, capture_id: int) -> capture_log.CaptureEntry | None:
         """The capture whose WARC record holds this one's payload (a revisit's original), if archived."""
         return self.read(lambda session: capture_log.payload_capture(session, capture_id))
+
+    # -- watches and alerts (storage/search/watches.py, alerts.py, outbox.py) ----
+
+    def add_watch(self, name: str, query: str, outlets: list[str] | None = None, events: list[str] | None = None,
+                  notify: list[str] | None = None, digest: bool = False) -> watch_defs.WatchView:
+        """Define a watch over what the archive records from now on; raises :class:`BadWatch`, ``BadQuery``
+        or ``NoSuchOutlet``. ``events`` default to :data:`storage.search.watch_defs.DEFAULT_EVENTS`."""
+        for target in notify or []:
+            outbox.check_target(target)
+        chosen = list(events) if events else list(watch_defs.DEFAULT_EVENTS)
+        return self._write(lambda session: watch_defs.add(session, name, query, list(outlets or []), chosen,
+                                                      list(notify or []), digest))
+
+    def watches(self) -> list[watch_defs.WatchView]:
+        """Every watch, by name (notification URLs masked)."""
+        return self.read(watch_defs.list_watches)
+
+    def remove_watch(self, name: str) -> None:
+        """Remove a watch, its alerts and their undelivered messages; raises :class:`NoSuchWatch`."""
+        self._write(lambda session: watch_defs.remove(session, name))
+
+    def try_watch(self, name: str, since: datetime | None = None, limit: int = 100) -> list[alert_log.AlertView]:
+        """The alerts watch ``name`` would have raised on versions first seen since ``since`` (default a day ago)."""
+        return self.read(lambda session: alert_log.trial(session, name, since, limit))
+
+    def alerts(self, watch: str | None = None, since: datetime | None = None, undelivered: bool = False,
+               limit: int = 100) -> list[alert_log.AlertView]:
+        """Stored alerts, newest first, with where each was delivered or waits to be."""
+        return self.read(lambda session: alert_log.list_alerts(session, watch, since, undelivered, limit))
+
+    def deliver_alerts(self, at: datetime | None = None, *, ignore_backoff: bool = False,
+                       budget: float = outbox.BUDGET) -> outbox.DeliveryReport:
+        """Send the outbox's due alerts through Apprise (see :mod:`storage.search.outbox`); never raises for a target."""
+        return outbox.deliver(self, at, ignore_backoff=ignore_backoff, budget=budget)
 
     # -- helpers --------------------------------------------------------------
 

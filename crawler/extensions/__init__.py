@@ -1,3 +1,4 @@
 """Scrapy extensions: the end-of-run summary (``summary``), the run's record in the archive
-(``run_record``) and the one-line network errors (``log_filters``).
+(``run_record``), the one-line network errors (``log_filters``) and the delivery of the
+watches' alerts when a crawl ends (``alerts``).
 """

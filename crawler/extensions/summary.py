@@ -58,6 +58,8 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
     ]
     if "recheck/due" in stats:
         lines.append(f"  re-checks  {_rechecks(stats)}")
+    if any(stats.get(f"alerts/{name}") for name in ("sent", "failed", "waiting")):  # watches' alerts
+        lines.append(f"  alerts     {_alerts(stats)}")
     why = verdict(stats, reason).line
     if why:
         lines.append(f"error: {why}")
@@ -69,6 +71,12 @@ def _rechecks(stats: dict[str, Any]) -> str:
     upcoming = stats.get("recheck/next_at")
     later = f"next at {upcoming}" if upcoming else "none scheduled"
     return f"{due} due, {later}; `-a recheck=all` re-checks every archived page now"
+
+
+def _alerts(stats: dict[str, Any]) -> str:
+    sent, failed, waiting = (int(stats.get(f"alerts/{name}", 0)) for name in ("sent", "failed", "waiting"))
+    text = f"{sent} messages sent, {failed} failed"
+    return text + (f", {waiting} waiting (newsarchive alerts --undelivered)" if waiting else "")
 
 
 def _size(count: int) -> str:

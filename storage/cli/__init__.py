@@ -7,7 +7,8 @@ One module per family of commands, each with a ``register(group)``:
 (export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex),
 :mod:`~storage.cli.clutter` (boilerplate, reextract), :mod:`~storage.cli.crawls`
 (runs, health), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
-(the archive in Datasette). Nothing outside this package imports click.
+(the archive in Datasette), :mod:`~storage.cli.watches` (watch add/list/remove/test, alerts).
+Nothing outside this package imports click.
 
 Global ``--db URL`` / ``--archive-dir DIR`` (env ``NEWSARCHIVE_DB_URL`` /
 ``NEWSARCHIVE_ARCHIVE_DIR``) choose the archive. Read commands never create
@@ -30,6 +31,7 @@ from storage.cli import (
     stories,
     versions,
     warcs,
+    watches,
 )
 from storage.cli.common import ArchiveGroup, ArchiveLocation
 
@@ -55,5 +57,5 @@ def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
     ctx.obj = ArchiveLocation(db, archive_dir)
 
 
-for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette):
+for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette, watches):
     _commands.register(main)

@@ -10,6 +10,7 @@ import logging
 import click
 
 from storage.cli.common import json_option, open_archive
+from storage.cli.watches import deliver_after
 from storage.cli.output import echo_fields, echo_json, echo_table
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ def reextract(ctx: click.Context, outlet: str | None, as_json: bool) -> None:
     """
     from storage.ingest.reextract import reextract as run_reextract
 
-    summary = run_reextract(open_archive(ctx), outlet)
+    archive = open_archive(ctx)
+    summary = run_reextract(archive, outlet)
+    deliver_after(archive)  # watches: whatever the outbox holds that is due
     for error in summary.errors[:20]:
         click.echo(f"skipped: {error}", err=True)
     if as_json:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from storage.cli.watches import deliver_after
+
 if TYPE_CHECKING:  # the commands load the ingest machinery when they run, not for --help
     from storage.ingest.ingest import IngestSummary
     from storage.outlets.domains import OutletMap
@@ -129,6 +131,7 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], outlet: str | Non
     with Archive(db, archive_dir, create=True) as archive:
         summary = _run_with_progress(files, lambda line: ingest(archive, files, outlets, workers=workers, progress=line,
                                                                 all_pages=all_pages))
+        deliver_after(archive)  # watches: the alerts this ingest raised, now that they are committed
     _report(summary, as_json)
 
 

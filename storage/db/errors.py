@@ -48,3 +48,15 @@ class BadTime(ArchiveError, ValueError):
 
 class BadQuery(ArchiveError, ValueError):
     """A search query the full-text engine cannot run."""
+
+
+class NoSuchWatch(ArchiveError):
+    """No watch with that name (storage/search/watches.py)."""
+
+    exit_code = 2
+
+
+class BadWatch(ArchiveError, ValueError):
+    """A watch that cannot be defined as asked: a taken name, an unknown event or notification URL."""
+
+    exit_code = 2

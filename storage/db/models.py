@@ -2,7 +2,8 @@
 
 Outlets, pages, captures (each pointing at its WARC record: file, offset,
 length) and versions (one distinct article text of a page) first; then the
-tables of stories, the re-check schedule, crawl runs and outlet clutter models.
+tables of stories, the re-check schedule, crawl runs, outlet clutter models, and
+watches with their alerts and delivery outbox.
 The schema changes only through the Alembic chain in ``storage/db/migrations/``.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -279,3 +281,65 @@ class BoilerplateModel(Base):
     pages: Mapped[int]
     model: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+
+
+# -- Watches, their alerts and the delivery outbox (storage/search/watches.py, alerts.py, outbox.py) --
+
+
+class Watch(Base):
+    """A standing search: a query, the outlets and events it follows, and where its alerts go."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    outlets: Mapped[list[str]] = mapped_column(default=list)  # empty: every outlet
+    events: Mapped[list[str]] = mapped_column(default=list)
+    targets: Mapped[list[str]] = mapped_column(default=list)  # Apprise URLs
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)  # one message per delivery run, not per alert
+    key: Mapped[str] = mapped_column(String(40))  # random: makes idempotency keys unique across archives
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Alert(Base):
+    """One event of one watch on one version, with the citation behind it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("watch_id", "version_id", "event", name="uq_alerts_watch_version_event"),
+        Index("ix_alerts_watch_time", "watch_id", "created_at"),
+        Index("ix_alerts_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watches.id"))
+    event: Mapped[str] = mapped_column(String(20))
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    outlet: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)
+    version_seq: Mapped[int]
+    previous_seq: Mapped[int | None]
+    first_seen: Mapped[datetime]
+    title: Mapped[str | None] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)
+    warc_file: Mapped[str] = mapped_column(Text)
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class AlertDelivery(Base):
+    """The outbox: one alert for one notification target, until it is delivered."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (Index("ix_alert_deliveries_due", "delivered_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    target: Mapped[str] = mapped_column(Text)
+    batch: Mapped[str | None] = mapped_column(String(100))  # a digest's idempotency key, fixed on first try
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

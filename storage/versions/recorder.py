@@ -7,6 +7,10 @@ only a capture row is added. A re-check that finds the article gone,
 redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
 state instead of text. A WARC record already indexed (same record id) adds
 nothing, so crash recovery and ``reindex`` can replay WARCs freely.
+
+Watches (:mod:`storage.search.alerts`) see every version added here: each is
+noted as it is added, and the batch's notes become alerts before the
+transaction commits, so an alert exists exactly when its version does.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from extract.article import Article
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import now, utc
 from storage.db.transaction_memo import memo
+from storage.search import alerts
 from storage.stories import matcher
 from storage.versions import changes, recheck, removals, rules
 from storage.versions.captures import CaptureInput, Outcome
@@ -77,6 +82,7 @@ def record(
     version = _version_row(page, row, article, latest, fetched_at, extractor_version)
     session.add(version)
     session.flush()
+    alerts.note(session, page, version, latest, row)  # watches: evaluated at the end of the batch
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
@@ -87,7 +93,10 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     ids = [entry[0].warc.record_id for entry in batch]
     known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
     memo(session).recorded_ids = set(session.scalars(known))
-    return [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
+    alerts.start_batch(session)  # watches: note the versions this batch adds …
+    outcomes = [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
+    alerts.on_batch(session)  # … and turn their events into alerts, in this same transaction
+    return outcomes
 
 
 def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,
@@ -110,13 +119,15 @@ def _record_removal(session: Session, page: Page, row: Capture, removal: removal
     summary = {"state": removal.state, **removal.detail,
                "last_text_version": None if last_text is None else last_text.seq}
     removed = 0 if last_text is None or latest.state in REMOVAL_STATES else changes.text_size(last_text.text)
-    session.add(Version(
+    version = Version(
         page_id=page.id, outlet_id=page.outlet_id, seq=latest.seq + 1, title=None, text="", authors=[],
         published=None, modified=None, language=None, sitename=None, description=None, tags=[],
         text_hash=_state_hash(removal), first_seen=fetched_at, last_seen=fetched_at, capture_id=row.id,
         extractor_version=extractor_version, change_summary=summary, state=removal.state,
         chars_added=0, chars_removed=removed,
-    ))
+    )
+    session.add(version)
+    alerts.note(session, page, version, last_text, row)  # watches: evaluated at the end of the batch
     page.state = removal.state
     recheck.record_check(session, page, fetched_at, changed=True)
     logger.info("%s is %s", page.url, changes.state_words(removal.state, summary))
@@ -136,6 +147,7 @@ def _record_return(session: Session, page: Page, row: Capture, capture: CaptureI
     version.change_summary = {**(version.change_summary or {}), "restored": latest.state}
     session.add(version)
     session.flush()
+    alerts.note(session, page, version, last_text, row)  # watches: evaluated at the end of the batch
     page.state = removals.OK
     matcher.index_version(session, version)
     recheck.record_check(session, page, fetched_at, changed=True)

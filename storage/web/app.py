@@ -35,6 +35,7 @@ from storage.db.errors import (
     NoSuchPage,
     NoSuchStory,
     NoSuchVersion,
+    NoSuchWatch,
 )
 from storage.warc.errors import WarcUnreadable
 from storage.web.params import BadParameter, NoSuchThing, Params
@@ -59,7 +60,8 @@ SECURITY_HEADERS = {
     "x-dns-prefetch-control": "off",
 }
 
-NOT_FOUND = (NoSuchPage, NoSuchVersion, NoSuchOutlet, NoSuchStory, NoSuchCapture, WarcUnreadable, NoSuchThing)
+NOT_FOUND = (NoSuchPage, NoSuchVersion, NoSuchOutlet, NoSuchStory, NoSuchCapture, NoSuchWatch, WarcUnreadable,
+             NoSuchThing)
 BAD_REQUEST = (BadParameter, BadTime, BadQuery)
 
 View = Callable[["ReadingRoom", Request, Params], Result]

@@ -157,7 +157,7 @@ def test_an_export_leaves_no_half_written_file_behind(filled: str, archive_dir: 
 
 def test_help_loads_no_database_layer() -> None:
     probe = ("import sys\nfrom storage.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in ('sqlalchemy', 'pyarrow', 'warcio', 'trafilatura') if m in sys.modules))")
+             "print(sorted(m for m in ('sqlalchemy', 'pyarrow', 'warcio', 'trafilatura', 'apprise') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -12,7 +12,7 @@ ROUTES = [
     ("/search", search.view, ("q", "outlet", "since", "until", "as_of", "page")),
     ("/stories", stories.list_view, ("page",)),
     ("/story/{story_id}", stories.story_view, ()),
-    ("/changes.atom", feed.view, ("outlet", "url", "q")),
+    ("/changes.atom", feed.view, ("outlet", "url", "q", "watch")),
     ("/capture/{capture_id}", capture.view, ()),
     ("/capture/{capture_id}/raw", capture.raw_view, ()),
 ]

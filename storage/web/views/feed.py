@@ -1,12 +1,14 @@
 """``/changes.atom``: an Atom feed of new versions and removals, of everything, an outlet, a page or a search.
 
 ``?outlet=NAME`` follows an outlet, ``?url=URL`` one article, ``?q=QUERY`` a
-standing search (the newest matching versions, first versions included).
+standing search (the newest matching versions, first versions included), and
+``?watch=NAME`` a watch: its alerts, newest first, one entry per alert.
 Every entry links to its diff (a first version: to its page).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,14 +41,19 @@ class Entry:
 
 
 def view(room, request: Request, params: Params) -> Result:
-    outlet, url, query = params.text("outlet"), params.text("url"), params.text("q")
+    outlet, url, query, watch = params.text("outlet"), params.text("url"), params.text("q"), params.text("watch")
     if url is not None and query is not None:
         raise BadParameter("give url or q, not both")
-    entries = _search_entries(room, request, query, outlet) if query else _change_entries(room, request, outlet, url)
+    if watch is not None and (outlet, url, query) != (None, None, None):
+        raise BadParameter("a watch's feed takes no outlet, url or q: the watch says what it follows")
+    if watch is not None:
+        entries = _alert_entries(room, request, watch)
+    else:
+        entries = _search_entries(room, request, query, outlet) if query else _change_entries(room, request, outlet, url)
     what = " — ".join(part for part in (outlet, url, f"search {query}" if query else None) if part)
-    title = f"Changes: {what}" if what else "Changes in the archive"
+    title = f"Alerts of watch {watch}" if watch else f"Changes: {what}" if what else "Changes in the archive"
     updated = max((e.updated for e in entries), default=now())
-    self_link = absolute(request, room.base_path, "/changes.atom", outlet=outlet, url=url, q=query)
+    self_link = absolute(request, room.base_path, "/changes.atom", outlet=outlet, url=url, q=query, watch=watch)
     context = {"entries": entries, "feed_id": self_link, "self_link": self_link, "updated": updated,
                "home": absolute(request, room.base_path, "/")}
     data = {"title": title, "updated": iso(updated), "entries": [e.to_json() for e in entries]}
@@ -68,6 +75,17 @@ def _search_entries(room, request: Request, query: str, outlet: str | None) -> l
     newest = sorted(hits, key=lambda h: (h.first_seen, h.url, h.version), reverse=True)[:ENTRIES]
     return [_entry(request, room.base_path, h.url, h.outlet, h.version, h.first_seen, h.title,
                    " ".join(h.snippet.replace("**", "").split())) for h in newest]
+
+
+def _alert_entries(room, request: Request, watch: str) -> list[Entry]:
+    """One entry per alert of ``watch`` (an unknown watch is a 404), linking to the change it saw."""
+    entries = []
+    for alert in room.archive.alerts(watch=watch, limit=ENTRIES):
+        entry = _entry(request, room.base_path, alert.url, alert.outlet, alert.version, alert.first_seen,
+                       alert.title, f"{alert.event}: {alert.excerpt}")
+        heading = f"{alert.event}: {alert.title or alert.url} (version {alert.version})"
+        entries.append(dataclasses.replace(entry, id=f"urn:newsarchive:alert:{alert.key}", title=heading))
+    return entries
 
 
 def _entry(request: Request, base: str, url: str, outlet: str, version: int, when: datetime,

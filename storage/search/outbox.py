@@ -1,0 +1,322 @@
+"""Delivery of alerts: the outbox in the database, emptied through Apprise after commit.
+
+An alert's ``alert_deliveries`` rows (one per notification target) are written
+in the transaction that records its version (:mod:`storage.search.alerts`), so
+an alert is never lost: :func:`deliver` runs after that commit — at the end of a
+crawl, after ``ingest`` and ``reextract``, or by ``newsarchive alerts
+--deliver`` — and sends what is due. A row is marked delivered only after its
+target accepted it, so a crash between send and mark sends it again on the next
+run: delivery is at least once, and every message carries an idempotency key
+(an ``Idempotency-Key`` header and ``idempotency_key`` field on ``json://``
+webhooks, an ``id`` line in every other service's text) for receivers to drop
+repeats by. A digest's key is fixed (``batch``) before its first attempt, so a
+retried digest is the same message under the same key.
+
+Messages go straight to their targets: the proxy variables a crawl fetches
+through (``http_proxy``: often an archiving or replaying proxy) are set aside
+while sending; ``NEWSARCHIVE_ALERTS_PROXY`` names a proxy for notifications
+instead.
+
+A target that is down costs at most its connect and read timeouts; it is
+retried on later runs with exponential back-off (``attempts``,
+``next_attempt_at``, ``last_error``), logged as one line per target and run,
+and never raises. Apprise is imported only when there is something to send.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.db.errors import BadWatch
+from storage.db.models import Alert, AlertDelivery, Watch
+from storage.db.results import Result
+from storage.db.times import iso, now
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 5.0  # seconds; a target's own cto/rto may only be shorter
+READ_TIMEOUT = 10.0
+BUDGET = 60.0  # seconds one delivery run may spend; the rest waits for the next run
+MAX_MESSAGES = 500  # messages one run prepares
+BACKOFF_FIRST = timedelta(minutes=1)  # doubled on every failed attempt …
+BACKOFF_MAX = timedelta(hours=6)  # … up to this
+JSON_SCHEMES = ("json", "jsons")
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+ALERTS_PROXY = "NEWSARCHIVE_ALERTS_PROXY"
+
+
+@dataclass(slots=True)
+class Message:
+    """One message to one target: a single alert, or a watch's digest of several."""
+
+    target: str
+    key: str
+    title: str
+    body: str
+    delivery_ids: list[int]
+    fields: dict[str, str] = field(default_factory=dict)  # extra JSON fields for json:// webhooks
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport(Result):
+    """What one delivery run did: messages sent and failed, alerts delivered, deliveries still waiting."""
+
+    sent: int = 0
+    failed: int = 0
+    alerts_delivered: int = 0
+    waiting: int = 0
+    failing_targets: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for a log or a terminal."""
+        text = f"alerts: {self.sent} messages sent ({self.alerts_delivered} deliveries)"
+        if self.failed:
+            text += f", {self.failed} failed"
+        return text + (f", {self.waiting} waiting (newsarchive alerts --undelivered)" if self.waiting else "")
+
+
+# -- targets -------------------------------------------------------------------------------------
+
+
+def masked(target: str) -> str:
+    """A notification URL fit to print: scheme, host and port; user, secrets and path hidden."""
+    parts = urlsplit(target)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if _port(parts) else ""
+    user = "…@" if parts.username or parts.password else ""
+    rest = "/…" if parts.path.strip("/") or parts.query else ""
+    return f"{parts.scheme}://{user}{host}{port}{rest}"
+
+
+def _port(parts: Any) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        return None
+
+
+def check_target(target: str) -> None:
+    """Raise :class:`BadWatch` unless Apprise can send to ``target`` (a URL such as ``json://host/path``)."""
+    with _apprise_log():
+        import apprise
+
+        if apprise.Apprise.instantiate(target) is None:
+            raise BadWatch(f"{masked(target) or target!r} is not a notification URL Apprise knows "
+                           f"(e.g. json://host/path, mailto://, ntfy://, slack://, matrix://, mastodon://)")
+
+
+# -- one run -------------------------------------------------------------------------------------
+
+
+def deliver(archive: Any, at: datetime | None = None, *, ignore_backoff: bool = False,
+            budget: float = BUDGET) -> DeliveryReport:
+    """Send what the outbox of ``archive`` (a :class:`storage.Archive`) holds that is due; never raises for a target.
+
+    ``at`` is the time that decides what is due (default now); ``ignore_backoff``
+    sends every undelivered message now.
+    """
+    moment = at or now()
+    if not ignore_backoff and not archive.read(lambda session: has_due(session, moment)):
+        return DeliveryReport(waiting=archive.read(waiting_count))  # the common case: no write, no Apprise
+    messages: list[Message] = archive.write(lambda session: prepare(session, moment, ignore_backoff))
+    if not messages:
+        return DeliveryReport(waiting=archive.read(waiting_count))
+    started = time.monotonic()
+    sent = failed = delivered = 0
+    failures: dict[str, list[str]] = {}
+    for message in messages:
+        if time.monotonic() - started > budget:
+            logger.warning("alerts: delivery stopped after %.0f s; %d messages wait for the next run",
+                           budget, len(messages) - sent - failed)
+            break
+        error = send(message)
+        if error is None:
+            archive.write(lambda session, m=message: _mark_delivered(session, m, now()))
+            sent, delivered = sent + 1, delivered + len(message.delivery_ids)
+        else:
+            archive.write(lambda session, m=message, e=error: _mark_failed(session, m, e, now()))
+            failed += 1
+            failures.setdefault(message.target, []).append(error)
+    for target, errors in failures.items():
+        logger.warning("alerts: %d messages to %s not delivered (%s); retried on a later run",
+                       len(errors), masked(target), errors[-1])
+    return DeliveryReport(sent, failed, delivered, archive.read(waiting_count), [masked(t) for t in failures])
+
+
+def waiting_count(session: Session) -> int:
+    """How many alert deliveries are waiting (not delivered yet)."""
+    return session.scalar(select(func.count(AlertDelivery.id)).where(AlertDelivery.delivered_at.is_(None))) or 0
+
+
+def has_due(session: Session, at: datetime) -> bool:
+    """Whether anything in the outbox is due at ``at`` (a cheap check before a delivery run)."""
+    query = select(AlertDelivery.id).where(AlertDelivery.delivered_at.is_(None), AlertDelivery.next_attempt_at <= at)
+    return session.scalar(query.limit(1)) is not None
+
+
+def prepare(session: Session, at: datetime, ignore_backoff: bool = False) -> list[Message]:
+    """The messages due at ``at``, oldest first; a digest's key is fixed here, before it is first sent."""
+    query = (select(AlertDelivery, Alert, Watch).join(Alert, Alert.id == AlertDelivery.alert_id)
+             .join(Watch, Watch.id == Alert.watch_id).where(AlertDelivery.delivered_at.is_(None)))
+    if not ignore_backoff:
+        query = query.where(AlertDelivery.next_attempt_at <= at)
+    rows = session.execute(query.order_by(AlertDelivery.id).limit(MAX_MESSAGES * 20)).all()
+    messages: list[Message] = []
+    digests: dict[str, list[tuple[AlertDelivery, Alert, Watch]]] = {}
+    for delivery, alert, watch in rows:
+        if not watch.digest and delivery.batch is None:
+            messages.append(_single(delivery, alert, watch))
+            continue
+        if delivery.batch is None:
+            open_key = f"open:{watch.id}:{delivery.target}"
+            digests.setdefault(open_key, []).append((delivery, alert, watch))
+        else:
+            digests.setdefault(delivery.batch, []).append((delivery, alert, watch))
+    for key, members in digests.items():
+        if key.startswith("open:"):
+            key = f"newsarchive-{members[0][2].key}-digest-{members[0][0].id}"
+            for delivery, _, _ in members:
+                delivery.batch = key  # committed before the first attempt: a retry is the same digest
+        messages.append(_digest(key, members))
+    messages.sort(key=lambda m: min(m.delivery_ids))
+    return messages[:MAX_MESSAGES]
+
+
+def alert_key(watch_key: str, alert_id: int) -> str:
+    """The idempotency key of an alert: its watch's random key (unique to this archive) and its id."""
+    return f"newsarchive-{watch_key}-{alert_id}"
+
+
+def _single(delivery: AlertDelivery, alert: Alert, watch: Watch) -> Message:
+    key = alert_key(watch.key, alert.id)
+    title = f"newsarchive [{watch.name}] {alert.event}: {alert.title or alert.url}"
+    fields = {"idempotency_key": key, "watch": watch.name, "event": alert.event, "url": alert.url,
+              "outlet": alert.outlet, "version": str(alert.version_seq)}
+    return Message(delivery.target, key, _cut(title, 200), _alert_text(alert, watch.name, key), [delivery.id], fields)
+
+
+def _digest(key: str, members: list[tuple[AlertDelivery, Alert, Watch]]) -> Message:
+    watch = members[0][2]
+    keys = [alert_key(watch.key, alert.id) for _, alert, _ in members]
+    body = "\n\n".join(_alert_text(alert, watch.name, k) for (_, alert, _), k in zip(members, keys))
+    title = f"newsarchive [{watch.name}] {len(members)} alerts"
+    fields = {"idempotency_key": key, "watch": watch.name, "event": "digest", "alert_keys": ",".join(keys)}
+    return Message(members[0][0].target, key, title, f"{body}\n\ndigest id {key}",
+                   [delivery.id for delivery, _, _ in members], fields)
+
+
+def _alert_text(alert: Alert, watch: str, key: str) -> str:
+    versions = f"version {alert.version_seq}" if alert.previous_seq is None else \
+        f"version {alert.previous_seq} → {alert.version_seq}"
+    return "\n".join([
+        f"{alert.event}: {alert.title or alert.url}",
+        f"{alert.outlet} · {alert.url}",
+        f"{versions}, first seen {iso(alert.first_seen)}",
+        alert.excerpt,
+        f"WARC {alert.warc_file} offset {alert.warc_offset} record {alert.warc_record_id}",
+        f"watch {watch} · id {key}",
+    ])
+
+
+def _mark_delivered(session: Session, message: Message, at: datetime) -> None:
+    session.execute(update(AlertDelivery).where(AlertDelivery.id.in_(message.delivery_ids))
+                    .values(delivered_at=at, attempts=AlertDelivery.attempts + 1, last_error=None))
+
+
+def _mark_failed(session: Session, message: Message, error: str, at: datetime) -> None:
+    for delivery in session.scalars(select(AlertDelivery).where(AlertDelivery.id.in_(message.delivery_ids))):
+        delivery.attempts += 1
+        delivery.next_attempt_at = at + backoff(delivery.attempts)
+        delivery.last_error = _cut(error, 500)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after ``attempts`` failed attempts: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(BACKOFF_FIRST * (2 ** min(attempts - 1, 20)), BACKOFF_MAX)
+
+
+# -- Apprise ---------------------------------------------------------------------------------------
+
+
+def send(message: Message) -> str | None:
+    """Send ``message`` through Apprise within the timeouts; None when accepted, else why not (one line)."""
+    with _apprise_log() as log, _notification_proxy():
+        import apprise
+
+        plugin = apprise.Apprise.instantiate(_with_fields(message))
+        if plugin is None:
+            return "not a notification URL Apprise knows"
+        plugin.socket_connect_timeout = min(float(plugin.socket_connect_timeout or CONNECT_TIMEOUT), CONNECT_TIMEOUT)
+        plugin.socket_read_timeout = min(float(plugin.socket_read_timeout or READ_TIMEOUT), READ_TIMEOUT)
+        try:
+            accepted = plugin.notify(body=message.body, title=message.title)
+        except Exception as error:  # a plugin's own bug must not stop the others
+            return _cut(f"{type(error).__name__}: {error}", 300)
+    return None if accepted else (log.last or "the service did not accept the message")
+
+
+def _with_fields(message: Message) -> str:
+    """The target URL, for a ``json://`` webhook with the idempotency key as header and fields in the body."""
+    if urlsplit(message.target).scheme.lower() not in JSON_SCHEMES:
+        return message.target
+    params = [f"%2BIdempotency-Key={quote(message.key, safe='')}"]
+    params += [f"%3A{name}={quote(value, safe='')}" for name, value in message.fields.items()]
+    joiner = "&" if "?" in message.target else "?"
+    return message.target + joiner + "&".join(params)
+
+
+@contextmanager
+def _notification_proxy() -> Iterator[None]:
+    """The environment's proxies for the crawl set aside while sending (see the module's docstring)."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.lower() in PROXY_VARIABLES}
+    proxy = os.environ.get(ALERTS_PROXY)
+    if proxy:
+        os.environ.update({"http_proxy": proxy, "https_proxy": proxy})
+    try:
+        yield
+    finally:
+        for name in list(os.environ):
+            if name.lower() in PROXY_VARIABLES:
+                del os.environ[name]
+        os.environ.update(saved)
+
+
+class _LastLine(logging.Handler):
+    """Keeps the last warning Apprise logged: the reason a send failed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = " ".join(record.getMessage().split())
+        self.last = _cut(text, 300) if text else self.last
+
+
+@contextmanager
+def _apprise_log() -> Iterator[_LastLine]:
+    """Apprise's own log lines kept out of the crawl's log while it sends: the caller logs one line instead."""
+    apprise_logger = logging.getLogger("apprise")
+    handler, propagate = _LastLine(), apprise_logger.propagate
+    apprise_logger.addHandler(handler)
+    apprise_logger.propagate = False
+    try:
+        yield handler
+    finally:
+        apprise_logger.removeHandler(handler)
+        apprise_logger.propagate = propagate
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
