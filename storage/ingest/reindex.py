@@ -13,7 +13,9 @@ or the schema ``NAME_previous``.
 
 Outlets, their seed entries, each capture's discovery context and the run
 history come from the files' own records (:mod:`storage.warc.context`); seed
-files add outlets for WARCs without them.
+files add outlets for WARCs without them. Watches and their alerts, which no
+WARC holds, are carried over from the index replaced
+(:mod:`storage.search.watch_state`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.ingest.ingest import WARC_SUFFIXES, IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
+from storage.search.watch_state import WatchState, restore_state, saved_state
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +82,16 @@ def archive_warcs(archive_dir: str | Path) -> list[Path]:
 
 def current_counts(db_url: str | None, archive_dir: str | Path) -> Counts:
     """What the archive's index holds now (nothing when there is none)."""
+    return _current(db_url, archive_dir)[0]
+
+
+def _current(db_url: str | None, archive_dir: str | Path) -> tuple[Counts, WatchState]:
+    """What the archive's index holds now, and the watches the rebuild must carry over."""
     try:
         with Archive(db_url, archive_dir) as archive:
-            return Counts.of(archive.stats())
+            return Counts.of(archive.stats()), archive.read(saved_state)
     except ArchiveMissing:
-        return Counts.of(None)
+        return Counts.of(None), WatchState([], [], [])
 
 
 def reindex(
@@ -101,11 +109,13 @@ def reindex(
     url = resolve_url(db_url, archive_dir)
     try:
         with ArchiveLock(archive_dir):
-            before = current_counts(db_url, archive_dir)
+            before, watches = _current(db_url, archive_dir)
             place = _SqliteBuild(url) if sqlite_path(url) is not None else _SchemaBuild(url)
             with place.building() as build_url:
                 with Archive(build_url, archive_dir, create=True) as built:
+                    # Rebuilt with no watches, so the rebuild raises no alerts; then they come back.
                     summary = ingest(built, files, outlets, workers=workers, progress=progress, all_pages=all_pages)
+                    built.write(lambda session: restore_state(session, watches))
                     after = Counts.of(built.stats())
                 if after.fewer_than(before) and not confirm(before, after):
                     raise ReindexDeclined(f"the rebuild holds {after} where the archive has {before}: "

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from storage.archive import Archive
-from storage.search.matching import tokens
+from tests.helpers.captures import phrase_of
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, start_crawl
 from tests.helpers.webhook import WebhookReceiver
@@ -28,11 +28,6 @@ from tests.newsweb import NewsWeb
 OUTLET = "daily-courier"
 PHRASE = "the harbour pilots walked out at dawn"
 CORRECTION = "Correction: an earlier version of this article gave the wrong date for the council meeting."
-
-
-def phrase_of(text: str, words: int = 12) -> str:
-    """The first ``words`` words of ``text`` as a phrase query."""
-    return '"' + " ".join(tokens(text)[:words]) + '"'
 
 
 def add_watch(archive_dir: Path, *args: str) -> None:

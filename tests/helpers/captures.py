@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from extract.article import Article
+from storage.search.matching import tokens
 from storage.versions.captures import CaptureInput, WarcPointer
 
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
@@ -51,6 +52,11 @@ def capture(
 
 def article(text: str, title: str = "A headline", **meta: object) -> Article:
     return Article(text=text, title=title, **meta)  # type: ignore[arg-type]
+
+
+def phrase_of(text: str, words: int = 12) -> str:
+    """The first ``words`` words of ``text`` as a phrase query of the search syntax."""
+    return '"' + " ".join(tokens(text)[:words]) + '"'
 
 
 @contextmanager
