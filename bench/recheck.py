@@ -18,6 +18,7 @@ check happened), so five passes cost about five times one. Run:
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -67,12 +68,19 @@ def added_records(before: dict[Path, int], after: dict[Path, int], articles: set
     return counts
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the crawl and its extraction workers, once ended
+    return usage.ru_utime + usage.ru_stime
+
+
 def crawl(archive_dir: Path, seeds: Path, web: NewsWeb, args: dict[str, str]) -> tuple[Counter, float]:
     before = sizes(archive_dir) if (archive_dir / "warcs").exists() else {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     run_crawl(archive_dir, seeds, web.proxy_url, args=args, timeout=1800)
     elapsed = time.perf_counter() - started
-    return added_records(before, sizes(archive_dir), set(web.article_urls())), elapsed
+    added = added_records(before, sizes(archive_dir), set(web.article_urls()))
+    added["cpu_ms"] = round(1000 * (children_cpu() - cpu))
+    return added, elapsed
 
 
 def main() -> None:
@@ -90,7 +98,7 @@ def main() -> None:
         first, seconds = crawl(archive_dir, seeds, web, {})
         base = first["article_bytes"] + first["other_bytes"]
         print(f"first crawl: {len(web.article_urls())} articles, {first['article_responses']} article responses, "
-              f"{base / 1e6:.2f} MB of WARC in {seconds:.1f} s")
+              f"{base / 1e6:.2f} MB of WARC in {seconds:.1f} s, crawler CPU {first['cpu_ms'] / 1e3:.1f} s")
         with Archive(archive_dir=archive_dir, create=False) as archive:
             versions_before = archive.stats().versions
         total: Counter = Counter()
@@ -101,7 +109,7 @@ def main() -> None:
                   f"({100 * added['article_bytes'] / base:.2f}%), +{added['other_bytes'] / 1e3:.1f} KB discovery pages "
                   f"({100 * added['other_bytes'] / base:.2f}%); {added['revisits']} revisits, "
                   f"{added['not_modified']} of them 304s; {added['article_responses']} full article responses; "
-                  f"{seconds:.1f} s")
+                  f"{seconds:.1f} s, crawler CPU {added['cpu_ms'] / 1e3:.1f} s")
         with Archive(archive_dir=archive_dir, create=False) as archive:
             versions_after = archive.stats().versions
         articles_pct = 100 * total["article_bytes"] / base
@@ -116,6 +124,8 @@ def main() -> None:
               f"(revisit record {total['article_revisit_bytes'] / checks:.0f}, "
               f"request record {total['article_request_bytes'] / checks:.0f}); per re-check crawl "
               f"{articles_pct / options.rechecks:.2f}% of the first crawl")
+        print(f"crawler CPU per article re-check, whole crawls included: {total['cpu_ms'] / checks:.1f} ms; "
+              f"per page of the first crawl: {first['cpu_ms'] / max(1, first['article_responses']):.1f} ms")
         print(f"revisit records {total['revisits']}, 304s {total['not_modified']}, "
               f"full article responses {total['article_responses']}, versions added {versions_after - versions_before}")
 

@@ -22,6 +22,9 @@ DATABASE = "archive"  # Datasette names a database after its file: archive.sqlit
 SEARCH: dict[str, dict[str, str]] = {"versions": {"fts_table": "versions_fts", "fts_pk": "id"}}
 LABELS: dict[str, str] = {"outlets": "name", "pages": "url", "captures": "fetched_url", "versions": "title"}
 HIDDEN = frozenset({"alembic_version"})
+# Notification URLs carry tokens and passwords: Datasette does not show these tables. Its SQL
+# box can still read them, so an archive served to the network should have no secrets in its watches.
+SECRET = frozenset({"watches", "alert_deliveries"})
 
 
 def database_name(sqlite_file: Path) -> str:
@@ -48,8 +51,10 @@ def _table(name: str, described: TableDescription) -> dict[str, Any]:
     table.update(SEARCH.get(name, {}))
     if name in LABELS:
         table["label_column"] = LABELS[name]
-    if name in HIDDEN:
+    if name in HIDDEN | SECRET:
         table["hidden"] = True
+    if name in SECRET:
+        table["allow"] = False  # nobody may view the table
     return table
 
 
