@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from storage.archive import Archive
 from storage.db.errors import BadQuery
 from storage.search.syntax import parse, to_fts5, to_websearch
-from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
+from tests.helpers.captures import T0, article, capture, hours, scratch_schema  # noqa: F401
 
 FILLER = " ".join(f"word{n}" for n in range(120))
 
@@ -103,13 +104,20 @@ def test_full_text_index_follows_updates_and_deletes(archive: Archive) -> None:
     assert archive.search("government") == []
 
 
-def test_postgres_ranks_only_the_newest_matches_of_a_common_query(archive: Archive, monkeypatch) -> None:
+@pytest.fixture
+def pg_archive(pg_url: str, tmp_path) -> Iterator[Archive]:
+    """An archive on PostgreSQL alone (the candidate cap is PostgreSQL's: FTS5 ranks inside its index)."""
+    with scratch_schema(pg_url) as url, Archive(url, tmp_path / "archive", create=True) as opened:
+        opened.ensure_outlet("daily", ["daily.example"])
+        yield opened
+
+
+def test_postgres_ranks_only_the_newest_matches_of_a_common_query(pg_archive: Archive, monkeypatch) -> None:
     """Ranking reads each ranked version's tsvector, so a query matching more than RANK_CANDIDATES is
     ranked among its newest matches; within them the best still comes first."""
     from storage.search import sql
 
-    if archive.backend != "postgresql":
-        pytest.skip("the candidate cap is PostgreSQL's (FTS5 ranks inside its index)")
+    archive = pg_archive
     record(archive, "https://a.example/best", hours(0), "Volcano! The volcano erupted, volcano ash.", "Volcano erupts")
     record(archive, "https://a.example/weak", hours(1), f"{FILLER} a volcano was mentioned {FILLER}", "Markets")
     record(archive, "https://a.example/dense", hours(2), "The volcano and the volcano again.", "Volcano watch")
