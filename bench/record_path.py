@@ -47,16 +47,20 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="URL of the big archive (filled by bench/generate.py)")
     parser.add_argument("--captures", type=int, default=2000, help="captures recorded per round (default 2000)")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds (default 3)")
+    parser.add_argument("--seed", type=int, help="texts' seed (default: a new one each run)")
     options = parser.parse_args()
+    # The texts must be new to the big archive: the same seed twice would record copies of texts an
+    # earlier run left there, and story matching would link them, work the fresh archive never does.
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(10**6, 10**9)
 
     with Archive(options.db, tempfile.mkdtemp()) as archive:
-        print(f"big archive: {archive.stats().versions} versions; {options.captures} captures a round")
+        print(f"big archive: {archive.stats().versions} versions; {options.captures} captures a round; seed {seed}")
     figures: dict[str, list[tuple[float, float]]] = {"fresh": [], "big": []}
     for n in range(options.rounds):
         for label in ("fresh", "big") if n % 2 == 0 else ("big", "fresh"):
             with tempfile.TemporaryDirectory(prefix="bench-record-") as tmp:
                 url = f"sqlite:///{tmp}/fresh.sqlite3" if label == "fresh" else options.db
-                cpu, wall = one_round(url, tmp, options.captures, seed=100 + 2 * n, create=label == "fresh")
+                cpu, wall = one_round(url, tmp, options.captures, seed=seed + 2 * n, create=label == "fresh")
             figures[label].append((cpu, wall))
             print(f"  round {n + 1} {label:<5} CPU {cpu:6.2f} ms/capture   wall {wall:6.2f} ms/capture", flush=True)
     medians = {label: (statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs))
