@@ -124,13 +124,18 @@ def _script(db_url: str, archive_dir: Path, body: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def two_watches(db_url: str, tmp_path: Path, receiver: WebhookReceiver) -> None:
+    """A new archive with a phrase watch and a word watch, both sending to ``receiver``."""
+    with Archive(db_url, tmp_path, create=True) as archive:
+        archive.ensure_outlet("daily", ["daily.example"])
+        archive.add_watch("quote", '"rushed into a decision"', events=["appears"], notify=[receiver.url])
+        archive.add_watch("new", "harbour", events=["new"], notify=[receiver.url])
+
+
 def test_a_kill_between_commit_and_send_loses_nothing(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
     with WebhookReceiver() as receiver:
-        with Archive(db_url, tmp_path, create=True) as archive:
-            archive.ensure_outlet("daily", ["daily.example"])
-            archive.add_watch("quote", '"rushed into a decision"', events=["appears"], notify=[receiver.url])
-            archive.add_watch("new", "harbour", events=["new"], notify=[receiver.url])
+        two_watches(db_url, tmp_path, receiver)
         # Record (commit), say so, then wait to be killed before any delivery.
         process = subprocess.Popen(_script(db_url, tmp_path, """
             record_versions(archive)
@@ -152,10 +157,8 @@ def test_a_kill_between_commit_and_send_loses_nothing(tmp_path: Path) -> None:
 def test_a_kill_between_send_and_mark_sends_again_under_the_same_key(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
     with WebhookReceiver() as receiver:
-        with Archive(db_url, tmp_path, create=True) as archive:
-            archive.ensure_outlet("daily", ["daily.example"])
-            archive.add_watch("quote", '"rushed into a decision"', events=["appears"], notify=[receiver.url])
-            archive.add_watch("new", "harbour", events=["new"], notify=[receiver.url])
+        two_watches(db_url, tmp_path, receiver)
+        with Archive(db_url, tmp_path) as archive:
             record_versions(archive)
         process = subprocess.Popen(_script(db_url, tmp_path, "archive.deliver_alerts()"))
         receiver.kill_on_receipt = process.pid  # dies the moment its first message arrives
