@@ -10,6 +10,7 @@ because the server answers from several threads.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import logging
 import random
@@ -32,6 +33,7 @@ from tests.newsweb.templates import clutter_strings
 logger = logging.getLogger(__name__)
 
 BASE_TIME = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+TITLE_ATTEMPTS = 20  # fresh stories tried for an unused title before the title gets a number
 WIRE_TIME = datetime(2026, 11, 19, 4, 30, tzinfo=UTC)
 
 
@@ -110,6 +112,8 @@ class NewsWeb:
                 while True:
                     rng = random.Random(f"{self.seed}:{outlet.name}:{i}:{attempt}")
                     story = generate_story(rng)
+                    if attempt >= TITLE_ATTEMPTS:  # a big web has used most titles: number this one
+                        story = dataclasses.replace(story, title=f"{story.title} ({i + 1})")
                     if story.title not in titles:
                         break
                     attempt += 1
