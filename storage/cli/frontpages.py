@@ -95,7 +95,8 @@ def headlines(ctx: click.Context, url: str, as_json: bool) -> None:
 
     STATUS is ab-test (the wording alternated with another between captures
     close together: A → B → A), replaced (a later wording took its place) or
-    current. SEEN counts front-page captures, or the article's versions.
+    current, judged on each front page (and among the article's own titles)
+    apart. SEEN counts front-page captures, or the article's versions.
 
     \b
     Example:
@@ -104,11 +105,11 @@ def headlines(ctx: click.Context, url: str, as_json: bool) -> None:
     rows = open_archive(ctx).headlines(url)
     echo_rows(as_json, rows, [
         ("STATUS", lambda h: h.status),
-        ("WHERE", lambda h: "front page" if h.source == "front_page" else "article"),
         ("FIRST SEEN", lambda h: iso(h.first_seen)),
         ("LAST SEEN", lambda h: iso(h.last_seen)),
         ("SEEN", lambda h: h.seen),
         ("HEADLINE", lambda h: h.headline),
+        ("WHERE", lambda h: h.page or "the article itself"),
     ])
 
 

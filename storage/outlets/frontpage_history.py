@@ -5,7 +5,7 @@ the runs that cover its number (``first_seq <= seq <= last_seq``), so "the
 front page at T" is its latest capture at or before T and those runs.
 
 Headlines are compared per timeline (each front page, and the article's own
-versions): consecutive identical headlines collapse into one stretch, and
+versions: a home page and a section front may word one article differently): consecutive identical headlines collapse into one stretch, and
 wording A → B → A with the return within :data:`ALTERNATION_WINDOW` of A's
 last showing marks A and B as a likely A/B test; a headline followed by
 another that never gives way back is a change.
@@ -115,7 +115,7 @@ class Headline(Result):
     first_seen: datetime
     last_seen: datetime
     seen: int  # captures (front page) or versions (article) that carried it
-    pages: list[str]  # the front pages that showed it (empty for the article's own title)
+    page: str | None  # the front page that showed it (None for the article's own title)
     status: str
     alternates_with: list[str] = field(default_factory=list)
 
@@ -259,7 +259,7 @@ def headlines(session: Session, url: str, window: timedelta = ALTERNATION_WINDOW
     for (frontpage_id, page_url, _), links in _links_by_page(session, urls).items():
         found += _front_page_headlines(session, canonical, frontpage_id, page_url, links, window)
     found += _article_headlines(session, canonical, urls, window)
-    return _merge(found)
+    return sorted(found, key=lambda h: (h.first_seen, SOURCES.index(h.source), h.page or "", h.headline))
 
 
 def _canonical(session: Session, urls: list[str]) -> str:
@@ -274,14 +274,14 @@ def _front_page_headlines(session: Session, url: str, frontpage_id: int, page_ur
     times = _capture_times(session, frontpage_id, runs[0].first_seq, max(run.last_seq for run in runs))
     timeline = [(links[run.link_id].headline, times[run.first_seq], times[run.last_seq],
                  run.last_seq - run.first_seq + 1) for run in runs]
-    return _judge(url, "front_page", [page_url], _stretches(timeline), window)
+    return _judge(url, "front_page", page_url, _stretches(timeline), window)
 
 
 def _article_headlines(session: Session, url: str, urls: list[str], window: timedelta) -> list[Headline]:
     query = (select(Version.title, Version.first_seen, Version.last_seen).join(Page, Page.id == Version.page_id)
              .where(Page.url.in_(urls), Version.title.is_not(None), Version.state == "ok").order_by(Version.seq))
     timeline = [(title, first, last, 1) for title, first, last in session.execute(query)]
-    return _judge(url, "article", [], _stretches(timeline), window)
+    return _judge(url, "article", None, _stretches(timeline), window)
 
 
 def _stretches(timeline: list[tuple[str, datetime, datetime, int]]) -> list[_Stretch]:
@@ -304,7 +304,7 @@ def alternations(stretches: list[_Stretch], window: timedelta) -> dict[str, set[
     return partners
 
 
-def _judge(url: str, source: str, pages: list[str], stretches: list[_Stretch], window: timedelta) -> list[Headline]:
+def _judge(url: str, source: str, page: str | None, stretches: list[_Stretch], window: timedelta) -> list[Headline]:
     partners = alternations(stretches, window)
     last = stretches[-1].headline if stretches else None
     found: dict[str, Headline] = {}
@@ -313,25 +313,6 @@ def _judge(url: str, source: str, pages: list[str], stretches: list[_Stretch], w
         first = stretch.start if known is None else known.first_seen
         seen = stretch.seen + (0 if known is None else known.seen)
         status = "ab-test" if stretch.headline in partners else "current" if stretch.headline == last else "replaced"
-        found[stretch.headline] = Headline(url, stretch.headline, source, first, stretch.end, seen, list(pages),
+        found[stretch.headline] = Headline(url, stretch.headline, source, first, stretch.end, seen, page,
                                            status, sorted(partners.get(stretch.headline, ())))
     return list(found.values())
-
-
-def _merge(found: list[Headline]) -> list[Headline]:
-    """One entry per (wording, source), across front pages: seen on any, its strongest status."""
-    strength = {"ab-test": 2, "current": 1, "replaced": 0}
-    merged: dict[tuple[str, str], Headline] = {}
-    for item in found:
-        key = (item.headline, item.source)
-        known = merged.get(key)
-        if known is None:
-            merged[key] = item
-            continue
-        status = max(known.status, item.status, key=strength.__getitem__)
-        merged[key] = Headline(item.url, item.headline, item.source, min(known.first_seen, item.first_seen),
-                               max(known.last_seen, item.last_seen), known.seen + item.seen,
-                               sorted(set(known.pages) | set(item.pages)), status,
-                               sorted(set(known.alternates_with) | set(item.alternates_with)))
-    return sorted(merged.values(), key=lambda h: (h.first_seen, SOURCES.index(h.source), h.headline))
-
