@@ -446,6 +446,12 @@ class Archive:
         """The front page :meth:`frontpage` would show, and the times of its captures, oldest first."""
         return self.read(lambda session: fronts.front_page_times(session, outlet, page))
 
+    def export_frontpages(self, outlet: str | None = None, since: datetime | None = None,
+                          until: datetime | None = None) -> Iterator[fronts.FrontPageRow]:
+        """Stream every article on every front-page capture fetched between ``since`` and ``until``."""
+        with self._session() as session:
+            yield from fronts.observations(session, outlet, since, until)
+
     def prominence(self, url: str) -> list[fronts.Prominence]:
         """The article's life on each front page that showed it: entered, best and worst rank, left."""
         return self.read(lambda session: fronts.prominence(session, url))

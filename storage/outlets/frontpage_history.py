@@ -13,6 +13,7 @@ another that never gives way back is a change.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,6 +121,23 @@ class Headline(Result):
     alternates_with: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class FrontPageRow(Result):
+    """One article on one front-page capture: a row of ``export --frontpages``."""
+
+    outlet: str
+    page: str
+    captured_at: datetime
+    capture: int
+    rank: int
+    url: str
+    headline: str
+    section: str
+    lead: bool
+    warc_file: str
+    warc_offset: int
+
+
 # -- a front page as of a time -------------------------------------------------
 
 
@@ -177,6 +195,38 @@ def _home_candidates(session: Session, outlet_id: int) -> list[str]:
     seed = session.scalar(select(Outlet.seed).where(Outlet.id == outlet_id)) or {}
     starts = seed.get("start_urls") or []
     return url_variants(starts[0]) if starts else []
+
+
+def observations(session: Session, outlet: str | None = None, since: datetime | None = None,
+                 until: datetime | None = None) -> Iterator[FrontPageRow]:
+    """Every article on every front-page capture (fetched between ``since`` and ``until``), page by page."""
+    pages = select(FrontPage.id, FrontPage.url, Outlet.name).join(Outlet, Outlet.id == FrontPage.outlet_id)
+    if outlet is not None:
+        pages = pages.where(FrontPage.outlet_id == require_outlet(session, outlet))
+    for frontpage_id, page_url, outlet_name in session.execute(pages.order_by(Outlet.name, FrontPage.url)).all():
+        captures = select(FrontPageCapture).where(FrontPageCapture.frontpage_id == frontpage_id)
+        if since is not None:
+            captures = captures.where(FrontPageCapture.fetched_at >= utc(since))
+        if until is not None:
+            captures = captures.where(FrontPageCapture.fetched_at <= utc(until))
+        found = list(session.scalars(captures.order_by(FrontPageCapture.fetched_at, FrontPageCapture.seq)))
+        if found:
+            yield from _rows(session, outlet_name, page_url, frontpage_id, found)
+
+
+def _rows(session: Session, outlet: str, page_url: str, frontpage_id: int,
+          captures: list[FrontPageCapture]) -> Iterator[FrontPageRow]:
+    seqs = [capture.seq for capture in captures]
+    query = (select(FrontPageRun, FrontPageLink).join(FrontPageLink, FrontPageLink.id == FrontPageRun.link_id)
+             .where(FrontPageLink.frontpage_id == frontpage_id, FrontPageRun.last_seq >= min(seqs),
+                    FrontPageRun.first_seq <= max(seqs))
+             .order_by(FrontPageRun.rank))
+    runs = session.execute(query).all()
+    for capture in captures:
+        for run, link in runs:
+            if run.first_seq <= capture.seq <= run.last_seq:
+                yield FrontPageRow(outlet, page_url, capture.fetched_at, capture.seq, run.rank, link.url,
+                                   link.headline, link.section, run.lead, capture.warc_file, capture.warc_offset)
 
 
 # -- an article's life on its outlet's front pages -----------------------------
