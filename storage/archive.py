@@ -442,6 +442,10 @@ class Archive:
         """
         return self.read(lambda session: fronts.front_page_at(session, outlet, page, at))
 
+    def frontpage_urls(self, outlet: str) -> list[str]:
+        """The URLs of the outlet's recorded front pages (home and section fronts)."""
+        return self.read(lambda session: fronts.front_page_urls(session, outlet))
+
     def frontpage_times(self, outlet: str, page: str | None = None) -> tuple[str, list[datetime]]:
         """The front page :meth:`frontpage` would show, and the times of its captures, oldest first."""
         return self.read(lambda session: fronts.front_page_times(session, outlet, page))

@@ -166,6 +166,12 @@ def front_page_times(session: Session, outlet: str, page_url: str | None) -> tup
     return page.url, list(times)
 
 
+def front_page_urls(session: Session, outlet: str) -> list[str]:
+    """The URLs of the outlet's recorded front pages."""
+    query = select(FrontPage.url).where(FrontPage.outlet_id == require_outlet(session, outlet)).order_by(FrontPage.url)
+    return list(session.scalars(query))
+
+
 def _entries(session: Session, frontpage_id: int, seq: int) -> list[FrontPageEntry]:
     query = (select(FrontPageRun.rank, FrontPageLink.url, FrontPageLink.headline, FrontPageLink.section,
                     FrontPageRun.lead)

@@ -53,3 +53,28 @@ def crawl_three_rounds(root: Path, seed: int = 21) -> ThreeRounds:
             result.shown.append({name: shown(web.front_items(name)) for name in outlets})
             result.after.append(datetime.now(UTC))
         return result
+
+
+HOSTILE_HOME = "https://daily.example/"
+HOSTILE_ARTICLE = "https://daily.example/2024/05/01/harbour-vote-delayed"
+
+
+def hostile_front_pages(archive_dir: Path) -> str:
+    """An archive with one article and two front-page captures whose headline for it is the hostile title.
+
+    Returns the article's URL. For the reading-room tests: the headline must be shown as text, never run.
+    """
+    from extract.frontpage import FrontPageLink
+    from storage.archive import Archive
+    from storage.versions.captures import FrontPageInput, WarcPointer
+    from tests.helpers.captures import T0, article, capture, hours
+    from tests.newsweb.hostile import HOSTILE_TITLE
+
+    with Archive(archive_dir=archive_dir, create=True) as writer:
+        writer.ensure_outlet("daily", ["daily.example"])
+        writer.record_capture(capture(HOSTILE_ARTICLE, T0), article("The harbour vote was delayed again today."))
+        for n, rank in enumerate((1, 2), start=1):
+            links = (FrontPageLink(HOSTILE_ARTICLE, rank, HOSTILE_TITLE, "Top <b>stories</b>", rank == 1),)
+            writer.record_captures([(FrontPageInput("daily", HOSTILE_HOME, hours(n), WarcPointer(
+                "front.warc.gz", n * 1000, 900, f"<urn:uuid:front-{n}>"), links),)])
+    return HOSTILE_ARTICLE
