@@ -103,8 +103,10 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                 yield self._request(seed, url, self.parse_feed)
             for url in seed.sitemaps:
                 yield self._request(seed, url, self.parse_sitemap, sitemap_depth=0)
-            for url in seed.start_urls:  # due every crawl, however often fetched before
-                yield self._request(seed, url, self.parse_start_page, dont_filter=True)
+            # Due every crawl: known_urls never holds them, and the duplicate filter lives one run
+            # (the shared frontier's too: its last process out deletes it, crawler/distributed/).
+            for url in seed.start_urls:
+                yield self._request(seed, url, self.parse_start_page)
 
     # -- discovery ---------------------------------------------------------------
 
@@ -276,10 +278,9 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                   "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES},
         )
 
-    def _request(self, seed: OutletSeed, url: str, callback: Any, dont_filter: bool = False,
-                 **meta: Any) -> scrapy.Request:
+    def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         role = ROLES[callback.__name__]  # what the fetch is for, recorded beside it in the WARC
-        return scrapy.Request(url, callback=callback, errback=self.on_error, dont_filter=dont_filter,
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"outlet": seed.name, "role": role, **meta})
 
     def _seed(self, response: Response) -> OutletSeed:
