@@ -40,12 +40,15 @@ def export(
     frontpages: bool,
     output: str | None,
 ) -> None:
-    """Export article versions (or, with --frontpages, front pages) as JSON lines, CSV or Parquet, streaming.
+    """Export versions (or front pages) as JSON lines, CSV or Parquet, streaming.
+
+    With --frontpages each row is one article on one front-page capture:
+    outlet, page, captured_at, capture, rank, url, headline, section, lead,
+    warc_file, warc_offset (newsarchive export --frontpages --format csv).
 
     \b
     Example:
         newsarchive export --format parquet --outlet politico-eu --since 2024-01-01 -o politico.parquet
-        newsarchive export --frontpages --outlet politico-eu --format csv -o politico-front.csv
     """
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")

@@ -25,15 +25,17 @@ from storage.db.times import iso
 @json_option
 @click.pass_context
 def frontpage(ctx: click.Context, outlet: str, page_url: str | None, at: datetime | None, as_json: bool) -> None:
-    """Show OUTLET's front page as it was: its articles in order, with the headlines and sections it gave them.
+    """Show OUTLET's front page as it was: its articles, ranked, with headlines.
 
-    LEAD marks the lead story (the first set in an h1/h2, else the first).
-    With --json, one object per article, each naming the capture it is from.
+    Each article comes with the headline and the section the front page gave
+    it; LEAD marks the lead story (the first set in an h1/h2, else the first).
+    The front page is the outlet's home page unless --page names another of
+    its start pages (a section front); --at takes what show --at takes. With
+    --json, one object per article, each naming the capture it is from.
 
     \b
     Example:
         newsarchive frontpage politico-eu --at 2024-05-01T08:00Z
-        newsarchive frontpage politico-eu --page https://www.politico.eu/section/politics/ --json
     """
     view = open_archive(ctx).frontpage(outlet, page_url, at)
     if as_json:
@@ -56,10 +58,11 @@ def frontpage(ctx: click.Context, outlet: str, page_url: str | None, at: datetim
 @json_option
 @click.pass_context
 def prominence(ctx: click.Context, url: str, as_json: bool) -> None:
-    """Show the life of the article at URL on its outlet's front pages: entered, best and worst rank, left.
+    """Show where the article at URL stood on front pages, capture by capture.
 
-    Each front page that showed it gets a line, then one line per capture with
-    its rank and the headline it had there. With --json, one object per front page.
+    For each front page: when it entered, its best and worst rank, when it
+    left; then one line per capture with its rank and the headline it had
+    there. With --json, one object per front page.
 
     \b
     Example:
@@ -91,7 +94,7 @@ def prominence(ctx: click.Context, url: str, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def headlines(ctx: click.Context, url: str, as_json: bool) -> None:
-    """List every headline the article at URL carried: on front pages and as its own title.
+    """List every headline the article at URL carried, on front pages and off.
 
     STATUS is ab-test (the wording alternated with another between captures
     close together: A → B → A), replaced (a later wording took its place) or

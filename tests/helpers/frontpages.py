@@ -36,8 +36,9 @@ def shown(items: list[FrontItem]) -> list[Shown]:
     return [(item.rank, canonicalize_url(item.url), item.headline, item.section, item.lead) for item in items]
 
 
-def crawl_three_rounds(root: Path, seed: int = 21) -> ThreeRounds:
-    """Crawl ``NewsWeb(front_pages=True)`` into ``root/archive`` once per round, moving the round between crawls."""
+def crawl_three_rounds(root: Path, seed: int = 21, db_url: str | None = None) -> ThreeRounds:
+    """Crawl ``NewsWeb(front_pages=True)`` into ``root/archive`` (and ``db_url``, default its SQLite file)
+    once per round, moving the round between crawls."""
     with NewsWeb(seed=seed, articles_per_outlet=4, front_pages=True) as web:
         seeds = root / "seeds.toml"
         seeds.write_text(web.seed_toml(), encoding="utf-8")
@@ -49,7 +50,7 @@ def crawl_three_rounds(root: Path, seed: int = 21) -> ThreeRounds:
                              {canonicalize_url(url): web.article(url).title for url in web.article_urls()})
         for number in range(1, ROUNDS + 1):
             web.front_rounds.advance(number)
-            run_crawl(result.archive_dir, seeds, web.proxy_url)
+            run_crawl(result.archive_dir, seeds, web.proxy_url, db_url=db_url)
             result.shown.append({name: shown(web.front_items(name)) for name in outlets})
             result.after.append(datetime.now(UTC))
         return result

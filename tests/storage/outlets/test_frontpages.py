@@ -21,6 +21,7 @@ from storage.db.errors import NoSuchCapture, NoSuchOutlet, NoSuchPage
 from storage.db.models import FrontPageCapture, FrontPageLink, FrontPageRun
 from storage.versions.captures import FrontPageInput, Outcome
 from storage.warc.pointer import WarcPointer
+from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.frontpages import ROUNDS, crawl_three_rounds
 from tests.newsweb.frontpages import CHANGED_SUFFIX, alternate_wording
@@ -167,3 +168,15 @@ def test_reindex_rebuilds_every_front_page_record_from_the_warcs(rounds) -> None
                          "--workers", "2", "--json")
     assert result.exit_code == 0, result.output
     assert everything(rounds.archive_dir) == before
+
+
+def test_the_same_on_postgresql(pg_url: str, tmp_path) -> None:
+    with scratch_schema(pg_url) as db_url:
+        on_pg = crawl_three_rounds(tmp_path, seed=8, db_url=db_url)
+        with Archive(db_url, on_pg.archive_dir, create=False) as archive:
+            for outlet in on_pg.outlets:
+                assert [home(archive, outlet, on_pg.after[n]) for n in range(ROUNDS)] == \
+                    [on_pg.shown[n][outlet] for n in range(ROUNDS)], outlet
+            alternating = on_pg.alternating[on_pg.outlets[0]]
+            assert {h.status for h in archive.headlines(alternating)
+                    if h.page == archive.frontpage(on_pg.outlets[0]).page} == {"ab-test"}
