@@ -1,4 +1,4 @@
-"""What the ``news`` spider hands to the item pipeline: one fetched page."""
+"""What the ``news`` spider hands to the item pipeline: one fetched page, or one fetched front page."""
 
 from __future__ import annotations
 
@@ -24,3 +24,13 @@ class FetchedPage:
     etag: str | None = None
     last_modified: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap
+
+
+@dataclass(slots=True)
+class FetchedFrontPage:
+    """A start page (home or section front) fetched, already in a WARC record: its links become a record."""
+
+    outlet: str
+    url: str  # the URL it was fetched as (after redirects)
+    body: bytes
+    warc_record: Any  # crawler.middlewares.warc.WrittenRecord

@@ -41,6 +41,7 @@ from storage.db.migrate import check_schema_current, current_revisions, upgrade
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import aware, iso, utc
+from storage.outlets import frontpage_history as fronts
 from storage.outlets import listing
 from storage.outlets import runs as run_log
 from storage.outlets.names import require_outlet
@@ -430,6 +431,38 @@ class Archive:
     def payload_capture(self, capture_id: int) -> capture_log.CaptureEntry | None:
         """The capture whose WARC record holds this one's payload (a revisit's original), if archived."""
         return self.read(lambda session: capture_log.payload_capture(session, capture_id))
+
+    # -- front pages (storage/outlets/frontpages.py records, frontpage_history.py reads) ----
+
+    def frontpage(self, outlet: str, page: str | None = None, at: datetime | None = None) -> fronts.FrontPageView:
+        """The outlet's front page (``page``, default its home) as last captured at or before ``at``.
+
+        Raises :class:`NoSuchOutlet`, :class:`NoSuchPage` (no such front page) or
+        :class:`NoSuchCapture` (none that early).
+        """
+        return self.read(lambda session: fronts.front_page_at(session, outlet, page, at))
+
+    def frontpage_urls(self, outlet: str) -> list[str]:
+        """The URLs of the outlet's recorded front pages (home and section fronts)."""
+        return self.read(lambda session: fronts.front_page_urls(session, outlet))
+
+    def frontpage_times(self, outlet: str, page: str | None = None) -> tuple[str, list[datetime]]:
+        """The front page :meth:`frontpage` would show, and the times of its captures, oldest first."""
+        return self.read(lambda session: fronts.front_page_times(session, outlet, page))
+
+    def export_frontpages(self, outlet: str | None = None, since: datetime | None = None,
+                          until: datetime | None = None) -> Iterator[fronts.FrontPageRow]:
+        """Stream every article on every front-page capture fetched between ``since`` and ``until``."""
+        with self._session() as session:
+            yield from fronts.observations(session, outlet, since, until)
+
+    def prominence(self, url: str) -> list[fronts.Prominence]:
+        """The article's life on each front page that showed it: entered, best and worst rank, left."""
+        return self.read(lambda session: fronts.prominence(session, url))
+
+    def headlines(self, url: str) -> list[fronts.Headline]:
+        """Every headline the article carried on front pages and as its title, A/B tests flagged."""
+        return self.read(lambda session: fronts.headlines(session, url))
 
     # -- watches and alerts (storage/search/watches.py, alerts.py, outbox.py) ----
 

@@ -9,7 +9,9 @@ The page is already in a WARC record when it reaches this pipeline: a failed
 database write loses no data (``newsarchive reindex`` restores the rows) and is
 counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
 pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed``,
-``archive/unchanged``, ``archive/not-article``, ``extract/empty``.
+``archive/unchanged``, ``archive/not-article``, ``archive/front-page``, ``extract/empty``.
+A fetched front page's article links are ranked in the same pool
+(:mod:`extract.frontpage`) and recorded through the same batches.
 
 Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
 the main process, on what the workers return; each outlet's model is loaded
@@ -32,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
-from crawler.items import FetchedPage
+from crawler.items import FetchedFrontPage, FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
 from crawler.pipelines.extraction_pool import ExtractionPool, PageKilledWorkers
 from extract import Article
-from storage.versions.captures import CaptureInput, Outcome, apply_listing_hints
+from extract.frontpage import front_page_links
+from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
     from extract.page import PageAnalysis
@@ -82,6 +85,9 @@ class ArchivePipeline:
         self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
 
     async def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchedFrontPage):
+            await self._record_front_page(item)
+            return item
         if not isinstance(item, FetchedPage):
             return item
         if item.warc_record is None:
@@ -107,6 +113,27 @@ class ArchivePipeline:
             return _without_body(item)
         self.stats.inc_value(f"archive/{outcome.value}")
         return _without_body(item)
+
+    async def _record_front_page(self, item: FetchedFrontPage) -> None:
+        """Rank the front page's article links (in a worker) and record them beside its captures."""
+        seed = self.crawler.spider.outlets[item.outlet]
+        try:
+            links = await self.pool.run(partial(front_page_links, item.body, item.url, seed.links_to_article))
+        except Exception as exc:  # the WARC record is safe; reindex reads it again
+            self.stats.inc_value("errors/frontpage")
+            logger.error("cannot read front page %s: %s (the WARC record is kept)", item.url, exc)
+            return
+        record = item.warc_record
+        capture = FrontPageInput(item.outlet, item.url, record.date, record.pointer, tuple(links))
+        item.body = b""
+        try:
+            await self.writer.write((capture,))
+        except Exception as exc:
+            self.stats.inc_value("errors/db_write")
+            logger.error("database write failed for front page %s: %s (the WARC record is kept; run "
+                         "`newsarchive reindex`)", item.url, exc)
+            return
+        self.stats.inc_value("archive/front-page")
 
     async def close_spider(self) -> None:
         if self.writer:

@@ -1,7 +1,9 @@
 """The ``news`` spider: discover articles of the seed outlets and fetch them.
 
 Discovery runs from each outlet's feeds (RSS/Atom), sitemaps (indexes and
-Google News sitemaps) and start pages (one hop deep). Every page fetched goes
+Google News sitemaps) and start pages (one hop deep). Start pages are fetched
+every crawl, and each fetch is also handed on as a :class:`FetchedFrontPage`:
+where every article stood on it is recorded (:mod:`storage.outlets.frontpages`). Every page fetched goes
 through the WARC writer (a downloader middleware) before it reaches a callback
 here; callbacks decide the page's identity and whether it is an article, and
 hand a :class:`FetchedPage` to the archive pipeline.
@@ -33,8 +35,8 @@ from crawler.discovery.feeds import FeedError, parse_feed
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
-from crawler.items import FetchedPage
-from extract.page_signals import is_html_type, url_looks_like_article
+from crawler.items import FetchedFrontPage, FetchedPage
+from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, strip_tracking
 from storage.outlets.seeds import OutletSeed, load_seeds
 
@@ -101,6 +103,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                 yield self._request(seed, url, self.parse_feed)
             for url in seed.sitemaps:
                 yield self._request(seed, url, self.parse_sitemap, sitemap_depth=0)
+            # Due every crawl: known_urls never holds them, and the duplicate filter lives one run
+            # (the shared frontier's too: its last process out deletes it, crawler/distributed/).
             for url in seed.start_urls:
                 yield self._request(seed, url, self.parse_start_page)
 
@@ -149,16 +153,17 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                                                  hints={"title": entry.news_title, "published": entry.news_published}):
                 yield request
 
-    def parse_start_page(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_start_page(self, response: Response) -> Iterator[scrapy.Request | FetchedFrontPage]:
         seed = self._seed(response)
         if not isinstance(response, TextResponse):
             return
+        self.crawler.stats.inc_value("frontpages/fetched")
+        if response.meta.get("warc_record") is not None and is_html_type(_header(response, b"Content-Type")):
+            # its ranked links become a record of the front page (storage.outlets.frontpages)
+            yield FetchedFrontPage(seed.name, response.url, response.body, response.meta["warc_record"])
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
-            if not url.startswith(("http://", "https://")) or not seed.owns(url):
-                continue
-            looks_like_article = seed.article_pattern.search(url) if seed.article_pattern else url_looks_like_article(url)
-            if looks_like_article:
+            if url.startswith(("http://", "https://")) and seed.links_to_article(url):
                 yield from self._article_request(seed, url, listed=False)
 
     # -- articles ------------------------------------------------------------------

@@ -7,7 +7,8 @@ One module per family of commands, each with a ``register(group)``:
 (export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex),
 :mod:`~storage.cli.clutter` (boilerplate, reextract), :mod:`~storage.cli.crawls`
 (runs, health), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
-(the archive in Datasette), :mod:`~storage.cli.watches` (watch add/list/remove/test, alerts).
+(the archive in Datasette), :mod:`~storage.cli.watches` (watch add/list/remove/test, alerts),
+:mod:`~storage.cli.frontpages` (frontpage, prominence, headlines).
 Nothing outside this package imports click.
 
 Global ``--db URL`` / ``--archive-dir DIR`` (env ``NEWSARCHIVE_DB_URL`` /
@@ -25,6 +26,7 @@ from storage.cli import (
     crawls,
     datasette,
     export,
+    frontpages,
     outlets,
     search,
     serve,
@@ -57,5 +59,6 @@ def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
     ctx.obj = ArchiveLocation(db, archive_dir)
 
 
-for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette, watches):
+for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette, watches,
+                  frontpages):
     _commands.register(main)

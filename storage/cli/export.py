@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 @click.option("--url", help="Only the versions of this page.")
 @click.option("--latest", is_flag=True, help="Only each page's latest version.")
 @click.option("--language", metavar="CODE", help="Only versions in this language (ISO 639-1, as detected: en, de…).")
+@click.option("--frontpages", is_flag=True,
+              help="Export front pages instead: one row per article per capture (rank, headline, section, lead); "
+                   "--outlet, --since and --until choose the captures.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE (default: stdout).")
 @click.pass_context
 def export(
@@ -34,9 +37,14 @@ def export(
     url: str | None,
     latest: bool,
     language: str | None,
+    frontpages: bool,
     output: str | None,
 ) -> None:
-    """Export article versions as JSON lines, CSV or Parquet, streaming.
+    """Export versions (or front pages) as JSON lines, CSV or Parquet, streaming.
+
+    With --frontpages each row is one article on one front-page capture:
+    outlet, page, captured_at, capture, rank, url, headline, section, lead,
+    warc_file, warc_offset (newsarchive export --frontpages --format csv).
 
     \b
     Example:
@@ -44,17 +52,23 @@ def export(
     """
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")
-    from storage.export.files import write_versions
+    from storage.export.files import FRONT_PAGES, VERSIONS, write_rows
     from storage.export.output import replacing
 
-    rows = open_archive(ctx).export(outlet=outlet, since=since, until=until, url=url, latest_only=latest,
-                                    language=language)
+    archive = open_archive(ctx)
+    if frontpages:
+        if url or latest or language:
+            raise click.UsageError("--frontpages takes --outlet, --since and --until only")
+        rows, layout, what = archive.export_frontpages(outlet, since, until), FRONT_PAGES, "front-page rows"
+    else:
+        rows = archive.export(outlet=outlet, since=since, until=until, url=url, latest_only=latest, language=language)
+        layout, what = VERSIONS, "versions"
     if output is None:
-        write_versions(fmt, rows, sys.stdout.buffer if fmt == "parquet" else sys.stdout)
+        write_rows(fmt, rows, sys.stdout.buffer if fmt == "parquet" else sys.stdout, layout)
         return
     with replacing(output) as partial:
-        count = write_versions(fmt, rows, partial)
-    click.echo(f"exported {count} versions to {output}", err=True)
+        count = write_rows(fmt, rows, partial, layout)
+    click.echo(f"exported {count} {what} to {output}", err=True)
 
 
 @click.command("wacz")

@@ -201,6 +201,41 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "last_error": "why the last try failed",
         },
     ),
+    "frontpages": TableDescription(
+        "One row per front page: an outlet's start page (home or section front), by the URL it was fetched as.",
+        {"outlet_id": "the outlet", "url": "the URL it was fetched as (after redirects)"},
+    ),
+    "frontpage_captures": TableDescription(
+        "One row per fetch of a front page, numbered 1, 2, … per front page; points at its WARC record.",
+        {
+            "frontpage_id": "the front page",
+            "seq": "the capture's number on its front page",
+            "fetched_at": "when it was fetched (the WARC-Date; UTC, ISO 8601)",
+            "links": "how many article links it showed",
+            "warc_file": "the WARC file holding the response",
+            "warc_offset": "where the record starts in it",
+            "warc_record_id": "the WARC record's id",
+        },
+    ),
+    "frontpage_links": TableDescription(
+        "One row per distinct article link of a front page: its URL, the headline and the section it had.",
+        {
+            "frontpage_id": "the front page",
+            "url": "the article's canonical URL",
+            "headline": "the front page's headline for it (the link text)",
+            "section": "the heading or landmark it stood under (empty: none)",
+        },
+    ),
+    "frontpage_runs": TableDescription(
+        "One row per run of consecutive captures in which a link kept its rank and lead.",
+        {
+            "link_id": "the link (article, headline, section)",
+            "rank": "its place in reading order (1: first)",
+            "lead": "whether it was the lead story",
+            "first_seq": "the first capture of the run",
+            "last_seq": "the last capture of the run",
+        },
+    ),
     "alembic_version": TableDescription(
         "The schema's revision in the Alembic chain (storage/db/migrations/).",
         {"version_num": "the current revision"},

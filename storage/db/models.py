@@ -2,8 +2,9 @@
 
 Outlets, pages, captures (each pointing at its WARC record: file, offset,
 length) and versions (one distinct article text of a page) first; then the
-tables of stories, the re-check schedule, crawl runs, outlet clutter models, and
-watches with their alerts and delivery outbox.
+tables of stories, the re-check schedule, crawl runs, outlet clutter models,
+watches with their alerts and delivery outbox, and front pages (their captures,
+the distinct links they showed and the runs of captures each link stood still in).
 The schema changes only through the Alembic chain in ``storage/db/migrations/``.
 """
 
@@ -343,3 +344,66 @@ class AlertDelivery(Base):
     next_attempt_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# -- Front pages: where each article stood on its outlet's start pages (storage/outlets/frontpages.py) --
+
+
+class FrontPage(Base):
+    """One start page of an outlet (its home or a section front), by the URL it was fetched as."""
+
+    __tablename__ = "frontpages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"), index=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class FrontPageCapture(Base):
+    """One fetch of a front page (its WARC response record), numbered 1, 2, … per front page by ``seq``."""
+
+    __tablename__ = "frontpage_captures"
+    __table_args__ = (
+        UniqueConstraint("frontpage_id", "seq", name="uq_frontpage_captures_seq"),
+        Index("ix_frontpage_captures_time", "frontpage_id", "fetched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    frontpage_id: Mapped[int] = mapped_column(ForeignKey("frontpages.id"))
+    seq: Mapped[int]
+    fetched_at: Mapped[datetime]
+    links: Mapped[int]  # article links the capture showed
+    warc_file: Mapped[str] = mapped_column(Text)
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(BigInteger)
+    warc_record_id: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class FrontPageLink(Base):
+    """One distinct (front page, article URL, headline, section): what the runs point at."""
+
+    __tablename__ = "frontpage_links"
+    __table_args__ = (
+        UniqueConstraint("frontpage_id", "url", "headline", "section", name="uq_frontpage_links"),
+        Index("ix_frontpage_links_url", "url"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    frontpage_id: Mapped[int] = mapped_column(ForeignKey("frontpages.id"))
+    url: Mapped[str] = mapped_column(Text)  # the article's canonical URL
+    headline: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text)  # "" when no heading or landmark preceded it
+
+
+class FrontPageRun(Base):
+    """A link standing still: the same rank and lead over consecutive captures ``first_seq``…``last_seq``."""
+
+    __tablename__ = "frontpage_runs"
+    __table_args__ = (Index("ix_frontpage_runs_link", "link_id", "last_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("frontpage_links.id"))
+    rank: Mapped[int]
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seq: Mapped[int]
+    last_seq: Mapped[int]

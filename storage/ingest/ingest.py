@@ -9,7 +9,8 @@ for the rows. Captures point at the original files, which are never copied.
 WARCs our crawler wrote say more (:mod:`storage.warc.context`), and ingest
 follows them: outlets (with their seed entries) and run records come from the
 files themselves, a fetch that was a start page, feed or sitemap is not made a
-page, a feed's listing and hints and a re-check's page identity are used as
+page (a start page's ranked links are recorded as a front page, as the crawl
+records them: :mod:`storage.outlets.frontpages`), a feed's listing and hints and a re-check's page identity are used as
 the crawl used them. Files without those records are judged page by page.
 ``all_pages`` makes every whole HTML response an article (a CC-NEWS file, a
 wget mirror of articles).
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import Article
+from extract.frontpage import FrontPageLink, front_page_links
 from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
@@ -43,7 +45,7 @@ from storage.db.errors import ArchiveError, NoSuchPage
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed
-from storage.versions.captures import CaptureInput, Outcome, apply_listing_hints
+from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.context import CaptureContext, RunEnd, RunStart
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
@@ -74,6 +76,7 @@ class IngestSummary:
     changed: int = 0
     unchanged: int = 0
     not_article: int = 0
+    front_page: int = 0  # front-page captures recorded (their ranked links: storage.outlets.frontpages)
     skipped_no_outlet: int = 0
     skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
     runs: int = 0  # run records restored from the files
@@ -100,17 +103,20 @@ class _Task:
     extract: bool
     listed: bool | None = None
     all_pages: bool = False
+    front_page: bool = False  # a start page: its ranked article links, not an article
 
 
 @dataclass(slots=True)
 class _Pending:
     entry: WarcEntry
     rule: OutletSeed
-    result: Future[PageAnalysis]
+    result: Future[PageAnalysis | list[FrontPageLink]]
 
 
-def analyse(task: _Task) -> PageAnalysis:
-    """Worker side: identity, article verdict and extraction for one page."""
+def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
+    """Worker side: identity, article verdict and extraction for one page; a front page's ranked links."""
+    if task.front_page:
+        return front_page_links(task.body, task.url, task.rule.links_to_article)
     listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
                         article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract)
@@ -258,6 +264,13 @@ class _Run:
         if rule is None:
             self.summary.skipped_no_outlet += 1
             return
+        if entry.context is not None and _front_page(entry):
+            self._ensure_outlet(rule)
+            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=False, front_page=True)
+            self.pending.append(_Pending(entry, rule, self._submit(task)))
+            entry.body = b""
+            self.drain(self.window)
+            return
         if entry.context is not None and not _indexed_by_the_crawl(entry.context, entry.status):
             self.summary.skipped_not_page += 1
             return
@@ -283,10 +296,12 @@ class _Run:
                          listed=entry.context.listed if entry.context is not None else None,
                          all_pages=self.all_pages)
         self._ensure_outlet(rule)
-        result = self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
-        self.pending.append(_Pending(entry, rule, result))
+        self.pending.append(_Pending(entry, rule, self._submit(task)))
         entry.body = b""  # the task holds it now
         self.drain(self.window)
+
+    def _submit(self, task: _Task) -> Future[PageAnalysis | list[FrontPageLink]]:
+        return self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
 
     def _remember(self, path: Path, entry: WarcEntry, content_type: str | None) -> None:
         where = (path, entry.pointer.offset, content_type)
@@ -338,6 +353,9 @@ class _Run:
         """Collect finished work, oldest first, until at most ``keep`` items are in flight."""
         while len(self.pending) > keep:
             item = self.pending.popleft()
+            if item.entry.context is not None and _front_page(item.entry):
+                self._front_page_done(item)
+                continue
             try:
                 analysis = item.result.result()
             except Exception as error:  # one bad page must not stop a run over millions
@@ -351,6 +369,19 @@ class _Run:
             self.batch.append((_capture(item.entry, item.rule, analysis.verdict), article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
+
+    def _front_page_done(self, item: _Pending) -> None:
+        try:
+            links = item.result.result()
+        except Exception as error:
+            self.summary.extract_errors += 1
+            logger.warning("cannot read front page %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
+                           item.entry.pointer.offset, error)
+            return
+        capture = FrontPageInput(item.rule.name, item.entry.url, item.entry.date, item.entry.pointer, tuple(links))
+        self.batch.append((capture,))
+        if len(self.batch) >= WRITE_BATCH:
+            self.flush()
 
     def _article(self, outlet: str, analysis: PageAnalysis) -> tuple[Article | None, str | None]:
         """The article with its outlet's learned clutter stripped (as the crawl does), and its text before."""
@@ -372,6 +403,12 @@ class _Run:
     def _count(self, outcome: Outcome) -> None:
         name = outcome.value.replace("-", "_")
         setattr(self.summary, name, getattr(self.summary, name) + 1)
+
+
+def _front_page(entry: WarcEntry) -> bool:
+    """A start page the crawl fetched whole: recorded as a front page, as the crawl recorded it."""
+    return (entry.context.role == "start_page" and entry.status == 200 and entry.record_type == "response"
+            and is_html_type(entry.content_type))
 
 
 def _indexed_by_the_crawl(context: CaptureContext, status: int) -> bool:
@@ -415,9 +452,11 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
     yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
            f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
            f"not an article {summary.not_article}")
+    if summary.front_page:
+        yield f"front-page captures recorded: {summary.front_page}"
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
                ("not HTML", summary.skipped_not_html),
-               ("start pages, feeds and sitemaps the crawl did not archive as pages", summary.skipped_not_page)]
+               ("feeds, sitemaps and failed fetches the crawl did not archive as pages", summary.skipped_not_page)]
     if any(count for _, count in skipped):
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:

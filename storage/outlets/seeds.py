@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from extract.page_signals import url_looks_like_article
 from storage.warc.context import OutletEntry
 
 DEFAULT_SEEDS_DIR = Path("seeds")
@@ -41,6 +42,12 @@ class OutletSeed:
     def owns(self, url: str) -> bool:
         """True when ``url``'s host is one of the outlet's domains or a subdomain."""
         return host_in_domains(urlsplit(url).hostname or "", self.domains)
+
+    def links_to_article(self, url: str) -> bool:
+        """Whether a link on one of the outlet's pages leads to an article: its own URL, by pattern or shape."""
+        if not self.owns(url):
+            return False
+        return bool(self.article_pattern.search(url)) if self.article_pattern else url_looks_like_article(url)
 
 
     def entry(self) -> OutletEntry:

@@ -1,4 +1,4 @@
-"""What the crawler and WARC ingest hand to the archive for one fetch, and what recording it did.
+"""What the crawler and WARC ingest hand to the archive for one fetch (a page or a front page), and what recording did.
 
 These are the contract between ``crawler/`` (or ``storage.ingest.ingest``) and
 :class:`storage.Archive`: no SQLAlchemy here, so writers need not know the schema.
@@ -38,6 +38,22 @@ class Outcome(str, enum.Enum):
     CHANGED = "changed"  # a new version of a known page
     UNCHANGED = "unchanged"  # same text: the latest version's last_seen moved
     NOT_ARTICLE = "not-article"  # captured, but no article text to version
+    FRONT_PAGE = "front-page"  # a capture of a front page: its ranked links recorded (storage.outlets.frontpages)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontPageInput:
+    """One fetch of an outlet's start page, as recorded in a WARC, with the article links it showed.
+
+    ``links`` are :class:`extract.frontpage.FrontPageLink`, ranked; an entry of a
+    batch given to :meth:`storage.Archive.record_captures` like a :class:`CaptureInput`.
+    """
+
+    outlet: str
+    url: str  # the URL the front page was fetched as (after redirects)
+    fetched_at: datetime  # the record's WARC-Date
+    warc: WarcPointer
+    links: tuple[Any, ...]
 
 
 def apply_listing_hints(article: Any, hints: dict[str, Any]) -> None:

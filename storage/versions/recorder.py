@@ -27,10 +27,11 @@ from extract.article import Article
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.times import now, utc
 from storage.db.transaction_memo import memo
+from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
 from storage.versions import changes, recheck, removals, rules
-from storage.versions.captures import CaptureInput, Outcome
+from storage.versions.captures import CaptureInput, FrontPageInput, Outcome
 from storage.versions.removals import REMOVAL_STATES
 
 logger = logging.getLogger(__name__)
@@ -89,14 +90,26 @@ def record(
 
 
 def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_version: str | None) -> list[Outcome]:
-    """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed."""
-    ids = [entry[0].warc.record_id for entry in batch]
+    """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed.
+
+    An entry whose capture is a :class:`FrontPageInput` records a front page
+    instead (:mod:`storage.outlets.frontpages`), in the same transaction and order.
+    """
+    ids = [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
     known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
     memo(session).recorded_ids = set(session.scalars(known))
     alerts.start_batch(session)  # watches: note the versions this batch adds …
-    outcomes = [record(session, entry[0], entry[1], extractor_version, *entry[2:]) for entry in batch]
+    outcomes = [_record_entry(session, entry, extractor_version) for entry in batch]
     alerts.on_batch(session)  # … and turn their events into alerts, in this same transaction
     return outcomes
+
+
+def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: str | None) -> Outcome:
+    capture = entry[0]
+    if isinstance(capture, FrontPageInput):
+        added = frontpages.record(session, capture, outlet_id_for(session, capture.outlet))
+        return Outcome.FRONT_PAGE if added else Outcome.UNCHANGED
+    return record(session, capture, entry[1], extractor_version, *entry[2:])
 
 
 def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,

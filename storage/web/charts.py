@@ -83,3 +83,21 @@ def timeline(points: list[tuple[datetime, str, str, str]]) -> Timeline:
         share = 0.5 if span <= 0 else (moment - start).total_seconds() / span
         marks.append(Mark(round(margin + share * (WIDTH - 2 * margin), 1), label, kind, href))
     return Timeline(marks, start.strftime("%Y-%m-%d %H:%M"), end.strftime("%Y-%m-%d %H:%M"))
+
+
+def rank_chart(caption: str, points: list[tuple[str, str, int]]) -> BarChart:
+    """Bars for (when, what, rank) points, one per capture: rank 1 the tallest, the worst rank shown the shortest.
+
+    Each bar's label is "when what"; the ticks are the first and last ``when``.
+    ``peak`` is the worst rank shown (the scale's bottom).
+    """
+    worst = max((rank for _, _, rank in points), default=0)
+    slot = WIDTH / max(len(points), 1)
+    bars = []
+    for index, (when, what, rank) in enumerate(points):
+        height = max(HEIGHT * (worst + 1 - rank) / worst, 1.0) if worst else 0.0
+        bars.append(Bar(round(index * slot + 1, 1), round(HEIGHT - height, 1), round(max(slot - 2, 1), 1),
+                        round(height, 1), f"{when} {what}", rank))
+    first = points[0][0] if points else ""
+    last = points[-1][0] if points else ""
+    return BarChart(caption, bars, worst, first, last)

@@ -183,7 +183,8 @@ def test_archive_dir_comes_from_the_environment(filled: str, archive_dir: Path, 
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
 
 
-@pytest.mark.parametrize("command", ["outlets", "versions", "show", "captures", "search", "stats", "export"])
+@pytest.mark.parametrize("command", ["outlets", "versions", "show", "captures", "search", "stats", "export",
+                                     "frontpage", "prominence", "headlines"])
 def test_every_help_starts_with_a_sentence_and_ends_with_an_example(command: str) -> None:
     result = newsarchive(command, "--help")
     description = result.stdout.split("\n\n")[1].strip()

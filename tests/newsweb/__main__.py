@@ -1,8 +1,9 @@
-"""Run the simulated news web by hand: ``python -m tests.newsweb [--port 8080] [--articles N] [--evolve]``.
+"""Run the simulated news web by hand: ``python -m tests.newsweb [--port 8080] [--articles N] [--evolve] [--front-pages]``.
 
 Prints how to crawl it and, with ``--seeds-out FILE``, writes the seed file it
 prints. With ``--evolve`` the articles change between crawls, one line on
-stderr per round (tests/newsweb/evolution.py).
+stderr per round (tests/newsweb/evolution.py); with ``--front-pages`` the home
+pages reorder and reword their links every crawl (tests/newsweb/frontpages.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from tests.newsweb.evolution import DEFAULT_QUIET_SECONDS, Round
+from tests.newsweb.frontpages import FrontPageRounds
 from tests.newsweb.web import NewsWeb
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--padding-kb", type=int, default=0, help="pad article pages to about this many KB")
     parser.add_argument("--faults", action="store_true", help="also serve the misbehaving host faulty.test")
     parser.add_argument("--seeds-out", type=Path, help="write the seed file here")
+    parser.add_argument("--front-pages", action="store_true",
+                        help="reorder and reword the home pages' links at the start of every crawl")
     parser.add_argument(
         "--evolve", action="store_true", help="change some articles at the start of every crawl after the first"
     )
@@ -75,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         evolve=args.evolve,
         quiet_seconds=args.quiet_seconds,
         on_round=print_round,
+        front_pages=args.front_pages,
     )
+    if args.front_pages and not args.evolve:  # no --evolve rounds to follow: a quiet spell begins the next crawl
+        web.front_rounds = FrontPageRounds(args.quiet_seconds)
     try:
         web.start(args.port)
     except OSError as error:

@@ -131,6 +131,8 @@ class Evolution:
         """Apply the next round now, whatever the requests, and return it."""
         number = len(self.rounds) + 1
         applied = Round(1) if number == 1 else self._change(number)
+        if self.web.front_rounds is not None:  # the home pages move on with the articles
+            self.web.front_rounds.advance(number)
         self.rounds.append(applied)
         logger.info("%s", applied.summary())
         if self.on_round is not None:

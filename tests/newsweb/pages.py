@@ -124,15 +124,20 @@ def private_links(outlet: Outlet) -> list[str]:
     return [outlet.url("/private/staff-only/"), outlet.url("/private/drafts/embargoed-story/")]
 
 
-def home_page(outlet: Outlet, articles: list[Article], request_number: int, now: datetime) -> str:
-    """Front page: navigation, the newest articles (with #comments links) and the staff links."""
+def home_page(outlet: Outlet, articles: list[Article], request_number: int, now: datetime,
+              main: str | None = None) -> str:
+    """Front page: navigation, the newest articles (with #comments links) and the staff links.
+
+    ``main`` replaces the list of newest articles (tests/newsweb/frontpages.py: a round's home page).
+    """
     top = "".join(teaser(article, comments_link=True) for article in articles[:3])
+    main = main or f'<main><section class="top-stories"><h2>Top stories</h2><ul>{top}</ul></section></main>'
     staff = "".join(f'<li><a href="{url}">Staff area</a></li>' for url in private_links(outlet))
     body = (
         f'<header><a class="logo" href="{outlet.home}">{escape(outlet.site_name)}</a>{nav(outlet)}'
         f'<p class="today">{now:%A %d %B %Y}</p></header>\n'
         f"{ad_slot('Advertisement', request_number, 'leaderboard')}\n"
-        f'<main><section class="top-stories"><h2>Top stories</h2><ul>{top}</ul></section></main>\n'
+        f"{main}\n"
         f'<footer><ul class="staff">{staff}</ul><p>© {now.year} {escape(outlet.site_name)}</p></footer>'
     )
     return document(outlet, head(outlet, outlet.site_name), body)

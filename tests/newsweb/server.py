@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from tests.newsweb import feeds, pages
+from tests.newsweb import feeds, frontpages, pages
 from tests.newsweb.model import Article, Outlet
 from tests.newsweb.outlets import HOST_REDIRECTS
 from tests.newsweb.templates import PageContext, render_article
@@ -116,6 +116,9 @@ def outlet_response(web: NewsWeb, outlet: Outlet, path: str, headers) -> Respons
         return article_response(web, outlet, article, headers)
     now = datetime.now(UTC)
     articles = web.live_articles(outlet.name)
+    if route == "/" and web.front_rounds is not None:
+        html = frontpages.home_page(outlet, articles, web.front_rounds.round, web.next_request_number(), now)
+        return html_response(outlet, html)
     if route == "/":
         return html_response(outlet, pages.home_page(outlet, articles, web.next_request_number(), now))
     for section_path, label in outlet.sections:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from tests.newsweb import notices
 from tests.newsweb.evolution import DEFAULT_QUIET_SECONDS, Evolution, Round
+from tests.newsweb.frontpages import FrontItem, FrontPageRounds, front_items
 from tests.newsweb.model import Article, LoggedRequest, Outlet, SyndicatedCopy
 from tests.newsweb.outlets import SYNDICATION, build_outlets, slugify
 from tests.newsweb.padding import build_padding
@@ -62,12 +63,16 @@ class NewsWeb:
         evolve: bool = False,
         quiet_seconds: float = DEFAULT_QUIET_SECONDS,
         on_round: Callable[[Round], None] | None = None,
+        front_pages: bool = False,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
 
         ``evolve`` changes some articles at the start of every crawl after the
         first, a crawl being the first request after ``quiet_seconds`` without
         any; ``on_round`` hears of each round (tests/newsweb/evolution.py).
+        ``front_pages`` makes the home pages reorder and reword their links
+        round by round (tests/newsweb/frontpages.py): the rounds follow
+        ``evolve``'s, else ``front_rounds.advance()``.
         """
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
@@ -97,6 +102,7 @@ class NewsWeb:
 
             self.fault_outlet = FaultOutlet(hang_seconds, self.stopping)
         self.evolution = Evolution(self, quiet_seconds, on_round) if evolve else None
+        self.front_rounds = FrontPageRounds() if front_pages else None
 
     # -- content -------------------------------------------------------------
 
@@ -209,6 +215,12 @@ class NewsWeb:
             raise KeyError(f"no article at {url}")
         return found
 
+    def front_items(self, outlet: str) -> list[FrontItem]:
+        """What the outlet's home page shows now, in order (``front_pages=True`` only)."""
+        if self.front_rounds is None:
+            raise RuntimeError("the home pages change only with NewsWeb(front_pages=True)")
+        return front_items(self.live_articles(outlet), self.front_rounds.round)
+
     def clutter_strings(self, outlet: str, url: str | None = None) -> list[str]:
         """Strings on that outlet's article pages that extracted text must never contain.
 
@@ -267,11 +279,15 @@ class NewsWeb:
         """The server calls this before answering a request: with ``evolve``, a new crawl gets its round first."""
         if self.evolution is not None:
             self.evolution.request_started()
+        if self.front_rounds is not None:
+            self.front_rounds.request_started()
 
     def request_finished(self) -> None:
         """The server calls this once a request is answered."""
         if self.evolution is not None:
             self.evolution.request_finished()
+        if self.front_rounds is not None:
+            self.front_rounds.request_finished()
 
     def _live(self, url: str) -> Article:
         article = self._articles.get(strip_url(url))

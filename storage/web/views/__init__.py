@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from storage.web.views import capture, diff, feed, home, outlet, page, search, stories
+from storage.web.views import capture, diff, feed, frontpage, home, outlet, page, search, stories
 
 ROUTES = [
     ("/", home.view, ()),
     ("/outlet/{name}", outlet.view, ("page",)),
+    ("/frontpage/{name}", frontpage.view, ("at", "page")),
     ("/page", page.view, ("url", "v")),
     ("/diff", diff.view, ("url", "from", "to", "view")),
     ("/search", search.view, ("q", "outlet", "since", "until", "as_of", "page")),

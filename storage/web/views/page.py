@@ -1,4 +1,5 @@
-"""``/page?url=URL[&v=N]``: one article's versions on a timeline, the chosen version, its captures and story.
+"""``/page?url=URL[&v=N]``: one article's versions on a timeline, the chosen version, its captures and story,
+and its place on its outlet's front pages (a rank chart per front page) with every headline it carried.
 
 ``v`` picks a version (default: the latest); ``/page?url=URL&v=N`` is the
 version's permalink, and the page shows how to cite it.
@@ -11,9 +12,9 @@ from starlette.requests import Request
 from storage.db.errors import NoSuchVersion
 from storage.versions.changes import short
 from storage.versions.results import VersionView
-from storage.web.charts import timeline
+from storage.web.charts import rank_chart, timeline
 from storage.web.params import Params
-from storage.web.rendering import Result, link
+from storage.web.rendering import Result, link, when
 from storage.web.views.common import absolute
 
 
@@ -29,13 +30,19 @@ def view(room, request: Request, params: Params) -> Result:
     record_ids = {c.warc_record_id: c.id for c in captures}
     marks = timeline([(v.first_seen, f"v{v.version} {short(v.change_summary, v.state, v.version)}", _kind(v, chosen),
                        link(room.base_path, "/page", url=canonical, v=v.version)) for v in versions])
+    prominence = archive.prominence(canonical)
+    charts = [(item, rank_chart(f"Rank on {item.page}", [(when(s.captured_at), f"“{s.headline}”", s.rank)
+                                                          for s in item.sightings])) for item in prominence]
+    headlines = archive.headlines(canonical) if prominence else []
     permalink = None if chosen is None else absolute(request, room.base_path, "/page", url=canonical, v=chosen.version)
     context = {"url": canonical, "outlet": captures[0].outlet if captures else None, "versions": versions,
                "chosen": chosen, "captures": captures, "story": story, "timeline": marks, "permalink": permalink,
-               "capture_of": record_ids, "paragraphs": _paragraphs(chosen)}
+               "capture_of": record_ids, "paragraphs": _paragraphs(chosen), "prominence": charts,
+               "headlines": headlines}
     data = {"url": canonical, "versions": [v.to_json() for v in versions],
             "version": None if chosen is None else chosen.to_json(), "permalink": permalink,
-            "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json()}
+            "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json(),
+            "prominence": [p.to_json() for p in prominence], "headlines": [h.to_json() for h in headlines]}
     title = (chosen.title if chosen and chosen.title else None) or canonical
     return Result("page.html", title, context, data)
 

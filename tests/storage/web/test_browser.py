@@ -21,6 +21,7 @@ import pytest
 
 from storage.archive import Archive
 from tests.helpers.crawl import ROOT
+from tests.helpers.frontpages import hostile_front_pages
 from tests.storage.web.test_pages import (
     CORRECTION,
     NEW_TITLE,
@@ -214,3 +215,20 @@ def test_the_hostile_markup_does_run_where_nothing_stops_it(tab: Watched) -> Non
     tab.page.set_content(f"<html><body>{UNSAFE_HTML}</body></html>")
     tab.page.wait_for_timeout(300)
     assert tab.pwned() and tab.dialogs == ["capture"]
+
+
+def test_front_page_and_prominence_chart_render_and_run_no_archived_script(tab: Watched, tmp_path: Path) -> None:
+    url = hostile_front_pages(tmp_path / "archive")
+    with Archive(archive_dir=tmp_path / "archive", read_only=True) as reader, running_app(reader) as base:
+        assert tab.open(base + "/frontpage/daily?" + q(at="2024-05-01T09:30Z")) == 200
+        headline = tab.page.locator("table.frontpage a.article-link").inner_text()
+        assert "<script>" in headline and "onerror" in headline  # shown as text
+        tab.page.locator("a.later").click()
+        tab.page.wait_for_load_state()
+        assert "capture 2 of 2" in tab.page.locator("p.lede").inner_text()
+        shoot(tab, tmp_path / "frontpage.png")
+        assert tab.open(base + "/page?" + q(url=url)) == 200
+        assert tab.page.locator("figure.prominence svg rect.rank").count() == 2
+        assert any("<script>" in cell for cell in tab.page.locator("table.headlines td").all_inner_texts())
+        shoot(tab, tmp_path / "prominence.png")
+    assert tab.errors == [] and tab.dialogs == [] and tab.pwned() == []

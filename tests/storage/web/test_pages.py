@@ -33,6 +33,7 @@ from storage.web.app import create_app
 from tests.helpers.captures import T0, article, capture
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
+from tests.helpers.frontpages import hostile_front_pages
 from tests.newsweb import NewsWeb
 
 CORRECTION = "Correction: an earlier version of this article gave the wrong day for the harbour vote."
@@ -150,6 +151,8 @@ def every_page(crawled: Crawled, story_id: int | None, capture_id: int) -> list[
         f"/changes.atom?{q(url=crawled.edited)}",
         f"/changes.atom?{q(q='harbour')}",
         f"/capture/{capture_id}",
+        "/frontpage/harbour-gazette",
+        f"/frontpage/{crawled.outlet}?{q(at='2099-01-01')}",
     ]
     if story_id is not None:
         paths.append(f"/story/{story_id}")
@@ -394,6 +397,47 @@ def test_hostile_text_is_escaped_on_every_page(app: str, crawled: Crawled, ids) 
         assert_inert(page.text)
     article = get(app + f"/page?{q(url=crawled.hostile)}").text
     assert "&lt;script&gt;window.__pwned=" in article and "onerror=" in article  # shown, as text
+
+
+def test_frontpage_view_shows_each_capture_and_links_the_others(app: str, reader: Archive) -> None:
+    times = reader.frontpage_times("harbour-gazette")[1]
+    assert len(times) == 1  # the second crawl only re-checked articles: no start pages
+    shown = get(app + f"/frontpage/harbour-gazette?{q(at=times[0].isoformat())}")
+    assert shown.status == 200 and "capture 1 of 1" in shown.text and 'rel="next"' not in shown.text
+    twin = get(app + "/frontpage/harbour-gazette?format=json").json()
+    assert [e["rank"] for e in twin["entries"]] == list(range(1, len(twin["entries"]) + 1))
+    assert twin["entries"] == [e.to_json() for e in reader.frontpage("harbour-gazette").entries]
+    others = markup(get(app + "/frontpage/harbour-gazette").text).tags
+    assert any(tag == "a" and ("href", "/frontpage/harbour-gazette?page=" + quote(p, safe="")) in attrs
+               for tag, attrs in others for p in reader.frontpage_urls("harbour-gazette")[1:])
+    assert get(app + "/frontpage/harbour-gazette?at=2001-01-01").status == 404
+    assert get(app + "/frontpage/no-such-outlet").status == 404
+    assert get(app + f"/frontpage/harbour-gazette?{q(at='soon')}").status == 400
+
+
+def test_hostile_front_page_headlines_are_text(tmp_path: Path) -> None:
+    url = hostile_front_pages(tmp_path / "archive")
+    with Archive(archive_dir=tmp_path / "archive", read_only=True) as reader, running_app(reader) as base:
+        first = get(base + f"/frontpage/daily?{q(at='2024-05-01T09:30Z')}")
+        later = get(base + f"/frontpage/daily?{q(at='2024-05-01T10:30Z')}")
+        article_page = get(base + f"/page?{q(url=url)}")
+    for answer in (first, later, article_page):
+        assert answer.status == 200
+        assert_inert(answer.text)
+        assert "Harbour vote &lt;script&gt;window.__pwned=" in answer.text
+    assert "capture 1 of 2" in first.text and 'rel="next"' in first.text and "capture 2 of 2" in later.text
+    assert "Top &lt;b&gt;stories&lt;/b&gt;" in first.text
+    assert article_page.text.count('class="bar rank"') == 2
+
+
+def test_article_page_charts_its_rank_on_each_front_page(app: str, reader: Archive) -> None:
+    lead = reader.frontpage("harbour-gazette").entries[0]
+    page = get(app + f"/page?{q(url=lead.url)}").text
+    lives = reader.prominence(lead.url)
+    assert page.count('<figure class="chart prominence">') == len(lives) > 0
+    bars = markup(page.split('class="prominence"', 1)[1].split("</section>", 1)[0]).tags
+    assert sum(1 for tag, attrs in bars if tag == "rect") == sum(life.captures for life in lives)
+    assert "On the front pages" in page and 'class="list headlines"' in page
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "<script>alert(1)</script>",
