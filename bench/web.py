@@ -119,7 +119,7 @@ def free_port() -> int:
 
 
 def start_server(db_url: str, archive_dir: Path, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "storage", "--db", db_url, "--archive-dir", str(archive_dir),
+    command = [sys.executable, "-m", "storage.cli", "--db", db_url, "--archive-dir", str(archive_dir),
                "serve", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
