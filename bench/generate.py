@@ -278,6 +278,20 @@ def generate(db_url: str, versions: int, outlets: int = 200, seed: int = 1, arch
     return LoadFigures(total, spent, cpu, workers)
 
 
+def analyse(db_url: str) -> None:
+    """Planner statistics for the filled tables, as autovacuum would gather them later.
+
+    Without them PostgreSQL guesses that a page has thousands of versions and plans a
+    parallel scan for every lookup (12 ms instead of 2 at 1M versions).
+    """
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="database URL to fill (created/migrated if needed)")
@@ -293,8 +307,10 @@ def main() -> None:
         spent = raw_fill(args.db, args.versions, args.outlets, args.seed, progress=True)
         print(f"raw fill: {args.versions} versions in {spent:.1f}s in the database "
               f"({args.versions / spent:.0f} versions/s; wall {time.perf_counter() - started:.1f}s)")
+        analyse(args.db)
         return
     figures = generate(args.db, args.versions, args.outlets, args.seed, progress=sys.stderr.isatty())
+    analyse(args.db)
     wall = time.perf_counter() - started
     s = figures.summary
     print(f"bulk_load: {s.versions} versions ({s.new} new pages, {s.changed} changed), {s.captures} captures "
