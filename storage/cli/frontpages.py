@@ -44,13 +44,16 @@ def frontpage(ctx: click.Context, outlet: str, page_url: str | None, at: datetim
         return
     click.echo(f"{safe(view.page)}  [{view.outlet}]  captured {iso(view.captured_at)} "
                f"(capture {view.capture} of {view.captures})")
-    echo_table(view.entries, [
-        ("RANK", lambda e: e.rank),
-        ("LEAD", lambda e: "lead" if e.lead else ""),
-        ("SECTION", lambda e: e.section),
-        ("HEADLINE", lambda e: e.headline),
-        ("URL", lambda e: e.url),
-    ])
+    echo_table(view.entries, [*PLACE, ("URL", lambda e: e.url)])
+
+
+# Where a link stood on a front page: the columns `frontpage` and `prominence` share.
+PLACE = [
+    ("RANK", lambda e: e.rank),
+    ("LEAD", lambda e: "lead" if e.lead else ""),
+    ("SECTION", lambda e: e.section),
+    ("HEADLINE", lambda e: e.headline),
+]
 
 
 @click.command()
@@ -80,13 +83,7 @@ def prominence(ctx: click.Context, url: str, as_json: bool) -> None:
         left = f"left {iso(item.left)}" if item.left else "still there at the last capture"
         click.echo(f"{safe(item.page)}  [{item.outlet}]  entered {iso(item.entered)}, {left}; "
                    f"rank {item.best_rank} at best, {item.worst_rank} at worst, on {item.captures} captures")
-        echo_table(item.sightings, [
-            ("CAPTURED", lambda s: iso(s.captured_at)),
-            ("RANK", lambda s: s.rank),
-            ("LEAD", lambda s: "lead" if s.lead else ""),
-            ("SECTION", lambda s: s.section),
-            ("HEADLINE", lambda s: s.headline),
-        ])
+        echo_table(item.sightings, [("CAPTURED", lambda s: iso(s.captured_at)), *PLACE])
 
 
 @click.command()
