@@ -136,7 +136,7 @@ class Version(Base):
     __tablename__ = "versions"
     __table_args__ = (
         UniqueConstraint("page_id", "seq", name="uq_versions_page_seq"),
-        Index("ix_versions_outlet_time", "outlet_id", "first_seen"),
+        Index("ix_versions_outlet_time", "outlet_id", "first_seen", "seq", "state", "page_id"),  # covers outlet charts (0015)
         Index("ix_versions_first_seen", "first_seen"),
         Index("ix_versions_language_time", "language", "first_seen"),
     )
