@@ -59,11 +59,6 @@ class FrontPageView(Result):
     warc_offset: int
     entries: list[FrontPageEntry]
 
-    def to_json(self) -> dict[str, Any]:
-        data = Result.to_json(self)
-        data["entries"] = [entry.to_json() for entry in self.entries]
-        return data
-
     def rows(self) -> list[dict[str, Any]]:
         """One JSON object per ranked link, each saying which capture it is of (``frontpage --json``)."""
         where = {"outlet": self.outlet, "page": self.page, "captured_at": iso(self.captured_at)}
@@ -94,11 +89,6 @@ class Prominence(Result):
     worst_rank: int
     captures: int  # captures that showed it
     sightings: list[Sighting]
-
-    def to_json(self) -> dict[str, Any]:
-        data = Result.to_json(self)
-        data["sightings"] = [sighting.to_json() for sighting in self.sightings]
-        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from storage.db.results import Result
 from storage.db.times import iso, now, utc
 from storage.db.transaction_memo import memo
 from storage.search import watches as watch_defs
-from storage.search.outbox import alert_key, masked
+from storage.search.outbox import alert_key, masked, shortened
 from storage.search.matching import Document, matching_branch, term_tokens
 from storage.search.watches import CompiledWatch, WatchSet
 from storage.versions.changes import short, state_words
@@ -260,8 +260,7 @@ def _diff_excerpt(before: str | None, after: str | None) -> str:
 
 
 def _cut(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shortened(" ".join(text.split()), limit)
 
 
 # -- reading alerts back -----------------------------------------------------------------------

@@ -203,7 +203,7 @@ def _single(delivery: AlertDelivery, alert: Alert, watch: Watch) -> Message:
     title = f"newsarchive [{watch.name}] {alert.event}: {alert.title or alert.url}"
     fields = {"idempotency_key": key, "watch": watch.name, "event": alert.event, "url": alert.url,
               "outlet": alert.outlet, "version": str(alert.version_seq)}
-    return Message(delivery.target, key, _cut(title, 200), _alert_text(alert, watch.name, key), [delivery.id], fields)
+    return Message(delivery.target, key, shortened(title, 200), _alert_text(alert, watch.name, key), [delivery.id], fields)
 
 
 def _digest(key: str, members: list[tuple[AlertDelivery, Alert, Watch]]) -> Message:
@@ -238,7 +238,7 @@ def _mark_failed(session: Session, message: Message, error: str, at: datetime) -
     for delivery in session.scalars(select(AlertDelivery).where(AlertDelivery.id.in_(message.delivery_ids))):
         delivery.attempts += 1
         delivery.next_attempt_at = at + backoff(delivery.attempts)
-        delivery.last_error = _cut(error, 500)
+        delivery.last_error = shortened(error, 500)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -262,7 +262,7 @@ def send(message: Message) -> str | None:
         try:
             accepted = plugin.notify(body=message.body, title=message.title)
         except Exception as error:  # a plugin's own bug must not stop the others
-            return _cut(f"{type(error).__name__}: {error}", 300)
+            return shortened(f"{type(error).__name__}: {error}", 300)
     return None if accepted else (log.last or "the service did not accept the message")
 
 
@@ -301,7 +301,7 @@ class _LastLine(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = " ".join(record.getMessage().split())
-        self.last = _cut(text, 300) if text else self.last
+        self.last = shortened(text, 300) if text else self.last
 
 
 @contextmanager
@@ -318,5 +318,6 @@ def _apprise_log() -> Iterator[_LastLine]:
         apprise_logger.propagate = propagate
 
 
-def _cut(text: str, limit: int) -> str:
+def shortened(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, an ellipsis marking a cut (errors here, excerpts in alerts)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
