@@ -98,18 +98,41 @@ def extract_article(
     return page.article
 
 
-def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
-    """Extract one page without any outlet model; never raises (bad input gives empty text)."""
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """A page decoded and parsed once, so that judging it and extracting it share one tree.
+
+    Extraction copies what it cleans, so the tree can be read before it.
+    """
+
+    text: str
+    tree: lxml_html.HtmlElement | None  # None: an empty page, or binary data labelled HTML
+
+
+def parse_page(html: str | bytes) -> ParsedPage:
+    """Decode ``html`` and parse it as extraction does; never raises (unparseable input has no tree)."""
+    text = close_runaway_elements(decode_html(html) if isinstance(html, bytes) else html)
     try:
-        return _extract(html, url)
+        return ParsedPage(text, _load(text))
+    except Exception as exc:  # lxml raises many kinds on hostile input
+        logger.warning("cannot parse a page: %s: %s; it has no article text", type(exc).__name__, exc)
+        return ParsedPage(text, None)
+
+
+def extract_page(html: str | bytes, url: str | None = None, parsed: ParsedPage | None = None) -> ExtractedPage:
+    """Extract one page without any outlet model; never raises (bad input gives empty text).
+
+    ``parsed`` is ``html`` already through :func:`parse_page`, which spares parsing it again.
+    """
+    try:
+        return _extract(parsed if parsed is not None else parse_page(html), url)
     except Exception as exc:  # lxml and trafilatura raise many kinds on hostile input
         logger.warning("cannot extract %s: %s: %s; storing it with empty text", url or "page", type(exc).__name__, exc)
         return ExtractedPage(Article(text=""))
 
 
-def _extract(html: str | bytes, url: str | None) -> ExtractedPage:
-    text = close_runaway_elements(decode_html(html) if isinstance(html, bytes) else html)
-    tree = _load(text)
+def _extract(parsed: ParsedPage, url: str | None) -> ExtractedPage:
+    tree = parsed.tree
     if tree is None:
         return ExtractedPage(Article(text=""))
     meta = metadata.meta_values(tree)

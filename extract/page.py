@@ -24,7 +24,7 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
-from extract.extractor import ExtractedPage, extract_page
+from extract.extractor import ExtractedPage, extract_page, parse_page
 from extract.page_signals import (
     declared_identity,
     is_html_type,
@@ -60,9 +60,17 @@ def judge_page(
     whether a feed or sitemap listed the page (``None``: unknown).
     """
     if not is_html_type(content_type):
-        return PageVerdict(canonicalize_url(fetched_url), is_html=False, is_article=False)
+        return _not_html(fetched_url)
     _, text = html_to_unicode(content_type, body)
-    selector = Selector(text=text, base_url=fetched_url)
+    return _verdict(fetched_url, text, Selector(text=text, base_url=fetched_url), owns, article_pattern, listed)
+
+
+def _not_html(fetched_url: str) -> PageVerdict:
+    return PageVerdict(canonicalize_url(fetched_url), is_html=False, is_article=False)
+
+
+def _verdict(fetched_url: str, text: str, selector: Selector, owns: Callable[[str], bool],
+             article_pattern: re.Pattern[str] | None, listed: bool | None) -> PageVerdict:
     identity = fetched_url
     declared = declared_identity(selector)
     if declared:
@@ -100,7 +108,12 @@ def analyse_page(
     The CPU-heavy half of archiving a page, run in worker processes by the
     crawler's pipeline and by ``newsarchive ingest`` alike.
     """
-    verdict = judge_page(fetched_url, body, content_type, owns=owns, article_pattern=article_pattern, listed=listed)
+    if not is_html_type(content_type):
+        return PageAnalysis(_not_html(fetched_url))
+    parsed = parse_page(body)  # once: the verdict reads the tree extraction then cleans copies of
+    selector = (Selector(root=parsed.tree, type="html", base_url=fetched_url) if parsed.tree is not None
+                else Selector(text=parsed.text, base_url=fetched_url))
+    verdict = _verdict(fetched_url, parsed.text, selector, owns, article_pattern, listed)
     if not (extract and verdict.is_article and body):
         return PageAnalysis(verdict)
-    return PageAnalysis(verdict, extract_page(body, fetched_url))
+    return PageAnalysis(verdict, extract_page(body, fetched_url, parsed))
