@@ -489,10 +489,13 @@ def main() -> None:
     parser.add_argument("--profile", metavar="FILE", type=Path,
                         help="run (c) under py-spy, keep its collapsed stacks in FILE (for flame graphs) and "
                              "print where its CPU went; sampling slows (c)")
+    parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                        help="a Scrapy setting for (c), e.g. --set ARCHIVE_WRITE_BATCH=20 (repeatable)")
     parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
     wanted = set(options.only.split(","))
+    overrides = dict(setting.split("=", 1) for setting in options.set)
     if options.skip_wget:
         wanted.discard("e")
 
@@ -527,7 +530,7 @@ def main() -> None:
         if "c" in wanted:
             profile = options.profile.resolve() if options.profile else None
             results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
-                                      web.proxy_url, options.concurrency, len(urls), {}, options.db, profile)
+                                      web.proxy_url, options.concurrency, len(urls), overrides, options.db, profile)
             print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
         if "d" in wanted:
             results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
