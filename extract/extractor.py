@@ -119,13 +119,15 @@ def parse_page(html: str | bytes) -> ParsedPage:
         return ParsedPage(text, None)
 
 
-def extract_page(html: str | bytes, url: str | None = None, parsed: ParsedPage | None = None) -> ExtractedPage:
-    """Extract one page without any outlet model; never raises (bad input gives empty text).
+def extract_page(html: str | bytes, url: str | None = None) -> ExtractedPage:
+    """Extract one page without any outlet model; never raises (bad input gives empty text)."""
+    return extract_parsed(parse_page(html), url)
 
-    ``parsed`` is ``html`` already through :func:`parse_page`, which spares parsing it again.
-    """
+
+def extract_parsed(parsed: ParsedPage, url: str | None = None) -> ExtractedPage:
+    """:func:`extract_page` for a page already through :func:`parse_page`."""
     try:
-        return _extract(parsed if parsed is not None else parse_page(html), url)
+        return _extract(parsed, url)
     except Exception as exc:  # lxml and trafilatura raise many kinds on hostile input
         logger.warning("cannot extract %s: %s: %s; storing it with empty text", url or "page", type(exc).__name__, exc)
         return ExtractedPage(Article(text=""))

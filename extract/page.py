@@ -24,7 +24,7 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
-from extract.extractor import ExtractedPage, extract_page, parse_page
+from extract.extractor import ExtractedPage, extract_parsed, parse_page
 from extract.page_signals import (
     declared_identity,
     is_html_type,
@@ -103,7 +103,7 @@ def analyse_page(
     listed: bool | None = None,
     extract: bool = True,
 ) -> PageAnalysis:
-    """:func:`judge_page`, then :func:`extract.extractor.extract_page` for articles.
+    """:func:`judge_page`'s rule, then :func:`extract.extractor.extract_page` for articles, on one parse.
 
     The CPU-heavy half of archiving a page, run in worker processes by the
     crawler's pipeline and by ``newsarchive ingest`` alike.
@@ -116,4 +116,4 @@ def analyse_page(
     verdict = _verdict(fetched_url, parsed.text, selector, owns, article_pattern, listed)
     if not (extract and verdict.is_article and body):
         return PageAnalysis(verdict)
-    return PageAnalysis(verdict, extract_page(body, fetched_url, parsed))
+    return PageAnalysis(verdict, extract_parsed(parsed, fetched_url))
