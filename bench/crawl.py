@@ -82,6 +82,7 @@ class Result:
     peak_rss: int  # bytes; 0 when measured inside this process
     cpu: float = 0.0  # CPU seconds of the contender's own processes
     server_cpu: float = 0.0  # CPU seconds of this process meanwhile: the simulated web's server threads
+    main_cpu: float = 0.0  # of ``cpu``, the command's own process (the rest: its workers)
 
     @property
     def rate(self) -> float:
@@ -163,6 +164,7 @@ class Measured:
     status: int
     cpu: float  # the command's process tree, last reading of each process
     server_cpu: float
+    main_cpu: float  # the command's own process
     samples: list[tuple[float, int]]  # (time.time(), RSS of the tree in bytes), every poll
 
 
@@ -181,7 +183,7 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) 
             time.sleep(0.1)
     peak = max((rss for _, rss in samples), default=0)
     return Measured(time.perf_counter() - started, peak, process.returncode, sum(cpu_by_pid.values()), clock.own,
-                    samples)
+                    cpu_by_pid.get(process.pid, 0.0), samples)
 
 
 # -- the contenders -------------------------------------------------------------------------
@@ -311,7 +313,9 @@ def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int,
     archive.mkdir()
     run = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
     _check(run.status, log)
-    return Result(name, _stat(log, "pages/fetched", count), run.seconds, run.peak_rss, run.cpu, run.server_cpu)
+    main_cpu = 0.0 if profile is not None else run.main_cpu  # profiled, the command's own process is py-spy
+    return Result(name, _stat(log, "pages/fetched", count), run.seconds, run.peak_rss, run.cpu, run.server_cpu,
+                  main_cpu)
 
 
 def profiled(command: list[str], output: Path) -> list[str]:
@@ -461,6 +465,9 @@ def print_cpu_bound(a: Result, b: Result, c: Result) -> None:
         total = c.per_page_ms(c.cpu + c.server_cpu)
         print(f"(c) spends {total:.1f} ms/page with its server ({c.per_page_ms(c.cpu):.1f} in the crawler and its "
               f"workers): {1000 * cores / total:.1f} pages/s if all {cores} cores did nothing else")
+    if c.main_cpu:
+        print(f"(c) CPU by process: the crawl process {c.per_page_ms(c.main_cpu):.1f} ms/page (Scrapy, WARC, "
+              f"writer thread), its extraction workers {c.per_page_ms(c.cpu - c.main_cpu):.1f}")
 
 
 def print_pipeline_bound(a: Result, b: Result, b2: Result, stored: Result) -> None:

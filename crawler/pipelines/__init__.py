@@ -1,3 +1,3 @@
-"""The item pipeline: extraction on worker processes and batched database writes (``archive``,
-``batch_writer``).
+"""The item pipeline: extraction on worker processes and batched database writes in a writer process (``archive``,
+``worker_pool``, ``batch_writer``, ``writer_process``).
 """

@@ -2,8 +2,9 @@
 
 Extraction (trafilatura) costs far more CPU than fetching, so it runs in a pool
 of worker processes (``EXTRACT_WORKERS``, default one per core); database
-writes go in batches to a worker thread (``ARCHIVE_WRITE_BATCH``). The event
-loop only fetches, writes WARCs and waits, so all three overlap.
+writes go in batches (``ARCHIVE_WRITE_BATCH``) to a writer process of their
+own (:mod:`crawler.pipelines.writer_process`). The event loop only fetches,
+writes WARCs and waits, so all three overlap.
 
 The page is already in a WARC record when it reaches this pipeline: a failed
 database write loses no data (``newsarchive reindex`` restores the rows) and is
@@ -36,7 +37,8 @@ from scrapy.exceptions import NotConfigured
 from crawler import settings as defaults
 from crawler.items import FetchedFrontPage, FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
-from crawler.pipelines.extraction_pool import ExtractionPool, PageKilledWorkers
+from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
+from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
 from extract.frontpage import front_page_links
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
@@ -62,7 +64,8 @@ class ArchivePipeline:
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
         self.models: OutletModels | None = None
         self.archive: Archive | None = None
-        self.pool: ExtractionPool | None = None
+        self.pool: WorkerPool | None = None
+        self.writer_process: WriterProcess | None = None
         self.writer: BatchWriter | None = None
 
     @classmethod
@@ -70,10 +73,11 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        from crawler.archive_access import open_archive
+        from crawler.archive_access import archive_location, open_archive_at
         from storage.outlets.clutter_models import OutletModels
 
-        self.archive = open_archive(self.crawler.settings)
+        location = archive_location(self.crawler.settings)
+        self.archive = open_archive_at(*location)
         try:
             for seed in getattr(self.crawler.spider, "outlets", {}).values():
                 self.archive.ensure_outlet(seed.name, list(seed.domains), asdict(seed.entry()))
@@ -81,8 +85,9 @@ class ArchivePipeline:
             logger.error("cannot record the outlets in %s: %s", self.archive.url, exc)
         if self.learn_boilerplate:
             self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
-        self.pool = ExtractionPool(self.workers, self.stats)
-        self.writer = BatchWriter(self.archive.record_captures, self.batch_size)
+        self.pool = WorkerPool(self.workers, self.stats)
+        self.writer_process = WriterProcess(*location, stats=self.stats)
+        self.writer = BatchWriter(self.writer_process.record_captures, self.batch_size)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedFrontPage):
@@ -138,6 +143,8 @@ class ArchivePipeline:
     async def close_spider(self) -> None:
         if self.writer:
             await self.writer.flush()
+        if self.writer_process:
+            await self.writer_process.close()
         if self.models and self.archive:
             await self._save_models()
         if self.pool:

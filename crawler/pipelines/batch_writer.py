@@ -2,15 +2,17 @@
 
 Captures arrive one per page; writing each in its own transaction would make
 the database the bottleneck (and SQLite allows one writer). The writer groups
-them and commits each group in one transaction on a worker thread, so the
-event loop keeps fetching while the database works.
+them and hands each group to an awaitable that commits it in one transaction
+elsewhere (the archive pipeline's writer process,
+:mod:`crawler.pipelines.writer_process`), so the event loop keeps fetching
+while the database works.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
@@ -20,13 +22,13 @@ R = TypeVar("R")
 
 
 class BatchWriter:
-    """Collect entries and hand them to ``write_batch`` in groups, off the event loop.
+    """Collect entries and hand them to ``write_batch`` in groups.
 
-    ``write_batch(entries) -> results`` runs in a thread, one call at a time;
+    ``await write_batch(entries) -> results`` is called one batch at a time;
     :meth:`write` returns the entry's result once its batch committed.
     """
 
-    def __init__(self, write_batch: Callable[[list[Any]], Sequence[Any]], batch_size: int = 50,
+    def __init__(self, write_batch: Callable[[list[Any]], Awaitable[Sequence[Any]]], batch_size: int = 50,
                  max_delay: float = 0.25) -> None:
         self._write_batch = write_batch
         self._batch_size = max(1, batch_size)
@@ -54,7 +56,7 @@ class BatchWriter:
             if not batch:
                 return
             try:
-                results = await asyncio.to_thread(self._write_batch, [entry for entry, _ in batch])
+                results = await self._write_batch([entry for entry, _ in batch])
             except Exception as exc:  # the whole batch failed: every waiter learns why
                 for _, future in batch:
                     if not future.done():

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.pipelines.extraction_pool import ExtractionPool, PageKilledWorkers
+from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from storage.archive import Archive
 from storage.warc.context import CONTENT_TYPE, from_json
 from tests.helpers.cli import newsarchive
@@ -29,12 +29,12 @@ from tests.helpers.crawl import start_crawl, warc_files
 NEWSWEB = {"seed": 23, "articles_per_outlet": 40, "page_padding_kb": 20}  # options of the `web` fixture
 
 
-def run(pool: ExtractionPool, work: Callable[[], object]) -> object:
+def run(pool: WorkerPool, work: Callable[[], object]) -> object:
     return asyncio.run(pool.run(work))
 
 
 def test_a_worker_ignores_sigterm_and_a_dead_one_is_replaced() -> None:
-    pool = ExtractionPool(1)
+    pool = WorkerPool(1)
     try:
         first = run(pool, os.getpid)
         os.kill(first, signal.SIGTERM)  # as systemd signals the whole group
@@ -49,7 +49,7 @@ def test_a_worker_ignores_sigterm_and_a_dead_one_is_replaced() -> None:
 
 
 def test_a_page_that_kills_two_workers_is_given_up() -> None:
-    pool = ExtractionPool(1)
+    pool = WorkerPool(1)
     try:
         with pytest.raises(PageKilledWorkers, match="killed the worker process twice"):
             run(pool, partial(os._exit, 3))

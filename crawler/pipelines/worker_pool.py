@@ -1,4 +1,5 @@
-"""The extraction worker processes: they leave stopping to the crawl, and a dead one is replaced.
+"""The crawl's worker processes (extraction, the archive writer): they leave stopping to the crawl, and a dead one
+is replaced.
 
 ``timeout`` and systemd (``KillMode=control-group``) send SIGTERM to the whole
 process group. Workers ignore SIGINT and SIGTERM, so they keep extracting the
@@ -7,7 +8,7 @@ process shuts the pool down when the spider closes. A worker that dies
 anyway (killed, out of memory) breaks the pool: the pool is replaced and the
 page is tried once more; a page that breaks a second pool is given up with
 :class:`PageKilledWorkers` (its WARC record stays, ``newsarchive ingest`` can
-try again). Stats: ``extract/pools_replaced``.
+try again). Stats: ``pools_replaced/extraction``, ``pools_replaced/writer``.
 """
 
 from __future__ import annotations
@@ -27,15 +28,17 @@ T = TypeVar("T")
 
 
 class PageKilledWorkers(RuntimeError):
-    """A page's extraction broke the worker pool twice."""
+    """A page's work (its extraction, or the batch it was written in) broke the worker pool twice."""
 
 
 WORKER_SIGNALS = "crawler.pipelines.worker_signals"
 
 
-def _leave_signals_to_the_crawl() -> None:
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -45,16 +48,25 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-class ExtractionPool:
-    """A process pool for extraction that survives its workers' deaths (see the module docstring)."""
+class WorkerPool:
+    """A process pool that survives its workers' deaths (see the module docstring).
 
-    def __init__(self, workers: int, stats: Any = None) -> None:
+    ``initializer(*initargs)`` runs in each new worker (after it stops listening to
+    SIGINT and SIGTERM); ``role`` names the work in logs and errors.
+    """
+
+    def __init__(self, workers: int, stats: Any = None, *, role: str = "extraction",
+                 initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
         self.workers = workers
         self.stats = stats
+        self.role = role
+        self._initializer = initializer
+        self._initargs = initargs
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_leave_signals_to_the_crawl)
+        return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_start_worker,
+                                   initargs=(self._initializer, self._initargs))
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in a worker process; a broken pool is replaced and ``work`` tried once more."""
@@ -66,17 +78,17 @@ class ExtractionPool:
             except BrokenProcessPool:
                 self._replace(pool)
                 if attempt == 2:
-                    raise PageKilledWorkers("its extraction killed the worker process twice") from None
+                    raise PageKilledWorkers(f"its {self.role} killed the worker process twice") from None
         raise AssertionError("unreachable")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         if broken is not self._pool:
             return  # another page's retry replaced it already
-        logger.warning("an extraction worker died; starting a new pool of %d", self.workers)
+        logger.warning("a worker process (%s) died; starting a new pool of %d", self.role, self.workers)
         _stop(broken)
         self._pool = self._new_pool()
         if self.stats is not None:
-            self.stats.inc_value("extract/pools_replaced")
+            self.stats.inc_value(f"pools_replaced/{self.role}")
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
