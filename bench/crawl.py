@@ -466,8 +466,8 @@ def print_cpu_bound(a: Result, b: Result, c: Result) -> None:
         print(f"(c) spends {total:.1f} ms/page with its server ({c.per_page_ms(c.cpu):.1f} in the crawler and its "
               f"workers): {1000 * cores / total:.1f} pages/s if all {cores} cores did nothing else")
     if c.main_cpu:
-        print(f"(c) CPU by process: the crawl process {c.per_page_ms(c.main_cpu):.1f} ms/page (Scrapy, WARC, "
-              f"writer thread), its extraction workers {c.per_page_ms(c.cpu - c.main_cpu):.1f}")
+        print(f"(c) CPU by process: the crawl process {c.per_page_ms(c.main_cpu):.1f} ms/page (Scrapy, WARC, the "
+              f"pipeline), its worker processes (extraction, the writer) {c.per_page_ms(c.cpu - c.main_cpu):.1f}")
 
 
 def print_pipeline_bound(a: Result, b: Result, b2: Result, stored: Result) -> None:
