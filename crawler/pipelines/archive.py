@@ -109,15 +109,20 @@ class ArchivePipeline:
             logger.error("cannot extract %s: %s (the WARC record is kept; `newsarchive ingest` indexes it later)",
                          item.url, exc or type(exc).__name__)
             return _without_body(item)
+        outcome = await self._write((_capture(item), article, unstripped), item.url)
+        if outcome is not None:
+            self.stats.inc_value(f"archive/{outcome.value}")
+        return _without_body(item)
+
+    async def _write(self, entry: tuple[Any, ...], url: str) -> Outcome | None:
+        """Record ``entry`` in the next batch; None when the write failed (counted and logged)."""
         try:
-            outcome: Outcome = await self.writer.write((_capture(item), article, unstripped))
+            return await self.writer.write(entry)
         except Exception as exc:  # the WARC record is safe; reindex restores the row
             self.stats.inc_value("errors/db_write")
             logger.error("database write failed for %s: %s (the WARC record is kept; run `newsarchive reindex`)",
-                         item.url, exc)
-            return _without_body(item)
-        self.stats.inc_value(f"archive/{outcome.value}")
-        return _without_body(item)
+                         url, exc)
+            return None
 
     async def _record_front_page(self, item: FetchedFrontPage) -> None:
         """Rank the front page's article links (in a worker) and record them beside its captures."""
@@ -131,14 +136,8 @@ class ArchivePipeline:
         record = item.warc_record
         capture = FrontPageInput(item.outlet, item.url, record.date, record.pointer, tuple(links))
         item.body = b""
-        try:
-            await self.writer.write((capture,))
-        except Exception as exc:
-            self.stats.inc_value("errors/db_write")
-            logger.error("database write failed for front page %s: %s (the WARC record is kept; run "
-                         "`newsarchive reindex`)", item.url, exc)
-            return
-        self.stats.inc_value("archive/front-page")
+        if await self._write((capture,), f"front page {item.url}") is not None:
+            self.stats.inc_value("archive/front-page")
 
     async def close_spider(self) -> None:
         if self.writer:

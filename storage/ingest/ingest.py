@@ -111,6 +111,7 @@ class _Pending:
     entry: WarcEntry
     rule: OutletSeed
     result: Future[PageAnalysis | list[FrontPageLink]]
+    front_page: bool = False  # the result is a front page's ranked links
 
 
 def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
@@ -267,7 +268,7 @@ class _Run:
         if entry.context is not None and _front_page(entry):
             self._ensure_outlet(rule)
             task = _Task(entry.url, entry.body, entry.content_type, rule, extract=False, front_page=True)
-            self.pending.append(_Pending(entry, rule, self._submit(task)))
+            self.pending.append(_Pending(entry, rule, self._submit(task), front_page=True))
             entry.body = b""
             self.drain(self.window)
             return
@@ -353,7 +354,7 @@ class _Run:
         """Collect finished work, oldest first, until at most ``keep`` items are in flight."""
         while len(self.pending) > keep:
             item = self.pending.popleft()
-            if item.entry.context is not None and _front_page(item.entry):
+            if item.front_page:
                 self._front_page_done(item)
                 continue
             try:

@@ -163,13 +163,18 @@ def front_page_urls(session: Session, outlet: str) -> list[str]:
 
 
 def _entries(session: Session, frontpage_id: int, seq: int) -> list[FrontPageEntry]:
-    query = (select(FrontPageRun.rank, FrontPageLink.url, FrontPageLink.headline, FrontPageLink.section,
-                    FrontPageRun.lead)
-             .join(FrontPageLink, FrontPageLink.id == FrontPageRun.link_id)
-             .where(FrontPageLink.frontpage_id == frontpage_id, FrontPageRun.first_seq <= seq,
-                    FrontPageRun.last_seq >= seq)
+    return [FrontPageEntry(run.rank, link.url, link.headline, link.section, run.lead)
+            for run, link in _runs_between(session, frontpage_id, seq, seq)]
+
+
+def _runs_between(session: Session, frontpage_id: int, first_seq: int,
+                  last_seq: int) -> list[tuple[FrontPageRun, FrontPageLink]]:
+    """The runs (with their links) that cover any capture from ``first_seq`` to ``last_seq``, by rank."""
+    query = (select(FrontPageRun, FrontPageLink).join(FrontPageLink, FrontPageLink.id == FrontPageRun.link_id)
+             .where(FrontPageLink.frontpage_id == frontpage_id, FrontPageRun.last_seq >= first_seq,
+                    FrontPageRun.first_seq <= last_seq)
              .order_by(FrontPageRun.rank))
-    return [FrontPageEntry(*row) for row in session.execute(query)]
+    return [(run, link) for run, link in session.execute(query)]
 
 
 def _pick_front_page(session: Session, outlet: str, outlet_id: int, page_url: str | None) -> FrontPage:
@@ -213,11 +218,7 @@ def observations(session: Session, outlet: str | None = None, since: datetime | 
 def _rows(session: Session, outlet: str, page_url: str, frontpage_id: int,
           captures: list[FrontPageCapture]) -> Iterator[FrontPageRow]:
     seqs = [capture.seq for capture in captures]
-    query = (select(FrontPageRun, FrontPageLink).join(FrontPageLink, FrontPageLink.id == FrontPageRun.link_id)
-             .where(FrontPageLink.frontpage_id == frontpage_id, FrontPageRun.last_seq >= min(seqs),
-                    FrontPageRun.first_seq <= max(seqs))
-             .order_by(FrontPageRun.rank))
-    runs = session.execute(query).all()
+    runs = _runs_between(session, frontpage_id, min(seqs), max(seqs))
     for capture in captures:
         for run, link in runs:
             if run.first_seq <= capture.seq <= run.last_seq:
