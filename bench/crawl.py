@@ -360,10 +360,10 @@ _FRAME = re.compile(r"^[^\"]+ \([^()\"]+:\d+\)$")
 
 def _part(stack: str) -> str:
     """Which part of the crawl a sampled stack belongs to."""
+    if "Archive._write" in stack:
+        return "the archive's writer process (record_captures)"
     if "forkserver import main" in stack:
         return "extraction workers (analyse_page)"
-    if "Archive._write" in stack:
-        return "crawler: the archive's writer thread (record_captures)"
     return "crawler: Scrapy's thread (fetching, WARC writing, pipelines, feeding the workers)"
 
 
