@@ -3,7 +3,7 @@
 The text is trafilatura's precision-leaning extraction without comments
 (falling back to its balanced mode when precision loses most of the page; its
 fast mode first, the full mode only where the two modes disagree; the fast
-precision pass on a copy without the regions trafilatura deletes anyway,
+passes on a copy without the regions trafilatura deletes anyway,
 :mod:`extract.pretrim`), minus the title line, generic clutter lines
 (:mod:`extract.clutter`) and, when an :class:`~extract.boilerplate.OutletBoilerplate`
 is given, the lines that outlet repeats on every page. Extraction never raises: a page it cannot read
@@ -171,7 +171,8 @@ def _precise_document(tree: lxml_html.HtmlElement, small: lxml_html.HtmlElement,
         return precise
     if not _length(precise):
         return _careful_document(tree, url, balanced_memo)  # nothing to check the balanced mode against
-    balanced = _bare(tree, url, _BALANCED_OPTIONS, fast=True)
+    # Only a yardstick for the precise text, so the trimmed copy serves (see extract.pretrim).
+    balanced = _bare(small, url, _BALANCED_OPTIONS, fast=True)
     if _length(precise) >= _MODES_AGREE * _length(balanced):
         return precise
     return _careful_document(tree, url, balanced_memo)
