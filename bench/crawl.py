@@ -157,6 +157,17 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def process_role(pid: int, command_pid: int) -> str:
+    """``crawl`` for the command's own process, ``writer`` for a child holding an SQLite archive open, else ``workers``."""
+    if pid == command_pid:
+        return "crawl"
+    try:
+        opened = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return "workers"
+    return "writer" if any(path.endswith(".sqlite3") for path in opened) else "workers"
+
+
 @dataclass
 class Measured:
     seconds: float
@@ -166,24 +177,41 @@ class Measured:
     server_cpu: float
     main_cpu: float  # the command's own process
     samples: list[tuple[float, int]]  # (time.time(), RSS of the tree in bytes), every poll
+    cpu_timeline: list[tuple[float, dict[str, float]]]  # (time.time(), CPU seconds so far by process_role), every poll
 
 
 def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Measured:
     """Run ``command``, polling its process tree's memory and CPU."""
     started = time.perf_counter()
     cpu_by_pid: dict[int, float] = {}
+    role_of: dict[int, str] = {}
     samples: list[tuple[float, int]] = []
+    timeline: list[tuple[float, dict[str, float]]] = []
+    polls = 0
     with CpuClock() as clock, open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         while process.poll() is None:
             pids = _tree(process.pid)
-            samples.append((time.time(), tree_rss(pids)))
+            at = time.time()
+            samples.append((at, tree_rss(pids)))
             for pid in pids:
                 cpu_by_pid[pid] = process_cpu(pid) or cpu_by_pid.get(pid, 0.0)
+                if role_of.get(pid, "workers") == "workers" and polls % 20 == 0:  # the writer opens its file late
+                    role_of[pid] = process_role(pid, process.pid)
+            timeline.append((at, _by_role(cpu_by_pid, role_of)))
+            polls += 1
             time.sleep(0.1)
     peak = max((rss for _, rss in samples), default=0)
     return Measured(time.perf_counter() - started, peak, process.returncode, sum(cpu_by_pid.values()), clock.own,
-                    cpu_by_pid.get(process.pid, 0.0), samples)
+                    cpu_by_pid.get(process.pid, 0.0), samples, timeline)
+
+
+def _by_role(cpu_by_pid: dict[int, float], role_of: dict[int, str]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for pid, cpu in cpu_by_pid.items():
+        role = role_of.get(pid, "workers")
+        totals[role] = totals.get(role, 0.0) + cpu
+    return totals
 
 
 # -- the contenders -------------------------------------------------------------------------

@@ -9,7 +9,13 @@ the archive and prints:
     their ratio against the 0.9 target;
   - the rate of every window in between, so a slope shows where it starts;
   - the crawl's peak memory (RSS summed over its process tree) during the
-    first and the last window, and overall.
+    first and the last window, and overall;
+  - for every window, the CPU milliseconds per page of the crawl process, the
+    extraction workers and the archive's writer process, beside two readings of
+    the machine itself: the CPU time of a fixed piece of Python work run every
+    few seconds, and the share of CPU time the hypervisor stole. A cost that
+    grows with the archive shows as a writer (or crawl) figure that rises while
+    the machine's readings stay flat; a machine that slows shows in all of them.
 
 The crawl is time-boxed by ``--timeout`` (Scrapy's CLOSESPIDER_TIMEOUT); a
 crawl cut short says so and compares the windows it has. Run:
@@ -26,7 +32,9 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from bisect import bisect_right
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +46,45 @@ from crawl import ROOT, _check, crawl_settings, proxy_env, run_measured, scrapy_
 from tests.newsweb import NewsWeb  # noqa: E402
 
 TARGET = 0.9
+PROBE_EVERY = 5.0  # seconds between two machine probes
+
+
+class MachineProbe:
+    """Every few seconds, the CPU time a fixed piece of Python work takes, and the host's steal and busy counters."""
+
+    def __init__(self) -> None:
+        self.work: list[tuple[float, float]] = []  # (time.time(), CPU ms of the fixed work)
+        self.counters: list[tuple[float, int, int]] = []  # (time.time(), steal ticks, all ticks) from /proc/stat
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MachineProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(PROBE_EVERY):
+            start = time.thread_time()
+            sum(len(str(n * n)) for n in range(400_000))  # the fixed work: some 30 ms of interpreter time
+            self.work.append((time.time(), 1000 * (time.thread_time() - start)))
+            with open("/proc/stat", encoding="ascii") as handle:
+                ticks = [int(field) for field in handle.readline().split()[1:]]
+            self.counters.append((time.time(), ticks[7] if len(ticks) > 7 else 0, sum(ticks[:8])))
+
+    def work_ms(self, start: float, end: float) -> float:
+        """Median CPU ms of the fixed work between ``start`` and ``end`` (0 when not probed then)."""
+        inside = [ms for at, ms in self.work if start <= at <= end]
+        return statistics.median(inside) if inside else 0.0
+
+    def steal_share(self, start: float, end: float) -> float:
+        inside = [(steal, total) for at, steal, total in self.counters if start <= at <= end]
+        if len(inside) < 2 or inside[-1][1] == inside[0][1]:
+            return 0.0
+        return (inside[-1][0] - inside[0][0]) / (inside[-1][1] - inside[0][1])
 
 
 def capture_times(database: Path) -> list[float]:
@@ -86,10 +133,12 @@ def main() -> None:
                     "CLOSESPIDER_TIMEOUT": str(options.timeout)}
         command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
         log = work / "crawl.log"
-        run = run_measured(command, ROOT, proxy_env(web.proxy_url), log)
+        with MachineProbe() as probe:
+            run = run_measured(command, ROOT, proxy_env(web.proxy_url), log)
         _check(run.status, log)
         times = capture_times(archive / "archive.sqlite3")
         report(times, run.samples, run.seconds, run.peak_rss, options.window, len(web.article_urls()))
+        report_costs(times, run.cpu_timeline, probe, options.window)
 
 
 def report(times: list[float], samples: list[tuple[float, int]], seconds: float, peak: int, window: int,
@@ -115,6 +164,28 @@ def report(times: list[float], samples: list[tuple[float, int]], seconds: float,
     middle = [rss for at, rss in samples if times[0] <= at <= times[-1]]
     print(f"peak RSS: first window {first_peak / 2**20:.0f} MB, last window {last_peak / 2**20:.0f} MB "
           f"(last/first {last_peak / first_peak:.2f}); median over the crawl {statistics.median(middle) / 2**20:.0f} MB")
+
+
+def cpu_at(timeline: list[tuple[float, dict[str, float]]], at: float) -> dict[str, float]:
+    """CPU seconds by process role at the last poll before ``at``."""
+    index = bisect_right([when for when, _ in timeline], at) - 1
+    return timeline[max(index, 0)][1] if timeline else {}
+
+
+def report_costs(times: list[float], timeline: list[tuple[float, dict[str, float]]], probe: MachineProbe,
+                 window: int) -> None:
+    """CPU ms per page of each process role in every window, beside the machine's readings."""
+    if len(times) < window:
+        return
+    roles = ("crawl", "workers", "writer")
+    print(f"CPU ms/page by window: {'crawl':>7} {'extract':>7} {'writer':>7} {'total':>7}   "
+          f"machine: fixed work ms, steal")
+    for first in range(0, len(times) - window + 1, window):
+        start, end = times[first], times[first + window - 1]
+        before, after = cpu_at(timeline, start), cpu_at(timeline, end)
+        costs = [1000 * (after.get(role, 0.0) - before.get(role, 0.0)) / window for role in roles]
+        print(f"  pages {first + 1:>6}–{first + window:<6} " + " ".join(f"{cost:7.1f}" for cost in costs)
+              + f" {sum(costs):7.1f}   {probe.work_ms(start, end):7.1f} ms, {100 * probe.steal_share(start, end):4.1f}%")
 
 
 if __name__ == "__main__":
