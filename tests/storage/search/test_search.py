@@ -125,3 +125,28 @@ def test_postgres_ranks_only_the_newest_matches_of_a_common_query(pg_archive: Ar
     assert uncapped == ["https://a.example/best", "https://a.example/dense", "https://a.example/weak"]
     monkeypatch.setattr(sql, "RANK_CANDIDATES", 2)
     assert [h.url for h in archive.search("volcano")] == ["https://a.example/dense", "https://a.example/weak"]
+
+
+@pytest.mark.parametrize("step_cost, way", [(0.0, "newest-first walk"), (1e12, "every match collected")])
+def test_postgres_finds_the_newest_matches_either_way(pg_archive: Archive, monkeypatch, step_cost, way) -> None:
+    """Common terms walk versions newest first, rarer ones collect every match from the GIN index
+    (the planner's estimate decides): both give the same newest RANK_CANDIDATES, so the same hits."""
+    from sqlalchemy import event, text
+
+    from storage.search import sql
+
+    archive = pg_archive
+    for n in range(6):
+        record(archive, f"https://a.example/{n}", hours(n), f"Harbour strike day {n}. {FILLER}", f"Strike {n}")
+    record(archive, "https://a.example/other", hours(7), f"Nothing to see. {FILLER}", "Quiet")
+    with archive._engine.begin() as connection:
+        connection.execute(text("ANALYZE versions"))  # gives the planner its estimates
+    statements: list[str] = []
+    event.listen(archive._engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_: statements.append(statement))
+    monkeypatch.setattr(sql, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(sql, "WALK_STEP_COST", step_cost)
+    hits = archive.search("harbour strike")
+    assert [h.url for h in hits] == [f"https://a.example/{n}" for n in (5, 4, 3)]
+    searched = [s for s in statements if "ts_rank_cd" in s]
+    assert len(searched) == 1 and ("every_match" in searched[0]) == (way == "every match collected")
