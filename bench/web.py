@@ -155,9 +155,9 @@ class Client:
 # -- what to fetch ----------------------------------------------------------------------------------
 
 
-def page_paths(db_url: str, archive_dir: Path, runs: int, seed: int) -> dict[str, list[str]]:
+def page_paths(db_url: str, archive_dir: Path, runs: int, seed: int, sample_seed: int = 11) -> dict[str, list[str]]:
     """``runs`` paths of each kind of page, over random pages, outlets, stories and searches."""
-    rng = random.Random(11)
+    rng = random.Random(sample_seed)
     words = Vocabulary(random.Random(seed)).words[20:3000]
     with Archive(db_url, archive_dir, read_only=True) as archive:
         def sample(session):
@@ -286,7 +286,7 @@ def measure(label: str, db_url: str, archive_dir: Path, args: argparse.Namespace
     with Archive(db_url, archive_dir, read_only=True) as archive:
         stats = archive.stats()
     print(f"[{label}] {stats.versions} versions, {stats.pages} pages, {stats.outlets} outlets", flush=True)
-    paths = page_paths(db_url, archive_dir, args.runs, args.seed)
+    paths = page_paths(db_url, archive_dir, args.runs, args.seed, args.sample_seed)
     port = free_port()
     server = start_server(db_url, archive_dir, port)
     try:
@@ -310,6 +310,8 @@ def main() -> None:
     parser.add_argument("--archive-dir", type=Path, default=Path("bench/out"), help="with --db: its archive dir")
     parser.add_argument("--versions", type=int, default=100_000, help="versions of a fresh fill per backend")
     parser.add_argument("--seed", type=int, default=1, help="the fill's seed (its vocabulary makes the searches)")
+    parser.add_argument("--sample-seed", type=int, default=11,
+                        help="seed of the pages and searches fetched (another one asks what the archive has not served)")
     parser.add_argument("--pg", help="PostgreSQL URL for a fresh run (a throwaway schema is created and dropped)")
     parser.add_argument("--no-sqlite", action="store_true", help="with --pg: PostgreSQL only")
     parser.add_argument("--runs", type=int, default=100, help="requests per kind of page")

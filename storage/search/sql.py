@@ -27,7 +27,9 @@ SNIPPET_TOKENS = 24
 TITLE_WEIGHT = 5.0
 # On PostgreSQL, a query matching more versions than this is ranked among its
 # newest RANK_CANDIDATES matches: ranking reads every ranked row's tsvector.
-RANK_CANDIDATES = 1000  # bench/query.py at 1M versions: median 54–59 ms with 2000, 38–45 ms with 1000
+# At 1M versions (100 two-word searches, warm): median 44 ms with 1000, 32–35 ms with 500; ranking
+# 1000 candidates was 28 of a 10,000-match query's 89 ms.
+RANK_CANDIDATES = 500
 # A step of the newest-first walk (reading one version's tsvector) against one match collected from the
 # GIN index (reading its heap row): 11 µs against 1.5 µs at 1M versions.
 WALK_STEP_COST = 7.0
