@@ -60,6 +60,25 @@ def test_fallback_tags_and_categories_are_trafilaturas_on_real_pages(pages: list
         assert fallback._catstags("category") == extract_catstags("category", tree), url
 
 
+def test_trimmed_pages_check_a_short_precise_text_as_the_whole_page_does() -> None:
+    """The fast balanced pass is only a yardstick for a short precise text: run on the trimmed copy,
+    it must send every page of the set the way the whole page sends it (keep the precise text, or look closer)."""
+    from extract.extractor import _BALANCED_OPTIONS, _MODES_AGREE, _PRECISION_OPTIONS, _SHORT_TEXT, _bare, _length, _load
+    from extract.pretrim import trimmed
+
+    checked = 0
+    for key, entry in sorted(dev_truth().items()):
+        url, tree = entry["url"], _load(dev_html(key))
+        small = trimmed(tree)
+        precise = _length(_bare(small, url, _PRECISION_OPTIONS, fast=True))
+        if not 0 < precise < _SHORT_TEXT:
+            continue
+        whole, cut = (_length(_bare(t, url, _BALANCED_OPTIONS, fast=True)) for t in (tree, small))
+        assert (precise >= _MODES_AGREE * whole) == (precise >= _MODES_AGREE * cut), url
+        checked += 1
+    assert checked >= 5  # pages with a short precise text are in the set
+
+
 def test_trimmed_pages_give_the_same_precision_text(pages: list[tuple[str, str, str]]) -> None:
     from extract.extractor import _PRECISION_OPTIONS, _bare, _load
     from extract.pretrim import trimmed
