@@ -11,7 +11,7 @@ settings:
   addresses. Off: a hostile redirect or DNS answer cannot reach internal services.
 - ``ARCHIVE_INDEX``: extract and index pages during the crawl (default on). Off
   makes an archive-only crawl (WARCs only); ``newsarchive ingest`` indexes later.
-- ``EXTRACT_WORKERS``: extraction processes (default: one per core).
+- ``EXTRACT_WORKERS``: extraction processes (default: one per core but one, at least one).
 - ``WARC_PREFIX``, ``WARC_MAX_SIZE``: WARC file naming and rotation size.
 - ``REDIS_URL``: distributed mode (:mod:`crawler.distributed.addon`): every process
   given the same Redis shares one frontier and duplicate filter; see below.
@@ -71,7 +71,7 @@ ARCHIVE_ALLOW_PRIVATE_NETWORKS = False
 ARCHIVE_INDEX = True
 ARCHIVE_LOCK_ENABLED = True  # one crawl per archive directory (off for several processes sharing one)
 ARCHIVE_WRITE_BATCH = 50
-EXTRACT_WORKERS = 0  # 0: one per core
+EXTRACT_WORKERS = 0  # 0: one per core but one (the crawl and writer processes share the last)
 RECHECK_MAX = 10_000  # re-checks one crawl takes on
 BOILERPLATE_LEARNING = True  # learn and strip each outlet's recurring clutter lines
 BOILERPLATE_SAVE_EVERY = 200  # pages between saves of the outlet clutter models

@@ -1,7 +1,7 @@
 """The archive pipeline: extract each fetched article and index it in the archive.
 
 Extraction (trafilatura) costs far more CPU than fetching, so it runs in a pool
-of worker processes (``EXTRACT_WORKERS``, default one per core); database
+of worker processes (``EXTRACT_WORKERS``, default one per core but one); database
 writes go in batches (``ARCHIVE_WRITE_BATCH``) to a writer process of their
 own (:mod:`crawler.pipelines.writer_process`). The event loop only fetches,
 writes WARCs and waits, so all three overlap.
@@ -51,6 +51,17 @@ if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs th
 logger = logging.getLogger(__name__)
 
 
+
+def default_workers() -> int:
+    """Extraction processes when ``EXTRACT_WORKERS`` is unset: the cores this process may use, less one.
+
+    The crawl process and the writer process together keep about one core busy
+    (bench/crawl.py on 2 cores, 1 worker against 2, alternated: as fast, about 5%
+    less CPU a page and 130 MB less memory).
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores - 1)
+
 class ArchivePipeline:
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
@@ -58,7 +69,7 @@ class ArchivePipeline:
             raise NotConfigured("ARCHIVE_INDEX is off: archive-only crawl")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.workers = settings.getint("EXTRACT_WORKERS") or os.cpu_count() or 1
+        self.workers = settings.getint("EXTRACT_WORKERS") or default_workers()
         self.batch_size = settings.getint("ARCHIVE_WRITE_BATCH", defaults.ARCHIVE_WRITE_BATCH)
         self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", defaults.BOILERPLATE_LEARNING)
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
