@@ -158,7 +158,8 @@ def process_cpu(pid: int) -> float | None:
 
 
 def process_role(pid: int, command_pid: int) -> str:
-    """``crawl`` for the command's own process, ``writer`` for a child holding an SQLite archive open, else ``workers``."""
+    """``crawl`` for the command's own process, ``writer`` for a child holding an SQLite archive open,
+    else ``workers``."""
     if pid == command_pid:
         return "crawl"
     try:

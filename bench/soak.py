@@ -184,8 +184,9 @@ def report_costs(times: list[float], timeline: list[tuple[float, dict[str, float
         start, end = times[first], times[first + window - 1]
         before, after = cpu_at(timeline, start), cpu_at(timeline, end)
         costs = [1000 * (after.get(role, 0.0) - before.get(role, 0.0)) / window for role in roles]
+        machine = f"{probe.work_ms(start, end):7.1f} ms, {100 * probe.steal_share(start, end):4.1f}%"
         print(f"  pages {first + 1:>6}–{first + window:<6} " + " ".join(f"{cost:7.1f}" for cost in costs)
-              + f" {sum(costs):7.1f}   {probe.work_ms(start, end):7.1f} ms, {100 * probe.steal_share(start, end):4.1f}%")
+              + f" {sum(costs):7.1f}   {machine}")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,6 @@ if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs th
 logger = logging.getLogger(__name__)
 
 
-
 def default_workers() -> int:
     """Extraction processes when ``EXTRACT_WORKERS`` is unset: the cores this process may use, less one.
 
@@ -61,6 +60,7 @@ def default_workers() -> int:
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, cores - 1)
+
 
 class ArchivePipeline:
     def __init__(self, crawler: Any) -> None:

@@ -174,7 +174,7 @@ def _runs_between(session: Session, frontpage_id: int, first_seq: int,
              .where(FrontPageLink.frontpage_id == frontpage_id, FrontPageRun.last_seq >= first_seq,
                     FrontPageRun.first_seq <= last_seq)
              .order_by(FrontPageRun.rank))
-    return [(run, link) for run, link in session.execute(query)]
+    return session.execute(query).all()  # type: ignore[return-value]  # rows unpack as (run, link)
 
 
 def _pick_front_page(session: Session, outlet: str, outlet_id: int, page_url: str | None) -> FrontPage:

@@ -59,7 +59,8 @@ def run(
         snippets = _sqlite_snippets(session, match, [row.id for row in rows])
         return [hit(row, snippets.get(row.id, "")) for row in rows]
     if backend == "postgresql":
-        rows = session.execute(_postgres(session, parsed, outlet, since, until, limit, as_of, all_versions, language)).all()
+        statement = _postgres(session, parsed, outlet, since, until, limit, as_of, all_versions, language)
+        rows = session.execute(statement).all()
         return [hit(row, row.snippet) for row in rows]
     raise NotImplementedError(f"full-text search is not available on {backend}")
 

@@ -63,7 +63,8 @@ def test_fallback_tags_and_categories_are_trafilaturas_on_real_pages(pages: list
 def test_trimmed_pages_check_a_short_precise_text_as_the_whole_page_does() -> None:
     """The fast balanced pass is only a yardstick for a short precise text: run on the trimmed copy,
     it must send every page of the set the way the whole page sends it (keep the precise text, or look closer)."""
-    from extract.extractor import _BALANCED_OPTIONS, _MODES_AGREE, _PRECISION_OPTIONS, _SHORT_TEXT, _bare, _length, _load
+    from extract.extractor import (_BALANCED_OPTIONS, _MODES_AGREE, _PRECISION_OPTIONS, _SHORT_TEXT, _bare, _length,
+                                   _load)
     from extract.pretrim import trimmed
 
     checked = 0
