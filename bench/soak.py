@@ -116,6 +116,8 @@ def main() -> None:
     parser.add_argument("--padding-kb", type=int, default=120, help="page padding, KB (default 120)")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent requests (default 32)")
     parser.add_argument("--timeout", type=int, default=3 * 3600, help="stop the crawl after this many seconds")
+    parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                        help="a Scrapy setting for the crawl, e.g. --set EXTRACT_WORKERS=2 (repeatable)")
     options = parser.parse_args()
 
     started = time.perf_counter()
@@ -130,7 +132,7 @@ def main() -> None:
               f"windows of {options.window}", flush=True)
         settings = {**crawl_settings(options.concurrency), "ARCHIVE_DIR": str(archive),
                     "ARCHIVE_ALLOW_PRIVATE_NETWORKS": "1", "SITEMAP_MAX_AGE_DAYS": "0",
-                    "CLOSESPIDER_TIMEOUT": str(options.timeout)}
+                    "CLOSESPIDER_TIMEOUT": str(options.timeout), **dict(pair.split("=", 1) for pair in options.set)}
         command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
         log = work / "crawl.log"
         with MachineProbe() as probe:

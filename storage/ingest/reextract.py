@@ -42,6 +42,7 @@ from storage.db.models import Capture, Outlet, Version
 from storage.db.times import iso, now
 from storage.outlets.clutter_models import load_models
 from storage.outlets.names import require_outlet
+from storage.stories import matcher
 from storage.versions.normalize import text_hash
 from storage.versions.removals import REMOVAL_STATES
 from storage.versions.rules import change_summary
@@ -153,6 +154,7 @@ def _apply(session: Session, fresh: dict[int, list[_Fresh]], summary: ReextractS
             changed = entry.article is not None and not entry.article.is_empty and _update(version, entry.article)
             if changed:
                 summary.changed_by_extractor += 1
+                matcher.text_rewritten(session, version.id)
             elif entry.article is not None:
                 summary.unchanged += 1
                 summary.languages_updated += _update_language(version, entry.article)

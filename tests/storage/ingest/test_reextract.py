@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -89,6 +90,16 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
     assert after.extractor_version == EXTRACTOR_VERSION
     assert after.change_summary["reextracted"]["from"] == OLD_EXTRACTOR
     assert after.change_summary["reextracted"]["previous_hash"] == before.text_hash
+    assert stored_cuts(db_url) == [None]  # cut from the new text when next compared
+
+
+def stored_cuts(db_url: str) -> list[str | None]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT cut FROM story_fingerprints")).scalars())
+    finally:
+        engine.dispose()
 
 
 def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change(

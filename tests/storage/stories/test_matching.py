@@ -12,6 +12,7 @@ import pytest
 from storage.stories.compare import compare
 from storage.stories.fingerprint import MIN_LIKENESS, Fingerprint, fingerprint
 from storage.stories.standalone import StoryIndex
+from storage.stories.text import StoryText, story_text
 from tests.helpers.datasets import dev_bodies, seed_articles
 from tests.newsweb.syndicated import ORIGINAL, REWRITTEN
 
@@ -213,3 +214,11 @@ def test_likeness_ignores_a_kind_either_text_lacks(seeds):
     assert no_names.likeness(fingerprint(seeds["000"])) == 1.0
     empty = fingerprint("")
     assert empty.likeness(fingerprint("")) == 0.0
+
+
+def test_the_stored_cut_reads_back_as_the_text_cut_again(seeds, dev_articles):
+    texts = [*seeds.values(), *dev_bodies(), WIRE, "日本の首相は月曜日に東京で会見した。「新しい予算」を発表。", "Alpha beta gamma delta."]
+    for body in texts:
+        cut = story_text(body)
+        assert StoryText.from_cut(cut.to_cut()) == cut
+    assert StoryText.from_cut(story_text("").to_cut()) == story_text("")

@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 
 from storage.archive import Archive
 from storage.db.errors import ArchiveError, NoSuchPage
-from storage.stories.matcher import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache
+from storage.stories.matcher import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache, story_texts
+from storage.stories.text import story_text
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 from tests.helpers.datasets import seed_articles
@@ -162,6 +163,45 @@ def test_story_text_cache_keeps_the_most_recently_used_texts() -> None:
     assert cache.cached((1, "h1")) is first
     assert cache.cached((1, "other hash")) is None  # a reused id with another text misses
     assert cache.get((3, "h3"), "ignored").words == ("epsilon", "zeta", "eta", "theta")
+
+
+def stored_cuts(db_url: str) -> list[str | None]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT cut FROM story_fingerprints ORDER BY version_id")).scalars())
+    finally:
+        engine.dispose()
+
+
+def set_cuts(db_url: str, value: str | None) -> None:
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE story_fingerprints SET cut = :cut"), {"cut": value})
+    finally:
+        engine.dispose()
+
+
+def test_candidates_are_compared_as_their_stored_cut(archive, seeds, db_url) -> None:
+    record(archive, WIRE, seeds["000"], T0)
+    assert stored_cuts(db_url) == [story_text(seeds["000"]).to_cut()]
+    # A stored cut saying the wire is another article: the paraphrase is then compared with that.
+    set_cuts(db_url, story_text(seeds["003"]).to_cut())
+    story_texts.clear()
+    try:
+        record(archive, PARAPHRASE, seeds["001"], hours(1))
+        assert archive.copies(PARAPHRASE) is None
+    finally:
+        story_texts.clear()  # it now holds the false cut, under an id and text the next archive may reuse
+
+
+def test_versions_without_a_stored_cut_are_cut_from_their_text(archive, seeds, db_url) -> None:
+    record(archive, WIRE, seeds["000"], T0)
+    set_cuts(db_url, None)  # as fingerprinted before cuts were stored
+    story_texts.clear()
+    record(archive, PARAPHRASE, seeds["001"], hours(1))
+    assert [m.url for m in archive.copies(PARAPHRASE).members] == [WIRE, PARAPHRASE]
 
 
 def test_short_texts_are_not_fingerprinted(archive, db_url) -> None:
