@@ -41,13 +41,28 @@ _JSON_LD = './/script[@type="application/ld+json"]'
 
 
 def trimmed(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
-    """A copy of ``tree`` whose deleted-anyway regions are emptied (tails kept)."""
-    out = copy.deepcopy(tree)
-    if any("DiscussionForumPosting" in (script.text or "") for script in out.iterfind(_JSON_LD)):
-        return out
-    for region in [element for element in out.iter(*REGIONS) if _emptiable(element)]:
-        del region[:]
-    return out
+    """A copy of ``tree`` whose deleted-anyway regions are emptied (tails kept); ``tree`` is left as it was.
+
+    The regions' children are lifted out of ``tree`` while it is copied and
+    then put back: copying the menus only to empty them cost more than the rest.
+    """
+    if any("DiscussionForumPosting" in (script.text or "") for script in tree.iterfind(_JSON_LD)):
+        return copy.deepcopy(tree)
+    regions = [element for element in tree.iter(*REGIONS) if _emptiable(element)]
+    lifted = [(region, list(region)) for region in _outermost(regions)]
+    try:
+        for region, _ in lifted:
+            del region[:]
+        return copy.deepcopy(tree)
+    finally:
+        for region, children in lifted:
+            region.extend(children)
+
+
+def _outermost(regions: list[lxml_html.HtmlElement]) -> list[lxml_html.HtmlElement]:
+    """The regions not inside another of them (emptying those empties the rest)."""
+    chosen = set(regions)
+    return [region for region in regions if not any(above in chosen for above in region.iterancestors(*REGIONS))]
 
 
 def _emptiable(region: lxml_html.HtmlElement) -> bool:

@@ -210,3 +210,22 @@ def test_regions_with_a_headline_or_nested_kin_are_kept_whole() -> None:
     small = trimmed(_load(page))
     sizes = {element.get("id"): len(element) for element in small.iter("nav", "aside") if element.get("id")}
     assert sizes == {"n1": 1, "n2": 1, "a1": 1, "n3": 0}
+
+
+def test_trimming_leaves_the_page_itself_as_it_was() -> None:
+    from lxml import etree
+
+    from extract.extractor import _load
+    from extract.pretrim import trimmed
+
+    page = news_page("Whole", story(15)).replace(
+        "<article", '<footer id="f">Footer <nav id="inner"><a href="/x">x</a> after</nav> end</footer>tail'
+                    '<aside id="s"><p>Sidebar</p><!-- note --></aside><article', 1)
+    tree = _load(page)
+    before = etree.tostring(tree)
+    small = trimmed(tree)
+    assert etree.tostring(tree) == before  # the full passes read the page whole
+    assert [(e.get("id"), len(e), e.text) for e in small.iter("footer", "aside") if e.get("id")] == [
+        ("f", 0, "Footer "), ("s", 0, None)]
+    assert small.find(".//footer").tail == "tail" and small.find(".//nav[@id='inner']") is None
+    assert "Sidebar" in etree.tostring(tree, encoding="unicode")
