@@ -116,7 +116,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
     "story_fingerprints": TableDescription(
         "One row per version fingerprint, used to find copies incrementally.",
         {"version_id": "the version", "words": "the number of words fingerprinted",
-         "cut": "the text as story matching reads it: a line of lower-cased words per sentence, then the names and numbers"},
+         "cut": "the text as story matching reads it, zlib-compressed: a line of lower-cased words per sentence, then the names and numbers"},
     ),
     "story_band": TableDescription(
         "One row per LSH band key of a version, used to find copies incrementally.",

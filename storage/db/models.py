@@ -178,10 +178,10 @@ class StoryFingerprint(Base):
     fingerprint: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint_version: Mapped[int] = mapped_column(Integer)
     words: Mapped[int] = mapped_column(Integer)
-    # The text as story matching cuts it (StoryText.to_cut): a candidate compared
-    # later is read from here instead of being cut again. Empty for versions
-    # fingerprinted before 0016, and after reextract rewrites a version's text.
-    cut: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The text as story matching cuts it (storage.stories.matcher.packed_cut): a
+    # candidate compared later is read from here instead of being cut again. Empty
+    # for versions fingerprinted before 0016, and after reextract rewrites the text.
+    cut: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class StoryBand(Base):

@@ -93,7 +93,7 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
     assert stored_cuts(db_url) == [None]  # cut from the new text when next compared
 
 
-def stored_cuts(db_url: str) -> list[str | None]:
+def stored_cuts(db_url: str) -> list[bytes | None]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:

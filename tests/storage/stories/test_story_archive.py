@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from storage.archive import Archive
 from storage.db.errors import ArchiveError, NoSuchPage
-from storage.stories.matcher import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache, story_texts
+from storage.stories.matcher import MAX_COMPARED, MIN_STORY_WORDS, StoryTextCache, packed_cut, story_texts
 from storage.stories.text import story_text
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
@@ -165,7 +165,7 @@ def test_story_text_cache_keeps_the_most_recently_used_texts() -> None:
     assert cache.get((3, "h3"), "ignored").words == ("epsilon", "zeta", "eta", "theta")
 
 
-def stored_cuts(db_url: str) -> list[str | None]:
+def stored_cuts(db_url: str) -> list[bytes | None]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -174,7 +174,7 @@ def stored_cuts(db_url: str) -> list[str | None]:
         engine.dispose()
 
 
-def set_cuts(db_url: str, value: str | None) -> None:
+def set_cuts(db_url: str, value: bytes | None) -> None:
     engine = create_engine(db_url)
     try:
         with engine.begin() as connection:
@@ -185,9 +185,9 @@ def set_cuts(db_url: str, value: str | None) -> None:
 
 def test_candidates_are_compared_as_their_stored_cut(archive, seeds, db_url) -> None:
     record(archive, WIRE, seeds["000"], T0)
-    assert stored_cuts(db_url) == [story_text(seeds["000"]).to_cut()]
+    assert stored_cuts(db_url) == [packed_cut(story_text(seeds["000"]))]
     # A stored cut saying the wire is another article: the paraphrase is then compared with that.
-    set_cuts(db_url, story_text(seeds["003"]).to_cut())
+    set_cuts(db_url, packed_cut(story_text(seeds["003"])))
     story_texts.clear()
     try:
         record(archive, PARAPHRASE, seeds["001"], hours(1))
@@ -196,9 +196,10 @@ def test_candidates_are_compared_as_their_stored_cut(archive, seeds, db_url) -> 
         story_texts.clear()  # it now holds the false cut, under an id and text the next archive may reuse
 
 
-def test_versions_without_a_stored_cut_are_cut_from_their_text(archive, seeds, db_url) -> None:
+@pytest.mark.parametrize("stored", [None, b"not zlib at all"], ids=["none", "damaged"])
+def test_versions_without_a_readable_stored_cut_are_cut_from_their_text(archive, seeds, db_url, stored) -> None:
     record(archive, WIRE, seeds["000"], T0)
-    set_cuts(db_url, None)  # as fingerprinted before cuts were stored
+    set_cuts(db_url, stored)  # None: fingerprinted before cuts were stored
     story_texts.clear()
     record(archive, PARAPHRASE, seeds["001"], hours(1))
     assert [m.url for m in archive.copies(PARAPHRASE).members] == [WIRE, PARAPHRASE]
