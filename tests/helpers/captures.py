@@ -74,3 +74,13 @@ def scratch_schema(pg_url: str, prefix: str = "test") -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def stored_cuts(db_url: str) -> list[bytes | None]:
+    """``story_fingerprints.cut`` of every fingerprinted version, by version id."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT cut FROM story_fingerprints ORDER BY version_id")).scalars())
+    finally:
+        engine.dispose()

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -21,7 +20,7 @@ from extract import EXTRACTOR_VERSION, extract_article
 from extract.article import Article
 from storage.archive import Archive
 from storage.ingest.reextract import EXTRACTOR_CHANGE, reextract
-from tests.helpers.captures import T0, capture, hours  # noqa: F401
+from tests.helpers.captures import T0, capture, hours, stored_cuts  # noqa: F401
 from tests.helpers.cli import newsarchive
 
 OLD_EXTRACTOR = "newsarchive-extract/0"
@@ -91,15 +90,6 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
     assert after.change_summary["reextracted"]["from"] == OLD_EXTRACTOR
     assert after.change_summary["reextracted"]["previous_hash"] == before.text_hash
     assert stored_cuts(db_url) == [None]  # cut from the new text when next compared
-
-
-def stored_cuts(db_url: str) -> list[bytes | None]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text("SELECT cut FROM story_fingerprints")).scalars())
-    finally:
-        engine.dispose()
 
 
 def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change(

@@ -22,7 +22,7 @@ from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 from tests.helpers.datasets import seed_articles
 from tests.newsweb import NewsWeb
-from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
+from tests.helpers.captures import T0, article, capture, hours, stored_cuts  # noqa: F401
 
 WIRE = "https://wire.example/2022/01/12/nato-russia"
 PARAPHRASE = "https://daily.example/world/allies-and-moscow"
@@ -164,14 +164,6 @@ def test_story_text_cache_keeps_the_most_recently_used_texts() -> None:
     assert cache.cached((1, "other hash")) is None  # a reused id with another text misses
     assert cache.get((3, "h3"), "ignored").words == ("epsilon", "zeta", "eta", "theta")
 
-
-def stored_cuts(db_url: str) -> list[bytes | None]:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(text("SELECT cut FROM story_fingerprints ORDER BY version_id")).scalars())
-    finally:
-        engine.dispose()
 
 
 def set_cuts(db_url: str, value: bytes | None) -> None:
