@@ -10,7 +10,9 @@ a traceback. After the crawl the exit status says how it ended (see
 from __future__ import annotations
 
 import difflib
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from scrapy.addons import AddonManager
@@ -107,9 +109,11 @@ def _writable(archive_dir: Path) -> bool:
     """Whether the crawl can write its WARCs and database under ``archive_dir``; says why not in one line."""
     try:
         (archive_dir / "warcs").mkdir(parents=True, exist_ok=True)
-        probe = archive_dir / "warcs" / ".newsarchive-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A name of its own: processes sharing the directory (distributed mode) probe at the same moment,
+        # and with one fixed name the first to finish deleted the other's probe from under it.
+        handle, probe = tempfile.mkstemp(prefix=".newsarchive-write-test-", dir=archive_dir / "warcs")
+        os.close(handle)
+        os.unlink(probe)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         print(f"error: cannot write the archive at {archive_dir} ({reason}): set -s ARCHIVE_DIR to a writable "

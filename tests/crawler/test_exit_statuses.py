@@ -130,3 +130,15 @@ def test_crawl_help_names_the_spider_arguments() -> None:
     for argument in ("-a seeds=FILE", "-a outlet=NAME", "-a recheck=yes|no|only|all"):
         assert argument in shown
     assert "4 no outlet could be reached" in shown
+
+
+def test_processes_sharing_an_archive_directory_probe_it_without_tripping_each_other(tmp_path: Path) -> None:
+    """Distributed crawls start together on one ARCHIVE_DIR: each write probe must be its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crawler.commands.crawl import _writable
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: _writable(tmp_path / "archive"), range(400)))
+    assert all(results)
+    assert list((tmp_path / "archive" / "warcs").iterdir()) == []
