@@ -113,7 +113,7 @@ class Watch:
 def items_of(web: NewsWeb) -> list[tuple[CaptureInput, Article]]:
     """Every article of ``web`` as a capture with its correct text, outlets interleaved newest first."""
     by_outlet: dict[str, list] = {}
-    for article in web._articles.values():
+    for article in map(web.article, web.article_urls()):
         by_outlet.setdefault(article.outlet, []).append(article)
     for articles in by_outlet.values():
         articles.sort(key=lambda a: a.published, reverse=True)
