@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from extract.article import Article
 from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.fastpath import insert_object
 from storage.db.times import now, utc
 from storage.db.transaction_memo import memo
 from storage.outlets import frontpages
@@ -57,9 +58,7 @@ def record(
     fetched_at = utc(capture.fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
-    row = _capture_row(page.id, capture, fetched_at)
-    session.add(row)
-    session.flush()
+    row = insert_object(session, _capture_row(page.id, capture, fetched_at))
     latest = None if created else _latest_version(session, page.id)
     if latest is not None:
         last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
@@ -80,9 +79,7 @@ def record(
         _extend(latest, fetched_at)
         recheck.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
-    version = _version_row(page, row, article, latest, fetched_at, extractor_version)
-    session.add(version)
-    session.flush()
+    version = insert_object(session, _version_row(page, row, article, latest, fetched_at, extractor_version))
     alerts.note(session, page, version, latest, row)  # watches: evaluated at the end of the batch
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
@@ -233,9 +230,7 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[
     # version numbers cannot collide; SQLite's BEGIN IMMEDIATE already does.
     page = session.scalar(select(Page).where(Page.url == url).with_for_update())
     if page is None:
-        page = Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at)
-        session.add(page)
-        session.flush()
+        page = insert_object(session, Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at))
         memo(session).new_page_ids.add(page.id)
         return page, True
     page.first_seen = min(page.first_seen, fetched_at)
