@@ -81,6 +81,7 @@ def record(
         return Outcome.UNCHANGED
     version = insert_object(session, _version_row(page, row, article, latest, fetched_at, extractor_version))
     alerts.note(session, page, version, latest, row)  # watches: evaluated at the end of the batch
+    _flush_version_times(session)
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
@@ -228,7 +229,9 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[
     """The page at ``url``, and whether this call created it."""
     # FOR UPDATE serialises concurrent writers of one page on PostgreSQL, so
     # version numbers cannot collide; SQLite's BEGIN IMMEDIATE already does.
-    page = session.scalar(select(Page).where(Page.url == url).with_for_update())
+    # No autoflush: pages go in directly (fastpath.insert_object), so the lookup finds them without one, and the
+    # changes it would flush (schedules, counters, versions' times) go in one flush at the end of the batch.
+    page = session.scalar(select(Page).where(Page.url == url).with_for_update().execution_options(autoflush=False))
     if page is None:
         page = insert_object(session, Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at))
         memo(session).new_page_ids.add(page.id)
@@ -267,6 +270,12 @@ def _is_revisit_of(session: Session, capture: CaptureInput, latest: Version) -> 
         return False
     source_digest = session.scalar(select(Capture.payload_digest).where(Capture.id == latest.capture_id))
     return capture.payload_digest is None or capture.payload_digest == source_digest
+
+
+def _flush_version_times(session: Session) -> None:
+    """Flush versions this batch extended: story matching reads their times on the connection, not the session."""
+    if any(isinstance(instance, Version) for instance in session.dirty):
+        session.flush()
 
 
 def _extend(version: Version, fetched_at: Any) -> None:

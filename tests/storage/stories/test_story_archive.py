@@ -77,6 +77,25 @@ def test_wire_copy_and_paraphrase_form_one_story_with_the_earliest_as_origin(arc
     assert archive.copies(WIRE) == story
 
 
+def test_an_earlier_capture_in_the_same_batch_moves_the_origin(archive, seeds) -> None:
+    """The wire's first sighting moves earlier in the batch that brings its copy, and the origin sees it.
+
+    Story matching reads first-seen times on the connection: the batch's changes
+    to versions must reach the database before the copy is matched.
+    """
+    record(archive, WIRE, seeds["000"], hours(30))
+    archive.record_captures([
+        (capture("https://daily.example/other", hours(19), outlet="daily"), article(seeds["002"])),
+        (capture(WIRE, hours(31), outlet="wire"), article(seeds["000"])),  # unchanged, seen again
+        (capture(WIRE, T0, outlet="wire"), article(seeds["000"])),  # the same text, fetched earlier (a WARC replayed)
+        (capture(PARAPHRASE, hours(20), outlet="daily"), article(seeds["001"])),
+    ])
+    [wire] = archive.versions(WIRE)
+    assert wire.first_seen == T0
+    story = archive.copies(PARAPHRASE)
+    assert story is not None and story.origin.url == WIRE
+
+
 def test_unrelated_texts_are_not_linked(archive, seeds) -> None:
     record(archive, WIRE, seeds["000"], T0)
     for n, (key, url) in enumerate(OTHERS.items(), 1):
