@@ -122,9 +122,14 @@ def insert_object(session: Session, instance: T) -> T:
             cursor.execute(statement.sql, statement.converted(values))
             row_id = cursor.lastrowid
     else:
-        row_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+        row_id = connection.execute(_returning_insert(table), values).scalar_one()
     instance.id = row_id  # type: ignore[attr-defined]
     return instance
+
+
+@lru_cache(maxsize=64)
+def _returning_insert(table: Table) -> Any:
+    return insert(table).returning(table.c.id)  # built once: building costs about as much as running it
 
 
 def _default_value(default: Any) -> Any:

@@ -355,6 +355,8 @@ def _matches(session: Session, version: Version, story: StoryText, fp: Fingerpri
     """Versions of other pages that ``version`` copies (or that copy it): one per existing story."""
     if not keys:
         return []
+    if any(isinstance(instance, Version) for instance in session.dirty):
+        session.flush()  # versions' times moved in this transaction: the reads below go to the connection
     picked = _pick(_candidates(session, version, fp, keys))
     texts = _cut_texts(session.connection(), {c.version_id: c.text_hash for c in picked})
     found: list[Found] = []

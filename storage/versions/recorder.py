@@ -81,7 +81,6 @@ def record(
         return Outcome.UNCHANGED
     version = insert_object(session, _version_row(page, row, article, latest, fetched_at, extractor_version))
     alerts.note(session, page, version, latest, row)  # watches: evaluated at the end of the batch
-    _flush_version_times(session)
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
@@ -137,7 +136,7 @@ def _record_removal(session: Session, page: Page, row: Capture, removal: removal
         extractor_version=extractor_version, change_summary=summary, state=removal.state,
         chars_added=0, chars_removed=removed,
     )
-    session.add(version)
+    insert_object(session, version)
     alerts.note(session, page, version, last_text, row)  # watches: evaluated at the end of the batch
     page.state = removal.state
     recheck.record_check(session, page, fetched_at, changed=True)
@@ -156,8 +155,7 @@ def _record_return(session: Session, page: Page, row: Capture, capture: CaptureI
     version = _version_row(page, row, article, last_text, fetched_at, extractor_version)
     version.seq = latest.seq + 1
     version.change_summary = {**(version.change_summary or {}), "restored": latest.state}
-    session.add(version)
-    session.flush()
+    insert_object(session, version)
     alerts.note(session, page, version, last_text, row)  # watches: evaluated at the end of the batch
     page.state = removals.OK
     matcher.index_version(session, version)
@@ -230,7 +228,8 @@ def _page(session: Session, url: str, outlet_id: int, fetched_at: Any) -> tuple[
     # FOR UPDATE serialises concurrent writers of one page on PostgreSQL, so
     # version numbers cannot collide; SQLite's BEGIN IMMEDIATE already does.
     # No autoflush: pages go in directly (fastpath.insert_object), so the lookup finds them without one, and the
-    # changes it would flush (schedules, counters, versions' times) go in one flush at the end of the batch.
+    # changes it would flush (schedules, counters) go in one flush at the end of the batch. Story matching
+    # flushes the versions' times it reads (matcher._matches).
     page = session.scalar(select(Page).where(Page.url == url).with_for_update().execution_options(autoflush=False))
     if page is None:
         page = insert_object(session, Page(outlet_id=outlet_id, url=url, first_seen=fetched_at, last_seen=fetched_at))
@@ -270,12 +269,6 @@ def _is_revisit_of(session: Session, capture: CaptureInput, latest: Version) -> 
         return False
     source_digest = session.scalar(select(Capture.payload_digest).where(Capture.id == latest.capture_id))
     return capture.payload_digest is None or capture.payload_digest == source_digest
-
-
-def _flush_version_times(session: Session) -> None:
-    """Flush versions this batch extended: story matching reads their times on the connection, not the session."""
-    if any(isinstance(instance, Version) for instance in session.dirty):
-        session.flush()
 
 
 def _extend(version: Version, fetched_at: Any) -> None:
