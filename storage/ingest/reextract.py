@@ -14,12 +14,14 @@ the current extractor on it, then strips the outlet's saved boilerplate model
   in place (title, text, metadata, ``text_hash``, ``extractor_version``) and its
   ``change_summary`` keeps ``"reextracted": {"from", "previous_hash", "at"}``.
   Version numbers and times never change.
+  Its fingerprint, band keys and story place are rebuilt from the new text
+  (:func:`storage.stories.matcher.reindex_rewritten`), as for a new version.
 * **Re-classified versions**: then every later version is compared with its
   predecessor. One whose text is now the same as the version before it only
   ever existed because an older extractor let something through (an ad line
   that differed on every fetch, say): it is marked ``state = "extractor-change"``
   with ``change_summary["cause"] = "extractor"`` and is not an article change
-  (``Archive.stats`` does not count it). Any other later version gets
+  (``Archive.stats`` does not count it), and it leaves its story. Any other later version gets
   ``cause = "article"`` and its paragraph counts recomputed against the new text.
 
 Title and publication date come from the page; when a re-extraction finds
@@ -65,6 +67,7 @@ class ReextractSummary:
     extractor_only_versions: int = 0  # versions newly marked: they differ from their predecessor only by extraction
     unchanged: int = 0
     languages_updated: int = 0  # unchanged texts whose detected or declared language the extractor now reads otherwise
+    rematched: int = 0  # versions fingerprinted and matched to stories again (their text or state changed)
     unreadable: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -76,6 +79,7 @@ class ReextractSummary:
             "changed_by_extractor": self.changed_by_extractor,
             "extractor_only_versions": self.extractor_only_versions,
             "unchanged": self.unchanged,
+            "rematched": self.rematched,
             "unreadable": self.unreadable,
             "extractor_version": EXTRACTOR_VERSION,
         }
@@ -149,18 +153,24 @@ def _apply(session: Session, fresh: dict[int, list[_Fresh]], summary: ReextractS
     for entries in fresh.values():
         previous: Version | None = None
         previous_changed = False
+        touched: list[Version] = []  # text or state changed: their story places were found with the old text
         for entry in entries:
             version = session.get(Version, entry.version_id)
+            state = version.state
             changed = entry.article is not None and not entry.article.is_empty and _update(version, entry.article)
             if changed:
                 summary.changed_by_extractor += 1
-                matcher.text_rewritten(session, version.id)
             elif entry.article is not None:
                 summary.unchanged += 1
                 summary.languages_updated += _update_language(version, entry.article)
             if previous is not None and (changed or previous_changed):
                 summary.extractor_only_versions += _classify(version, previous)
+            if changed or version.state != state:
+                touched.append(version)
             previous, previous_changed = version, changed
+        for version in touched:  # once the page's states are settled: an extractor change joins no story
+            summary.rematched += 1
+            matcher.reindex_rewritten(session, version)
 
 
 def _update(version: Version, article: Article) -> bool:

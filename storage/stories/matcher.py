@@ -52,6 +52,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     insert,
     select,
     text,
@@ -141,9 +142,50 @@ def unpacked_cut(packed: bytes) -> StoryText | None:
         return None
 
 
-def text_rewritten(session: Session, version_id: int) -> None:
-    """``version_id``'s text was rewritten in place (``reextract``): its stored cut no longer describes it."""
-    session.execute(update(StoryFingerprint).where(StoryFingerprint.version_id == version_id).values(cut=None))
+def reindex_rewritten(session: Session, version: Version) -> int | None:
+    """Match ``version`` again after its text was rewritten in place (``reextract``); returns its story id, if any.
+
+    Its fingerprint, band keys and stored cut described the old text, and its
+    story was found with them: all go, the version leaves its story, and it is
+    indexed as a new version would be (not at all unless its state is ``ok``).
+    """
+    connection = session.connection()
+    _leave_story(connection, version.id)
+    stored = connection.scalar(select(StoryFingerprint.fingerprint).where(StoryFingerprint.version_id == version.id))
+    if stored is not None:
+        _drop_band_keys(connection, version.id, stored)
+        connection.execute(delete(StoryFingerprint).where(StoryFingerprint.version_id == version.id))
+    return index_version(session, version)
+
+
+def _drop_band_keys(connection: Connection, version_id: int, stored: bytes) -> None:
+    """Delete ``version_id``'s band keys, found from its stored fingerprint (the table is indexed by key, not version)."""
+    try:
+        keys = sorted(set(Fingerprint.from_bytes(stored).band_keys()))
+    except ValueError:  # a damaged fingerprint: its keys are unknown, so look for them all
+        connection.execute(delete(StoryBand).where(StoryBand.version_id == version_id))
+        return
+    if keys:
+        connection.execute(delete(StoryBand).where(StoryBand.version_id == version_id, StoryBand.band_key.in_(keys)))
+
+
+def _leave_story(connection: Connection, version_id: int) -> None:
+    """Take ``version_id`` out of its story; a story left with one member is no story, and goes.
+
+    Members that were linked through it stay together: they are labelled
+    against the (re-elected) origin, as members linked only through other copies are.
+    """
+    story_id = connection.scalar(select(StoryMember.story_id).where(StoryMember.version_id == version_id))
+    if story_id is None:
+        return
+    origin = connection.scalar(select(Story.origin_version_id).where(Story.id == story_id))
+    connection.execute(delete(StoryMember).where(StoryMember.version_id == version_id))
+    left = connection.scalar(select(func.count()).where(StoryMember.story_id == story_id))
+    if left < 2:
+        connection.execute(delete(StoryMember).where(StoryMember.story_id == story_id))
+        connection.execute(delete(Story).where(Story.id == story_id))
+        return
+    _relabel(connection, story_id, origin, set(), {})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql_text
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -20,8 +22,12 @@ from extract import EXTRACTOR_VERSION, extract_article
 from extract.article import Article
 from storage.archive import Archive
 from storage.ingest.reextract import EXTRACTOR_CHANGE, reextract
+from storage.stories.fingerprint import fingerprint
+from storage.stories.matcher import unpacked_cut
+from storage.stories.text import story_text
 from tests.helpers.captures import T0, capture, hours, stored_cuts  # noqa: F401
 from tests.helpers.cli import newsarchive
+from tests.helpers.datasets import seed_articles
 
 OLD_EXTRACTOR = "newsarchive-extract/0"
 URL = "https://daily.example/news/2024/05/01/bridge-closure"
@@ -65,14 +71,22 @@ def write_record(warcs: Path, name: str, url: str, html: str, at: datetime) -> i
 
 
 def stored_as_old_extractor(db: str, archive_dir: Path, fetches: list[tuple[str, str, datetime]]) -> None:
-    """Record each (html, extra clutter line, time) the way a leakier extractor stored it."""
+    """Record each (html, extra clutter line, time) of ``URL`` the way a leakier extractor stored it."""
+    stored = []
+    for html, leaked, at in fetches:
+        clean = extract_article(html, URL)
+        stored.append((URL, html, clean.text if leaked is None else f"{clean.text}\n\n{leaked}", at))
+    stored_by_old_extractor(db, archive_dir, stored)
+
+
+def stored_by_old_extractor(db: str, archive_dir: Path, fetches: list[tuple[str, str, str, datetime]]) -> None:
+    """Record each (url, html, text the old extractor made of it, time), its page's WARC record beside it."""
     with Archive(db, archive_dir, extractor_version=OLD_EXTRACTOR, create=True) as old:
-        for number, (html, leaked, at) in enumerate(fetches):
-            offset = write_record(archive_dir / "warcs", "test.warc.gz", URL, html, at)
-            clean = extract_article(html, URL)
-            text = clean.text if leaked is None else f"{clean.text}\n\n{leaked}"
-            old.record_captures([(capture(URL, at, offset=offset, record_id=f"<urn:uuid:rec-{number}>"),
-                                  Article(text=text, title=clean.title))])
+        for number, (url, html, text, at) in enumerate(fetches):
+            offset = write_record(archive_dir / "warcs", "test.warc.gz", url, html, at)
+            outlet = url.split("//")[1].split(".")[0]
+            old.record_captures([(capture(url, at, outlet=outlet, offset=offset, record_id=f"<urn:uuid:rec-{number}>"),
+                                  Article(text=text, title=extract_article(html, url).title))])
 
 
 def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: Path) -> None:
@@ -89,7 +103,8 @@ def test_stored_clutter_line_is_reextracted_in_place(db_url: str, archive_dir: P
     assert after.extractor_version == EXTRACTOR_VERSION
     assert after.change_summary["reextracted"]["from"] == OLD_EXTRACTOR
     assert after.change_summary["reextracted"]["previous_hash"] == before.text_hash
-    assert stored_cuts(db_url) == [None]  # cut from the new text when next compared
+    [cut] = stored_cuts(db_url)  # fingerprinted again: the stored cut is the new text's
+    assert unpacked_cut(cut).to_cut() == story_text(after.text).to_cut()
 
 
 def test_version_that_differed_only_by_a_leaked_ad_is_marked_an_extractor_change(
@@ -156,3 +171,101 @@ def test_cli_reports_unknown_outlet_and_missing_warc_in_one_line(archive_dir: Pa
     missing = newsarchive("--db", db, "--archive-dir", str(archive_dir), "reextract")
     assert missing.exit_code != 0 and "test.warc.gz is missing" in missing.output
     assert "Traceback" not in missing.output
+
+
+# -- stories: a rewritten text is matched again --------------------------------
+
+WIRE = "https://wire.example/2022/01/12/nato-russia"
+COPY = "https://daily.example/world/nato-russia-talks"
+
+
+def story_page(seed: str, title: str) -> str:
+    """An article page holding the paragraphs of one of the seed stories."""
+    paragraphs = [line for line in seed.splitlines() if len(line) > 80]
+    return page_html(paragraphs, "Advertisement").replace("Bridge to close for repairs", title)
+
+
+def members(archive: Archive, url: str) -> list[tuple[str, int, str]] | None:
+    story = archive.copies(url)
+    return None if story is None else sorted((m.url, m.version, m.relation) for m in story.members)
+
+
+def band_keys_of(db: str, url: str) -> set[int]:
+    """The story band keys the versions of page ``url`` hold."""
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(sql_text(
+                "SELECT b.band_key FROM story_band b JOIN versions v ON v.id = b.version_id"
+                " JOIN pages p ON p.id = v.page_id WHERE p.url = :url"), {"url": url}))
+    finally:
+        engine.dispose()
+
+
+def test_a_page_the_old_extractor_misread_as_a_copy_leaves_the_story(db_url: str, archive_dir: Path) -> None:
+    # The old extractor took the page's "related" box, which held the wire story, for its text.
+    seeds = seed_articles()
+    wire, page = story_page(seeds["000"], "Nato and Russia"), story_page(seeds["002"], "Harbour plans")
+    stored_by_old_extractor(db_url, archive_dir, [(WIRE, wire, extract_article(wire, WIRE).text, T0),
+                                                  (COPY, page, extract_article(wire, WIRE).text, hours(1))])
+    with Archive(db_url, archive_dir, create=True) as archive:
+        assert members(archive, COPY) == [(COPY, 1, "verbatim"), (WIRE, 1, "origin")]
+        [misread] = archive.versions(COPY)
+        summary = reextract(archive)
+        assert members(archive, COPY) is None and members(archive, WIRE) is None
+        assert archive.stories() == []
+        [fixed] = archive.versions(COPY)
+    assert summary.changed_by_extractor == 1 and summary.rematched == 1
+    assert fixed.text == extract_article(page, COPY).text
+    # its band keys are the new text's alone, none left from the misread one
+    assert band_keys_of(db_url, COPY) == set(fingerprint(fixed.text).band_keys())
+    assert set(fingerprint(misread.text).band_keys()) - set(fingerprint(fixed.text).band_keys())
+
+
+def test_a_copy_the_old_extractor_cut_short_joins_its_story(db_url: str, archive_dir: Path) -> None:
+    seeds = seed_articles()
+    wire = story_page(seeds["000"], "Nato and Russia")
+    teaser = "Nato and Russia confronted their divide over security in Europe."  # too short to match
+    stored_by_old_extractor(db_url, archive_dir, [(WIRE, wire, extract_article(wire, WIRE).text, T0),
+                                                  (COPY, wire, teaser, hours(1))])
+    with Archive(db_url, archive_dir, create=True) as archive:
+        assert members(archive, COPY) is None
+        summary = reextract(archive)
+        assert members(archive, COPY) == [(COPY, 1, "verbatim"), (WIRE, 1, "origin")]
+        [story] = archive.stories()
+    assert summary.rematched == 1 and (story.size, story.outlets) == (2, 2)
+
+
+def test_a_version_that_is_now_an_extractor_change_leaves_its_story(db_url: str, archive_dir: Path) -> None:
+    # The copy's second version only existed because a rotating ad leaked into it.
+    seeds = seed_articles()
+    wire = story_page(seeds["000"], "Nato and Russia")
+    text = extract_article(wire, WIRE).text
+    stored_by_old_extractor(db_url, archive_dir, [(WIRE, wire, text, T0),
+                                                  (COPY, wire, f"{text}\n\nBayview Dental implants, a third off", hours(1)),
+                                                  (COPY, wire, f"{text}\n\nSkyRoute city breaks to Lisbon", hours(7))])
+    with Archive(db_url, archive_dir, create=True) as archive:
+        [before] = archive.stories()
+        assert before.size == 3
+        summary = reextract(archive)
+        v1, v2 = archive.versions(COPY)
+        [after] = archive.stories()
+    assert sorted((m.url, m.version) for m in after.members) == [(COPY, 1), (WIRE, 1)]
+    assert v2.state == EXTRACTOR_CHANGE and summary.rematched == 2
+    assert after.origin.url == WIRE and after.size == 2
+
+
+def test_a_misread_origin_leaves_and_the_story_elects_another(db_url: str, archive_dir: Path) -> None:
+    seeds = seed_articles()
+    wire, page = story_page(seeds["000"], "Nato and Russia"), story_page(seeds["002"], "Harbour plans")
+    text = extract_article(wire, WIRE).text
+    early = "https://herald.example/harbour-plans"
+    stored_by_old_extractor(db_url, archive_dir, [(early, page, text, T0),  # misread, and first seen
+                                                  (WIRE, wire, text, hours(1)), (COPY, wire, text, hours(2))])
+    with Archive(db_url, archive_dir, create=True) as archive:
+        assert archive.copies(WIRE).origin.url == early
+        reextract(archive)
+        story = archive.copies(WIRE)
+        assert members(archive, early) is None
+    assert [(m.url, m.relation) for m in story.members] == [(WIRE, "origin"), (COPY, "verbatim")]
+    assert (story.size, story.outlets, story.first_seen) == (2, 2, hours(1))
