@@ -22,10 +22,14 @@ the pipeline keeps of the ideal with its own extractor; and the
 CPU bound: serving and fetching as in (a), extracting as in (b2) and storing as
 in (s) cost CPU that no pipeline avoids, so cores / (their sum per page) is the
 fastest (c) can be on this machine. Every
-crawler gets the same concurrency settings. Run:
+crawler gets the same concurrency settings. When (a), (b) and (c) all run,
+(b) and (a) run again after (c) and each counts both runs, so a machine whose
+speed drifts steadily over the run gives the ideal it had during (c);
+``--rounds N`` repeats the three and prints every round and the median ratio. Run:
 
     .venv/bin/python bench/crawl.py                  # 2,000 articles of ~120 KB
     .venv/bin/python bench/crawl.py --articles 200   # a quick run
+    .venv/bin/python bench/crawl.py --only a,b,c --articles 6000 --rounds 3
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import argparse
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -321,7 +326,7 @@ def bare_scrapy(work: Path, url_file: Path, proxy: str, concurrency: int, count:
     spider = work / "bare_spider.py"
     spider.write_text(BARE_SPIDER, encoding="utf-8")
     outside = work / "outside"  # no scrapy.cfg here: Scrapy's defaults, not the project's settings
-    outside.mkdir()
+    outside.mkdir(exist_ok=True)
     command = scrapy_command(["runspider", str(spider), "-a", f"urls={url_file}"],
                              {**crawl_settings(concurrency), "ROBOTSTXT_OBEY": "0", "TELNETCONSOLE_ENABLED": "0"})
     run = run_measured(command, outside, proxy_env(proxy), work / "bare.log")
@@ -332,14 +337,13 @@ def bare_scrapy(work: Path, url_file: Path, proxy: str, concurrency: int, count:
 
 def news_crawl(name: str, work: Path, seeds: Path, proxy: str, concurrency: int, count: int,
                extra: dict[str, str], db_url: str | None, profile: Path | None = None) -> Result:
-    archive = work / name.split()[0].strip("()")
+    archive = Path(tempfile.mkdtemp(prefix=name.split()[0].strip("()") + "-", dir=work))  # a fresh one every run
     settings = {**crawl_settings(concurrency), "ARCHIVE_DIR": str(archive), "ARCHIVE_ALLOW_PRIVATE_NETWORKS": "1",
                 "SITEMAP_MAX_AGE_DAYS": "0", **extra}
     command = scrapy_command(["crawl", "news", "-a", f"seeds={seeds}", "-a", "recheck=no"], settings)
     if profile is not None:
         command = profiled(command, profile)
     log = archive.with_suffix(".log")
-    archive.mkdir()
     run = run_measured(command, ROOT, proxy_env(proxy, db_url), log)
     _check(run.status, log)
     main_cpu = 0.0 if profile is not None else run.main_cpu  # profiled, the command's own process is py-spy
@@ -527,6 +531,8 @@ def main() -> None:
                              "print where its CPU went; sampling slows (c)")
     parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                         help="a Scrapy setting for (c), e.g. --set ARCHIVE_WRITE_BATCH=20 (repeatable)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure (a), (b) and (c) this many times, alternated, and print the median ratio")
     parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
@@ -549,35 +555,79 @@ def main() -> None:
         server, pages = fetch_all(urls, web.proxy_url, 32)
         page_kb = sum(map(len, pages)) / len(pages) / 1024
         print(f"  mean article page {page_kb:.0f} KB; server ceiling {server.rate:.1f} pages/s", flush=True)
-        results = {"server": server}
-        if "a" in wanted:
-            results["a"] = bare_scrapy(work, url_file, web.proxy_url, options.concurrency, len(urls))
-            print(f"  (a) {results['a'].rate:.1f} pages/s", flush=True)
-        if "b" in wanted:
-            results["b"] = trafilatura_alone(pages, urls)
-            print(f"  (b) {results['b'].rate:.1f} pages/s", flush=True)
-        if "b2" in wanted or "s" in wanted:
-            results["b2"], articles = newsarchive_extraction_alone(pages, urls)
-            print(f"  (b2) {results['b2'].rate:.1f} pages/s", flush=True)
-        if "s" in wanted:
-            results["s"] = storing_alone(work, urls, articles)
-            print(f"  (s) {results['s'].rate:.1f} pages/s", flush=True)
-        del pages
-        if "c" in wanted:
-            profile = options.profile.resolve() if options.profile else None
-            results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
-                                      web.proxy_url, options.concurrency, len(urls), overrides, options.db, profile)
-            print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
-        if "d" in wanted:
-            results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
-                                      options.concurrency, len(urls), {"ARCHIVE_INDEX": "0"}, None)
-            print(f"  (d) {results['d'].rate:.1f} pages/s", flush=True)
-        if "e" in wanted:
-            results["e"] = wget_warc(work, url_file, web.proxy_url, len(urls))
-        print_results(list(results.values()), page_kb)
-        print_ratios(results)
-        if options.profile and "c" in results:
+        rounds = []
+        for number in range(1, options.rounds + 1):
+            if options.rounds > 1:
+                print(f"round {number} of {options.rounds}", flush=True)
+            results = {"server": server}
+            _fetch_and_extract(results, wanted, work, url_file, web.proxy_url, options.concurrency, pages, urls)
+            if number == 1 and ("b2" in wanted or "s" in wanted):
+                results["b2"], articles = newsarchive_extraction_alone(pages, urls)
+                print(f"  (b2) {results['b2'].rate:.1f} pages/s", flush=True)
+                if "s" in wanted:
+                    results["s"] = storing_alone(work, urls, articles)
+                    print(f"  (s) {results['s'].rate:.1f} pages/s", flush=True)
+                del articles
+            if "c" in wanted:
+                profile = options.profile.resolve() if options.profile and number == 1 else None
+                results["c"] = news_crawl("(c) full pipeline: fetch, WARC, extract, store", work, seeds,
+                                          web.proxy_url, options.concurrency, len(urls), overrides, options.db, profile)
+                print(f"  (c) {results['c'].rate:.1f} pages/s", flush=True)
+                if "a" in wanted and "b" in wanted:  # (b), (a) again: a drift of the machine's speed cancels out
+                    again: dict[str, Result] = {}
+                    _fetch_and_extract(again, wanted, work, url_file, web.proxy_url, options.concurrency, pages, urls,
+                                       order=("b", "a"))
+                    for key in ("a", "b"):
+                        results[key] = combined(results[key], again[key])
+            if number == 1 and "d" in wanted:
+                results["d"] = news_crawl("(d) archive-only: fetch, WARC", work, seeds, web.proxy_url,
+                                          options.concurrency, len(urls), {"ARCHIVE_INDEX": "0"}, None)
+                print(f"  (d) {results['d'].rate:.1f} pages/s", flush=True)
+            if number == 1 and "e" in wanted:
+                results["e"] = wget_warc(work, url_file, web.proxy_url, len(urls))
+            print_results(list(results.values()), page_kb)
+            print_ratios(results)
+            rounds.append(results)
+        if len(rounds) > 1:
+            print_rounds(rounds)
+        if options.profile and "c" in rounds[0]:
             print_profile(options.profile)
+
+
+def _fetch_and_extract(results: dict[str, Result], wanted: set[str], work: Path, url_file: Path, proxy: str,
+                       concurrency: int, pages: list[bytes], urls: list[str], order: tuple[str, ...] = ("a", "b")) -> None:
+    """(a) and (b), those of them wanted, in ``order``, into ``results``."""
+    for key in order:
+        if key not in wanted:
+            continue
+        if key == "a":
+            results["a"] = bare_scrapy(work, url_file, proxy, concurrency, len(urls))
+        else:
+            results["b"] = trafilatura_alone(pages, urls)
+        print(f"  ({key}) {results[key].rate:.1f} pages/s", flush=True)
+
+
+def combined(first: Result, second: Result) -> Result:
+    """Two runs of one contender as one: their pages, seconds and CPU added up, the higher peak."""
+    return Result(f"{first.name} ×2", first.pages + second.pages, first.seconds + second.seconds,
+                  max(first.peak_rss, second.peak_rss), first.cpu + second.cpu, first.server_cpu + second.server_cpu,
+                  first.main_cpu + second.main_cpu)
+
+
+def print_rounds(rounds: list[dict[str, Result]]) -> None:
+    """Every round's (a), (b), ideal, (c) and ratio, and the median ratio."""
+    print(f"\n{'round':>5} {'(a)':>7} {'(b)':>7} {'ideal':>7} {'(c)':>7} {'(c)/ideal':>9} {'(c) CPU ms/page':>15}")
+    ratios = []
+    for number, results in enumerate(rounds, 1):
+        a, b, c = results.get("a"), results.get("b"), results.get("c")
+        if not (a and b and c):
+            continue
+        ratios.append(c.rate / ideal(a, b))
+        print(f"{number:>5} {a.rate:>7.1f} {b.rate:>7.1f} {ideal(a, b):>7.1f} {c.rate:>7.1f} {ratios[-1]:>9.2f} "
+              f"{c.per_page_ms(c.cpu):>15.1f}")
+    if ratios:
+        print(f"median (c)/ideal over {len(ratios)} rounds: {statistics.median(ratios):.2f} "
+              f"(target ≥ {IDEAL_TARGET}); every round: {', '.join(f'{r:.2f}' for r in ratios)}")
 
 
 if __name__ == "__main__":
