@@ -67,9 +67,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium driven by Playwright's Python bindings (never a downloaded browser)."""
+    """Headless Chromium driven by Playwright's Python bindings (never a downloaded browser).
+
+    One per module: while Playwright's sync API is open, an event loop runs on
+    this thread and a helper thread lives, so tests after it that start their
+    own loop (``asyncio.run``) or fork workers would fail in any order that
+    puts them after the browser tests.
+    """
     if not Path(CHROMIUM).is_file():
         _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set NEWSARCHIVE_CHROMIUM)")
     try:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from bench import bulk_load as bulk
 from storage.versions import changes
@@ -11,6 +15,21 @@ from storage.versions.rules import snapshot as version_snapshot
 from storage.archive import Archive
 from tests.helpers.captures import article, capture, hours
 from tests.bench.test_bulk_load import snapshot, stream
+
+
+@pytest.fixture(autouse=True)
+def only_this_thread() -> None:
+    """The loader forks workers only while this process runs one thread (``bulk_load._fork_context``).
+
+    Threads an earlier test module left to end on their own (a browser's
+    helpers, a server's) are waited for, so these tests do not depend on the order they run in.
+    """
+    deadline = time.monotonic() + 10
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    assert not alive, f"threads left by earlier tests keep the loader from forking: {alive}"
 
 
 def load(archive: Archive, items: list, size: int, workers: int) -> bulk.BulkSummary:
