@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -141,7 +142,7 @@ def _extract(parsed: ParsedPage, url: str | None) -> ExtractedPage:
     objects = list(metadata.json_ld_objects(tree))
     document = _main_document(tree, url)
     article = _article(tree, meta, objects, document, FallbackMetadata(tree, url), url)
-    raw = "\n".join(line.strip() for line in (document.text or "").splitlines() if line.strip()) if document else ""
+    raw = "\n".join(line.strip() for line in _nfc(document.text).splitlines() if line.strip()) if document else ""
     return ExtractedPage(article, raw)
 
 
@@ -235,6 +236,7 @@ def _article(tree: Any, meta: dict[str, str], objects: list[dict[str, Any]], doc
     title = meta.get("og:title") or fallback.title or _html_title(tree)
     host = hostname or fallback.hostname
     title = metadata.clean_title(title, sitename, host)
+    title = _nfc(title) if title else title
     published, modified = metadata.page_dates(meta, objects)
     if published is None:
         published = metadata.parse_datetime(fallback.date)
@@ -274,7 +276,7 @@ def _headlines(tree: Any, meta: dict[str, str], title: str | None) -> set[tuple[
 
 def _clean_text(text: str | None, headlines: set[tuple[str, ...]]) -> str:
     """Clutter rules, the headline repeated at the top dropped, paragraphs separated by blank lines."""
-    lines = [line.strip() for line in (text or "").splitlines()]
+    lines = [line.strip() for line in _nfc(text).splitlines()]
     lines = [line for line in lines if line]
     while lines and _words(lines[0]) in headlines:
         lines = lines[1:]
@@ -282,7 +284,19 @@ def _clean_text(text: str | None, headlines: set[tuple[str, ...]]) -> str:
 
 
 def _words(text: str | None) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+", (text or "").lower()))
+    return tuple(re.findall(r"\w+", _nfc(text).lower()))
+
+
+def _nfc(text: str | None) -> str:
+    """``text`` in Unicode's composed form (NFC), as trafilatura's own ``extract`` returns it.
+
+    Pages write one letter in different forms (a precomposed Bengali ``য়``,
+    an ``e`` followed by a combining accent); without this a copy, a search or
+    a stripped line would miss the same words written the other way.
+    """
+    if not text:
+        return ""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _as_paragraphs(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
@@ -35,6 +36,17 @@ def test_headline_is_not_repeated_in_text() -> None:
     page = news_page("Harbour plan approved", body).replace("<p class=\"byline\">", "<p>Harbour plan approved</p><p class=\"byline\">")
     article = extract_article(page, "https://courier.example/h")
     assert article.text.split("\n\n") == body
+
+
+def test_decomposed_accents_come_out_composed_and_the_headline_still_goes() -> None:
+    # "Café" written as e + U+0301 COMBINING ACUTE ACCENT, as text pasted from some editors is.
+    headline, body = "Caf\u0065\u0301 owners fear the winter", story(12)
+    body[1] = "The owners of the old cafe\u0301 on the square said the heating bills had doubled since spring."
+    page = news_page(headline, body).replace('<p class="byline">', f"<p>{headline}</p><p class=\"byline\">")
+    article = extract_article(page, "https://courier.example/cafe")
+    assert article.title == "Caf\u00e9 owners fear the winter"
+    assert article.text.split("\n\n") == [unicodedata.normalize("NFC", paragraph) for paragraph in body]
+    assert "caf\u00e9 on the square" in article.text
 
 
 def test_title_loses_site_name_suffix() -> None:

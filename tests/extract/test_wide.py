@@ -55,3 +55,15 @@ def test_link_leads_of_other_languages_are_stripped(pages: list[WidePage], url: 
     raw = trafilatura.extract(page.html, url=url, include_comments=False, favor_precision=True) or ""
     assert clutter in raw
     assert clutter not in extract_article(page.html, url).text
+
+
+def test_text_comes_in_composed_form_whatever_form_the_page_writes(pages: list[WidePage]) -> None:
+    """The page writes the Bengali letter য় precomposed (U+09DF), which Unicode's NFC writes as two
+    code points; the corpus' segments, like trafilatura's own output, are NFC."""
+    import unicodedata
+
+    page = next(p for p in pages if p.url == "https://ukbdnews.com/2020/08/23646/")
+    assert "\u09df".encode() in page.html
+    text = extract_article(page.html, page.url).text
+    assert unicodedata.is_normalized("NFC", text) and "\u09df" not in text
+    assert count_segments(text, page).fn == 0
