@@ -51,6 +51,7 @@ from typing import Any
 from sqlalchemy import (
     bindparam,
     delete,
+    distinct,
     exists,
     func,
     insert,
@@ -170,7 +171,7 @@ def _drop_band_keys(connection: Connection, version_id: int, stored: bytes) -> N
 
 
 def _leave_story(connection: Connection, version_id: int) -> None:
-    """Take ``version_id`` out of its story; a story left with one member is no story, and goes.
+    """Take ``version_id`` out of its story; a story left on one page (copies of nothing) is no story, and goes.
 
     Members that were linked through it stay together: they are labelled
     against the (re-elected) origin, as members linked only through other copies are.
@@ -180,8 +181,12 @@ def _leave_story(connection: Connection, version_id: int) -> None:
         return
     origin = connection.scalar(select(Story.origin_version_id).where(Story.id == story_id))
     connection.execute(delete(StoryMember).where(StoryMember.version_id == version_id))
-    left = connection.scalar(select(func.count()).where(StoryMember.story_id == story_id))
-    if left < 2:
+    pages = connection.scalar(
+        select(func.count(distinct(Version.page_id)))
+        .join(StoryMember, StoryMember.version_id == Version.id)
+        .where(StoryMember.story_id == story_id)
+    )
+    if pages < 2:
         connection.execute(delete(StoryMember).where(StoryMember.story_id == story_id))
         connection.execute(delete(Story).where(Story.id == story_id))
         return

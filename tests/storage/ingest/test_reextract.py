@@ -269,3 +269,17 @@ def test_a_misread_origin_leaves_and_the_story_elects_another(db_url: str, archi
         assert members(archive, early) is None
     assert [(m.url, m.relation) for m in story.members] == [(WIRE, "origin"), (COPY, "verbatim")]
     assert (story.size, story.outlets, story.first_seen) == (2, 2, hours(1))
+
+
+def test_a_story_left_with_one_page_goes(db_url: str, archive_dir: Path) -> None:
+    # The wire's own later version joined through the misread copy; without it, one page is no story.
+    seeds = seed_articles()
+    wire, page = story_page(seeds["000"], "Nato and Russia"), story_page(seeds["002"], "Harbour plans")
+    edited = wire.replace("</article>", f"<p>{EDIT}</p></article>")
+    stored_by_old_extractor(db_url, archive_dir, [(WIRE, wire, extract_article(wire, WIRE).text, T0),
+                                                  (COPY, page, extract_article(wire, WIRE).text, hours(1)),
+                                                  (WIRE, edited, extract_article(edited, WIRE).text, hours(2))])
+    with Archive(db_url, archive_dir, create=True) as archive:
+        assert members(archive, WIRE) == [(COPY, 1, "verbatim"), (WIRE, 1, "origin"), (WIRE, 2, "revision")]
+        reextract(archive)
+        assert archive.stories() == [] and members(archive, WIRE) is None
