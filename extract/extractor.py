@@ -271,7 +271,7 @@ def _headlines(tree: Any, meta: dict[str, str], title: str | None) -> set[tuple[
     """Every form of the headline the page shows, as word tuples."""
     h1 = tree.find(".//h1")
     forms = [title, meta.get("og:title"), meta.get("twitter:title"), h1.text_content() if h1 is not None else None]
-    return {words for words in map(_words, forms) if words}
+    return {words for words in map(_words, map(_nfc, forms)) if words}
 
 
 def _clean_text(text: str | None, headlines: set[tuple[str, ...]]) -> str:
@@ -284,7 +284,7 @@ def _clean_text(text: str | None, headlines: set[tuple[str, ...]]) -> str:
 
 
 def _words(text: str | None) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+", _nfc(text).lower()))
+    return tuple(re.findall(r"\w+", (text or "").lower()))
 
 
 def _nfc(text: str | None) -> str:

@@ -76,11 +76,16 @@ def scratch_schema(pg_url: str, prefix: str = "test") -> Iterator[str]:
         admin.dispose()
 
 
-def stored_cuts(db_url: str) -> list[bytes | None]:
-    """``story_fingerprints.cut`` of every fingerprinted version, by version id."""
+def scalars_of(db_url: str, sql: str, **params: object) -> list[object]:
+    """The first column of what ``sql`` returns from the database at ``db_url``, read on a connection of its own."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
-            return list(connection.execute(text("SELECT cut FROM story_fingerprints ORDER BY version_id")).scalars())
+            return list(connection.execute(text(sql), params).scalars())
     finally:
         engine.dispose()
+
+
+def stored_cuts(db_url: str) -> list[bytes | None]:
+    """``story_fingerprints.cut`` of every fingerprinted version, by version id."""
+    return scalars_of(db_url, "SELECT cut FROM story_fingerprints ORDER BY version_id")  # type: ignore[return-value]

@@ -13,8 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy import text as sql_text
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -25,7 +23,7 @@ from storage.ingest.reextract import EXTRACTOR_CHANGE, reextract
 from storage.stories.fingerprint import fingerprint
 from storage.stories.matcher import unpacked_cut
 from storage.stories.text import story_text
-from tests.helpers.captures import T0, capture, hours, stored_cuts  # noqa: F401
+from tests.helpers.captures import T0, capture, hours, scalars_of, stored_cuts  # noqa: F401
 from tests.helpers.cli import newsarchive
 from tests.helpers.datasets import seed_articles
 
@@ -192,14 +190,8 @@ def members(archive: Archive, url: str) -> list[tuple[str, int, str]] | None:
 
 def band_keys_of(db: str, url: str) -> set[int]:
     """The story band keys the versions of page ``url`` hold."""
-    engine = create_engine(db)
-    try:
-        with engine.connect() as connection:
-            return set(connection.scalars(sql_text(
-                "SELECT b.band_key FROM story_band b JOIN versions v ON v.id = b.version_id"
-                " JOIN pages p ON p.id = v.page_id WHERE p.url = :url"), {"url": url}))
-    finally:
-        engine.dispose()
+    return set(scalars_of(db, "SELECT b.band_key FROM story_band b JOIN versions v ON v.id = b.version_id"
+                              " JOIN pages p ON p.id = v.page_id WHERE p.url = :url", url=url))
 
 
 def test_a_page_the_old_extractor_misread_as_a_copy_leaves_the_story(db_url: str, archive_dir: Path) -> None:
