@@ -39,6 +39,26 @@ class ArchiveGroup(click.Group):
             ctx.exit(1)
 
 
+class QueryCommand(click.Command):
+    """A command whose free words are a search query, so that ``-word`` excludes a word.
+
+    Unknown options must pass through as words for that, but a mistyped long
+    option (``--limt 5``) is a mistake, not two search words: it is refused the
+    way every other command refuses it, with the closest real option.
+    Everything after ``--`` is taken as words.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = [name for param in self.get_params(ctx) for name in param.opts if name.startswith("--")]
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and len(name) > 2 and name not in known:
+                raise click.NoSuchOption(name, possibilities=known, ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
 class TimeType(click.ParamType):
     """ISO 8601 timestamps or plain dates, as aware UTC; a bad one is a one-line error."""
 

@@ -6,12 +6,12 @@ from datetime import datetime
 
 import click
 
-from storage.cli.common import TimeType, json_option, open_archive
+from storage.cli.common import QueryCommand, TimeType, json_option, open_archive
 from storage.cli.output import echo_json, highlighted, safe
 from storage.db.times import iso
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(cls=QueryCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--since", type=TimeType(), help="Versions first seen at or after this time (2024-05-01, 2h, 3d, today…).")

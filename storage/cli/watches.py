@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from storage.cli.common import TimeType, json_option, open_archive
+from storage.cli.common import QueryCommand, TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, one_line
 from storage.db.times import iso
 
@@ -50,7 +50,7 @@ def watch_group() -> None:
     """
 
 
-@watch_group.command("add", context_settings={"ignore_unknown_options": True})
+@watch_group.command("add", cls=QueryCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("name")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--outlet", "outlets", multiple=True, metavar="NAME", help="Only this outlet (repeat for more).")

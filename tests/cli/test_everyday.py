@@ -84,6 +84,19 @@ def test_a_query_may_start_with_an_exclusion(filled: str, archive_dir: Path) -> 
     assert sorted(hit["url"] for hit in lines(result.stdout)) == sorted([PAGE, "https://daily.example/a/nato-ward"])
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("--limt", "--limit"), ("--sinse", "--since")])
+def test_a_mistyped_search_option_is_refused_not_searched_for(filled: str, archive_dir: Path, typed: str,
+                                                              meant: str) -> None:
+    result = cli(filled, archive_dir, "search", "ward", typed, "5")
+    assert result.exit_code == 2, result.output
+    assert f"No such option '{typed}'" in result.output and f"'{meant}'" in result.output.split("Did you mean")[1]
+
+
+def test_words_after_a_double_dash_are_searched_for_as_written(filled: str, archive_dir: Path) -> None:
+    result = cli(filled, archive_dir, "search", "--json", "--", "ward", "--recount")
+    assert result.exit_code == 0, result.output
+
+
 def test_search_lists_a_page_once_unless_asked_for_every_version(filled: str, archive_dir: Path) -> None:
     once = lines(cli(filled, archive_dir, "search", "ward vote", "--json").stdout)
     assert [(hit["url"], hit["version"]) for hit in once] == [(PAGE, 2)]
