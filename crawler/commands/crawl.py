@@ -20,7 +20,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import BaseSettings
 
 from crawler import settings as defaults
+from crawler.archive_access import archive_db_url
 from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, verdict
+from crawler.settings_check import bad_setting, unknown_settings
 from crawler.spiders.news import ARGUMENTS, RECHECK_CHOICES
 from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.outlets.seeds import SeedError, load_seeds
@@ -42,7 +44,7 @@ class Command(ScrapyCrawlCommand):
         if not self._settings_ok():
             sys.exit(BAD_INPUT)
         archive_dir = Path(self.settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
-        if len(args) == 1 and not _writable(archive_dir):
+        if len(args) == 1 and not (_writable(archive_dir) and self._database_reachable()):
             sys.exit(ARCHIVE_WRITE_FAILED)
         # The lock too: a locked-out run then prints its one line and nothing else.
         self._lock = ArchiveLock(archive_dir)
@@ -97,12 +99,32 @@ class Command(ScrapyCrawlCommand):
         return True
 
     def _settings_ok(self) -> bool:
-        try:
-            check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", defaults.WARC_GZIP_LEVEL))
-        except ValueError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+        for warning in unknown_settings(self.settings):
+            print(f"warning: {warning}", file=sys.stderr)
+        problem = bad_setting(self.settings)
+        if problem is None:
+            try:
+                check_gzip_level(self.settings.get("WARC_GZIP_LEVEL", defaults.WARC_GZIP_LEVEL))
+            except ValueError as exc:
+                problem = str(exc)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
             return False
         return True
+
+    def _database_reachable(self) -> bool:
+        """A database server that does not answer is one line before the crawl starts, not a failed crawl."""
+        url = archive_db_url(self.settings)
+        if not url or url.startswith("sqlite") or not self.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+            return True  # SQLite lives in ARCHIVE_DIR, which was just found writable
+        from storage.db.engine import can_connect  # the database layer loads only when it is needed
+
+        reason = can_connect(url)
+        if reason is None:
+            return True
+        print(f"error: cannot reach the archive database {url} ({reason}): start it, or set -s ARCHIVE_DB_URL "
+              "(or NEWSARCHIVE_DB_URL) to one that answers", file=sys.stderr)
+        return False
 
 
 def _writable(archive_dir: Path) -> bool:

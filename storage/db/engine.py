@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from storage.db.errors import ArchiveError, ArchiveMissing
 
@@ -82,6 +82,22 @@ def make_engine(url: URL, *, create: bool, read_only: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine)
     return engine
+
+
+def can_connect(db_url: str) -> str | None:
+    """Why a connection to ``db_url`` fails, in one line, or None when the server answers."""
+    try:
+        url = make_url(db_url)
+        engine = make_engine(url, create=False)
+    except (ArchiveError, ArgumentError, ValueError) as error:
+        return str(error)
+    try:
+        with engine.connect():
+            return None
+    except DBAPIError as error:
+        return str(error.orig or error).strip().splitlines()[0]
+    finally:
+        engine.dispose()
 
 
 def _read_only(url: URL, path: Path | None, connect_args: dict[str, Any]) -> tuple[URL, dict[str, Any]]:

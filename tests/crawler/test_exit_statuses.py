@@ -114,12 +114,37 @@ def test_a_second_crawl_says_when_the_next_recheck_falls_due(web, tmp_path: Path
     (["-s", "ARCHIVE_DIR=/proc/nope"], ARCHIVE_WRITE_FAILED,
      "error: cannot write the archive at /proc/nope (No such file or directory): set -s ARCHIVE_DIR to a writable "
      "directory"),
+    (["-s", "EXTRACT_WORKERS=abc"], BAD_INPUT, "error: -s EXTRACT_WORKERS=abc: expected a whole number"),
+    (["-s", "ROBOTSTXT_OBEY=perhaps"], BAD_INPUT, "error: -s ROBOTSTXT_OBEY=perhaps: expected true or false"),
+    (["-s", "CLOSESPIDER_TIMEOUT=soon"], BAD_INPUT, "error: -s CLOSESPIDER_TIMEOUT=soon: expected a number"),
 ])
 def test_a_mistake_on_the_command_line_is_one_line(options: list[str], status: int, expected: str) -> None:
     result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", *options], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == status
     assert lines(result.stderr) == [expected]
+
+
+def test_a_mistyped_setting_name_is_warned_about_with_the_closest_one() -> None:
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-s", "ARCHIV_DIR=elsewhere",
+                             "-s", "RECHECK_MAXX=5", "-s", "ARCHIVE_INDEX=maybe"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == BAD_INPUT
+    assert lines(result.stderr) == [
+        "warning: -s ARCHIV_DIR is not a setting: did you mean ARCHIVE_DIR? It is ignored",
+        "warning: -s RECHECK_MAXX is not a setting: did you mean RECHECK_MAX? It is ignored",
+        "error: -s ARCHIVE_INDEX=maybe: expected true or false",
+    ]
+
+
+def test_an_unreachable_database_is_one_line_naming_it(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:5999/x"
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"ARCHIVE_DB_URL={url}",
+                             "-s", f"ARCHIVE_DIR={tmp_path / 'archive'}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == ARCHIVE_WRITE_FAILED
+    [line] = lines(result.stderr)
+    assert line.startswith(f"error: cannot reach the archive database {url} (") and "refused" in line, line
 
 
 def test_crawl_help_names_the_spider_arguments() -> None:
