@@ -112,7 +112,8 @@ def check_target(target: str) -> None:
         import apprise
 
         if apprise.Apprise.instantiate(target) is None:
-            raise BadWatch(f"{masked(target) or target!r} is not a notification URL Apprise knows "
+            shown = masked(target) if "://" in target else target  # what was typed, unless it may hold a secret
+            raise BadWatch(f"{shown!r} is not a notification URL Apprise knows "
                            f"(e.g. json://host/path, mailto://, ntfy://, slack://, matrix://, mastodon://)")
 
 

@@ -48,6 +48,7 @@ def test_a_watch_is_added_listed_tried_and_removed(archive: Archive) -> None:
     (["watch", "add", "w", "harbour", "--on", "edited"], "unknown event edited"),
     (["watch", "add", "w", "harbour", "--outlet", "nowhere"], "no outlet 'nowhere'"),
     (["watch", "add", "w", "harbour", "--notify", "carrier-pigeon://loft"], "not a notification URL"),
+    (["watch", "add", "w", "harbour", "--notify", "notaurl"], "'notaurl' is not a notification URL"),
     (["watch", "remove", "nowhere"], "no watch 'nowhere'"),
     (["watch", "test", "nowhere"], "no watch 'nowhere'"),
     (["alerts", "--watch", "nowhere"], "no watch 'nowhere'"),
