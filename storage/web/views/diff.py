@@ -14,6 +14,7 @@ from storage.db.times import iso
 from storage.versions.changes import notes
 from storage.versions.diffing import DELETE, EQUAL, INSERT, ParagraphChange, Segment
 from storage.versions.history import VersionDiff
+from storage.versions.removals import REMOVAL_STATES
 from storage.versions.results import VersionView
 from storage.web.params import Params
 from storage.web.rendering import Result
@@ -51,11 +52,21 @@ def view(room, request: Request, params: Params) -> Result:
     versions = archive.versions(url)
     by_number = {v.version: v for v in versions}
     summary = summarize(result, by_number[result.old.version], by_number[result.new.version])
-    context = {"diff": result, "summary": summary, "versions": versions, "mode": mode,
+    removal = removal_of(by_number[result.new.version], versions)
+    context = {"diff": result, "summary": summary, "versions": versions, "mode": mode, "removal": removal,
                "old_version": by_number[result.old.version], "new_version": by_number[result.new.version],
                "side_rows": [side_by_side(p) for p in result.paragraphs]}
-    data = {**result.to_json(), "summary": summary.to_json()}
+    data = {**result.to_json(), "summary": summary.to_json(), "removal": removal}
     return Result("diff.html", f"Changes to {result.new.title or result.url}", context, data)
+
+
+def removal_of(new: VersionView, versions: list[VersionView]) -> dict[str, Any] | None:
+    """When ``new`` is a removal: what happened, when, and the last version that had the text."""
+    if new.state not in REMOVAL_STATES:
+        return None
+    earlier = [v.version for v in versions if v.version < new.version and v.state not in REMOVAL_STATES]
+    return {"state": new.state, "summary": new.change_summary, "at": iso(new.first_seen),
+            "last_text_version": max(earlier) if earlier else None}
 
 
 def summarize(diff: VersionDiff, old: VersionView, new: VersionView) -> Summary:

@@ -298,10 +298,20 @@ def test_diff_shows_the_edit_inline_and_side_by_side(app: str, crawled: Crawled)
     assert 'class="diff side"' in side and CORRECTION in side
     data = get(app + f"/diff?{q(url=crawled.edited)}&format=json").json()
     [cli] = cli_json(crawled.archive_dir, "diff", crawled.edited)
-    assert {k: v for k, v in data.items() if k != "summary"} == cli
+    assert {k: v for k, v in data.items() if k not in ("summary", "removal")} == cli
+    assert data["removal"] is None
     assert data["summary"]["title"] == {"before": cli["title"]["before"], "after": NEW_TITLE}
     assert data["summary"]["notes"][0]["kind"] == "correction"
     assert data["summary"]["paragraphs_added"] >= 1 and data["summary"]["paragraphs_edited"] >= 1
+
+
+def test_diff_of_a_removal_shows_the_removal_not_a_struck_out_text(app: str, crawled: Crawled) -> None:
+    page = get(app + f"/diff?{q(url=crawled.removed)}").text
+    assert "None" not in page and "<del>" not in page
+    assert "Removed (HTTP 404)</strong> at" in page and "the last text is" in page
+    assert f'href="/page?{q(url=crawled.removed, v=1)}">version 1</a>' in page.replace("&amp;", "&")
+    data = get(app + f"/diff?{q(url=crawled.removed)}&format=json").json()
+    assert (data["removal"]["state"], data["removal"]["last_text_version"]) == ("removed", 1)
 
 
 def test_diff_takes_explicit_versions(app: str, crawled: Crawled) -> None:
