@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -53,15 +54,23 @@ Column = tuple[str, Callable[[Any], Any]]
 
 
 def echo_table(rows: Iterable[Any], columns: Sequence[Column], *, width: int | None = None) -> None:
-    """Print ``rows`` as an aligned table; the last column is cut to the terminal width."""
+    """Print ``rows`` as an aligned table.
+
+    On a terminal (or with ``width``) the last column is cut to fit, unless it
+    holds a URL, which is never cut; output going to a file or a pipe is never
+    cut, since whatever reads it would lose data.
+    """
     cells = [[one_line(get(row)) for _, get in columns] for row in rows]
     headers = [name for name, _ in columns]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    cut = width is not None or sys.stdout.isatty()
     total = width or shutil.get_terminal_size((120, 24)).columns
     room = max(20, total - sum(widths[:-1]) - 2 * (len(widths) - 1))
-    widths[-1] = min(widths[-1], room)
     for line in [headers, *cells]:
-        parts = [_fit(cell, w) for cell, w in zip(line, widths)]
+        last = line[-1]
+        if cut and len(last) > room and not _is_url(last):
+            last = last[: room - 1] + "…"
+        parts = [cell.ljust(w) for cell, w in zip(line[:-1], widths)] + [last]
         click.echo("  ".join(parts).rstrip())
 
 
@@ -81,5 +90,5 @@ def echo_fields(pairs: Sequence[tuple[str, Any]]) -> None:
         click.echo(f"{label.ljust(pad)}  {one_line(value)}")
 
 
-def _fit(cell: str, width: int) -> str:
-    return cell.ljust(width) if len(cell) <= width else cell[: width - 1] + "…"
+def _is_url(cell: str) -> bool:
+    return cell.startswith(("http://", "https://")) and " " not in cell
