@@ -16,6 +16,7 @@ import click
 from storage.cli.common import TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, echo_table, safe
 from storage.db.times import iso
+from storage.words import counted
 
 
 @click.command("frontpage")
@@ -82,7 +83,7 @@ def prominence(ctx: click.Context, url: str, as_json: bool) -> None:
     for item in found:
         left = f"left {iso(item.left)}" if item.left else "still there at the last capture"
         click.echo(f"{safe(item.page)}  [{item.outlet}]  entered {iso(item.entered)}, {left}; "
-                   f"rank {item.best_rank} at best, {item.worst_rank} at worst, on {item.captures} captures")
+                   f"rank {item.best_rank} at best, {item.worst_rank} at worst, on {counted(item.captures, 'capture')}")
         echo_table(item.sightings, [("CAPTURED", lambda s: iso(s.captured_at)), *PLACE])
 
 

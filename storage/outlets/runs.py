@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.db.models import Outlet, Run, Version
 from storage.db.times import iso
+from storage.words import counted
 
 SHORT_TEXT_RATIO = 0.4  # recent extractions under 40% of the outlet's usual length look broken
 
@@ -96,7 +97,7 @@ def _judge_runs(health: OutletHealth, figures: list[dict[str, Any]]) -> None:
         return
     latest = figures[0]
     if latest.get("feed_errors") and not latest.get("feed_entries"):
-        health.problems.append(f"feeds failed in the last run ({latest['feed_errors']} errors, no entries)")
+        health.problems.append(f"feeds failed in the last run ({counted(latest['feed_errors'], 'error')}, no entries)")
     if latest.get("robots_forbidden"):
         health.problems.append(f"robots.txt now forbids {latest['robots_forbidden']} of its URLs")
     fetched = latest.get("articles", 0)

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from storage.cli.versions import size
 from storage.db.times import iso
 from storage.versions.changes import short, state_words
+from storage.words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def environment(base_path: str) -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(link=lambda path, **params: link(base_path, path, **params), base_path=base_path)
-    env.filters.update(when=when, day=day, size=size, state_words=state_words, marked=marked,
+    env.filters.update(when=when, day=day, size=size, state_words=state_words, marked=marked, counted=counted,
                        web_url=web_url, iso=iso, urlpath=urlpath,
                        short_change=short)
     return env
