@@ -16,7 +16,7 @@ import click
 from storage.cli.common import TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, echo_table, safe
 from storage.db.times import iso
-from storage.words import counted
+from storage.db.words import counted
 
 
 @click.command("frontpage")

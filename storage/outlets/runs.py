@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.db.models import Outlet, Run, Version
 from storage.db.times import iso
-from storage.words import counted
+from storage.db.words import counted
 
 SHORT_TEXT_RATIO = 0.4  # recent extractions under 40% of the outlet's usual length look broken
 

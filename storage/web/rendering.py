@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from storage.cli.versions import size
 from storage.db.times import iso
 from storage.versions.changes import short, state_words
-from storage.words import counted
+from storage.db.words import counted
 
 logger = logging.getLogger(__name__)
 

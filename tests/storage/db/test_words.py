@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.words import counted
+from storage.db.words import counted
 
 
 @pytest.mark.parametrize(("count", "noun", "plural", "expected"), [
