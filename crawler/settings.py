@@ -105,6 +105,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.private_network.PrivateNetworkGuard": 760,
+    # An article request takes the listing hints of every discovery of its URL (duplicates too).
+    "crawler.middlewares.listing_hints.ListingHintsMiddleware": 870,
     # Closer to the network than decompression (590), redirects (600) and
     # retries (550): every attempt is archived with its bytes as sent.
     "crawler.middlewares.warc.WarcMiddleware": 880,

@@ -21,6 +21,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler import settings as defaults
+from crawler.discovery.hint_board import RedisHintBoard
 from crawler.distributed.keys import redis_keys
 from storage.warc.writer import host_tag
 
@@ -37,7 +38,7 @@ local live = 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[2] .. id) == 1 then live = live + 1 else redis.call('SREM', KEYS[1], id) end
 end
-if live == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) end
+if live == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]) end
 return live
 """
 
@@ -155,6 +156,10 @@ class SharedFrontier:
     def stats(self) -> Any:
         return self.crawler.stats  # set once the crawl starts, after the spider is built
 
+    def hint_board(self) -> RedisHintBoard:
+        """Discovery's marks, shared by every process of the run (crawler/discovery/hint_board.py)."""
+        return RedisHintBoard(self.server, self.keys["hints"])
+
     def claim_seeding(self) -> bool:
         """True in the one process that should issue this run's start requests."""
         try:
@@ -164,7 +169,7 @@ class SharedFrontier:
                             _text(self.server.get(self.keys["seeded"])))
                 return False
             # No live run holds the seed key: whatever a dead run left behind is stale.
-            self.server.delete(self.keys["requests"], self.keys["dupefilter"])
+            self.server.delete(self.keys["requests"], self.keys["dupefilter"], self.keys["hints"])
         except RedisError as exc:
             logger.debug("cannot claim the seed key: %s", exc)  # spider_opened reports and closes
             return False
@@ -200,8 +205,8 @@ class SharedFrontier:
             return
         self._heartbeat.stop()
         try:
-            live = self.server.eval(_LEAVE_SCRIPT, 4, self.keys["workers"], self.keys["requests"],
-                                    self.keys["dupefilter"], self.keys["seeded"],
+            live = self.server.eval(_LEAVE_SCRIPT, 5, self.keys["workers"], self.keys["requests"],
+                                    self.keys["dupefilter"], self.keys["seeded"], self.keys["hints"],
                                     self.worker_id, self.keys["worker"] + ":")
         except RedisError as exc:
             logger.warning("could not leave the shared crawl cleanly (%s); its keys expire by themselves", exc)

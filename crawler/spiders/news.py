@@ -32,6 +32,7 @@ from twisted.python.failure import Failure
 
 from crawler import settings as defaults
 from crawler.discovery.feeds import FeedError, parse_feed
+from crawler.discovery.hint_board import HintBoard
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
@@ -86,6 +87,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         spider.feed_max_entries = crawler.settings.getint("FEED_MAX_ENTRIES", defaults.FEED_MAX_ENTRIES) or None
         max_age = crawler.settings.getfloat("SITEMAP_MAX_AGE_DAYS", defaults.SITEMAP_MAX_AGE_DAYS)
         spider.sitemap_cutoff = datetime.now(UTC) - timedelta(days=max_age) if max_age > 0 else None
+        # what every discovery of an article URL learned, merged into the request that is fetched
+        spider.hint_board = spider.frontier.hint_board() if spider.frontier is not None else HintBoard()
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -239,6 +242,14 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             return  # its re-check schedule decides when it is fetched again
         self._count(seed.name, "discovered")
         target = strip_tracking(url)
+        # posted before any duplicate check: the request that is fetched takes the merged hints
+        judge_again = self.hint_board.post(canonicalize_url(target), listed, hints)
+        if judge_again:  # it went out unlisted before this listing came: fetch it once more, listed
+            self.crawler.stats.inc_value("discovery/judged_again")
+            self.requested_urls.add(target)
+            request = self._request(seed, target, self.parse_page, listed=True, hints=hints or {})
+            yield request.replace(dont_filter=True)
+            return
         if target in self.requested_urls:
             self.crawler.stats.inc_value("discovery/repeated")
             return  # the same request again: the duplicate filter would drop it

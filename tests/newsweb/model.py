@@ -34,6 +34,8 @@ class Outlet:
     charset: str
     json_ld: bool
     article_path: Callable[[str, datetime, int], str] = field(repr=False, compare=False)
+    # False: articles carry neither og:type nor JSON-LD, so only a listing in a feed or sitemap says what they are
+    declares_articles: bool = True
 
     @property
     def home(self) -> str:

@@ -85,13 +85,13 @@ def head(outlet: Outlet, title: str, *, article: Article | None = None, extra: s
         parts += [
             f'<link rel="canonical" href="{article.url}">',
             f'<meta name="description" content="{escape(article.description)}">',
-            '<meta property="og:type" content="article">',
+            '<meta property="og:type" content="article">' if outlet.declares_articles else "",
             f'<meta property="og:url" content="{article.url}">',
             f'<meta property="og:title" content="{escape(article.title)}">',
             f'<meta property="article:published_time" content="{article.published.isoformat()}">',
             f'<meta property="article:modified_time" content="{article.modified.isoformat()}">',
         ]
-        if outlet.json_ld:
+        if outlet.json_ld and outlet.declares_articles:
             parts.append(f'<script type="application/ld+json">{json_ld(outlet, article)}</script>')
         else:
             parts.append(f'<meta name="author" content="{escape(", ".join(article.authors))}">')

@@ -64,6 +64,7 @@ class NewsWeb:
         quiet_seconds: float = DEFAULT_QUIET_SECONDS,
         on_round: Callable[[Round], None] | None = None,
         front_pages: bool = False,
+        undeclared: bool = False,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
 
@@ -77,6 +78,8 @@ class NewsWeb:
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
         self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
+        if undeclared:  # articles that only a feed or sitemap listing makes articles (tests/crawler/test_hints.py)
+            self.outlets = [dataclasses.replace(o, declares_articles=False, article_pattern=None) for o in self.outlets]
         self.syndicated: list[SyndicatedCopy] = []
         self.port: int | None = None
         self._lock = threading.RLock()

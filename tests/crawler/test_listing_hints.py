@@ -1,0 +1,111 @@
+"""An article must not depend on which request of it was fetched, nor which process fetched it (issue 39).
+
+The simulated web here has articles that do not declare themselves (no
+``og:type``, no JSON-LD, no article pattern): only a feed or sitemap listing
+makes them articles. Each is also linked from its outlet's start page, so the
+request that reaches the network may be the start page's, unlisted. Every
+article must still be archived, with a version and a re-check schedule, by one
+process and by three sharing a Redis frontier, crawl after crawl.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.discovery.hint_board import HintBoard, RedisHintBoard
+from tests.helpers.captures import scalars_of, scratch_schema
+from tests.helpers.crawl import run_crawl, start_crawl
+from tests.newsweb import NewsWeb
+
+DISTRIBUTED_ROUNDS = 3
+ARTICLES_PER_OUTLET = 12
+
+
+def assert_every_article_archived(db_url: str, urls: set[str]) -> None:
+    """Every article URL is a page with a version and a re-check schedule; none was fetched without a verdict."""
+    pages = set(scalars_of(db_url, "SELECT url FROM pages"))
+    versioned = set(scalars_of(db_url, "SELECT DISTINCT p.url FROM pages p JOIN versions v ON v.page_id = p.id"))
+    scheduled = set(scalars_of(db_url, "SELECT p.url FROM pages p JOIN page_schedule s ON s.page_id = p.id"))
+    fetched = set(scalars_of(db_url, "SELECT fetched_url FROM captures"))
+    missing = sorted(urls - pages)
+    unversioned = sorted(urls - versioned)
+    unscheduled = sorted(urls - scheduled)
+    fetched_without_verdict = sorted((urls & fetched) - versioned)
+    assert (missing, unversioned, unscheduled, fetched_without_verdict) == ([], [], [], [])
+
+
+@pytest.fixture(scope="module")
+def undeclared_web() -> Iterator[NewsWeb]:
+    with NewsWeb(seed=21, articles_per_outlet=ARTICLES_PER_OUTLET, undeclared=True) as web:
+        yield web
+
+
+def test_one_process_archives_every_listed_article_whichever_link_came_first(undeclared_web: NewsWeb,
+                                                                          tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(undeclared_web.seed_toml(), encoding="utf-8")
+    run_crawl(tmp_path / "archive", seeds, undeclared_web.proxy_url, args={"recheck": "no"})
+    db_url = f"sqlite:///{tmp_path / 'archive' / 'archive.sqlite3'}"
+    assert_every_article_archived(db_url, set(undeclared_web.article_urls()))
+
+
+def test_three_processes_archive_every_article_every_time(undeclared_web: NewsWeb, pg_url: str, redis_url: str,
+                                                         tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(undeclared_web.seed_toml(), encoding="utf-8")
+    urls = set(undeclared_web.article_urls())
+    for round_number in range(DISTRIBUTED_ROUNDS):
+        prefix = f"natest-hints-{uuid.uuid4().hex[:10]}"
+        settings = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix, "MAX_IDLE_TIME_BEFORE_CLOSE": "4",
+                    "CONCURRENT_REQUESTS": "4"}
+        with scratch_schema(pg_url, f"test_hints_{round_number}") as db_url:
+            processes = [start_crawl(tmp_path / f"archive-{round_number}", seeds, undeclared_web.proxy_url,
+                                     db_url=db_url, settings=settings, args={"recheck": "no"}) for _ in range(3)]
+            for process in processes:
+                _, stderr = process.communicate(timeout=300)
+                assert process.returncode == 0, stderr[-4000:]
+            assert_every_article_archived(db_url, urls)
+
+
+# -- the board itself: a listing that comes after an unlisted fetch asks for the page again, once --------
+
+
+@pytest.fixture(params=["local", "redis"])
+def board(request: pytest.FixtureRequest) -> Iterator[HintBoard]:
+    if request.param == "local":
+        yield HintBoard()
+        return
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+    key = f"natest-board-{uuid.uuid4().hex[:10]}"
+    try:
+        yield RedisHintBoard(client, key)
+    finally:
+        client.delete(key)
+        client.close()
+
+
+URL = "http://daily.example/p/1234"
+
+
+def test_a_listing_posted_before_the_fetch_reaches_the_request(board: HintBoard) -> None:
+    assert board.post(URL, listed=False) is False
+    assert board.post(URL, listed=True, hints={"title": "Harbour vote"}) is False  # nothing went out yet
+    listed, hints = board.take(URL, listed=False)
+    assert (listed, hints) == (True, {"title": "Harbour vote"})
+
+
+def test_a_listing_after_an_unlisted_fetch_asks_for_the_page_once(board: HintBoard) -> None:
+    assert board.take(URL, listed=False) == (False, {})
+    assert board.post(URL, listed=True) is True
+    assert board.post(URL, listed=True) is False  # once is enough
+    assert board.take(URL, listed=True)[0] is True
+
+
+def test_a_listed_fetch_is_never_asked_for_again(board: HintBoard) -> None:
+    assert board.take(URL, listed=True) == (True, {})
+    assert board.post(URL, listed=True) is False
