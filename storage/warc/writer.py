@@ -4,8 +4,10 @@ A file is named ``PREFIX-TIMESTAMP-SERIAL-HOST-PID.warc.gz`` (TIMESTAMP is UTC
 ``%Y%m%d%H%M%S`` plus milliseconds, SERIAL counts this writer's files from
 00000), lives as ``NAME.warc.gz.open`` while being written, and is renamed
 when closed. Each file starts with a ``warcinfo`` record, holds one gzip member
-per record, and is closed once it reaches ``max_size`` bytes. A failed write
-is cut back to where the batch began, so no half-written member remains.
+per record, and is closed once it has reached ``max_size`` bytes and the next
+batch arrives (or at :meth:`WarcFileWriter.close`), so a run's closing records
+join its last file rather than a file of their own. A failed write is cut back
+to where the batch began, so no half-written member remains.
 """
 
 from __future__ import annotations
@@ -136,18 +138,22 @@ class WarcFileWriter:
 
     def write(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
         """Append ``records`` to one file, in order; return where each landed."""
+        if self._file is not None and self._file.tell() >= self.max_size:
+            self.close()
         if self._file is None:
             self._open()
         assert self._file is not None and self._name is not None
-        pointers = self._append(records)
-        if self._file.tell() >= self.max_size:
-            self.close()
-        return pointers
+        return self._append(records)
 
-    def close(self) -> Path | None:
-        """Close the current file and drop its ``.open`` suffix; return its path."""
+    def close(self, last_records: Sequence[ArcWarcRecord] = ()) -> Path | None:
+        """Append ``last_records`` (however full the file), close the current file and drop its ``.open`` suffix.
+
+        Returns the closed file's path; None (and nothing written) when no file is open.
+        """
         if self._file is None or self._name is None:
             return None
+        if last_records:
+            self._append(last_records)
         final = self.warcs_dir / self._name
         self._file.close()
         os.replace(self._open_path(self._name), final)
