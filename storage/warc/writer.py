@@ -17,7 +17,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -98,6 +98,45 @@ class _AppendFile:
             os.close(self.fd)
 
 
+def sync_open_files(warcs_dir: Path | str, names: Iterable[str]) -> int:
+    """Flush to disk the bytes of those files of ``names`` still being written (``NAME.open``); return how many.
+
+    A database row may point at a record only once its bytes would survive a
+    power loss. A file already closed was synced when it was closed.
+    """
+    synced = 0
+    for name in set(names):
+        try:
+            fd = os.open(Path(warcs_dir) / (name + OPEN_SUFFIX), os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # closed (and synced) since, or a file ingest indexed in place
+        try:
+            _datasync(fd)
+        finally:
+            os.close(fd)
+        synced += 1
+    return synced
+
+
+def _datasync(fd: int) -> None:
+    # fdatasync also flushes the file's size, which is all an append changes; macOS has only fsync.
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a file's creation or rename in ``directory`` survive a power loss (POSIX; skipped where unsupported)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a directory; their renames are as durable as they get
+    finally:
+        os.close(fd)
+
+
 class WarcFileWriter:
     """Writes batches of warcio records into ``warcs_dir``, rotating files by size.
 
@@ -157,6 +196,7 @@ class WarcFileWriter:
         final = self.warcs_dir / self._name
         self._file.close()
         os.replace(self._open_path(self._name), final)
+        _sync_directory(self.warcs_dir)
         self._file = None
         self._name = None
         logger.debug("Closed WARC file %s", final)
@@ -177,6 +217,7 @@ class WarcFileWriter:
                 continue
             except OSError as error:
                 raise WarcWriteError(path, error) from error
+        _sync_directory(self.warcs_dir)
         self._name = name
         self.files_opened += 1
         self.file_names.append(name)

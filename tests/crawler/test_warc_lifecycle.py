@@ -1,14 +1,19 @@
-"""A WARC file's life across a crawl: the run's end lands in its last file, even when every write rotates."""
+"""A WARC file's life across a crawl: the run's end lands in its last file, even when every write rotates;
+the bytes a batch of rows points at are on disk before the batch is written."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from storage.warc.context import RunEnd, RunStart
 from storage.warc.reader import read_entries
-from tests.helpers.crawl import run_crawl, warc_files
+from tests.helpers.crawl import ROOT, crawl_command, crawl_env, run_crawl, warc_files
 
 NEWSWEB = {"seed": 5, "articles_per_outlet": 2}  # options of the `web` fixture (conftest.py)
 
@@ -38,3 +43,29 @@ def test_the_run_end_record_is_in_the_runs_last_file(tiny_files_crawl: Path) -> 
     assert path == files[-1]
     assert end.warc_files == [file.name for file in files]
     assert not list((tiny_files_crawl / "warcs").glob("*.open"))
+
+
+BATCH = 2  # ARCHIVE_WRITE_BATCH: many batches from a small crawl
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace to see the crawl's fsync calls")
+def test_each_batch_syncs_the_open_warc_file_before_it_is_written(web, tmp_path: Path) -> None:
+    seeds = tmp_path / "news.toml"
+    seeds.write_text(web.seed_toml(), encoding="utf-8")
+    archive_dir = tmp_path / "archive"
+    trace = tmp_path / "strace.txt"
+    command = ["strace", "-f", "-qq", "-y", "-e", "trace=fsync,fdatasync", "-o", str(trace),
+               *crawl_command(archive_dir, seeds, settings={"ARCHIVE_WRITE_BATCH": str(BATCH)})]
+    done = subprocess.run(command, cwd=ROOT, env=crawl_env(web.proxy_url), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+    (warc,) = warc_files(archive_dir)  # one file, open the whole crawl: synced only at its close before
+    syncs = re.findall(rf"fs?y?n?c?\w*\(\d+<[^>]*{re.escape(warc.name)}\.open>\)", trace.read_text())
+    engine = create_engine(f"sqlite:///{archive_dir / 'archive.sqlite3'}")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT count(*) FROM captures WHERE warc_file = :name"),
+                                  {"name": warc.name}).scalar_one()
+    engine.dispose()
+    assert len(syncs) > 1, "the open WARC file was synced only when it was closed"
+    batches = int(re.search(r"'archive/batches': (\d+)", done.stderr).group(1))
+    assert rows > BATCH and batches >= 2
+    assert len(syncs) == batches + 1  # once per batch (not per record), then at the close
