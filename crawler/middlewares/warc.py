@@ -48,7 +48,7 @@ from crawler.middlewares import warc_records
 from storage.warc import context, records
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WrittenRecord
-from storage.warc.repair import finish_open_files
+from storage.warc.repair import repair_open_files
 from storage.warc.writer import WARC_VERSION, WarcFileWriter
 
 if TYPE_CHECKING:
@@ -89,8 +89,11 @@ class WarcMiddleware:
         return middleware
 
     def spider_opened(self) -> None:
-        for report in finish_open_files(self.warcs_dir, local_only=True):
-            logger.warning("%s", report)
+        for report in repair_open_files(self.warcs_dir):
+            if report.left is None:
+                logger.warning("%s", report)
+            elif report.other_host:
+                logger.info("%s", report)
 
     def spider_closed(self, reason: str) -> None:
         last = []

@@ -4,7 +4,9 @@ A file is named ``PREFIX-TIMESTAMP-SERIAL-HOST-PID.warc.gz`` (TIMESTAMP is UTC
 ``%Y%m%d%H%M%S`` plus milliseconds, SERIAL counts this writer's files from
 00000), lives as ``NAME.warc.gz.open`` while being written, and is renamed
 when closed. Each file starts with a ``warcinfo`` record, holds one gzip member
-per record, and is closed once it has reached ``max_size`` bytes and the next
+per record, and names its writer (host, process, boot id and start time,
+:mod:`storage.warc.holder`), which holds the file's lock while writing it.
+It is closed once it has reached ``max_size`` bytes and the next
 batch arrives (or at :meth:`WarcFileWriter.close`), so a run's closing records
 join its last file rather than a file of their own. A failed write is cut back
 to where the batch began, so no half-written member remains.
@@ -25,6 +27,7 @@ from isal import isal_zlib
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
+from storage.warc import holder
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WarcPointer
 
@@ -71,6 +74,7 @@ class _AppendFile:
     def __init__(self, path: Path):
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         self.position = 0
+        holder.try_lock(self.fd)  # held until closed or this process dies: repair leaves the file alone
 
     def write(self, data: bytes) -> int:
         view = memoryview(data)
@@ -221,7 +225,7 @@ class WarcFileWriter:
         self._name = name
         self.files_opened += 1
         self.file_names.append(name)
-        warcinfo = self.builder.create_warcinfo_record(name, self.info)
+        warcinfo = self.builder.create_warcinfo_record(name, {**self.info, **holder.writer_fields()})
         try:
             self._append([warcinfo, *(self.file_header() if self.file_header else [])])
         except WarcWriteError:
