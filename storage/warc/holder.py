@@ -13,6 +13,7 @@ writers) from the name.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import socket
@@ -55,9 +56,16 @@ def writer_fields() -> dict[str, str]:
 
 
 def try_lock(fd: int) -> bool:
-    """Take the exclusive lock on the open file ``fd`` without waiting; False if another open file holds it."""
+    """Take the exclusive lock on the open file ``fd`` without waiting; False if another open file holds it.
+
+    True also where the file system has no locks (some network file systems
+    answer ENOLCK): then the writer's fields alone decide.
+    """
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
+    except OSError as error:
+        if error.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            raise
     return True
