@@ -48,7 +48,7 @@ from crawler.middlewares import warc_records
 from storage.warc import context, records
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WrittenRecord
-from storage.warc.repair import finish_open_files
+from storage.warc.repair import repair_open_files
 from storage.warc.writer import WARC_VERSION, WarcFileWriter
 
 if TYPE_CHECKING:
@@ -89,23 +89,28 @@ class WarcMiddleware:
         return middleware
 
     def spider_opened(self) -> None:
-        for report in finish_open_files(self.warcs_dir, local_only=True):
-            logger.warning("%s", report)
+        for report in repair_open_files(self.warcs_dir):
+            if report.left is None:
+                logger.warning("%s", report)
+            elif report.other_host:
+                logger.info("%s", report)
 
     def spider_closed(self, reason: str) -> None:
+        last = []
         if self.writer.current_name is not None and not self.failed and self._describes_runs():
             end = run_end(self.crawler, reason, list(self.writer.file_names))
-            try:
-                self.writer.write([self._context_record(f"{context.RUN_URI}{end.run_id}", end)])
-            except WarcWriteError as error:
-                logger.error("%s", error)
-        self._close_writer()
+            last.append(self._context_record(f"{context.RUN_URI}{end.run_id}", end))
+        self._close_writer(last)
         self.stats.set_value("warc/files", self.writer.files_opened)
         self.stats.set_value("warc/file_names", list(self.writer.file_names))
 
-    def _close_writer(self) -> None:
+    def _close_writer(self, last_records: list[Any]) -> None:
+        """Close the run's last file with ``last_records`` (the run's end) in it, however full it is."""
         try:
-            self.writer.close()
+            self.writer.close(last_records)
+        except WarcWriteError as error:
+            logger.error("%s", error)
+            self._close_writer([])
         except OSError as error:
             logger.error("cannot finish %s (%s): run the crawl again to repair it", self.writer.current_name, error)
 

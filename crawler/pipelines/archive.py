@@ -6,10 +6,12 @@ writes go in batches (``ARCHIVE_WRITE_BATCH``) to a writer process of their
 own (:mod:`crawler.pipelines.writer_process`). The event loop only fetches,
 writes WARCs and waits, so all three overlap.
 
-The page is already in a WARC record when it reaches this pipeline: a failed
+The page is already in a WARC record when it reaches this pipeline, and each
+batch goes to the writer only once the WARC file it points into is synced to
+disk (one ``fdatasync`` per batch): a failed
 database write loses no data (``newsarchive reindex`` restores the rows) and is
 counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
-pipeline off for archive-only crawls. Stats: ``archive/new``, ``archive/changed``,
+pipeline off for archive-only crawls. Stats: ``archive/batches``, ``archive/new``, ``archive/changed``,
 ``archive/unchanged``, ``archive/not-article``, ``archive/front-page``, ``extract/empty``.
 A fetched front page's article links are ranked in the same pool
 (:mod:`extract.frontpage`) and recorded through the same batches.
@@ -30,6 +32,7 @@ import logging
 import os
 from dataclasses import asdict
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
@@ -42,6 +45,7 @@ from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
 from extract.frontpage import front_page_links
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
+from storage.warc.writer import sync_open_files
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
     from extract.page import PageAnalysis
@@ -78,6 +82,7 @@ class ArchivePipeline:
         self.pool: WorkerPool | None = None
         self.writer_process: WriterProcess | None = None
         self.writer: BatchWriter | None = None
+        self.warcs_dir: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -98,7 +103,15 @@ class ArchivePipeline:
             self.models = OutletModels.load(self.archive, save_every=self.boilerplate_save_every)
         self.pool = WorkerPool(self.workers, self.stats)
         self.writer_process = WriterProcess(*location, stats=self.stats)
-        self.writer = BatchWriter(self.writer_process.record_captures, self.batch_size)
+        self.warcs_dir = Path(location[1]) / "warcs"
+        self.writer = BatchWriter(self._commit, self.batch_size)
+
+    async def _commit(self, entries: list[tuple[Any, ...]]) -> list[Outcome]:
+        """Hand a batch to the writer process once the WARC bytes its rows will point at are on disk."""
+        files = [entry[0].warc.file for entry in entries]
+        await asyncio.to_thread(sync_open_files, self.warcs_dir, files)
+        self.stats.inc_value("archive/batches")
+        return await self.writer_process.record_captures(entries)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedFrontPage):

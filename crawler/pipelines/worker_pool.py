@@ -8,7 +8,8 @@ process shuts the pool down when the spider closes. A worker that dies
 anyway (killed, out of memory) breaks the pool: the pool is replaced and the
 page is tried once more; a page that breaks a second pool is given up with
 :class:`PageKilledWorkers` (its WARC record stays, ``newsarchive ingest`` can
-try again). Stats: ``pools_replaced/extraction``, ``pools_replaced/writer``.
+try again). Workers end when the crawl dies, even by ``kill -9``
+(:mod:`crawler.pipelines.orphans`). Stats: ``pools_replaced/extraction``, ``pools_replaced/writer``.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from crawler.pipelines.orphans import exit_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +38,10 @@ class PageKilledWorkers(RuntimeError):
 WORKER_SIGNALS = "crawler.pipelines.worker_signals"
 
 
-def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...], crawl_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    exit_with_parent(crawl_pid)
     if initializer is not None:
         initializer(*initargs)
 
@@ -66,7 +71,7 @@ class WorkerPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_start_worker,
-                                   initargs=(self._initializer, self._initargs))
+                                   initargs=(self._initializer, self._initargs, os.getpid()))
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in a worker process; a broken pool is replaced and ``work`` tried once more."""

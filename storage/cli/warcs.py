@@ -1,4 +1,5 @@
-"""``newsarchive ingest``, ``reindex`` and ``wacz``: the commands that treat WARCs as the source of truth.
+"""``newsarchive ingest``, ``reindex``, ``wacz`` and ``warcs repair``: the commands that treat WARCs as the source
+of truth.
 
 Registered on the ``newsarchive`` group by :func:`register`. Progress goes to
 stderr on a terminal only; the summary goes to stdout (``--json`` for scripts);
@@ -182,7 +183,82 @@ def _swap_confirmer(force: bool) -> Any:
     return confirm
 
 
+@click.group("warcs")
+def warcs_group() -> None:
+    """Look after the archive's WARC files (ARCHIVE_DIR/warcs/)."""
+
+
+@warcs_group.command("repair")
+@click.option("--other-hosts", is_flag=True,
+              help="Also finish files other machines wrote (only when no crawl runs there; a file whose lock "
+                   "is held is still left).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be done.")
+@json_option
+@click.pass_context
+def repair_command(ctx: click.Context, other_hosts: bool, dry_run: bool, as_json: bool) -> None:
+    """Finish the .warc.gz.open files that crawls killed or cut off left behind.
+
+    Each abandoned file is cut after its last complete record and renamed to
+    .warc.gz; a file with no complete record is removed. A file a running
+    crawl writes is left: the crawl holds the file's lock, and the file names
+    its writer (boot id, process id and start time), so a process id alone
+    (a container's PID 1) never keeps a file open. Files another machine
+    wrote are left unless --other-hosts. A crawl does the same for its own
+    machine's files when it starts. Exit status 1 when a file could not be
+    finished.
+
+    \b
+    Example:
+        newsarchive --archive-dir archive warcs repair --dry-run
+    """
+    from storage.warc.repair import repair_open_files
+
+    _, archive_dir = _where(ctx)
+    warcs = Path(archive_dir) / "warcs"
+    if not warcs.is_dir():
+        raise click.ClickException(f"no WARC folder at {warcs}: pass the archive's --archive-dir")
+    reports = repair_open_files(warcs, other_hosts=other_hosts, dry_run=dry_run)
+    counts = _repair_counts(reports)
+    if as_json:
+        click.echo(json.dumps({**counts, "files": [_repair_json(report) for report in reports]}))
+    else:
+        for report in reports:
+            click.echo(str(report), err=report.error is not None)
+        done = [f"{number} {_REPAIR_LABELS[what]}" for what, number in counts.items() if number]
+        click.echo(f".open files in {warcs}: " + (", ".join(done) if done else "none"))
+    if counts["failed"]:
+        ctx.exit(1)
+
+
+_REPAIR_LABELS = {"finished": "finished", "removed": "removed (no complete record)",
+                  "would_finish": "would be finished", "left_in_use": "left (a running crawl writes them)",
+                  "left_other_host": "left (written on another machine)", "failed": "failed"}
+
+
+def _repair_outcome(report: Any) -> str:
+    if report.error:
+        return "failed"
+    if report.left:
+        return "left_other_host" if report.other_host else "left_in_use"
+    if report.planned:
+        return "would_finish"
+    return "removed" if report.removed else "finished"
+
+
+def _repair_counts(reports: list[Any]) -> dict[str, int]:
+    counts = dict.fromkeys(_REPAIR_LABELS, 0)
+    for report in reports:
+        counts[_repair_outcome(report)] += 1
+    return counts
+
+
+def _repair_json(report: Any) -> dict[str, Any]:
+    return {"path": str(report.path), "outcome": _repair_outcome(report), "records": report.records,
+            "bytes_dropped": report.bytes_dropped,
+            "reason": report.error or report.left or report.planned}
+
+
 def register(group: click.Group) -> None:
-    """Add ``ingest`` and ``reindex`` to the ``newsarchive`` command group."""
-    for command in (ingest_command, reindex_command):
+    """Add ``ingest``, ``reindex`` and ``warcs repair`` to the ``newsarchive`` command group."""
+    for command in (ingest_command, reindex_command, warcs_group):
         group.add_command(command)

@@ -4,8 +4,12 @@ A file is named ``PREFIX-TIMESTAMP-SERIAL-HOST-PID.warc.gz`` (TIMESTAMP is UTC
 ``%Y%m%d%H%M%S`` plus milliseconds, SERIAL counts this writer's files from
 00000), lives as ``NAME.warc.gz.open`` while being written, and is renamed
 when closed. Each file starts with a ``warcinfo`` record, holds one gzip member
-per record, and is closed once it reaches ``max_size`` bytes. A failed write
-is cut back to where the batch began, so no half-written member remains.
+per record, and names its writer (host, process, boot id and start time,
+:mod:`storage.warc.holder`), which holds the file's lock while writing it.
+It is closed once it has reached ``max_size`` bytes and the next
+batch arrives (or at :meth:`WarcFileWriter.close`), so a run's closing records
+join its last file rather than a file of their own. A failed write is cut back
+to where the batch began, so no half-written member remains.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from isal import isal_zlib
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
+from storage.warc import holder
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WarcPointer
 
@@ -69,6 +74,7 @@ class _AppendFile:
     def __init__(self, path: Path):
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         self.position = 0
+        holder.try_lock(self.fd)  # held until closed or this process dies: repair leaves the file alone
 
     def write(self, data: bytes) -> int:
         view = memoryview(data)
@@ -94,6 +100,45 @@ class _AppendFile:
             os.fsync(self.fd)
         finally:
             os.close(self.fd)
+
+
+def sync_open_files(warcs_dir: Path | str, names: Iterable[str]) -> int:
+    """Flush to disk the bytes of those files of ``names`` still being written (``NAME.open``); return how many.
+
+    A database row may point at a record only once its bytes would survive a
+    power loss. A file already closed was synced when it was closed.
+    """
+    synced = 0
+    for name in set(names):
+        try:
+            fd = os.open(Path(warcs_dir) / (name + OPEN_SUFFIX), os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # closed (and synced) since, or a file ingest indexed in place
+        try:
+            _datasync(fd)
+        finally:
+            os.close(fd)
+        synced += 1
+    return synced
+
+
+def _datasync(fd: int) -> None:
+    # fdatasync also flushes the file's size, which is all an append changes; macOS has only fsync.
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a file's creation or rename in ``directory`` survive a power loss (POSIX; skipped where unsupported)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a directory; their renames are as durable as they get
+    finally:
+        os.close(fd)
 
 
 class WarcFileWriter:
@@ -136,21 +181,26 @@ class WarcFileWriter:
 
     def write(self, records: Sequence[ArcWarcRecord]) -> list[WarcPointer]:
         """Append ``records`` to one file, in order; return where each landed."""
+        if self._file is not None and self._file.tell() >= self.max_size:
+            self.close()
         if self._file is None:
             self._open()
         assert self._file is not None and self._name is not None
-        pointers = self._append(records)
-        if self._file.tell() >= self.max_size:
-            self.close()
-        return pointers
+        return self._append(records)
 
-    def close(self) -> Path | None:
-        """Close the current file and drop its ``.open`` suffix; return its path."""
+    def close(self, last_records: Sequence[ArcWarcRecord] = ()) -> Path | None:
+        """Append ``last_records`` (however full the file), close the current file and drop its ``.open`` suffix.
+
+        Returns the closed file's path; None (and nothing written) when no file is open.
+        """
         if self._file is None or self._name is None:
             return None
+        if last_records:
+            self._append(last_records)
         final = self.warcs_dir / self._name
         self._file.close()
         os.replace(self._open_path(self._name), final)
+        _sync_directory(self.warcs_dir)
         self._file = None
         self._name = None
         logger.debug("Closed WARC file %s", final)
@@ -171,10 +221,11 @@ class WarcFileWriter:
                 continue
             except OSError as error:
                 raise WarcWriteError(path, error) from error
+        _sync_directory(self.warcs_dir)
         self._name = name
         self.files_opened += 1
         self.file_names.append(name)
-        warcinfo = self.builder.create_warcinfo_record(name, self.info)
+        warcinfo = self.builder.create_warcinfo_record(name, {**self.info, **holder.writer_fields()})
         try:
             self._append([warcinfo, *(self.file_header() if self.file_header else [])])
         except WarcWriteError:

@@ -8,6 +8,7 @@ every capture the WARCs hold is indexed afterwards by ingest, none twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -99,6 +100,51 @@ def test_sigterm_to_the_process_group_loses_no_capture(web, tmp_path: Path) -> N
     again = json.loads(newsarchive("--archive-dir", str(archive_dir), "ingest", str(archive_dir / "warcs"),
                                    "--workers", "1", "--seeds", str(seeds), "--json").stdout)
     assert again["captures_added"] == 0
+
+
+def test_kill_9_of_a_crawl_ends_its_writer_and_extraction_workers(web, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(web.seed_toml(), encoding="utf-8")
+    crawl = start_crawl(tmp_path / "archive", seeds, web.proxy_url, settings={"EXTRACT_WORKERS": "2"},
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(children := descendants(crawl.pid)) < 4 and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # the fork server, the writer and two extraction workers
+        assert len(children) >= 4, f"the crawl started only {len(children)} processes"
+        crawl.kill()
+        crawl.wait()
+        deadline = time.monotonic() + 30
+        while (left := [pid for pid in children if alive(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left, f"processes of the killed crawl still run: {left}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(crawl.pid, signal.SIGKILL)  # whatever this test started and left
+
+
+def descendants(root: int) -> list[int]:
+    """Every living process under ``root``, read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return [pid for pid in found if alive(pid)]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its parent to read its status is dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
 
 
 def _captures(archive: Archive, url: str) -> list:

@@ -16,6 +16,7 @@ import pytest
 from scrapy.http import Response
 
 from crawler.middlewares import warc_records as capture
+from storage.warc.payload import read_payload
 from storage.warc.writer import WarcFileWriter, WarcWriteError, safe_name_part
 from tests.helpers.crawl import run_crawl
 from tests.helpers.crawl import run_probe_crawl
@@ -43,6 +44,16 @@ def test_file_is_open_while_written_and_renamed_when_closed(tmp_path: Path) -> N
     assert closed == tmp_path / open_file.name.removesuffix(".open")
     assert [path.name for path in tmp_path.iterdir()] == [closed.name]
     assert [record.type for record in read_file(closed)] == ["warcinfo", "response"]
+
+
+def test_a_record_is_read_by_its_files_final_name_while_the_file_is_still_open(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path)
+    response = page(1)
+    (pointer,) = writer.write([capture.response_record(response, datetime.now(UTC))])
+    assert not (tmp_path / pointer.file).exists()  # rows name the final name from the start
+    assert read_payload(tmp_path / pointer.file, pointer.offset) == response.body
+    writer.close()
+    assert read_payload(tmp_path / pointer.file, pointer.offset) == response.body
 
 
 def test_pointers_cover_exactly_one_gzip_member(tmp_path: Path) -> None:
