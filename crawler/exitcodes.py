@@ -7,6 +7,7 @@
 3   the archive could not be written (a directory that cannot be written, disk full, WARC write failure)
 4   nothing could be fetched: no outlet was reachable (check the network or proxy)
 75  another crawl holds the archive's lock (EX_TEMPFAIL: try again later)
+130 stopped by Ctrl-C (SIGINT), a JOBDIR pause included: run the same command to go on
 
 :func:`verdict` reads a finished crawl's stats once, for the closing line of
 the summary (:mod:`crawler.extensions.summary`) and for the exit status the
@@ -24,6 +25,7 @@ BAD_INPUT = 2
 ARCHIVE_WRITE_FAILED = 3
 NOTHING_FETCHED = 4
 LOCKED = 75
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a program Ctrl-C stopped
 
 _GOOD_REASONS = {"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount",
                  "closespider_errorcount", "closespider_timeout_no_item"}
@@ -39,6 +41,7 @@ class Verdict:
 
     status: int
     line: str | None = None
+    is_error: bool = True  # False: the line says what happened (a stop by Ctrl-C), not what went wrong
 
 
 def exit_status(finish_reason: str | None) -> int:
@@ -53,6 +56,10 @@ def exit_status(finish_reason: str | None) -> int:
 def verdict(stats: dict[str, Any], finish_reason: str | None) -> Verdict:
     """The exit status of a crawl that ended with ``finish_reason`` and ``stats``, and why."""
     status = exit_status(finish_reason)
+    if finish_reason == "shutdown" and stats.get("shutdown/signal") == "SIGINT":
+        pages = int(stats.get("pages/fetched", 0))
+        return Verdict(INTERRUPTED, f"stopped by Ctrl-C after {pages} {'page' if pages == 1 else 'pages'}; "
+                       "run the same command to go on (with -s JOBDIR=…, from where it stopped)", is_error=False)
     if status != OK:
         return Verdict(status, f"the crawl failed ({finish_reason}); see the log above")
     unreachable = _nothing_fetched(stats)

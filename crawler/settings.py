@@ -129,6 +129,7 @@ EXTENSIONS = {
     "crawler.extensions.summary.CrawlSummary": 500,
     "crawler.extensions.run_record.RunRecord": 510,
     "crawler.extensions.log_filters.QuietNetworkErrors": 0,
+    "crawler.extensions.interruption.InterruptionNote": 0,  # Ctrl-C is a stop, not a failure
 }
 
 # The run summary is the last thing on the screen; Scrapy's progress, its stats dump and the

@@ -60,9 +60,9 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
         lines.append(f"  re-checks  {_rechecks(stats)}")
     if any(stats.get(f"alerts/{name}") for name in ("sent", "failed", "waiting")):  # watches' alerts
         lines.append(f"  alerts     {_alerts(stats)}")
-    why = verdict(stats, reason).line
-    if why:
-        lines.append(f"error: {why}")
+    ending = verdict(stats, reason)
+    if ending.line:
+        lines.append(f"error: {ending.line}" if ending.is_error else ending.line)
     return "\n".join(lines)
 
 
