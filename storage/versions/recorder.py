@@ -263,12 +263,23 @@ def _latest_version(session: Session, page_id: int) -> Version | None:
     return session.scalar(query)
 
 
-def _is_revisit_of(session: Session, capture: CaptureInput, latest: Version) -> bool:
-    """A revisit record whose payload is the one the latest version came from."""
+def _is_revisit_of(session: Session, capture: CaptureInput, version: Version) -> bool:
+    """A revisit record whose payload is one ``version`` was seen in.
+
+    Not only the payload the version came from: a later full fetch whose bytes
+    differ (a rotating ad line) but whose article does not extends the version,
+    and a 304 answers that last full capture.
+    """
     if capture.record_type != "revisit":
         return False
-    source_digest = session.scalar(select(Capture.payload_digest).where(Capture.id == latest.capture_id))
-    return capture.payload_digest is None or capture.payload_digest == source_digest
+    if capture.payload_digest is None:
+        return True
+    seen = (select(Capture.id)
+            .where(Capture.page_id == version.page_id, Capture.record_type == "response",
+                   Capture.payload_digest == capture.payload_digest,
+                   Capture.fetched_at.between(version.first_seen, version.last_seen))
+            .limit(1))
+    return session.scalar(seen) is not None
 
 
 def _extend(version: Version, fetched_at: Any) -> None:

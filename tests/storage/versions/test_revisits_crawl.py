@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from storage.archive import Archive
+from tests.helpers.captures import scalars_of
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 from tests.helpers.warcs import write_arc
@@ -32,6 +33,31 @@ def seeds(web, tmp_path) -> Path:
 def own_articles(web) -> list[str]:
     syndicated = {copy.url for copy in web.syndicated}
     return [url for url in web.article_urls() if url not in syndicated]
+
+
+def checks_of(archive_dir: Path, url: str) -> int:
+    db_url = f"sqlite:///{archive_dir / 'archive.sqlite3'}"
+    sql = "SELECT s.checks FROM page_schedule s JOIN pages p ON p.id = s.page_id WHERE p.url = :url"
+    [checks] = scalars_of(db_url, sql, url=url)
+    return int(checks)
+
+
+def test_a_304_after_a_refetch_whose_bytes_changed_extends_the_version(web, seeds, tmp_path) -> None:
+    """Full fetch; the ETag changes but not the text (a full fetch with other ad bytes); then 304 to the new ETag."""
+    url = own_articles(web)[0]
+    outlet = web.article(url).outlet
+    archive_dir = tmp_path / "archive"
+    run_crawl(archive_dir, seeds, web.proxy_url, args={"outlet": outlet})
+    web.edit_article(url)  # a new revision and ETag, the same article
+    for _ in range(2):
+        run_crawl(archive_dir, seeds, web.proxy_url, args={"outlet": outlet, "recheck": "all"})
+    with Archive(archive_dir=archive_dir) as archive:
+        captures = archive.captures(url)
+        [version] = archive.versions(url)
+    assert [(c.record_type, c.status) for c in captures] == [("response", 200), ("response", 200), ("revisit", 304)]
+    assert captures[0].payload_digest != captures[1].payload_digest  # the rotating ad line
+    assert version.last_seen == captures[-1].fetched_at
+    assert checks_of(archive_dir, url) == 2  # both re-checks counted; the 304 is no "not an article"
 
 
 def arc_capture_of(web, url: str, when: datetime) -> tuple[str, str, bytes]:
