@@ -6,7 +6,10 @@ and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
 only a capture row is added. A re-check that finds the article gone,
 redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
 state instead of text. A WARC record already indexed (same record id) adds
-nothing, so crash recovery and ``reindex`` can replay WARCs freely.
+nothing, so crash recovery and ``reindex`` can replay WARCs freely. A capture
+older than the latest version's last sighting is compared with the version
+current at its time instead (:mod:`storage.versions.placement`), so files may
+be indexed in any order.
 
 Watches (:mod:`storage.search.alerts`) see every version added here: each is
 noted as it is added, and the batch's notes become alerts before the
