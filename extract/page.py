@@ -5,7 +5,10 @@ page indexed from a WARC gets the URL and the article verdict a live crawl
 would have given it:
 
 * **Identity**: the page's declared URL (``rel=canonical``, else ``og:url``)
-  when the outlet owns it, else the fetched URL; canonicalised either way.
+  when the outlet owns it, else the fetched URL; canonicalised either way. A
+  declared URL that cannot be parsed, or that names the home page or a listing
+  while the fetched URL looks like an article (a common CMS bug), is ignored:
+  it would merge unrelated articles into one page.
 * **Article**: the page says so (Open Graph / JSON-LD), or it was listed in a
   feed or sitemap, or its URL matches the outlet's ``article_pattern``. When
   nobody knows whether a feed listed it (WARC ingest), an outlet without an
@@ -18,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
@@ -71,18 +74,46 @@ def _not_html(fetched_url: str) -> PageVerdict:
 
 def _verdict(fetched_url: str, text: str, selector: Selector, owns: Callable[[str], bool],
              article_pattern: re.Pattern[str] | None, listed: bool | None) -> PageVerdict:
-    identity = fetched_url
-    declared = declared_identity(selector)
-    if declared:
-        declared = urljoin(get_base_url(text, fetched_url), declared)
-        if owns(declared):
-            identity = declared
+    identity = _identity(fetched_url, text, selector, owns, article_pattern)
     if article_pattern is not None:
         by_url = bool(article_pattern.search(fetched_url))
     else:
         by_url = url_looks_like_article(fetched_url) if listed is None else False
     is_article = bool(listed) or by_url or page_declares_article(selector)
-    return PageVerdict(canonicalize_url(identity), is_html=True, is_article=is_article)
+    return PageVerdict(identity, is_html=True, is_article=is_article)
+
+
+def _identity(fetched_url: str, text: str, selector: Selector, owns: Callable[[str], bool],
+              article_pattern: re.Pattern[str] | None) -> str:
+    """The declared URL when the outlet owns it and it can name this page, else the fetched URL; canonicalised."""
+    declared = declared_identity(selector)
+    if declared:
+        try:
+            declared = canonicalize_url(urljoin(get_base_url(text, fetched_url), declared))
+        except ValueError:  # a port out of range, a broken IPv6 host: no URL at all
+            declared = None
+    if (declared and owns(declared)
+            and not (_names_an_article(fetched_url, article_pattern) and _names_no_article(declared, article_pattern))):
+        return declared
+    return canonicalize_url(fetched_url)
+
+
+def _names_an_article(url: str, article_pattern: re.Pattern[str] | None) -> bool:
+    return bool(article_pattern.search(url)) if article_pattern is not None else url_looks_like_article(url)
+
+
+def _names_no_article(url: str, article_pattern: re.Pattern[str] | None) -> bool:
+    """The home page, or (a CMS's or consent wall's canonical bug) a listing: never one article's identity.
+
+    Without a pattern a URL counts as a listing when it has neither an article's
+    shape nor a digit (short ids such as ``/a/12345`` or ``?p=123`` name articles).
+    """
+    parts = urlsplit(url)
+    if parts.path in ("", "/") and not parts.query:
+        return True
+    if article_pattern is not None:
+        return not article_pattern.search(url)
+    return not url_looks_like_article(url) and not any(ch.isdigit() for ch in parts.path + parts.query)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,12 @@ the crawl used them. Files without those records are judged page by page.
 ``all_pages`` makes every whole HTML response an article (a CC-NEWS file, a
 wget mirror of articles).
 
-Extraction runs in worker processes; the main process streams records, keeps
-a bounded window of them in flight and writes results in file order, so a
-page's versions come out in the order they were captured. A record already
+Extraction runs in worker processes; the main process streams records (the
+files merged by capture time, :mod:`storage.ingest.time_order`), keeps a
+bounded window of them in flight and writes results in that order, so a
+page's versions come out in the order they were captured. A capture older
+than what the archive holds already is placed by its time all the same
+(:mod:`storage.versions.placement`). A record already
 indexed adds nothing, so ingesting a file twice is harmless. A revisit record
 is read as the payload it refers to (found earlier in this run, or through the
 archive); an identical payload is then an unchanged capture.
@@ -42,6 +45,7 @@ from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
 from storage.db.errors import ArchiveError, NoSuchPage
+from storage.ingest.time_order import TimeOrder
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed
@@ -49,7 +53,7 @@ from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, app
 from storage.warc.context import CaptureContext, RunEnd, RunStart
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
-from storage.warc.reader import Damage, WarcEntry, read_entries
+from storage.warc.reader import Damage, WarcEntry
 
 logger = logging.getLogger(__name__)
 
@@ -179,8 +183,7 @@ def ingest(
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
     run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers, all_pages=all_pages)
     try:
-        for path in files:
-            run.ingest_file(path)
+        run.ingest_files(files)
         run.drain(0)
         run.flush()
         if run.models is not None:
@@ -218,29 +221,23 @@ class _Run:
         self.runs_seen: set[str] = set()
         # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
         self.payloads: dict[str, tuple[Path, int, str | None]] = {}
-        self.bytes_before = 0
 
-    def ingest_file(self, path: Path) -> None:
-        ref = file_ref(path, self.archive.archive_dir)
-        try:
-            stream = path.open("rb")
-        except OSError as error:
-            self.summary.damaged.append(f"{path}: cannot open ({error.strerror}); skipped")
-            return
-        with stream:
-            for item in read_entries(stream, path, ref, want_body=is_html_type):
-                if isinstance(item, Damage):
-                    self.summary.damaged.append(str(item))
-                    break
-                if isinstance(item, RunStart | RunEnd):
-                    self._restore_run(item)
-                    continue
-                self.summary.records += 1
-                self._take(path, item)
-                if self.progress is not None:
-                    self.progress(self.bytes_before + stream.tell(), self.summary.records)
-            self.bytes_before += path.stat().st_size
-        self.summary.bytes = self.bytes_before
+    def ingest_files(self, files: list[Path]) -> None:
+        """Every file's records, captures in ``WARC-Date`` order across files (:mod:`storage.ingest.time_order`)."""
+        merged = TimeOrder(files, [file_ref(path, self.archive.archive_dir) for path in files], want_body=is_html_type)
+        for path, item in merged:
+            if isinstance(item, Damage):
+                self.summary.damaged.append(str(item))
+                continue
+            if isinstance(item, RunStart | RunEnd):
+                self._restore_run(item)
+                continue
+            self.summary.records += 1
+            self._take(path, item)
+            if self.progress is not None:
+                self.progress(merged.bytes_read, self.summary.records)
+        self.summary.damaged[:0] = merged.failed
+        self.summary.bytes = merged.bytes_read
 
     def _restore_run(self, record: RunStart | RunEnd) -> None:
         """What a crawl's run record says: its outlets (learned, then stored with their seed) and its run row."""

@@ -1,9 +1,9 @@
 """Rebuild the archive database from its WARC files alone (``newsarchive reindex``).
 
 A rebuild never destroys before it has built: every WARC in
-``ARCHIVE_DIR/warcs/`` is ingested, in file-name order (the crawler's names
-start with the time the file was opened, so that is capture order), into a
-*new* index beside the old one — a new SQLite file next to it, or a new
+``ARCHIVE_DIR/warcs/`` is ingested, captures in ``WARC-Date`` order across
+files (files written side by side overlap in time:
+:mod:`storage.ingest.time_order`), into a *new* index beside the old one — a new SQLite file next to it, or a new
 PostgreSQL schema — and the new one takes the old one's place only once it is
 complete. A rebuild that would hold fewer outlets, pages or versions than the
 archive has is swapped in only when ``confirm`` agrees. A killed or failed

@@ -150,10 +150,12 @@ def next_due(session: Session, after: datetime, outlets: list[str] | None = None
 
 
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
+    # The last full capture by time, not by id: an older file ingested later adds rows with higher ids.
+    newest_first = func.row_number().over(partition_by=Capture.page_id,
+                                          order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
     last_full = (
-        select(Capture.page_id, func.max(Capture.id).label("capture_id"))
+        select(Capture.page_id, Capture.id.label("capture_id"), newest_first.label("rank"))
         .where(Capture.page_id.in_(page_ids), Capture.record_type == "response", Capture.status == 200)
-        .group_by(Capture.page_id)
         .subquery()
     )
     rows = session.execute(
@@ -161,6 +163,7 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
         .join(last_full, last_full.c.page_id == Page.id)
         .join(Capture, Capture.id == last_full.c.capture_id)
         .join(Outlet, Outlet.id == Page.outlet_id)
+        .where(last_full.c.rank == 1)
     )
     return [
         RecheckTarget(url=url, outlet=outlet, fetched_url=capture.fetched_url, fetched_at=capture.fetched_at,

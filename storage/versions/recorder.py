@@ -6,7 +6,10 @@ and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
 only a capture row is added. A re-check that finds the article gone,
 redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
 state instead of text. A WARC record already indexed (same record id) adds
-nothing, so crash recovery and ``reindex`` can replay WARCs freely.
+nothing, so crash recovery and ``reindex`` can replay WARCs freely. A capture
+older than the latest version's last sighting is compared with the version
+current at its time instead (:mod:`storage.versions.placement`), so files may
+be indexed in any order.
 
 Watches (:mod:`storage.search.alerts`) see every version added here: each is
 noted as it is added, and the batch's notes become alerts before the
@@ -31,7 +34,7 @@ from storage.db.transaction_memo import memo
 from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
-from storage.versions import changes, recheck, removals, rules
+from storage.versions import changes, placement, recheck, removals, rules
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome
 from storage.versions.removals import REMOVAL_STATES
 
@@ -60,6 +63,8 @@ def record(
     page, created = _page(session, capture.url, outlet_id, fetched_at)
     row = insert_object(session, _capture_row(page.id, capture, fetched_at))
     latest = None if created else _latest_version(session, page.id)
+    if latest is not None and fetched_at < latest.last_seen:
+        return _record_earlier(session, page, row, capture, article, fetched_at, extractor_version, unstripped_text)
     if latest is not None:
         last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
         removal = _removal(session, page, capture, article, last_text)
@@ -84,6 +89,75 @@ def record(
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
+
+
+def _record_earlier(session: Session, page: Page, row: Capture, capture: CaptureInput, article: Article | None,
+                    fetched_at: Any, extractor_version: str | None, unstripped_text: str | None) -> Outcome:
+    """A capture older than the latest version's last sighting, placed by its time (:mod:`storage.versions.placement`).
+
+    It extends the version current then, or the next one backwards, or adds a
+    version between them (splitting the current one when it was seen again
+    after). The re-check schedule follows the newest captures, so it is left
+    alone; removal states are judged only on captures in time order.
+    """
+    current = placement.version_at(session, page.id, fetched_at)
+    if article is None or article.is_empty:
+        if current is not None and _is_revisit_of(session, capture, current):
+            _extend(current, fetched_at)
+            return Outcome.UNCHANGED
+        return Outcome.NOT_ARTICLE
+    if current is not None and _reads_as(current, article, unstripped_text):
+        _extend(current, fetched_at)
+        return Outcome.UNCHANGED
+    seq = 1 if current is None else current.seq + 1
+    tail = placement.split(session, current, fetched_at) if current is not None else None
+    following = None if tail is not None else placement.version_numbered(session, page.id, seq)
+    if following is not None and _reads_as(following, article, unstripped_text):
+        _extend(following, fetched_at)
+        return Outcome.UNCHANGED
+    placement.make_room(session, page.id, seq, 1 if tail is None else 2)
+    previous = current if current is not None and current.state not in REMOVAL_STATES else None
+    version = _version_row(page, row, article, previous, fetched_at, extractor_version)
+    version.seq = seq
+    insert_object(session, version)
+    alerts.note(session, page, version, previous, row)  # watches: evaluated at the end of the batch
+    matcher.index_version(session, version)
+    after = version
+    if tail is not None:
+        after = _resumed(session, page, current, version, tail)
+    _resummarize(placement.version_numbered(session, page.id, after.seq + 1), after)
+    return Outcome.CHANGED
+
+
+def _reads_as(version: Version, article: Article, unstripped_text: str | None) -> bool:
+    return version.state not in REMOVAL_STATES and rules.same_for_a_reader(
+        rules.reader_hash(version.title, version.text, version.authors), article, unstripped_text)
+
+
+def _resumed(session: Session, page: Page, split: Version, before: Version,
+             tail: tuple[Any, int, Any]) -> Version:
+    """``split`` again (its text, or its removal state), from its first capture after ``before`` to its old end."""
+    first_seen, capture_id, last_seen = tail
+    copied = {column.key: getattr(split, column.key) for column in Version.__table__.columns
+              if column.key not in ("id", "seq", "first_seen", "last_seen", "capture_id")}
+    resumed = Version(**{**copied, "seq": before.seq + 1, "first_seen": first_seen, "last_seen": last_seen,
+                         "capture_id": capture_id})
+    if split.state in REMOVAL_STATES:
+        resumed.change_summary = {**(split.change_summary or {}), "last_text_version": before.seq}
+    else:
+        _resummarize(resumed, before)
+    insert_object(session, resumed)  # transient from here: every value is set before
+    matcher.index_version(session, resumed)
+    return resumed
+
+
+def _resummarize(version: Version | None, previous: Version) -> None:
+    """What a text version changed, now that ``previous`` comes before it."""
+    if version is None or version.state in REMOVAL_STATES or previous.state in REMOVAL_STATES:
+        return
+    summary = rules.change_summary(previous, version)
+    version.change_summary = summary
+    version.chars_added, version.chars_removed = summary["chars_added"], summary["chars_removed"]
 
 
 def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_version: str | None) -> list[Outcome]:
@@ -263,12 +337,23 @@ def _latest_version(session: Session, page_id: int) -> Version | None:
     return session.scalar(query)
 
 
-def _is_revisit_of(session: Session, capture: CaptureInput, latest: Version) -> bool:
-    """A revisit record whose payload is the one the latest version came from."""
+def _is_revisit_of(session: Session, capture: CaptureInput, version: Version) -> bool:
+    """A revisit record whose payload is one ``version`` was seen in.
+
+    Not only the payload the version came from: a later full fetch whose bytes
+    differ (a rotating ad line) but whose article does not extends the version,
+    and a 304 answers that last full capture.
+    """
     if capture.record_type != "revisit":
         return False
-    source_digest = session.scalar(select(Capture.payload_digest).where(Capture.id == latest.capture_id))
-    return capture.payload_digest is None or capture.payload_digest == source_digest
+    if capture.payload_digest is None:
+        return True
+    seen = (select(Capture.id)
+            .where(Capture.page_id == version.page_id, Capture.record_type == "response",
+                   Capture.payload_digest == capture.payload_digest,
+                   Capture.fetched_at.between(version.first_seen, version.last_seen))
+            .limit(1))
+    return session.scalar(seen) is not None
 
 
 def _extend(version: Version, fetched_at: Any) -> None:

@@ -107,13 +107,17 @@ def revisit_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: 
     of that capture; ``not_modified`` picks the server-not-modified profile
     (a 304) over identical-payload-digest.
     """
-    digest = previous["payload_digest"] if not_modified else payload_digest(body)
-    record = _BUILDER.create_revisit_record(
-        url, digest, previous["url"], _as_warc_date(previous["date"]),
-        http_headers=http_headers, warc_headers_dict=_common_headers(date, ip),
-    )
-    if not_modified:
-        record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+    digest = previous.get("payload_digest") if not_modified else payload_digest(body)
+    # Built by hand, not with warcio's create_revisit_record: a capture read from an
+    # ARC file has no payload digest, and a 304 of it still is a revisit (WARC 1.1
+    # asks for WARC-Payload-Digest only in the identical-payload-digest profile).
+    record = _BUILDER.create_warc_record(url, "revisit", http_headers=http_headers,
+                                         warc_headers_dict=_common_headers(date, ip))
+    record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE if not_modified else IDENTICAL_PAYLOAD_PROFILE)
+    record.rec_headers.add_header("WARC-Refers-To-Target-URI", previous["url"])
+    record.rec_headers.add_header("WARC-Refers-To-Date", _as_warc_date(previous["date"]))
+    if digest:
+        record.rec_headers.add_header("WARC-Payload-Digest", digest)
     if previous.get("record_id"):
         record.rec_headers.add_header("WARC-Refers-To", previous["record_id"])
     return record

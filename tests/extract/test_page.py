@@ -70,3 +70,36 @@ def test_declared_charset_decodes_the_page() -> None:
     body = '<html><head><meta charset="iso-8859-1"><link rel="canonical" href="/caf\xe9"></head></html>'.encode("latin-1")
     verdict = judge_page("http://www.example.test/x", body, "text/html", owns=owns_example)
     assert verdict.url == "http://www.example.test/caf%C3%A9"
+
+
+def test_a_canonical_naming_the_home_page_or_a_listing_does_not_merge_articles() -> None:
+    """A CMS bug: every article declares the home page (or its section) as its URL; each stays its own page."""
+    first = "http://www.example.test/2026/11/20/mayor-resigns-after-vote/"
+    second = "http://www.example.test/2026/11/21/river-floods-old-town/"
+    for declared in ("/", "http://www.example.test/", "/politics/", "/section/news/"):
+        head = f'<link rel="canonical" href="{declared}"><meta property="og:type" content="article">'
+        urls = {judge_page(url, page(head), "text/html", owns=owns_example).url for url in (first, second)}
+        assert urls == {first, second}, declared
+    pattern = re.compile(r"/news/\d+")
+    head = '<meta property="og:url" content="http://www.example.test/news/">'
+    verdict = judge_page("http://www.example.test/news/123", page(head), "text/html", owns=owns_example,
+                         article_pattern=pattern)
+    assert verdict.url == "http://www.example.test/news/123"
+
+
+def test_a_canonical_naming_another_article_or_a_short_id_still_decides() -> None:
+    fetched = "http://www.example.test/2026/11/20/mayor-resigns-after-vote/?ref=home"
+    for declared in ("/2026/11/20/mayor-resigns-after-vote/", "/a/12345", "/?p=123"):
+        verdict = judge_page(fetched, page(f'<link rel="canonical" href="{declared}">'), "text/html", owns=owns_example)
+        assert verdict.url == "http://www.example.test" + declared
+    home = judge_page("http://www.example.test/index.html", page('<link rel="canonical" href="/">'), "text/html",
+                      owns=owns_example)
+    assert home.url == "http://www.example.test/"
+
+
+def test_a_canonical_that_cannot_be_parsed_is_ignored() -> None:
+    fetched = "http://www.example.test/2026/11/20/mayor-resigns-after-vote/"
+    for declared in ("http://www.example.test:99999/x", "http://[::1/x", "http://www.example.test:port/x"):
+        verdict = judge_page(fetched, page(f'<link rel="canonical" href="{declared}">'), "text/html",
+                             owns=lambda url: True)
+        assert verdict.url == fetched, declared

@@ -1,4 +1,4 @@
-"""Reading back what the WARC writer wrote, with warcio."""
+"""Reading back what the WARC writer wrote, with warcio; and writing ARC files, which warcio cannot."""
 
 from __future__ import annotations
 
@@ -70,3 +70,19 @@ def decode_strictly(body: bytes, encodings: list[str]) -> bytes:
         elif coding != "identity":
             raise ValueError(f"unknown content coding {coding}")
     return body
+
+
+def write_arc(path: Path, captures: list[tuple[str, str, bytes]], *, compress: bool = False) -> Path:
+    """An ARC v1 file at ``path`` of ``(url, 14-digit date, HTTP response bytes)`` captures, byte by byte.
+
+    A ``filedesc://`` header record, then a URL line and the response per capture;
+    ``compress`` gzips each record on its own, as ``.arc.gz`` files are.
+    """
+    header_body = b"1 0 newsarchive test\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [b"filedesc://" + path.name.encode() + b" 0.0.0.0 20140216050221 text/plain "
+               + str(len(header_body)).encode() + b"\n" + header_body]
+    for url, date, payload in captures:
+        records.append(f"{url} 192.0.2.7 {date} text/html {len(payload)}\n".encode() + payload)
+    data = [record + b"\n" for record in records]
+    path.write_bytes(b"".join(gzip.compress(record) for record in data) if compress else b"".join(data))
+    return path

@@ -1,18 +1,18 @@
 """ARC files, the Internet Archive's format before WARC, are ingested like WARCs (issue 16).
 
-The file is written here byte by byte in the ARC v1 layout (a ``filedesc://``
-header record, then one record per fetch: a URL line and the HTTP response),
-read by warcio as every ARC reader does.
+The file is written byte by byte in the ARC v1 layout (``tests.helpers.warcs.write_arc``:
+a ``filedesc://`` header record, then one record per fetch: a URL line and the
+HTTP response), read by warcio as every ARC reader does.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 from storage.archive import Archive
 from tests.helpers.cli import newsarchive
+from tests.helpers.warcs import write_arc
 
 PAGES = {
     "http://www.harbour-news.example/notices/ferry-timetable": (
@@ -35,18 +35,8 @@ def http_response(title: str, paragraphs: list[str]) -> bytes:
 
 
 def arc_file(path: Path, compress: bool) -> Path:
-    header_body = b"1 0 newsarchive test\nURL IP-address Archive-date Content-type Archive-length\n"
-    records = [b"filedesc://" + path.name.encode() + b" 0.0.0.0 20140216050221 text/plain "
-               + str(len(header_body)).encode() + b"\n" + header_body]
-    for url, (title, paragraphs) in PAGES.items():
-        payload = http_response(title, paragraphs)
-        records.append(f"{url} 192.0.2.7 20140216050221 text/html {len(payload)}\n".encode() + payload)
-    data = [record + b"\n" for record in records]
-    if compress:
-        path.write_bytes(b"".join(gzip.compress(record) for record in data))
-    else:
-        path.write_bytes(b"".join(data))
-    return path
+    captures = [(url, "20140216050221", http_response(title, paragraphs)) for url, (title, paragraphs) in PAGES.items()]
+    return write_arc(path, captures, compress=compress)
 
 
 def ingest(archive_dir: Path, *args: str) -> dict:
