@@ -34,7 +34,7 @@ class Command(ScrapyCrawlCommand):
         arguments = "; ".join(f"-a {name}={text}" for name, text in ARGUMENTS.items())
         return (f"{super().long_desc()}. The news spider takes {arguments}. "
                 "Exit status: 0 finished, 1 failed, 2 bad seed file, argument or setting, 3 the archive "
-                "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive.")
+                "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive, 130 stopped by Ctrl-C.")
 
     def process_options(self, args: list[str], opts) -> None:  # type: ignore[no-untyped-def]
         super().process_options(args, opts)
