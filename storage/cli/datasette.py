@@ -1,4 +1,4 @@
-"""``newsarchive datasette``: the archive's SQLite file in Datasette, immutable, with the project's metadata.
+"""``newsarchive datasette``: the archive's SQLite file in Datasette, read-only, with the project's metadata.
 
 The metadata (:mod:`storage.db.datasette_metadata`) names the full-text table
 of ``versions``, the label columns that turn foreign keys into names, and a
@@ -8,6 +8,7 @@ by :func:`register`.
 
 from __future__ import annotations
 
+import os
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -76,13 +77,15 @@ def _terminate_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run_datasette(archive_file: Path, database: str, host: str, port: int, extra: tuple[str, ...]) -> None:
+def _run_datasette(archive_file: Path, database: str, host: str, port: int, extra: tuple[str, ...],
+                   immutable: bool) -> None:
     from datasette.cli import cli as datasette_cli  # here: only this command needs Datasette
 
     with _terminate_as_exit(), tempfile.TemporaryDirectory(prefix="newsarchive-datasette-") as scratch:
         metadata = Path(scratch) / "metadata.json"
         _write_metadata(metadata, database)
-        arguments = ["serve", "-i", str(archive_file), "-m", str(metadata), "--host", host, "--port", str(port), *extra]
+        opened = ["-i", str(archive_file)] if immutable else [str(archive_file)]  # else mode=ro: the log too
+        arguments = ["serve", *opened, "-m", str(metadata), "--host", host, "--port", str(port), *extra]
         datasette_cli.main(arguments, prog_name="datasette", standalone_mode=False)
 
 
@@ -97,13 +100,14 @@ def datasette(ctx: click.Context, host: str, port: int, metadata_out: Path | Non
               datasette_options: tuple[str, ...]) -> None:
     """Open the archive in Datasette: full-text search on versions, labelled foreign keys, described tables.
 
-    Datasette opens the SQLite file immutable, so it never writes to it and
-    never blocks a crawl; it reads the file as it is on disk, so restart it
-    after a crawl to see the new captures. Options it does not know are passed
+    Datasette opens the SQLite file read-only: it never writes to it and never
+    blocks a crawl, and it shows what every crawl has committed, while that
+    crawl or `newsarchive serve` runs too. (On a read-only disk it opens the
+    file immutable: as it is on disk.) Options it does not know are passed
     on to `datasette serve` (for example --setting, --cors, --inspect-file).
     There is no authentication: keep it on loopback or behind a proxy that
     adds it. With --metadata-out, run Datasette yourself:
-    datasette -i archive.sqlite3 -m FILE.
+    datasette archive.sqlite3 -m FILE.
 
     \b
     Example:
@@ -115,13 +119,17 @@ def datasette(ctx: click.Context, host: str, port: int, metadata_out: Path | Non
     database = database_name(archive_file)
     if metadata_out is not None:
         _write_metadata(metadata_out, database)
-        click.echo(f"wrote {metadata_out}: run  datasette -i {archive_file} -m {metadata_out}", err=True)
+        click.echo(f"wrote {metadata_out}: run  datasette {archive_file} -m {metadata_out}", err=True)
         return
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host} to the network; Datasette here has no authentication", err=True)
-    _warn_about_pending_writes(archive_file)
+    # A read-only connection reads the write-ahead log beside the file, and needs its shared-memory
+    # index there: on a read-only disk only the file itself can be read (immutable).
+    immutable = not os.access(archive_file.parent, os.W_OK)
+    if immutable:
+        _warn_about_pending_writes(archive_file)
     click.echo(f"Datasette at http://{host}:{port}/{database} (Ctrl-C stops it)", err=True)
-    _run_datasette(archive_file, database, host, port, datasette_options)
+    _run_datasette(archive_file, database, host, port, datasette_options, immutable)
 
 
 def register(group: click.Group) -> None:
