@@ -44,6 +44,7 @@ from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
 from extract.frontpage import front_page_links
+from extract.urls import canonicalize_url
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.writer import sync_open_files
 
@@ -190,6 +191,8 @@ class ArchivePipeline:
         analysis: PageAnalysis = await self.pool.run(work)
         if item.is_article is None:  # a re-check keeps the identity and verdict it came with
             item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
+            if not item.is_article and not item.listed:
+                self._listed_since(item)
         page = analysis.extracted
         if page is None:
             return None, None
@@ -211,6 +214,13 @@ class ArchivePipeline:
             return None, None
         apply_listing_hints(article, item.hints)
         return article, unstripped
+
+    def _listed_since(self, item: FetchedPage) -> None:
+        """An unlisted page judged no article: fetched again if a feed or sitemap has listed it meanwhile."""
+        spider = self.crawler.spider
+        board = getattr(spider, "hint_board", None)
+        if board is not None and board.rejected(canonicalize_url(item.fetched_url)):
+            self.crawler.engine.crawl(spider.listed_again(item.outlet, item.fetched_url))
 
     async def _save_models(self) -> None:
         snapshots = self.models.snapshot()

@@ -243,18 +243,21 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self._count(seed.name, "discovered")
         target = strip_tracking(url)
         # posted before any duplicate check: the request that is fetched takes the merged hints
-        judge_again = self.hint_board.post(canonicalize_url(target), listed, hints)
-        if judge_again:  # it went out unlisted before this listing came: fetch it once more, listed
-            self.crawler.stats.inc_value("discovery/judged_again")
-            self.requested_urls.add(target)
-            request = self._request(seed, target, self.parse_page, listed=True, hints=hints or {})
-            yield request.replace(dont_filter=True)
+        if self.hint_board.post(canonicalize_url(target), listed, hints):
+            yield self.listed_again(seed.name, target)  # judged no article unlisted before this listing came
             return
         if target in self.requested_urls:
             self.crawler.stats.inc_value("discovery/repeated")
             return  # the same request again: the duplicate filter would drop it
         self.requested_urls.add(target)
         yield self._request(seed, target, self.parse_page, listed=listed, hints=hints or {})
+
+    def listed_again(self, outlet: str, url: str) -> scrapy.Request:
+        """A page judged no article when fetched unlisted, asked for once more now that a listing names it."""
+        self.crawler.stats.inc_value("discovery/judged_again")
+        self.requested_urls.add(url)
+        request = self._request(self.outlets[outlet], url, self.parse_page, listed=True, hints={})
+        return request.replace(dont_filter=True)
 
     def _archive_state(self) -> tuple[list[Any], set[str]]:
         """Re-checks due now (claimed for this crawl) and the URLs already archived."""

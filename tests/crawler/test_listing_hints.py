@@ -72,7 +72,7 @@ def test_three_processes_archive_every_article_every_time(undeclared_web: NewsWe
             assert_every_article_archived(db_url, urls)
 
 
-# -- the board itself: a listing that comes after an unlisted fetch asks for the page again, once --------
+# -- the board itself: a listing and a "no article" verdict, whichever comes second, fetch the page again, once -------
 
 
 @pytest.fixture(params=["local", "redis"])
@@ -94,18 +94,24 @@ URL = "http://daily.example/p/1234"
 
 def test_a_listing_posted_before_the_fetch_reaches_the_request(board: HintBoard) -> None:
     assert board.post(URL, listed=False) is False
-    assert board.post(URL, listed=True, hints={"title": "Harbour vote"}) is False  # nothing went out yet
-    listed, hints = board.take(URL, listed=False)
-    assert (listed, hints) == (True, {"title": "Harbour vote"})
+    assert board.post(URL, listed=True, hints={"title": "Harbour vote"}) is False  # nothing judged yet
+    assert board.take(URL, listed=False) == (True, {"title": "Harbour vote"})
 
 
-def test_a_listing_after_an_unlisted_fetch_asks_for_the_page_once(board: HintBoard) -> None:
+def test_a_listing_after_a_no_article_verdict_asks_for_the_page_once(board: HintBoard) -> None:
     assert board.take(URL, listed=False) == (False, {})
+    assert board.rejected(URL) is False  # nobody listed it (yet)
     assert board.post(URL, listed=True) is True
     assert board.post(URL, listed=True) is False  # once is enough
-    assert board.take(URL, listed=True)[0] is True
 
 
-def test_a_listed_fetch_is_never_asked_for_again(board: HintBoard) -> None:
-    assert board.take(URL, listed=True) == (True, {})
+def test_a_verdict_after_the_listing_asks_for_the_page_once(board: HintBoard) -> None:
     assert board.post(URL, listed=True) is False
+    assert board.rejected(URL) is True
+    assert board.rejected(URL) is False
+
+
+def test_an_unlisted_page_nobody_lists_is_left_as_judged(board: HintBoard) -> None:
+    assert board.post(URL, listed=False, hints={"title": "A section"}) is False
+    assert board.rejected(URL) is False
+    assert board.take(URL, listed=False) == (False, {"title": "A section"})
