@@ -16,7 +16,8 @@ crawl left ``.open`` are finished when the spider opens.
 For the project's spiders (whose requests name an ``outlet``) the files also
 carry what the database needs to be rebuilt from them alone
 (:mod:`storage.warc.context`): a run record at the start of every file, a
-capture record after each fetch (``WARC-Concurrent-To`` its response: outlet,
+capture record after each fetch (``urn:newsarchive:capture:…``,
+``WARC-Refers-To`` and ``WARC-Concurrent-To`` its response: outlet,
 ``role``, listing hints, a re-check's page identity) and the run's end in its
 last file.
 
@@ -149,7 +150,7 @@ class WarcMiddleware:
         records = [main, sent]
         described = self._capture_context(request, record_id)
         if described is not None:
-            records.append(self._context_record(response.url, described, date, concurrent_to=record_id))
+            records.append(self._context_record(context.capture_uri(record_id), described, date, about=record_id))
         pointer = self.writer.write(records)[0]  # WarcWriteError: _record stops the crawl
         return WrittenRecord(
             pointer=pointer,
@@ -191,9 +192,9 @@ class WarcMiddleware:
 
     @staticmethod
     def _context_record(target: str, described: context.Context, date: datetime | None = None,
-                        concurrent_to: str | None = None) -> Any:
+                        about: str | None = None) -> Any:
         return records.metadata_record(target, context.to_json(described), date or datetime.now(UTC),
-                                       content_type=context.CONTENT_TYPE, concurrent_to=concurrent_to)
+                                       content_type=context.CONTENT_TYPE, concurrent_to=about, refers_to=about)
 
     def _fail(self, error: WarcWriteError) -> None:
         self.failed = True

@@ -17,7 +17,8 @@ here knows who fetched it. The record rules:
   address when known. Block and payload digests are computed here, one
   hashlib call each.
 * A **metadata** record carries what the archive knows about a fetch beyond
-  its bytes (:mod:`storage.warc.context`), ``WARC-Concurrent-To`` its response.
+  its bytes (:mod:`storage.warc.context`), named by a ``urn:`` of its own and
+  ``WARC-Refers-To`` / ``WARC-Concurrent-To`` its response.
 * A **revisit** is header-only: ``server-not-modified`` for a 304,
   ``identical-payload-digest`` for the same payload, with ``WARC-Refers-To``
   naming the record it revisits.
@@ -120,11 +121,13 @@ def revisit_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: 
 
 
 def metadata_record(target_uri: str, body: bytes, date: datetime, *, content_type: str,
-                    concurrent_to: str | None = None) -> ArcWarcRecord:
-    """A ``metadata`` record about ``target_uri`` (and the record ``concurrent_to``, when given)."""
+                    concurrent_to: str | None = None, refers_to: str | None = None) -> ArcWarcRecord:
+    """A ``metadata`` record named ``target_uri``, about the record ``refers_to`` (and ``concurrent_to``), when given."""
     headers = {"WARC-Date": warc_date(date)}
     if concurrent_to is not None:
         headers["WARC-Concurrent-To"] = concurrent_to
+    if refers_to is not None:
+        headers["WARC-Refers-To"] = refers_to
     return _BUILDER.create_warc_record(target_uri, "metadata", payload=BytesIO(body), length=len(body),
                                        warc_content_type=content_type, warc_headers_dict=headers)
 

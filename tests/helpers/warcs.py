@@ -70,3 +70,28 @@ def decode_strictly(body: bytes, encodings: list[str]) -> bytes:
         elif coding != "identity":
             raise ValueError(f"unknown content coding {coding}")
     return body
+
+
+def write_old_form(source: Path, target: Path) -> int:
+    """Copy the WARC ``source`` to ``target`` as crawls before issue 33 wrote it; return the records rewritten.
+
+    Those crawls filed each capture record (``urn:newsarchive:capture:…``
+    now) under the URL of the response it describes, with only
+    ``WARC-Concurrent-To`` linking them; everything else is copied as it is.
+    """
+    from warcio.warcwriter import WARCWriter
+
+    urls: dict[str, str] = {}
+    rewritten = 0
+    with source.open("rb") as stream, target.open("wb") as out:
+        writer = WARCWriter(out, gzip=source.name.endswith(".gz"), warc_version="1.1")
+        for record in ArchiveIterator(stream):
+            headers = record.rec_headers
+            urls[headers.get_header("WARC-Record-ID")] = headers.get_header("WARC-Target-URI")
+            if record.rec_type == "metadata" and headers.get_header("WARC-Target-URI").startswith(
+                    "urn:newsarchive:capture:"):
+                headers.replace_header("WARC-Target-URI", urls[headers.get_header("WARC-Concurrent-To")])
+                headers.remove_header("WARC-Refers-To")
+                rewritten += 1
+            writer.write_record(record)
+    return rewritten

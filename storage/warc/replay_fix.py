@@ -1,0 +1,142 @@
+"""Copies of older WARC files that replay tools read right (``newsarchive fix-replay``).
+
+Crawls before the capture records got a ``urn:`` of their own
+(:mod:`storage.warc.context`) wrote them under the page's URL, with
+``Content-Type: application/json``; pywb and cdxj-indexer index such a record
+as a capture of the page and replay the JSON note instead of the article. WARC
+files are never rewritten in place, so this module writes a corrected copy of a
+file into another folder: every record byte for byte, except each such capture
+record, written again under ``urn:newsarchive:capture:…`` with
+``WARC-Refers-To`` its response (same record id, date and body). A copy is
+written beside its final name, verified by reading it back with warcio (every
+record there, in order, digests checked, no capture record under an HTTP URL)
+and only then given that name; an existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_datetime
+from warcio.warcwriter import WARCWriter
+
+from storage.warc import context, records
+from storage.warc.errors import WarcUnreadable
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCopy:
+    """One WARC file and what replay should read instead: itself when it needs no fix, else its copy."""
+
+    source: Path
+    replay: Path
+    renamed: int  # capture records renamed in the copy (0: the file is fine as it is)
+    written: bool  # False when the copy was already there (checked, not written again)
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    offset: int
+    length: int
+    record_id: str
+    replacement: bytes | None  # the record written again, or None to copy it as it is
+
+
+def needs_fix(record: ArcWarcRecord, body: bytes) -> bool:
+    """Whether ``record`` is one of our capture records filed under an HTTP URL (the older form)."""
+    target = record.rec_headers.get_header("WARC-Target-URI") or ""
+    content_type = record.rec_headers.get_header("Content-Type") or ""
+    return (record.rec_type == "metadata" and content_type.startswith(context.CONTENT_TYPE)
+            and target.startswith(("http://", "https://"))
+            and isinstance(context.from_json(body), context.CaptureContext))
+
+
+def fix_copy(source: Path, target_dir: Path) -> FixedCopy:
+    """``source`` itself when replay reads it right, else its corrected, verified copy in ``target_dir``."""
+    planned = list(_plan(source))
+    renamed = sum(record.replacement is not None for record in planned)
+    if not renamed:
+        return FixedCopy(source, source, 0, written=False)
+    copy = target_dir / source.name
+    if copy.resolve() == source.resolve():
+        raise WarcUnreadable(f"{copy}: the copy would replace the original; choose another --to folder")
+    ids = [record.record_id for record in planned]
+    if copy.exists():  # an earlier run's copy: checked, never overwritten
+        _verify(copy, ids)
+        return FixedCopy(source, copy, renamed, written=False)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    partial = copy.with_name(copy.name + ".partial")
+    try:
+        _write(source, planned, partial)
+        _verify(partial, ids)
+        os.link(partial, copy)  # fails rather than replace a file that appeared meanwhile
+    finally:
+        partial.unlink(missing_ok=True)
+    return FixedCopy(source, copy, renamed, written=True)
+
+
+def _write(source: Path, planned: list[_Record], partial: Path) -> None:
+    with source.open("rb") as stream, partial.open("wb") as out:
+        for record in planned:
+            if record.replacement is None:
+                stream.seek(record.offset)
+                out.write(stream.read(record.length))
+            else:
+                out.write(record.replacement)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _plan(source: Path) -> Iterator[_Record]:
+    gzipped = source.name.endswith(".gz")
+    try:
+        with source.open("rb") as stream:
+            iterator = ArchiveIterator(stream)
+            for record in iterator:
+                body = record.content_stream().read() if record.rec_type == "metadata" else b""
+                iterator.read_to_end(record)
+                record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+                replacement = _renamed(record, body, gzipped) if needs_fix(record, body) else None
+                yield _Record(iterator.get_record_offset(), iterator.get_record_length(), record_id, replacement)
+    except Exception as error:  # warcio reports damage in many ways
+        raise WarcUnreadable(f"{source}: cannot read it whole ({error}); nothing was written") from None
+
+
+def _renamed(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
+    headers = record.rec_headers
+    described = headers.get_header("WARC-Concurrent-To") or ""
+    date = iso_date_to_datetime(headers.get_header("WARC-Date")).replace(tzinfo=UTC)
+    fixed = records.metadata_record(context.capture_uri(described), body, date,
+                                    content_type=headers.get_header("Content-Type"),
+                                    concurrent_to=described, refers_to=described)
+    fixed.rec_headers.replace_header("WARC-Record-ID", headers.get_header("WARC-Record-ID"))
+    fixed.rec_headers.replace_header("WARC-Date", headers.get_header("WARC-Date"))
+    out = BytesIO()
+    WARCWriter(out, gzip=gzipped, warc_version=headers.protocol.split("/")[-1]).write_record(fixed)
+    return out.getvalue()
+
+
+def _verify(path: Path, expected_ids: list[str]) -> None:
+    found: list[str] = []
+    try:
+        with path.open("rb") as stream:
+            iterator = ArchiveIterator(stream, check_digests="raise")
+            for record in iterator:
+                body = record.content_stream().read()
+                if needs_fix(record, body):
+                    raise WarcUnreadable(f"{path}: a capture record is still under {record.rec_headers.get_header('WARC-Target-URI')}")
+                found.append(record.rec_headers.get_header("WARC-Record-ID") or "")
+    except WarcUnreadable:
+        raise
+    except Exception as error:
+        raise WarcUnreadable(f"{path}: the copy does not read back ({error}); the original is untouched") from None
+    if found != expected_ids:
+        raise WarcUnreadable(f"{path}: the copy holds {len(found)} records, the original {len(expected_ids)}; "
+                             "the original is untouched")
