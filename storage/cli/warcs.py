@@ -191,9 +191,10 @@ def fix_replay_command(ctx: click.Context, paths: tuple[str, ...], target: str |
     """Write copies of older WARC files that replay tools (pywb, ReplayWeb.page) read right.
 
     Crawls before December 2026 filed each fetch's capture record under the
-    page's URL, so replay showed a JSON note instead of the page. Each file
-    that holds such records gets a copy in --to with them renamed, verified
-    before it is listed; originals are never changed, copies never
+    page's URL, so replay showed a JSON note instead of the page, and kept a
+    304's status line in its revisit, which pywb replays as an empty 304.
+    Each file that holds such records gets a copy in --to with them fixed,
+    verified before it is listed; originals are never changed, copies never
     overwritten. Prints the files to replay, one a line: each copy in place of
     its original, and the files that need none as they are.
 
@@ -211,7 +212,7 @@ def fix_replay_command(ctx: click.Context, paths: tuple[str, ...], target: str |
     for path in files:
         fixed = fix_copy(path, folder)
         if fixed.written:
-            click.echo(f"{path}: {fixed.renamed} capture records renamed in {fixed.replay} (verified)", err=True)
+            click.echo(f"{path}: {fixed.renamed} records fixed for replay in {fixed.replay} (verified)", err=True)
         click.echo(str(fixed.replay))
 
 

@@ -1,16 +1,20 @@
 """Copies of older WARC files that replay tools read right (``newsarchive fix-replay``).
 
-Crawls before the capture records got a ``urn:`` of their own
-(:mod:`storage.warc.context`) wrote them under the page's URL, with
-``Content-Type: application/json``; pywb and cdxj-indexer index such a record
-as a capture of the page and replay the JSON note instead of the article. WARC
-files are never rewritten in place, so this module writes a corrected copy of a
-file into another folder: every record byte for byte, except each such capture
-record, written again under ``urn:newsarchive:capture:…`` with
-``WARC-Refers-To`` its response (same record id, date and body). A copy is
-written beside its final name, verified by reading it back with warcio (every
-record there, in order, digests checked, no capture record under an HTTP URL)
-and only then given that name; an existing file is never overwritten.
+Crawls before issue 33 wrote two kinds of record that pywb and cdxj-indexer
+misread. Capture records (:mod:`storage.warc.context`) were filed under the
+page's URL with ``Content-Type: application/json``, so the indexers took them
+for captures of the page and replay showed the JSON note instead of the
+article. And a 304's ``server-not-modified`` revisit held the 304's status
+line, which pywb replays as it is (an empty 304) instead of the page it
+revisits. WARC files are never rewritten in place, so this module writes a
+corrected copy into another folder: every record byte for byte, except those:
+a capture record is written again under ``urn:newsarchive:capture:…`` with
+``WARC-Refers-To`` its response (same record id, date and body), a 304 revisit
+without its block (its headers stay in the original). A copy is written
+beside its final name, verified by reading it back with warcio (every record
+there, in order, digests checked, none left to fix) and only then given that
+name; an existing file is never overwritten, and a file that needs no fix is
+replayed as it is.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from io import BytesIO
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from storage.warc import context, records
 from storage.warc.errors import WarcUnreadable
+
+_BUILDER = RecordBuilder(warc_version="1.1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class FixedCopy:
 
     source: Path
     replay: Path
-    renamed: int  # capture records renamed in the copy (0: the file is fine as it is)
+    renamed: int  # records fixed in the copy (0: the file is fine as it is)
     written: bool  # False when the copy was already there (checked, not written again)
 
 
@@ -50,12 +58,22 @@ class _Record:
 
 
 def needs_fix(record: ArcWarcRecord, body: bytes) -> bool:
-    """Whether ``record`` is one of our capture records filed under an HTTP URL (the older form)."""
+    """Whether replay tools misread ``record``: a capture record under an HTTP URL, or a 304 revisit with a block."""
+    return _misfiled_capture_record(record, body) or _blocked_304(record)
+
+
+def _misfiled_capture_record(record: ArcWarcRecord, body: bytes) -> bool:
     target = record.rec_headers.get_header("WARC-Target-URI") or ""
     content_type = record.rec_headers.get_header("Content-Type") or ""
     return (record.rec_type == "metadata" and content_type.startswith(context.CONTENT_TYPE)
             and target.startswith(("http://", "https://"))
             and isinstance(context.from_json(body), context.CaptureContext))
+
+
+def _blocked_304(record: ArcWarcRecord) -> bool:
+    """A server-not-modified revisit holding its 304: pywb replays that status line instead of the page."""
+    return (record.rec_type == "revisit" and bool(record.http_headers)
+            and record.rec_headers.get_header("WARC-Profile") == records.NOT_MODIFIED_PROFILE)
 
 
 def fix_copy(source: Path, target_dir: Path) -> FixedCopy:
@@ -103,10 +121,35 @@ def _plan(source: Path) -> Iterator[_Record]:
                 body = record.content_stream().read() if record.rec_type == "metadata" else b""
                 iterator.read_to_end(record)
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-                replacement = _renamed(record, body, gzipped) if needs_fix(record, body) else None
+                replacement = _fixed(record, body, gzipped) if needs_fix(record, body) else None
                 yield _Record(iterator.get_record_offset(), iterator.get_record_length(), record_id, replacement)
     except Exception as error:  # warcio reports damage in many ways
         raise WarcUnreadable(f"{source}: cannot read it whole ({error}); nothing was written") from None
+
+
+def fixed_bytes(record: ArcWarcRecord, body: bytes, gzipped: bool = True) -> bytes:
+    """``record`` (whose ``needs_fix``) as replay tools read it right, serialised (a gzip member when ``gzipped``)."""
+    return _fixed(record, body, gzipped)
+
+
+def _fixed(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
+    if _blocked_304(record):
+        return _without_block(record, gzipped)
+    return _renamed(record, body, gzipped)
+
+
+def _without_block(record: ArcWarcRecord, gzipped: bool) -> bytes:
+    headers = StatusAndHeaders("", [(k, v) for k, v in record.rec_headers.headers
+                                    if k.lower() not in ("content-length", "content-type", "warc-block-digest")],
+                               protocol=record.rec_headers.protocol)
+    fixed = _BUILDER.create_warc_record(headers.get_header("WARC-Target-URI"), "revisit", warc_headers=headers)
+    return _serialised(fixed, headers.protocol, gzipped)
+
+
+def _serialised(record: ArcWarcRecord, protocol: str, gzipped: bool) -> bytes:
+    out = BytesIO()
+    WARCWriter(out, gzip=gzipped, warc_version=protocol.split("/")[-1]).write_record(record)
+    return out.getvalue()
 
 
 def _renamed(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
@@ -118,9 +161,7 @@ def _renamed(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
                                     concurrent_to=described, refers_to=described)
     fixed.rec_headers.replace_header("WARC-Record-ID", headers.get_header("WARC-Record-ID"))
     fixed.rec_headers.replace_header("WARC-Date", headers.get_header("WARC-Date"))
-    out = BytesIO()
-    WARCWriter(out, gzip=gzipped, warc_version=headers.protocol.split("/")[-1]).write_record(fixed)
-    return out.getvalue()
+    return _serialised(fixed, headers.protocol, gzipped)
 
 
 def _verify(path: Path, expected_ids: list[str]) -> None:
@@ -131,7 +172,8 @@ def _verify(path: Path, expected_ids: list[str]) -> None:
             for record in iterator:
                 body = record.content_stream().read()
                 if needs_fix(record, body):
-                    raise WarcUnreadable(f"{path}: a capture record is still under {record.rec_headers.get_header('WARC-Target-URI')}")
+                    raise WarcUnreadable(f"{path}: a record of {record.rec_headers.get_header('WARC-Target-URI')} "
+                                         "is still one replay tools misread; the original is untouched")
                 found.append(record.rec_headers.get_header("WARC-Record-ID") or "")
     except WarcUnreadable:
         raise
