@@ -45,20 +45,20 @@ REASON_HEADER = b"X-Newsarchive-Status-Reason"  # set by WarcHttpDownloadHandler
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def response_record(response: Response, date: datetime, ip: str | None) -> ArcWarcRecord:
+def response_record(response: Response, date: datetime, ip: str | None = None) -> ArcWarcRecord:
     """A ``response`` record of ``response`` with its body as downloaded, from the peer ``ip``."""
     return records.response_record(response.url, http_response_headers(response), response.body, date, ip)
 
 
-def request_record(request: Request, response: Response, date: datetime, concurrent_to: str, ip: str | None, *,
-                   keep_credentials: bool = False) -> ArcWarcRecord:
+def request_record(request: Request, response: Response, date: datetime, concurrent_to: str,
+                   ip: str | None = None, *, keep_credentials: bool = False) -> ArcWarcRecord:
     """A ``request`` record of what Scrapy sent, dated ``date`` and linked to ``concurrent_to``."""
     return records.request_record(response.url, http_request_headers(request, keep_credentials), request.body, date,
                                   concurrent_to, ip)
 
 
 def revisit_record(response: Response, date: datetime, previous: Mapping[str, Any], *,
-                   not_modified: bool, ip: str | None) -> ArcWarcRecord:
+                   not_modified: bool, ip: str | None = None) -> ArcWarcRecord:
     """A header-only ``revisit`` record of ``response`` pointing at the ``previous`` full capture."""
     return records.revisit_record(response.url, http_response_headers(response), response.body, date, previous,
                                   not_modified=not_modified, ip=ip)
