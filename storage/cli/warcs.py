@@ -191,8 +191,9 @@ def fix_replay_command(ctx: click.Context, paths: tuple[str, ...], target: str |
     """Write copies of older WARC files that replay tools (pywb, ReplayWeb.page) read right.
 
     Crawls before December 2026 filed each fetch's capture record under the
-    page's URL, so replay showed a JSON note instead of the page, and kept a
-    304's status line in its revisit, which pywb replays as an empty 304.
+    page's URL, so replay showed a JSON note instead of the page, kept a
+    304's status line in its revisit, which pywb replays as an empty 304,
+    and kept a proxy's Proxy-Authorization in request records.
     Each file that holds such records gets a copy in --to with them fixed,
     verified before it is listed; originals are never changed, copies never
     overwritten. Prints the files to replay, one a line: each copy in place of

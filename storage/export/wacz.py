@@ -3,8 +3,9 @@
 The package holds one new WARC (``archive/data.warc.gz``) with just the chosen
 captures' records, the request records that go with them and the responses
 their revisits stand for (so replay can serve them), copied from the archive's WARCs (gzip members byte for
-byte; records of uncompressed WARCs recompressed by warcio; a 304 revisit of an older crawl without the
-block replay tools misread, as ``newsarchive fix-replay`` writes it). Our capture records are not copied,
+byte; records of uncompressed WARCs recompressed by warcio; an older crawl's 304 revisit without the
+block replay tools misread and its request records without ``Proxy-*`` headers, as ``newsarchive
+fix-replay`` writes them). Our capture records are not copied,
 so the index lists HTTP captures only. Beside it: a
 sorted CDXJ index made by cdxj-indexer (``indexes/index.cdx``), the article
 pages with their titles (``pages/pages.jsonl``) and ``datapackage.json`` with
@@ -191,7 +192,7 @@ def _scan(path: Path) -> list[_Scanned]:
         with path.open("rb") as stream:
             iterator = ArchiveIterator(stream)
             for record in iterator:
-                body = record.content_stream().read() if record.rec_type in ("metadata", "revisit") else b""
+                body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
                 iterator.read_to_end(record)
                 headers = record.rec_headers
                 found.append(_Scanned(

@@ -10,7 +10,9 @@ revisits. WARC files are never rewritten in place, so this module writes a
 corrected copy into another folder: every record byte for byte, except those:
 a capture record is written again under ``urn:newsarchive:capture:…`` with
 ``WARC-Refers-To`` its response (same record id, date and body), a 304 revisit
-without its block (its headers stay in the original). A copy is written
+without its block (its headers stay in the original), and a request record
+without the ``Proxy-Authorization`` (every ``Proxy-*``) header older crawls
+through a proxy kept, so a copy or a WACZ can be shared. A copy is written
 beside its final name, verified by reading it back with warcio (every record
 there, in order, digests checked, none left to fix) and only then given that
 name; an existing file is never overwritten, and a file that needs no fix is
@@ -58,8 +60,14 @@ class _Record:
 
 
 def needs_fix(record: ArcWarcRecord, body: bytes) -> bool:
-    """Whether replay tools misread ``record``: a capture record under an HTTP URL, or a 304 revisit with a block."""
-    return _misfiled_capture_record(record, body) or _blocked_304(record)
+    """Whether ``record`` is one to fix: misread by replay tools, or holding proxy credentials."""
+    return _misfiled_capture_record(record, body) or _blocked_304(record) or _proxy_headers(record)
+
+
+def _proxy_headers(record: ArcWarcRecord) -> bool:
+    """A request record holding ``Proxy-*`` headers (``Proxy-Authorization``: older crawls wrote them)."""
+    return record.rec_type == "request" and bool(record.http_headers) and any(
+        not records.recorded_request_header(name, keep_credentials=True) for name, _ in record.http_headers.headers)
 
 
 def _misfiled_capture_record(record: ArcWarcRecord, body: bytes) -> bool:
@@ -118,7 +126,7 @@ def _plan(source: Path) -> Iterator[_Record]:
         with source.open("rb") as stream:
             iterator = ArchiveIterator(stream)
             for record in iterator:
-                body = record.content_stream().read() if record.rec_type == "metadata" else b""
+                body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
                 iterator.read_to_end(record)
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 replacement = _fixed(record, body, gzipped) if needs_fix(record, body) else None
@@ -135,13 +143,30 @@ def fixed_bytes(record: ArcWarcRecord, body: bytes, gzipped: bool = True) -> byt
 def _fixed(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
     if _blocked_304(record):
         return _without_block(record, gzipped)
+    if _proxy_headers(record):
+        return _without_proxy_headers(record, body, gzipped)
     return _renamed(record, body, gzipped)
 
 
+def _without_proxy_headers(record: ArcWarcRecord, body: bytes, gzipped: bool) -> bytes:
+    sent = record.http_headers
+    kept = [(name, value) for name, value in sent.headers if records.recorded_request_header(name, keep_credentials=True)]
+    http = StatusAndHeaders(sent.statusline, kept, protocol=sent.protocol)
+    fixed = _BUILDER.create_warc_record(record.rec_headers.get_header("WARC-Target-URI"), "request",
+                                        payload=BytesIO(body), length=len(body), warc_headers=_unsized(record),
+                                        http_headers=http)
+    return _serialised(fixed, record.rec_headers.protocol, gzipped)
+
+
+def _unsized(record: ArcWarcRecord, also: tuple[str, ...] = ()) -> StatusAndHeaders:
+    """``record``'s WARC headers less those that describe its block (warcio writes them again)."""
+    dropped = ("content-length", "warc-block-digest", *also)
+    return StatusAndHeaders("", [(k, v) for k, v in record.rec_headers.headers if k.lower() not in dropped],
+                            protocol=record.rec_headers.protocol)
+
+
 def _without_block(record: ArcWarcRecord, gzipped: bool) -> bytes:
-    headers = StatusAndHeaders("", [(k, v) for k, v in record.rec_headers.headers
-                                    if k.lower() not in ("content-length", "content-type", "warc-block-digest")],
-                               protocol=record.rec_headers.protocol)
+    headers = _unsized(record, also=("content-type",))
     fixed = _BUILDER.create_warc_record(headers.get_header("WARC-Target-URI"), "revisit", warc_headers=headers)
     return _serialised(fixed, headers.protocol, gzipped)
 

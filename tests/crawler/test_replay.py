@@ -37,6 +37,7 @@ from tests.helpers.warcs import record_at, write_old_form
 SECRET = "s3cret-token"
 CREDENTIALS = f"alice:{SECRET}"
 COOKIES = {"COOKIES_ENABLED": "1"}  # so requests carry the Cookie header the outlets set
+ENCODED = base64.b64encode(CREDENTIALS.encode()).decode()
 NEWSWEB = {"seed": 33, "articles_per_outlet": 2, "proxy_auth": CREDENTIALS}  # the `web` fixture's options
 
 
@@ -71,7 +72,7 @@ def older(crawled: Crawled) -> Path:
     archive_dir = crawled.archive_dir.parent / "older"
     (archive_dir / "warcs").mkdir(parents=True)
     for path in warc_files(crawled.archive_dir):
-        write_old_form(path, archive_dir / "warcs" / path.name)
+        write_old_form(path, archive_dir / "warcs" / path.name, proxy_authorization=f"Basic {ENCODED}")
     result = newsarchive("--archive-dir", str(archive_dir), "reindex", "--yes", "--workers", "1")
     assert result.exit_code == 0, result.output
     return archive_dir
@@ -214,12 +215,14 @@ def decompressed_bytes(name: str, data: bytes) -> bytes:
     return gzip.decompress(data) if name.endswith(".gz") else data
 
 
-def test_no_proxy_credentials_in_any_warc_or_wacz(web, crawled: Crawled, waczs: dict[str, Path]) -> None:
+def test_no_proxy_credentials_in_any_warc_or_wacz(web, crawled: Crawled, older: Path, fixed: list[Path],
+                                                  waczs: dict[str, Path]) -> None:
+    """Nor in fix-replay's copies and the WACZ of older files that held them (the originals keep them)."""
     assert any("Proxy-Authorization" in logged.headers for logged in web.request_log), "the crawl used the proxy"
-    encoded = base64.b64encode(CREDENTIALS.encode()).decode()
-    for path in [*warc_files(crawled.archive_dir), *waczs.values()]:
+    assert all(ENCODED.encode() in decompressed(path) for path in warc_files(older))
+    for path in [*warc_files(crawled.archive_dir), *fixed, *waczs.values()]:
         data = decompressed(path)
-        assert SECRET.encode() not in data and encoded.encode() not in data, path
+        assert SECRET.encode() not in data and ENCODED.encode() not in data, path
         assert b"Proxy-Authorization" not in data and b"WARC-IP-Address" not in data, path  # proxied: no peer address
 
 

@@ -73,14 +73,16 @@ def decode_strictly(body: bytes, encodings: list[str]) -> bytes:
     return body
 
 
-def write_old_form(source: Path, target: Path) -> int:
+def write_old_form(source: Path, target: Path, proxy_authorization: str | None = None) -> int:
     """Copy the WARC ``source`` to ``target`` as crawls before issue 33 wrote it; return the records rewritten.
 
     Those crawls filed each capture record (``urn:newsarchive:capture:…``
     now) under the URL of the response it describes, with only
     ``WARC-Concurrent-To`` linking them, and wrote a 304's status line and
     headers in its revisit record (now in the capture record's
-    ``not_modified``); everything else is copied as it is.
+    ``not_modified``), and a crawl through a proxy kept its
+    ``proxy_authorization`` in every request record; everything else is
+    copied as it is.
     """
     from io import BytesIO
 
@@ -107,6 +109,9 @@ def write_old_form(source: Path, target: Path) -> int:
                 body = json.dumps(data, ensure_ascii=False).encode("utf-8")
                 headers.replace_header("WARC-Target-URI", urls[headers.get_header("WARC-Concurrent-To")])
                 headers.remove_header("WARC-Refers-To")
+                rewritten += 1
+            elif kind == "request" and proxy_authorization:
+                http.headers.append(("Proxy-Authorization", proxy_authorization))
                 rewritten += 1
             elif kind == "revisit" and not http and described:
                 http = StatusAndHeaders(described["status"], [tuple(pair) for pair in described["headers"]],
