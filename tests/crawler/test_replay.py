@@ -235,3 +235,12 @@ def test_cookies_are_archived_only_for_the_outlet_whose_seed_says_so(crawled: Cr
                     host = record.rec_headers.get_header("WARC-Target-URI").split("/")[2]
                     sent_cookie[any(host == d or host.endswith("." + d) for d in crawled.kept_domains)] += 1
     assert sent_cookie[True] > 0 and sent_cookie[False] == 0, sent_cookie
+
+
+def test_fix_replay_into_the_originals_folder_is_refused_in_one_line(older: Path) -> None:
+    originals = {path: path.read_bytes() for path in warc_files(older)}
+    result = newsarchive("--archive-dir", str(older), "fix-replay", "--to", str(older / "warcs"))
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "would replace the original" in lines[0] and "Traceback" not in result.output
+    assert {path: path.read_bytes() for path in warc_files(older)} == originals
