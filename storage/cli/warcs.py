@@ -211,10 +211,10 @@ def fix_replay_command(ctx: click.Context, paths: tuple[str, ...], target: str |
     files = warc_files(paths) if paths else archive_warcs(archive_dir)
     folder = Path(target) if target else Path(archive_dir) / "replay-warcs"
     for path in files:
-        fixed = fix_copy(path, folder)
-        if fixed.written:
-            click.echo(f"{path}: {fixed.renamed} records fixed for replay in {fixed.replay} (verified)", err=True)
-        click.echo(str(fixed.replay))
+        result = fix_copy(path, folder)
+        if result.written:
+            click.echo(f"{path}: {result.fixed} records fixed for replay in {result.replay} (verified)", err=True)
+        click.echo(str(result.replay))
 
 
 def register(group: click.Group) -> None:

@@ -47,7 +47,7 @@ class FixedCopy:
 
     source: Path
     replay: Path
-    renamed: int  # records fixed in the copy (0: the file is fine as it is)
+    fixed: int  # records fixed in the copy (0: the file is fine as it is)
     written: bool  # False when the copy was already there (checked, not written again)
 
 
@@ -87,8 +87,8 @@ def _blocked_304(record: ArcWarcRecord) -> bool:
 def fix_copy(source: Path, target_dir: Path) -> FixedCopy:
     """``source`` itself when replay reads it right, else its corrected, verified copy in ``target_dir``."""
     planned = list(_plan(source))
-    renamed = sum(record.replacement is not None for record in planned)
-    if not renamed:
+    fixed = sum(record.replacement is not None for record in planned)
+    if not fixed:
         return FixedCopy(source, source, 0, written=False)
     copy = target_dir / source.name
     if copy.resolve() == source.resolve():
@@ -96,7 +96,7 @@ def fix_copy(source: Path, target_dir: Path) -> FixedCopy:
     ids = [record.record_id for record in planned]
     if copy.exists():  # an earlier run's copy: checked, never overwritten
         _verify(copy, ids)
-        return FixedCopy(source, copy, renamed, written=False)
+        return FixedCopy(source, copy, fixed, written=False)
     target_dir.mkdir(parents=True, exist_ok=True)
     partial = copy.with_name(copy.name + ".partial")
     try:
@@ -105,7 +105,7 @@ def fix_copy(source: Path, target_dir: Path) -> FixedCopy:
         os.link(partial, copy)  # fails rather than replace a file that appeared meanwhile
     finally:
         partial.unlink(missing_ok=True)
-    return FixedCopy(source, copy, renamed, written=True)
+    return FixedCopy(source, copy, fixed, written=True)
 
 
 def _write(source: Path, planned: list[_Record], partial: Path) -> None:
