@@ -104,12 +104,14 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries wait (exponential back-off, or the server's Retry-After) before trying again.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.private_network.PrivateNetworkGuard": 760,
     # An article request takes the listing hints of every discovery of its URL (duplicates too).
     "crawler.middlewares.listing_hints.ListingHintsMiddleware": 870,
     # Closer to the network than decompression (590), redirects (600) and
     # retries (550): every attempt is archived with its bytes as sent.
     "crawler.middlewares.warc.WarcMiddleware": 880,
+    # Nearer the network still: a response whose connection landed on a private
+    # address (DNS rebinding) is refused before the WARC middleware writes it.
+    "crawler.middlewares.private_network.PrivateNetworkGuard": 890,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.archive.ArchivePipeline": 300,

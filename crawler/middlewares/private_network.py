@@ -3,8 +3,11 @@
 A page, a redirect or a DNS answer can point the crawler at internal services
 (``http://169.254.169.254/``, ``http://localhost:6379/``). This downloader
 middleware resolves each request's host before it is fetched and drops the
-request when any address is not globally routable. Requests sent through a
-configured proxy are the proxy's business and pass.
+request when any address is not globally routable, and drops a response whose
+connection landed on such an address all the same (a DNS answer that changed
+between the check and the connection). It sits nearer the network than the
+WARC middleware (890 against 880), so a refused response is never archived.
+Requests sent through a configured proxy are the proxy's business and pass.
 
 Setting: ``ARCHIVE_ALLOW_PRIVATE_NETWORKS`` (default False) turns the guard off
 (the tests crawl 127.0.0.1). Stats: ``private_network/blocked``.

@@ -16,7 +16,8 @@ crawl left ``.open`` are finished when the spider opens.
 For the project's spiders (whose requests name an ``outlet``) the files also
 carry what the database needs to be rebuilt from them alone
 (:mod:`storage.warc.context`): a run record at the start of every file, a
-capture record after each fetch (``WARC-Concurrent-To`` its response: outlet,
+capture record after each fetch (``urn:newsarchive:capture:…``,
+``WARC-Refers-To`` and ``WARC-Concurrent-To`` its response: outlet,
 ``role``, listing hints, a re-check's page identity) and the run's end in its
 last file.
 
@@ -148,31 +149,40 @@ class WarcMiddleware:
     def _archive(self, request: Request, response: Response, previous: dict[str, Any] | None) -> WrittenRecord:
         """Build the records and append them to the current file."""
         date = datetime.now(UTC)
-        main = self._main_record(response, date, previous)
+        ip = warc_records.peer_address(request, response)
+        main = self._main_record(response, date, previous, ip)
         record_id = main.rec_headers.get_header("WARC-Record-ID")
-        sent = warc_records.request_record(request, response, date, record_id)
+        sent = warc_records.request_record(request, response, date, record_id, ip,
+                                           keep_credentials=self._keeps_credentials(request))
         records = [main, sent]
-        described = self._capture_context(request, record_id)
+        described = self._capture_context(request, response, record_id, not_modified=main.rec_type == "revisit"
+                                          and response.status == 304)
         if described is not None:
-            records.append(self._context_record(response.url, described, date, concurrent_to=record_id))
+            records.append(self._context_record(context.capture_uri(record_id), described, date, about=record_id))
         pointer = self.writer.write(records)[0]  # WarcWriteError: _record stops the crawl
         return WrittenRecord(
             pointer=pointer,
             record_type=main.rec_type,
             payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"),
             date=date,
-            ip=str(response.ip_address) if response.ip_address is not None else None,
+            ip=ip,
         )
 
     @staticmethod
-    def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None) -> Any:
+    def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None, ip: str | None) -> Any:
         if previous:
             if response.status == 304:
-                return warc_records.revisit_record(response, date, previous, not_modified=True)
+                return warc_records.revisit_record(response, date, previous, not_modified=True, ip=ip)
             same = warc_records.payload_digest(response.body) == previous.get("payload_digest")
             if response.status == 200 and same:
-                return warc_records.revisit_record(response, date, previous, not_modified=False)
-        return warc_records.response_record(response, date)
+                return warc_records.revisit_record(response, date, previous, not_modified=False, ip=ip)
+        return warc_records.response_record(response, date, ip)
+
+    def _keeps_credentials(self, request: Request) -> bool:
+        """Whether the request's outlet asks for its ``Authorization`` and ``Cookie`` headers to be archived."""
+        outlets = getattr(getattr(self.crawler, "spider", None), "outlets", None) or {}
+        seed = outlets.get(request.meta.get("outlet"))
+        return bool(getattr(seed, "warc_credentials", False))
 
     def _describes_runs(self) -> bool:
         """Run and capture records are written for the project's own spiders (their requests name an outlet)."""
@@ -185,20 +195,22 @@ class WarcMiddleware:
         start = run_start(self.crawler)
         return [self._context_record(f"{context.RUN_URI}{start.run_id}", start, start.started_at)]
 
-    def _capture_context(self, request: Request, record_id: str) -> context.CaptureContext | None:
+    def _capture_context(self, request: Request, response: Response, record_id: str, *,
+                         not_modified: bool) -> context.CaptureContext | None:
         meta = request.meta
         if "outlet" not in meta or not self._describes_runs():
             return None
         hints = {key: value for key, value in meta.get("hints", {}).items() if value}
         return context.CaptureContext(
             record_id, meta["outlet"], meta.get("role", "other"), listed=bool(meta.get("listed")), hints=hints,
-            page_url=meta.get("page_url"), run_id=run_start(self.crawler).run_id)
+            page_url=meta.get("page_url"), run_id=run_start(self.crawler).run_id,
+            not_modified=warc_records.not_modified_fields(response) if not_modified else None)
 
     @staticmethod
     def _context_record(target: str, described: context.Context, date: datetime | None = None,
-                        concurrent_to: str | None = None) -> Any:
+                        about: str | None = None) -> Any:
         return records.metadata_record(target, context.to_json(described), date or datetime.now(UTC),
-                                       content_type=context.CONTENT_TYPE, concurrent_to=concurrent_to)
+                                       content_type=context.CONTENT_TYPE, concurrent_to=about, refers_to=about)
 
     def _fail(self, error: WarcWriteError) -> None:
         self.failed = True
@@ -219,7 +231,7 @@ def warcinfo_fields(settings: Any) -> dict[str, str]:
         "hostname": socket.gethostname(),
         "operator": settings.get("WARC_OPERATOR", defaults.WARC_OPERATOR),
         "http-header-user-agent": settings.get("USER_AGENT", defaults.USER_AGENT),
-        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "robots": "classic" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",  # WARC 1.1's value for obeying
         "isPartOf": settings.get("WARC_PREFIX", defaults.WARC_PREFIX),
     }
 

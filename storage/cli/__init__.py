@@ -4,7 +4,7 @@ One module per family of commands, each with a ``register(group)``:
 :mod:`~storage.cli.outlets` (outlets, stats), :mod:`~storage.cli.versions`
 (versions, show, captures, diff, changes), :mod:`~storage.cli.search`,
 :mod:`~storage.cli.stories` (copies, stories), :mod:`~storage.cli.export`
-(export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex, warcs repair),
+(export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex, warcs repair, warcs fix-replay),
 :mod:`~storage.cli.clutter` (boilerplate, reextract), :mod:`~storage.cli.crawls`
 (runs, health), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
 (the archive in Datasette), :mod:`~storage.cli.watches` (watch add/list/remove/test, alerts),

@@ -1,5 +1,5 @@
-"""``newsarchive ingest``, ``reindex``, ``wacz`` and ``warcs repair``: the commands that treat WARCs as the source
-of truth.
+"""``newsarchive ingest``, ``reindex``, ``warcs repair`` and ``warcs fix-replay``: the commands that treat WARCs
+as the source of truth.
 
 Registered on the ``newsarchive`` group by :func:`register`. Progress goes to
 stderr on a terminal only; the summary goes to stdout (``--json`` for scripts);
@@ -258,7 +258,42 @@ def _repair_json(report: Any) -> dict[str, Any]:
             "reason": report.error or report.left or report.planned}
 
 
+@warcs_group.command("fix-replay")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--to", "target", type=click.Path(file_okay=False),
+              help="Folder for the corrected copies (default ARCHIVE_DIR/replay-warcs).")
+@click.pass_context
+def fix_replay_command(ctx: click.Context, paths: tuple[str, ...], target: str | None) -> None:
+    """Write copies of older WARC files that replay tools (pywb, ReplayWeb.page) read right.
+
+    Crawls before December 2026 filed each fetch's capture record under the
+    page's URL, so replay showed a JSON note instead of the page, kept a
+    304's status line in its revisit, which pywb replays as an empty 304,
+    and kept a proxy's Proxy-Authorization in request records.
+    Each file that holds such records gets a copy in --to with them fixed,
+    verified before it is listed; originals are never changed, copies never
+    overwritten. Prints the files to replay, one a line: each copy in place of
+    its original, and the files that need none as they are.
+
+    \b
+    Example:
+        wb-manager add news $(newsarchive --archive-dir archive warcs fix-replay)
+    """
+    from storage.ingest.ingest import warc_files
+    from storage.ingest.reindex import archive_warcs
+    from storage.warc.replay_fix import fix_copy
+
+    archive_dir = _where(ctx)[1]
+    files = warc_files(paths) if paths else archive_warcs(archive_dir)
+    folder = Path(target) if target else Path(archive_dir) / "replay-warcs"
+    for path in files:
+        result = fix_copy(path, folder)
+        if result.written:
+            click.echo(f"{path}: {result.fixed} records fixed for replay in {result.replay} (verified)", err=True)
+        click.echo(str(result.replay))
+
+
 def register(group: click.Group) -> None:
-    """Add ``ingest``, ``reindex`` and ``warcs repair`` to the ``newsarchive`` command group."""
+    """Add ``ingest``, ``reindex`` and ``warcs`` (``repair``, ``fix-replay``) to the ``newsarchive`` command group."""
     for command in (ingest_command, reindex_command, warcs_group):
         group.add_command(command)

@@ -3,7 +3,10 @@
 The package holds one new WARC (``archive/data.warc.gz``) with just the chosen
 captures' records, the request records that go with them and the responses
 their revisits stand for (so replay can serve them), copied from the archive's WARCs (gzip members byte for
-byte; records of uncompressed WARCs recompressed by warcio). Beside it: a
+byte; records of uncompressed WARCs recompressed by warcio; an older crawl's 304 revisit without the
+block replay tools misread and its request records without ``Proxy-*`` headers, as ``newsarchive warcs
+fix-replay`` writes them). Our capture records are not copied,
+so the index lists HTTP captures only. Beside it: a
 sorted CDXJ index made by cdxj-indexer (``indexes/index.cdx``), the article
 pages with their titles (``pages/pages.jsonl``) and ``datapackage.json`` with
 the size and SHA-256 of every file, as WACZ 1.1.1 asks.
@@ -37,6 +40,7 @@ from storage.db.times import iso, utc
 from storage.export.output import replacing
 from storage.outlets.names import require_outlet
 from storage.warc.errors import WarcUnreadable
+from storage.warc.replay_fix import fixed_bytes, needs_fix
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,7 @@ class _Scanned:
     rec_type: str
     concurrent_to: tuple[str, ...]
     refers_to: str | None
+    replay_form: bytes | None = None  # the record as replay tools read it right, when the file's is not (older crawls)
 
 
 def write_wacz(
@@ -187,6 +192,7 @@ def _scan(path: Path) -> list[_Scanned]:
         with path.open("rb") as stream:
             iterator = ArchiveIterator(stream)
             for record in iterator:
+                body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
                 iterator.read_to_end(record)
                 headers = record.rec_headers
                 found.append(_Scanned(
@@ -196,6 +202,7 @@ def _scan(path: Path) -> list[_Scanned]:
                     record.rec_type,
                     tuple(v for k, v in headers.headers if k.lower() == "warc-concurrent-to"),
                     headers.get_header("WARC-Refers-To"),
+                    fixed_bytes(record, body) if needs_fix(record, body) else None,
                 ))
     except FileNotFoundError:
         raise WarcUnreadable(f"WARC file {path} is missing: restore it or pass the right --archive-dir") from None
@@ -209,7 +216,9 @@ def _copy_records(path: Path, records: list[_Scanned], writer: WARCWriter, out: 
     with path.open("rb") as source:
         for record in records:
             source.seek(record.offset)
-            if gzipped:
+            if record.replay_form is not None:
+                out.write(record.replay_form)
+            elif gzipped:
                 out.write(source.read(record.length))  # a whole gzip member: copy it as it is
             else:
                 writer.write_record(next(iter(ArchiveIterator(source))))

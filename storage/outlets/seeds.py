@@ -19,7 +19,7 @@ from storage.warc.context import OutletEntry
 DEFAULT_SEEDS_DIR = Path("seeds")
 
 _LIST_KEYS = ("domains", "feeds", "sitemaps", "start_urls")
-_KNOWN_KEYS = {"name", "article_pattern", *_LIST_KEYS}
+_KNOWN_KEYS = {"name", "article_pattern", "warc_credentials", *_LIST_KEYS}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -38,6 +38,7 @@ class OutletSeed:
     start_urls: tuple[str, ...] = ()
     article_pattern: re.Pattern[str] | None = None
     source: str = ""
+    warc_credentials: bool = False  # archive the Authorization and Cookie headers the crawl sent
 
     def owns(self, url: str) -> bool:
         """True when ``url``'s host is one of the outlet's domains or a subdomain."""
@@ -53,14 +54,15 @@ class OutletSeed:
     def entry(self) -> OutletEntry:
         """The seed entry as a crawl records it in its WARC files."""
         return OutletEntry(self.name, list(self.domains), list(self.feeds), list(self.sitemaps),
-                           list(self.start_urls), self.article_pattern.pattern if self.article_pattern else None)
+                           list(self.start_urls), self.article_pattern.pattern if self.article_pattern else None,
+                           self.warc_credentials)
 
     @classmethod
     def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
         """The seed a WARC run record names (its pattern compiled)."""
         pattern = re.compile(entry.article_pattern) if entry.article_pattern else None
         return cls(entry.name, tuple(entry.domains), tuple(entry.feeds), tuple(entry.sitemaps),
-                   tuple(entry.start_urls), pattern, source)
+                   tuple(entry.start_urls), pattern, source, entry.warc_credentials)
 
 
 def host_in_domains(host: str, domains: tuple[str, ...] | list[str]) -> bool:
@@ -143,7 +145,14 @@ def _parse_outlet(path: Path, index: int, table: object) -> OutletSeed:
         start_urls=tuple(lists["start_urls"]),
         article_pattern=_compile_pattern(where, table.get("article_pattern")),
         source=str(path),
+        warc_credentials=_flag(where, "warc_credentials", table.get("warc_credentials", False)),
     )
+
+
+def _flag(where: str, key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SeedError(f"{where}: {key!r} must be true or false")
+    return value
 
 
 def _string_list(where: str, key: str, value: object) -> list[str]:

@@ -8,18 +8,27 @@ application/json``) marked ``"newsarchive": 1``:
 * a **run** record (``kind: run``), at the start of every WARC file a crawl
   writes (after its ``warcinfo``): the run's id, start, host, process, spider
   arguments and every outlet's seed entry as crawled (name, domains, feeds,
-  sitemaps, start URLs, article pattern). ``WARC-Target-URI`` is
-  ``urn:newsarchive:run:ID``.
+  sitemaps, start URLs, article pattern, whether its credentials are
+  archived). ``WARC-Target-URI`` is ``urn:newsarchive:run:ID``.
 * a **capture** record (``kind: capture``) right after each fetch's records,
-  ``WARC-Concurrent-To`` the response (or revisit) it describes: the outlet,
-  what the fetch was for (``role``: an ``article`` found by discovery, a
-  ``recheck`` of an archived page, or a ``start_page``, ``feed``, ``sitemap``,
-  ``robots`` fetch that is not itself archived as a page), whether a feed or
-  sitemap listed it, the listing's title and date hints, and a re-check's page
-  identity.
+  ``WARC-Refers-To`` and ``WARC-Concurrent-To`` the response (or revisit) it
+  describes: the outlet, what the fetch was for (``role``: an ``article`` found
+  by discovery, a ``recheck`` of an archived page, or a ``start_page``,
+  ``feed``, ``sitemap``, ``robots`` fetch that is not itself archived as a
+  page), whether a feed or sitemap listed it, the listing's title and date
+  hints, a re-check's page identity and, for a 304, the status line and
+  headers its revisit record leaves out (``not_modified``). ``WARC-Target-URI`` is
+  ``urn:newsarchive:capture:UUID`` (the response's record id), never the page's
+  URL: replay indexers (pywb, cdxj-indexer) file every ``metadata`` record that
+  is not ``application/warc-fields`` under its target URI, and a JSON record
+  under the page's URL would be replayed in place of the page.
 * a **run-end** record (``kind: run_end``) in the run's last file: how it
   ended, its counts, errors, per-outlet figures and the WARC files it wrote.
 
+Crawls before 2026-12 wrote capture records under the page's own URL; they
+are read the same way (a capture record is matched to its response by the
+``record_id`` in its body, whatever its target URI), and ``newsarchive warcs
+fix-replay`` writes copies of such files that replay tools read right.
 WARCs written without these records (older crawls, other tools) are read as
 before: outlets from seed files, every HTML response judged on its own.
 """
@@ -35,6 +44,7 @@ MARK = "newsarchive"
 VERSION = 1
 CONTENT_TYPE = "application/json"
 RUN_URI = "urn:newsarchive:run:"
+CAPTURE_URI = "urn:newsarchive:capture:"
 
 ARCHIVED_ROLES = ("article", "recheck")  # fetches the crawl indexes as pages; the others it only archives
 ROLES = ARCHIVED_ROLES + ("start_page", "feed", "sitemap", "robots", "other")
@@ -50,6 +60,7 @@ class OutletEntry:
     sitemaps: list[str] = field(default_factory=list)
     start_urls: list[str] = field(default_factory=list)
     article_pattern: str | None = None
+    warc_credentials: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +99,16 @@ class CaptureContext:
     hints: dict[str, Any] = field(default_factory=dict)  # title / published a feed or news sitemap gave
     page_url: str | None = None  # a re-check: the archived page's identity, wherever it now redirects
     run_id: str | None = None
+    not_modified: dict[str, Any] | None = None  # a 304's "status" line and "headers", not in its revisit record
 
     @property
     def archived_as_page(self) -> bool:
         return self.role in ARCHIVED_ROLES
+
+
+def capture_uri(record_id: str) -> str:
+    """The ``WARC-Target-URI`` of the capture record describing the record ``record_id`` (``<urn:uuid:…>``)."""
+    return CAPTURE_URI + record_id.strip("<>").removeprefix("urn:uuid:")
 
 
 Context = RunStart | RunEnd | CaptureContext

@@ -24,6 +24,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
 from storage.warc.context import (
@@ -35,6 +36,7 @@ from storage.warc.context import (
     from_json,
 )
 from storage.warc.pointer import WarcPointer
+from storage.warc.records import NOT_MODIFIED_PROFILE
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def read_entries(
     for item in _records(stream, path, file_ref, want_body):
         if isinstance(item, CaptureContext):
             if held is not None and held.pointer.record_id == item.record_id:
-                held.context = item
+                _attach(held, item)
             continue
         if held is not None:
             yield held
@@ -97,6 +99,13 @@ def read_entries(
             yield item
     if held is not None:
         yield held
+
+
+def _attach(entry: WarcEntry, described: CaptureContext) -> None:
+    entry.context = described
+    if described.not_modified and entry.etag is None and entry.last_modified is None:
+        headers = {name.lower(): value for name, value in described.not_modified.get("headers", [])}
+        entry.etag, entry.last_modified = headers.get("etag"), headers.get("last-modified")
 
 
 def _records(
@@ -157,10 +166,13 @@ def _entry(
 ) -> WarcEntry | None:
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or ""
-    if record.rec_type not in CAPTURE_TYPES or not url.startswith(("http://", "https://")) or not record.http_headers:
+    bare_304 = record.rec_type == "revisit" and headers.get_header("WARC-Profile") == NOT_MODIFIED_PROFILE
+    if record.rec_type not in CAPTURE_TYPES or not url.startswith(("http://", "https://")) or not (
+            record.http_headers or bare_304):
         iterator.read_to_end(record)
         return None
-    http = record.http_headers
+    # a server-not-modified revisit without a block (ours since issue 33): a 304, headers in its capture record
+    http = record.http_headers or StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
     content_type = http.get_header("Content-Type")
     wanted = record.rec_type == "response" and (want_body is None or want_body(content_type))
     body = record.content_stream().read() if wanted else b""

@@ -16,11 +16,23 @@ here knows who fetched it. The record rules:
   response in ``WARC-Concurrent-To``. ``WARC-IP-Address`` is the peer's
   address when known. Block and payload digests are computed here, one
   hashlib call each.
+* A **request** record holds no proxy credentials: ``Proxy-*`` headers (sent
+  to a proxy, never to the origin) are left out, and ``Authorization`` and
+  ``Cookie`` too unless the caller keeps them (:func:`recorded_request_header`).
+  Through a proxy, ``WARC-IP-Address`` is left out: the peer was the proxy,
+  not the target URI's host.
 * A **metadata** record carries what the archive knows about a fetch beyond
-  its bytes (:mod:`storage.warc.context`), ``WARC-Concurrent-To`` its response.
-* A **revisit** is header-only: ``server-not-modified`` for a 304,
-  ``identical-payload-digest`` for the same payload, with ``WARC-Refers-To``
-  naming the record it revisits.
+  its bytes (:mod:`storage.warc.context`), named by a ``urn:`` of its own and
+  ``WARC-Refers-To`` / ``WARC-Concurrent-To`` its response.
+* A **revisit** names the record it revisits (``WARC-Refers-To``, its URI and
+  date). ``identical-payload-digest`` (a 200 with the same payload) keeps the
+  HTTP headers and says ``WARC-Truncated: length``, as WARC 1.1 asks of an
+  identical-digest truncation. ``server-not-modified`` (a 304) has no record
+  block (WARC 1.1 allows a Content-Length of zero): pywb replays a revisit's
+  own 3xx status line as it is, so a 304 block made the page's latest capture
+  replay as an empty 304; without one, replay tools serve the revisited
+  response. The 304's own status and headers go in the capture record
+  (:mod:`storage.warc.context`).
 """
 
 from __future__ import annotations
@@ -43,6 +55,15 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 IDENTICAL_PAYLOAD_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 _BUILDER = RecordBuilder(warc_version="1.1")
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie"})
+
+
+def recorded_request_header(name: str, keep_credentials: bool = False) -> bool:
+    """Whether a request header ``name`` goes into the request record (see the rules above)."""
+    lowered = name.lower()
+    if lowered.startswith("proxy-"):
+        return False
+    return keep_credentials or lowered not in CREDENTIAL_HEADERS
 
 
 def payload_digest(body: bytes) -> str:
@@ -101,34 +122,39 @@ def request_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: 
 
 def revisit_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: datetime,
                    previous: Mapping[str, Any], *, not_modified: bool, ip: str | None = None) -> ArcWarcRecord:
-    """A header-only ``revisit`` record pointing at the ``previous`` full capture.
+    """A ``revisit`` record pointing at the ``previous`` full capture, without its payload.
 
     ``previous`` holds ``payload_digest``, ``url``, ``date`` and ``record_id``
     of that capture; ``not_modified`` picks the server-not-modified profile
-    (a 304) over identical-payload-digest.
+    (a 304, written without a block: ``http_headers`` are not recorded) over
+    identical-payload-digest (``http_headers`` kept, the payload truncated).
     """
     digest = previous.get("payload_digest") if not_modified else payload_digest(body)
     # Built by hand, not with warcio's create_revisit_record: a capture read from an
     # ARC file has no payload digest, and a 304 of it still is a revisit (WARC 1.1
     # asks for WARC-Payload-Digest only in the identical-payload-digest profile).
-    record = _BUILDER.create_warc_record(url, "revisit", http_headers=http_headers,
+    record = _BUILDER.create_warc_record(url, "revisit", http_headers=None if not_modified else http_headers,
                                          warc_headers_dict=_common_headers(date, ip))
     record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE if not_modified else IDENTICAL_PAYLOAD_PROFILE)
     record.rec_headers.add_header("WARC-Refers-To-Target-URI", previous["url"])
     record.rec_headers.add_header("WARC-Refers-To-Date", _as_warc_date(previous["date"]))
     if digest:
         record.rec_headers.add_header("WARC-Payload-Digest", digest)
+    if not not_modified:
+        record.rec_headers.add_header("WARC-Truncated", "length")
     if previous.get("record_id"):
         record.rec_headers.add_header("WARC-Refers-To", previous["record_id"])
     return record
 
 
 def metadata_record(target_uri: str, body: bytes, date: datetime, *, content_type: str,
-                    concurrent_to: str | None = None) -> ArcWarcRecord:
-    """A ``metadata`` record about ``target_uri`` (and the record ``concurrent_to``, when given)."""
+                    concurrent_to: str | None = None, refers_to: str | None = None) -> ArcWarcRecord:
+    """A ``metadata`` record named ``target_uri``, about the record ``refers_to`` / ``concurrent_to`` when given."""
     headers = {"WARC-Date": warc_date(date)}
     if concurrent_to is not None:
         headers["WARC-Concurrent-To"] = concurrent_to
+    if refers_to is not None:
+        headers["WARC-Refers-To"] = refers_to
     return _BUILDER.create_warc_record(target_uri, "metadata", payload=BytesIO(body), length=len(body),
                                        warc_content_type=content_type, warc_headers_dict=headers)
 

@@ -176,3 +176,36 @@ def test_show_strips_control_sequences_that_reached_the_database(tmp_path) -> No
     assert "Officials declined to comment further. The vote is expected next week." in result.stdout
     assert "Hostile title" in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+@pytest.fixture(scope="module")
+def rebound(tmp_path_factory):
+    """A crawl, with the guard on, of a host whose name the guard cannot resolve but whose connection lands on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("rebound")
+    with NewsWeb(seed=2, articles_per_outlet=1) as web:
+        start = f"http://www.rebind.test:{web.port}/"
+        seeds = root / "seeds.toml"
+        seeds.write_text(f'[[outlet]]\nname = "rebound"\ndomains = ["rebind.test"]\nstart_urls = ["{start}"]\n',
+                         encoding="utf-8")
+        settings = {"ARCHIVE_ALLOW_PRIVATE_NETWORKS": "0",
+                    "DNS_RESOLVER": "tests.helpers.rebinding_resolver.RebindingResolver"}
+        result = run_crawl(root / "archive", seeds, None, settings=settings, timeout=120, check=False)
+        yield web, root / "archive", result
+
+
+def test_a_connection_that_lands_on_a_private_address_is_refused_before_anything_is_written(rebound) -> None:
+    web, archive_dir, result = rebound
+    assert web.request_log, "the fetch really reached the loopback server (the request-time check could not see it)"
+    assert stat_value(result.stderr, "private_network/blocked") >= 1
+    assert "connected to non-public address 127.0.0.1" in result.stderr
+    written = []
+    for path in warc_files(archive_dir):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                target = record.rec_headers.get_header("WARC-Target-URI") or ""
+                body = record.content_stream().read()
+                if "rebind.test" in target or (record.rec_type == "metadata" and b"rebind.test/" in body
+                                                and b'"capture"' in body):
+                    written.append((record.rec_type, target))
+    assert written == []
+

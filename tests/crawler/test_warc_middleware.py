@@ -8,7 +8,7 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares.warc import WarcMiddleware
+from crawler.middlewares.warc import WarcMiddleware, warcinfo_fields
 from tests.helpers.crawl import run_probe_crawl
 from tests.newsweb.probe import CHUNKS, serve
 from tests.helpers.warcs import read_file
@@ -21,6 +21,13 @@ def test_warc_enabled_false_turns_the_middleware_off(tmp_path: Path) -> None:
     assert middleware.warcs_dir == tmp_path / "warcs"
     assert middleware.writer.prefix == "x_y"
     assert middleware.writer.max_size == 1_000_000_000
+
+
+def test_warcinfo_robots_field_uses_the_specs_values() -> None:
+    """WARC 1.1 names the robots policy ``classic`` (obeyed) or ``ignore``."""
+    obeying = warcinfo_fields(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}).settings)
+    ignoring = warcinfo_fields(get_crawler(settings_dict={"ROBOTSTXT_OBEY": False}).settings)
+    assert (obeying["robots"], ignoring["robots"]) == ("classic", "ignore")
 
 
 def test_stock_handler_gets_standard_phrase_and_plain_dechunked_body(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from io import BytesIO
+from ipaddress import ip_address
 
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
@@ -53,10 +54,27 @@ def test_request_with_body_gets_content_length_and_proxy_gets_absolute_form() ->
     assert request_line(proxied) == "GET http://news.example/p?x=1 HTTP/1.1"
 
 
+def test_request_record_leaves_out_proxy_headers_and_credentials_unless_kept() -> None:
+    sent = {"Proxy-Authorization": "Basic c2VjcmV0", "Proxy-Connection": "keep-alive",
+            "Authorization": "Bearer t0ken", "Cookie": "session=abc", "Accept": "text/html"}
+    request = Request("http://news.example/p", headers=sent, meta={"proxy": "http://proxy:3128"})
+    plain = [name for name, _ in capture.http_request_headers(request).headers]
+    assert plain == ["Host", "Accept"]
+    kept = [name for name, _ in capture.http_request_headers(request, keep_credentials=True).headers]
+    assert sorted(kept) == ["Accept", "Authorization", "Cookie", "Host"]
+
+
+def test_peer_address_is_left_out_through_a_proxy() -> None:
+    response = Response("http://news.example/", ip_address=ip_address("198.51.100.7"))
+    assert capture.peer_address(Request("http://news.example/"), response) == "198.51.100.7"
+    proxied = Request("http://news.example/", meta={"proxy": "http://10.0.0.1:3128"})
+    assert capture.peer_address(proxied, response) is None
+
+
 def test_payload_digest_agrees_with_warcio() -> None:
     body = "<p>Grüße aus der Redaktion</p>".encode()
     response = HtmlResponse("http://news.example/", body=body, headers={"Content-Type": "text/html; charset=utf-8"})
-    record = capture.response_record(response, WHEN)
+    record = capture.response_record(response, WHEN, None)
     stored = next(iter(ArchiveIterator(BytesIO(written(record)))))
     assert stored.rec_headers.get_header("WARC-Payload-Digest") == capture.payload_digest(body)
     assert stored.rec_headers.get_header("WARC-Date") == "2026-03-01T12:30:05.123456Z"
@@ -71,7 +89,7 @@ def test_revisit_keeps_headers_but_no_body() -> None:
         "date": WHEN,
         "record_id": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
     }
-    record = capture.revisit_record(response, WHEN, previous, not_modified=False)
+    record = capture.revisit_record(response, WHEN, previous, not_modified=False, ip=None)
     stored = next(iter(ArchiveIterator(BytesIO(written(record)))))
     assert stored.rec_type == "revisit"
     assert stored.http_headers.get_header("ETag") == '"x"'
@@ -85,7 +103,7 @@ def test_precomputed_digests_are_the_ones_warcio_computes() -> None:
     body = b"<html>" + b"x" * 100_000 + "é".encode()
     headers = {"Content-Type": "text/html", "Set-Cookie": ["a=1", "b=2"], "X-Name": "ü".encode("latin-1")}
     response = HtmlResponse("http://a.test/x", body=body, headers=headers, request=Request("http://a.test/x"))
-    ours = capture.response_record(response, datetime.now(UTC))
+    ours = capture.response_record(response, datetime.now(UTC), None)
     builder = RecordBuilder(warc_version="1.1")
     reference = builder.create_warc_record(response.url, "response", payload=BytesIO(body), length=len(body),
                                            http_headers=capture.http_response_headers(response))

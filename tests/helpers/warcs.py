@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,3 +87,56 @@ def write_arc(path: Path, captures: list[tuple[str, str, bytes]], *, compress: b
     data = [record + b"\n" for record in records]
     path.write_bytes(b"".join(gzip.compress(record) for record in data) if compress else b"".join(data))
     return path
+
+
+def write_old_form(source: Path, target: Path, proxy_authorization: str | None = None) -> int:
+    """Copy the WARC ``source`` to ``target`` as crawls before issue 33 wrote it; return the records rewritten.
+
+    Those crawls filed each capture record (``urn:newsarchive:capture:…``
+    now) under the URL of the response it describes, with only
+    ``WARC-Concurrent-To`` linking them, and wrote a 304's status line and
+    headers in its revisit record (now in the capture record's
+    ``not_modified``), and a crawl through a proxy kept its
+    ``proxy_authorization`` in every request record; everything else is
+    copied as it is.
+    """
+    from io import BytesIO
+
+    from warcio.recordbuilder import RecordBuilder
+    from warcio.warcwriter import WARCWriter
+
+    with source.open("rb") as stream:
+        loaded = [(record.rec_type, record.rec_headers, record.http_headers, record.raw_stream.read())
+                  for record in ArchiveIterator(stream)]
+    urls = {headers.get_header("WARC-Record-ID"): headers.get_header("WARC-Target-URI") for _, headers, _, _ in loaded}
+    contexts = {json.loads(body)["record_id"]: json.loads(body) for kind, headers, _, body in loaded
+                if kind == "metadata" and headers.get_header("WARC-Target-URI").startswith("urn:newsarchive:capture:")}
+    builder = RecordBuilder(warc_version="1.1")
+    rewritten = 0
+    with target.open("wb") as out:
+        writer = WARCWriter(out, gzip=source.name.endswith(".gz"), warc_version="1.1")
+        for kind, headers, http, body in loaded:
+            record_id = headers.get_header("WARC-Record-ID")
+            described = contexts.get(record_id, {}).get("not_modified")
+            if kind == "metadata" and \
+                    headers.get_header("WARC-Target-URI").startswith("urn:newsarchive:capture:"):
+                data = json.loads(body)
+                data.pop("not_modified", None)
+                body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+                headers.replace_header("WARC-Target-URI", urls[headers.get_header("WARC-Concurrent-To")])
+                headers.remove_header("WARC-Refers-To")
+                rewritten += 1
+            elif kind == "request" and proxy_authorization:
+                http.headers.append(("Proxy-Authorization", proxy_authorization))
+                rewritten += 1
+            elif kind == "revisit" and not http and described:
+                http = StatusAndHeaders(described["status"], [tuple(pair) for pair in described["headers"]],
+                                        protocol="HTTP/1.1")
+                rewritten += 1
+            for name in ("Content-Length", "WARC-Block-Digest"):
+                headers.remove_header(name)
+            writer.write_record(builder.create_warc_record(
+                headers.get_header("WARC-Target-URI"), kind, payload=BytesIO(body), length=len(body),
+                warc_headers=headers, http_headers=http or None,
+                warc_content_type=headers.get_header("Content-Type") or ""))
+    return rewritten

@@ -10,6 +10,7 @@ pages carry ``ETag``/``Last-Modified`` and answer conditional requests with 304.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import logging
 import secrets
@@ -201,6 +202,12 @@ class NewsWebHandler(BaseHTTPRequestHandler):
             web.request_finished()
 
     def _answer(self, web: NewsWeb, send_body: bool) -> None:
+        if web.proxy_auth and self.headers.get("Proxy-Authorization") != _basic(web.proxy_auth):
+            self.send_response(407)
+            self.send_header("Proxy-Authenticate", 'Basic realm="newsweb"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         host, path = self._target()
         url = f"http://{host}{path}"
         response = respond(web, host, path, self.headers)
@@ -225,6 +232,10 @@ class NewsWebHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body and response.status != 304:
             self.wfile.write(body)
+
+
+def _basic(credentials: str) -> str:
+    return "Basic " + base64.b64encode(credentials.encode()).decode()
 
 
 class NewsWebServer(ThreadingHTTPServer):

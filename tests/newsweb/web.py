@@ -65,6 +65,7 @@ class NewsWeb:
         on_round: Callable[[Round], None] | None = None,
         front_pages: bool = False,
         undeclared: bool = False,
+        proxy_auth: str | None = None,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
 
@@ -73,8 +74,12 @@ class NewsWeb:
         any; ``on_round`` hears of each round (tests/newsweb/evolution.py).
         ``front_pages`` makes the home pages reorder and reword their links
         round by round (tests/newsweb/frontpages.py): the rounds follow
-        ``evolve``'s, else ``front_rounds.advance()``.
+        ``evolve``'s, else ``front_rounds.advance()``. ``proxy_auth``
+        (``"user:password"``) makes it an authenticating proxy: requests
+        without those credentials in ``Proxy-Authorization`` get 407, and
+        ``proxy_url`` carries them.
         """
+        self.proxy_auth = proxy_auth
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
         self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
@@ -345,7 +350,8 @@ class NewsWeb:
     def proxy_url(self) -> str:
         if self.port is None:
             raise RuntimeError("NewsWeb is not started; call start() or use it as a context manager")
-        return f"http://127.0.0.1:{self.port}"
+        credentials = f"{self.proxy_auth}@" if self.proxy_auth else ""
+        return f"http://{credentials}127.0.0.1:{self.port}"
 
     def start(self, port: int = 0) -> NewsWeb:
         from tests.newsweb.server import NewsWebServer

@@ -25,6 +25,7 @@ from warcio.warcwriter import WARCWriter
 
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import ROOT, run_crawl
+from tests.helpers.warcs import write_old_form
 
 NEWSWEB = {"seed": 17, "articles_per_outlet": 4}  # options of the `web` fixture (conftest.py)
 DUMPS = {
@@ -170,3 +171,20 @@ def test_warcs_without_context_records_still_reindex_from_seed_files(crawled: Pa
     texts = lambda d: sorted(row[:4] for row in d["versions"] if row[0] in articles)  # noqa: E731
     assert texts(after) == texts(before), "every article version is found again from the pages alone"
     assert after["runs"] == []  # older WARCs carry no run records
+
+
+def test_warcs_in_the_older_form_reindex_to_the_same_archive(crawled: Path, no_seeds_here: Path) -> None:
+    """Files written before the capture records had a urn of their own keep the old records: both forms read alike."""
+    before = dump(crawled)
+    older = no_seeds_here / "older"
+    (older / "warcs").mkdir(parents=True)
+    rewritten = sum(write_old_form(path, older / "warcs" / path.name) for path in sorted((crawled / "warcs").iterdir()))
+    assert rewritten >= len(before["captures"])
+    result = newsarchive("--archive-dir", str(older), "reindex", "--yes", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "records skipped: no outlet" not in result.output
+    after = dump(older)
+    for table in DUMPS.keys() - {"captures"}:
+        assert after[table] == before[table], table
+    without_offsets = lambda d: sorted(row[:6] + row[7:] for row in d["captures"])  # noqa: E731 (copies recompress)
+    assert without_offsets(after) == without_offsets(before)

@@ -73,5 +73,5 @@ def test_bad_seed_file_stops_scrapy_crawl_before_it_starts(tmp_path: Path) -> No
     result = run_crawl(tmp_path / "a", path, None, check=False)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, sitemaps, start_urls)"]
+    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, sitemaps, start_urls, warc_credentials)"]
     assert not (tmp_path / "a").exists()
