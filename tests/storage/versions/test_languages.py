@@ -1,0 +1,81 @@
+"""Version rules in many languages: stamps, counters and read-also lines are no change; edits and notes are.
+
+Pure functions of :mod:`storage.versions.changes` over the stories of
+``tests/newsweb/languages.py`` (written for these tests), and the pairs issue 34
+measured.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from storage.versions.changes import stable_hash
+from storage.versions.phrases import LANGUAGES
+from storage.versions.phrases.counters import COUNTERS
+from storage.versions.phrases.notes import LABELS
+from storage.versions.phrases.read_also import READ_ALSO
+from storage.versions.phrases.stamps import STAMPS
+from tests.newsweb.languages import STORIES, clutter, edited
+
+
+def text_of(paragraphs: list[str] | tuple[str, ...]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def with_clutter(paragraphs: tuple[str, ...], lines: list[str], after: int = 1) -> str:
+    return text_of([*paragraphs[:after], *lines, *paragraphs[after:]])
+
+
+@pytest.mark.parametrize("before, after", [
+    ("Aktualisiert vor 12 Minuten", "Aktualisiert vor 37 Minuten"),
+    ("1.234 Mal gelesen", "4.567 Mal gelesen"),
+    ("Mis à jour il y a 12 minutes", "Mis à jour il y a 37 minutes"),
+    ("Actualizado hace 12 minutos", "Actualizado hace 37 minutos"),
+    ("12分前に更新", "37分前に更新"),
+    ("あわせて読みたい：市議会が予算案を可決", "あわせて読みたい：川沿いに新しい自転車道"),
+])
+def test_the_pairs_the_issue_measured_read_the_same(before: str, after: str) -> None:
+    body = STORIES["de"].paragraphs
+    assert stable_hash("T", with_clutter(body, [before])) == stable_hash("T", with_clutter(body, [after]))
+    assert stable_hash("T", with_clutter(body, [after])) == stable_hash("T", text_of(body))
+
+
+@pytest.mark.parametrize("language", sorted(STORIES))
+def test_fresh_clutter_inside_the_article_is_no_change(language: str) -> None:
+    story, rng = STORIES[language], random.Random(language)
+    plain = stable_hash(story.title, text_of(story.paragraphs))
+    for after in (1, 2):
+        cluttered = with_clutter(story.paragraphs, clutter(story, rng), after)
+        assert stable_hash(story.title, cluttered) == plain, cluttered
+
+
+@pytest.mark.parametrize("line", [
+    "Обновлено 3 часа назад", "Оновлено 2 години тому", "Обновено преди 5 минути", "Ажурирано пре 4 сата",
+    "Päivitetty 15 minuuttia sitten", "Cập nhật 20 phút trước", "Actualizat acum 12 minute",
+    "Frissítve 15 perce", "עודכן לפני 10 דקות", "آخر تحديث منذ 3 ساعات", "5 घंटे पहले अपडेट",
+    "更新于3小时前", "2時間前に配信", "3시간 전 입력", "Opublikowano 2 godziny temu · 1 234 wyświetlenia",
+    "Stand: 14:30 Uhr", "Aktualisiert am 03.05.2024, 14:35 Uhr", "Güncelleme: 14.05.2024 10:22",
+    "1,2K views", "阅读量 1.2万", "조회 3,421", "Просмотров: 12 345", "1.204 kali dibaca", "1 234 zobrazení",
+    "Läs också: Ny cykelbana längs ån", "Lue myös: Helle jatkuu koko viikon", "Xem thêm: Giá xăng tăng mạnh",
+    "Читайте также: Жара продлится до выходных", "【関連記事】市議会が予算案を可決", "相关阅读：高温天气持续",
+    "यह भी पढ़ें: गर्मी से राहत", "اقرأ أيضا: موجة حر جديدة", "קראו גם: גל חום חדש", "Citește și: Caniculă în weekend",
+])
+def test_stamps_counters_and_read_also_lines_in_other_languages_are_set_aside(line: str) -> None:
+    body = STORIES["es"].paragraphs
+    assert stable_hash("T", with_clutter(body, [line])) == stable_hash("T", text_of(body))
+
+
+def test_every_table_covers_the_25_most_common_news_languages() -> None:
+    assert len(LANGUAGES) >= 26
+    for table in (STAMPS, COUNTERS, READ_ALSO, LABELS):
+        assert set(table) == set(LANGUAGES), table
+
+
+@pytest.mark.parametrize("language", sorted(STORIES))
+def test_a_real_edit_is_found_with_clutter_around_it(language: str) -> None:
+    story, rng = STORIES[language], random.Random(language)
+    before = with_clutter(story.paragraphs, clutter(story, rng))
+    after = with_clutter(edited(story), clutter(story, rng))
+    assert stable_hash(story.title, before) != stable_hash(story.title, after)
