@@ -79,3 +79,44 @@ def test_a_real_edit_is_found_with_clutter_around_it(language: str) -> None:
     before = with_clutter(story.paragraphs, clutter(story, rng))
     after = with_clutter(edited(story), clutter(story, rng))
     assert stable_hash(story.title, before) != stable_hash(story.title, after)
+
+
+# -- rules that need no phrase table -------------------------------------------------------------
+
+@pytest.mark.parametrize("before, after", [
+    ("Imesomwa mara 1,234", "Imesomwa mara 4,567"),  # Swahili: no table knows these words
+    ("Dakika 12 zilizopita", "Dakika 37 zilizopita"),
+    ("อัปเดต 12 นาทีที่แล้ว", "อัปเดต 37 นาทีที่แล้ว"),  # Thai
+    ("Aktualisiert vor 12 Minuten · 1.234 Leser", "Aktualisiert vor 37 Minuten · 9.876 Leser"),
+])
+def test_a_short_line_whose_only_change_is_a_count_or_a_relative_time_is_no_change(before: str, after: str) -> None:
+    body = STORIES["de"].paragraphs
+    assert stable_hash("T", with_clutter(body, [before])) == stable_hash("T", with_clutter(body, [after]))
+
+
+PROSE = ("Das Feuer brach nach Angaben der Feuerwehr vor 20 Minuten im Keller eines Wohnhauses in der Altstadt aus, "
+         "drei Menschen wurden verletzt.")
+
+
+@pytest.mark.parametrize("edit", [
+    ("im Keller", "im Dachgeschoss"),  # the prose around a relative time is text
+    ("vor 20 Minuten", "vor 40 Minuten"),  # and so is the time itself, inside a sentence
+    ("drei Menschen", "fünf Menschen"),
+])
+def test_a_relative_time_in_prose_is_still_text(edit: tuple[str, str]) -> None:
+    body = STORIES["de"].paragraphs
+    before = text_of([*body, PROSE])
+    assert stable_hash("T", before) != stable_hash("T", text_of([*body, PROSE.replace(*edit)]))
+
+
+@pytest.mark.parametrize("before, after", [
+    ("Police said 3 people died when the roof of the market hall collapsed on Tuesday morning.",
+     "Police said 5 people died when the roof of the market hall collapsed on Tuesday morning."),
+    ("3 dead.", "5 dead."),  # short, but a sentence
+    ("Bei dem Unfall gab es 3 Tote.", "Bei dem Unfall gab es 5 Tote."),
+    ("事故で3人が死亡した。", "事故で5人が死亡した。"),
+    ("据统计，事故共造成3人死亡，另有12人受伤，目前伤者已被送往附近医院救治。", "据统计，事故共造成5人死亡，另有12人受伤，目前伤者已被送往附近医院救治。"),
+])
+def test_a_number_edited_in_prose_is_a_new_version(before: str, after: str) -> None:
+    body = STORIES["de"].paragraphs
+    assert stable_hash("T", text_of([*body, before])) != stable_hash("T", text_of([*body, after]))
