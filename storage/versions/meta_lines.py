@@ -21,14 +21,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from storage.versions.normalize import CHINESE_JAPANESE, CJK
 from storage.versions.phrases.counters import COUNTERS
 from storage.versions.phrases.notes import KINDS, LABELS, PHRASES
 from storage.versions.phrases.read_also import READ_ALSO
 from storage.versions.phrases.stamps import ONE, STAMPS
 
-_CHINESE_JAPANESE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han
-_CJK = _CHINESE_JAPANESE + "\uac00-\ud7af"  # and Hangul syllables
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _NUMBER = (r"(?:\d[\d.,'\u00a0\u202f ]*\d|\d)"
            r"(?:\s?(?:[kmb]|mio\.?|mil|tys\.?|тыс\.?|млн\.?|万|萬|千|億|亿|천|만|억)(?![^\W\d_]))?")
 SHORT_LINE = 60  # characters: a line this short without a sentence's end is a label, not prose
@@ -197,7 +196,7 @@ def counts_masked(line: str) -> str:
     return _MASKED_NUMBER.sub("#", line)
 
 
-_CJK_SPACE = re.compile(f"(?<=[{_CHINESE_JAPANESE}])\\s+(?=[{_CHINESE_JAPANESE}])")  # Korean spaces its words
+_CJK_SPACE = re.compile(f"(?<=[{CHINESE_JAPANESE}])\\s+(?=[{CHINESE_JAPANESE}])")  # Korean spaces its words
 
 
 def cjk_joined(text: str) -> str:

@@ -11,7 +11,8 @@ import random
 
 import pytest
 
-from storage.versions.changes import stable_hash
+from storage.versions.changes import Snapshot, stable_hash, summarize
+from storage.versions.diffing import DELETE, EQUAL, INSERT, word_diff
 from storage.versions.phrases import LANGUAGES
 from storage.versions.phrases.counters import COUNTERS
 from storage.versions.phrases.notes import LABELS
@@ -120,3 +121,36 @@ def test_a_relative_time_in_prose_is_still_text(edit: tuple[str, str]) -> None:
 def test_a_number_edited_in_prose_is_a_new_version(before: str, after: str) -> None:
     body = STORIES["de"].paragraphs
     assert stable_hash("T", text_of([*body, before])) != stable_hash("T", text_of([*body, after]))
+
+
+# -- Chinese, Japanese, Korean: characters, not space-separated words ------------------------------
+
+@pytest.mark.parametrize("language", ["ja", "zh", "ko"])
+def test_a_one_or_two_character_edit_is_an_edited_paragraph_of_that_size(language: str) -> None:
+    story = STORIES[language]
+    after = edited(story)
+    summary = summarize(Snapshot(story.title, text_of(story.paragraphs)), Snapshot(story.title, text_of(after)))
+    assert (summary["paragraphs_edited"], summary["paragraphs_added"], summary["paragraphs_removed"]) == (1, 0, 0)
+    old, new = story.edit
+    assert summary["chars_added"] <= len(new) and summary["chars_removed"] <= len(old)
+
+
+def test_one_kanji_changed_is_a_new_version_shown_as_that_kanji() -> None:
+    before = "市交通局は来月から、中心部と郊外の住宅地を結ぶ深夜バスを増便すると発表した。"
+    after = before.replace("来月", "今月")
+    assert stable_hash("T", before) != stable_hash("T", after)
+    assert word_diff(before, after) == [(EQUAL, "市交通局は"), (DELETE, "来"), (INSERT, "今"),
+                                        (EQUAL, "月から、中心部と郊外の住宅地を結ぶ深夜バスを増便すると発表した。")]
+
+
+def test_a_chinese_number_edit_is_a_new_version() -> None:
+    before = "据交通部门介绍，延长运营后每天将增加约36个班次。"
+    assert stable_hash("T", before) != stable_hash("T", before.replace("36", "38"))
+    assert word_diff(before, before.replace("36", "38")) == [
+        (EQUAL, "据交通部门介绍，延长运营后每天将增加约"), (DELETE, "36"), (INSERT, "38"), (EQUAL, "个班次。")]
+
+
+def test_spaces_between_chinese_or_japanese_characters_are_no_change() -> None:
+    text = "市交通局は来月から深夜バスを増便すると発表した。"
+    assert stable_hash("T", "市交通局は 来月から 深夜バスを増便すると 発表した。") == stable_hash("T", text)
+    assert stable_hash("T", "시는 다음 달부터 요금을 올린다") != stable_hash("T", "시는 다음달부터 요금을 올린다")
