@@ -294,7 +294,7 @@ def edited(story: Story) -> tuple[str, ...]:
 def page(story: Story, paragraphs: tuple[str, ...], lines: list[str], after: int = 1) -> str:
     """An article page: ``lines`` (clutter) each in a paragraph of its own, right after paragraph ``after``."""
     body = [f"<p>{escape(p)}</p>" for p in paragraphs]
-    body[after:after] = [f'<p class="meta">{escape(line)}</p>' for line in lines]
+    body[after:after] = [f"<p>{escape(line)}</p>" for line in lines]
     return (f'<!DOCTYPE html><html lang="{story.language}"><head><meta charset="utf-8">'
             f"<title>{escape(story.title)}</title></head><body>"
             f'<header><nav><a href="/">Home</a></nav></header>'
