@@ -32,6 +32,9 @@ _NUMBER = (r"(?:\d[\d.,'\u00a0\u202f ]*\d|\d)"
            r"(?:\s?(?:[kmb]|mio\.?|mil|tys\.?|тыс\.?|млн\.?|万|萬|千|億|亿|천|만|억)(?![^\W\d_]))?")
 SHORT_LINE = 60  # characters: a line this short without a sentence's end is a label, not prose
 _SENTENCE_END = tuple(".!?。！？।؟…\"'”’»")
+LABEL_WORDS = 5  # a count's label is a few words ("Mal gelesen", "kali dibaca")
+# Shares, prices, scores, dates, list items ("4. Stay hydrated"), addresses: not a count.
+_NOT_A_COUNT = re.compile(r"[%‰$€£¥₹₽:@]|,\s|\d\s*[:/-]\s*\d|\d\.\d+\.\d|^\W*\d+[.)]\s")
 
 
 def _phrase(text: str) -> str:
@@ -189,11 +192,27 @@ def note_kind(paragraph: str) -> str | None:
     return next(kind for kind in KINDS if found & {_group(kind), _group(kind) + "_bracketed"})
 
 
+# A number standing alone, or next to Chinese or Japanese script ("12分前"): not a model name ("Solo3").
+_STANDALONE_NUMBER = re.compile(f"(?<![^\\W{CHINESE_JAPANESE}]){_NUMBER}(?![^\\W{CHINESE_JAPANESE}])")
+
+
 def counts_masked(line: str) -> str:
-    """``line`` with its numbers as "#" when it is a short label-like line; prose unchanged."""
+    """``line`` with its count as "#" when it is a short label line ("Imesomwa mara 1,234"); else unchanged.
+
+    Only a label with one number, in each "·"-separated part: a row of a table
+    ("3 Kevin Harvick 5033 4 6 15 26"), a score ("2:1"), a share ("54.3%") or
+    a price stays as it is, and so does a sentence.
+    """
     if len(line) > SHORT_LINE or line.endswith(_SENTENCE_END) or not any(ch.isdigit() for ch in line):
         return line
-    return _MASKED_NUMBER.sub("#", line)
+    return _PARTS.sub(" · ", " · ".join(map(_count_masked, _PARTS.split(line))))
+
+
+def _count_masked(part: str) -> str:
+    numbers = _MASKED_NUMBER.findall(part)
+    if len(numbers) != 1 or len(part.split()) > LABEL_WORDS or _NOT_A_COUNT.search(part):
+        return part
+    return _STANDALONE_NUMBER.sub("#", part)
 
 
 _CJK_SPACE = re.compile(f"(?<=[{CHINESE_JAPANESE}])\\s+(?=[{CHINESE_JAPANESE}])")  # Korean spaces its words

@@ -116,6 +116,12 @@ def test_a_relative_time_in_prose_is_still_text(edit: tuple[str, str]) -> None:
     ("3 dead.", "5 dead."),  # short, but a sentence
     ("Bei dem Unfall gab es 3 Tote.", "Bei dem Unfall gab es 5 Tote."),
     ("事故で3人が死亡した。", "事故で5人が死亡した。"),
+    ("3 Kevin Harvick 5033 4 6 15 26", "3 Kevin Harvick 5071 4 6 16 26"),  # a row of a table
+    ("Bayern 2:1 Dortmund", "Bayern 2:2 Dortmund"),  # a score
+    ("Wahlbeteiligung 54,3 %", "Wahlbeteiligung 61,2 %"),  # a share
+    ("Powerbeats3 Wireless Earphones", "Powerbeats4 Wireless Earphones"),  # a name with a number in it
+    ("4. Stay hydrated", "5. Stay hydrated"),  # a list item
+    ("Eintritt: 12 Euro", "Eintritt: 15 Euro"),
     ("据统计，事故共造成3人死亡，另有12人受伤，目前伤者已被送往附近医院救治。", "据统计，事故共造成5人死亡，另有12人受伤，目前伤者已被送往附近医院救治。"),
 ])
 def test_a_number_edited_in_prose_is_a_new_version(before: str, after: str) -> None:
