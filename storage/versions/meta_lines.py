@@ -93,7 +93,7 @@ def _relative_times() -> str:
 class _Rules:
     relative: re.Pattern[str]
     lead: re.Pattern[str]
-    glue: re.Pattern[str]
+    stamp: re.Pattern[str]
     counter: re.Pattern[str]
     read_also: re.Pattern[str]
     note_label: re.Pattern[str]
@@ -103,10 +103,14 @@ class _Rules:
 @functools.cache  # compiled on first use: the tables make big patterns (0.4 s), and most commands never compare
 def _rules() -> _Rules:
     read_also_label = _any((label for table in READ_ALSO.values() for label in table), _phrase)
+    relative = _relative_times()
+    leads = _any(lead for t in STAMPS.values() for lead in t["leads"])
+    glue = _any(glue for t in STAMPS.values() for glue in t["glue"])
     return _Rules(
-        relative=re.compile(_relative_times(), re.IGNORECASE),
-        lead=re.compile(_any(lead for t in STAMPS.values() for lead in t["leads"]), re.IGNORECASE),
-        glue=re.compile(_any(glue for t in STAMPS.values() for glue in t["glue"]), re.IGNORECASE),
+        relative=re.compile(relative, re.IGNORECASE),
+        lead=re.compile(leads, re.IGNORECASE),
+        # matched on the whole part (anchored: searching every position with these alternatives is slow)
+        stamp=re.compile(r"[\W_]*(?:(?:" + relative + "|" + leads + "|" + glue + r")[\W_]*)+", re.IGNORECASE),
         counter=re.compile("(?:" + "|".join(_template(t, _ZERO) for table in COUNTERS.values() for t in table) + ")",
                            re.IGNORECASE),
         read_also=re.compile(
@@ -123,18 +127,17 @@ _CLOCK_OR_DATE = re.compile(
     r"|\d{1,2}[:.h時]\s?\d{2}(?:\s?(?:uhr|h|hrs|[ap]\.?m\.?|utc|gmt|cet|cest|mez|msk|分))?",
     re.IGNORECASE)
 _PARTS = re.compile(r"\s+[|·•/]\s+|\s*[·•|｜]\s*")
-_NOT_WORDS = re.compile(r"[\W_]+")
 _EDGE = "\"'“”‘’«»()[]【】「」*•·|:：-–—▶►■●👁 "
 
 
 def _is_stamp(part: str) -> bool:
+    """A relative time, or a lead ("updated") with a clock time or date, and nothing else but small words."""
     rules = _rules()
     timeless = _CLOCK_OR_DATE.sub(" ", part)
     masked = _MASKED_NUMBER.sub("0", timeless)
-    if not rules.relative.search(masked) and not (timeless != part and rules.lead.search(masked)):
+    if not rules.stamp.fullmatch(masked):
         return False
-    left = rules.glue.sub(" ", rules.lead.sub(" ", rules.relative.sub(" ", masked)))
-    return not _NOT_WORDS.sub("", left)
+    return bool(rules.relative.search(masked) or (timeless != part and rules.lead.search(masked)))
 
 
 def _is_counter(part: str) -> bool:
