@@ -68,7 +68,7 @@ def _template(template: str, number: str, unit: str = "") -> str:
         elif part == ":":
             out.append(r"\s*[:：]?\s*")
         elif not part or part.isspace():
-            out.append(r"\s*")
+            out.append(r"[\s:：]*")  # "浏览量：1,234" as well as "浏览量 1,234"
         else:
             out.append(re.escape(part))
     return "".join(out)

@@ -23,7 +23,7 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "es": {CORRECTION: ("corrección", "fe de erratas", "rectificación", "errata"), CLARIFICATION: ("aclaración",),
            UPDATE: ("actualización", "última hora"), EDITORS_NOTE: ("nota del editor", "nota de la redacción")},
     "it": {CORRECTION: ("correzione", "rettifica", "errata corrige"), CLARIFICATION: ("precisazione", "chiarimento"),
-           UPDATE: ("aggiornamento", "aggiornato"), EDITORS_NOTE: ("nota della redazione", "ndr")},
+           UPDATE: ("aggiornamento", "aggiornato"), EDITORS_NOTE: ("nota della redazione", "n.d.r.")},
     "pt": {CORRECTION: ("correção", "errata", "retificação"), CLARIFICATION: ("esclarecimento",),
            UPDATE: ("atualização", "atualizado"), EDITORS_NOTE: ("nota da redação", "nota do editor")},
     "nl": {CORRECTION: ("correctie", "rectificatie", "herstel"), CLARIFICATION: ("verduidelijking",),

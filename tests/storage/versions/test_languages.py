@@ -59,6 +59,7 @@ def test_fresh_clutter_inside_the_article_is_no_change(language: str) -> None:
     "更新于3小时前", "2時間前に配信", "3시간 전 입력", "Opublikowano 2 godziny temu · 1 234 wyświetlenia",
     "Stand: 14:30 Uhr", "Aktualisiert am 03.05.2024, 14:35 Uhr", "Güncelleme: 14.05.2024 10:22",
     "1,2K views", "阅读量 1.2万", "조회 3,421", "Просмотров: 12 345", "1.204 kali dibaca", "1 234 zobrazení",
+    "نشر منذ ساعتين", "浏览量：1,234", "Publicerad för 2 timmar sedan", "2시간 전 게시", "Közzétéve 2 órája",
     "Läs också: Ny cykelbana längs ån", "Lue myös: Helle jatkuu koko viikon", "Xem thêm: Giá xăng tăng mạnh",
     "Читайте также: Жара продлится до выходных", "【関連記事】市議会が予算案を可決", "相关阅读：高温天气持续",
     "यह भी पढ़ें: गर्मी से राहत", "اقرأ أيضا: موجة حر جديدة", "קראו גם: גל חום חדש", "Citește și: Caniculă în weekend",
