@@ -37,6 +37,7 @@ from storage.search.matching import Document, matching_branch, term_tokens
 from storage.search.watches import CompiledWatch, WatchSet
 from storage.versions.changes import short, state_words
 from storage.versions.diffing import split_paragraphs
+from storage.versions.phrases.notes import CORRECTING
 from storage.versions.removals import REMOVAL_STATES
 
 _NOTED = "newsarchive_watch_versions"  # session.info key: versions this batch added
@@ -170,11 +171,16 @@ def events_of(watch: CompiledWatch, change: Change) -> list[str]:
     found = {
         "changed": page_matches,
         "headline": page_matches and bool(summary.get("title_changed")),
-        "correction": page_matches and any(n.get("kind") == "correction" for n in summary.get("notes", [])),
+        "correction": page_matches and bool(_corrections(summary)),
         "appears": now_matches and not was_matching,
         "disappears": was_matching and not now_matches,
     }
     return [event for event in watch_defs.EVENTS if event in events and found.get(event)]
+
+
+def _corrections(summary: dict[str, Any]) -> list[str]:
+    """The texts of a version's new correction notes (a clarification corrects too)."""
+    return [n["text"] for n in summary.get("notes", []) if n.get("kind") in CORRECTING]
 
 
 # -- the citation ------------------------------------------------------------------------------
@@ -205,7 +211,7 @@ def excerpt(watch: CompiledWatch, event: str, change: Change) -> str:
         title = summary.get("title") or {}
         return _cut(f"title: {title.get('before')!r} → {title.get('after')!r}")
     if event == "correction":
-        notes = [n["text"] for n in summary.get("notes", []) if n.get("kind") == "correction"]
+        notes = _corrections(summary)
         return _cut(notes[0] if notes else short(summary, version.state, version.seq))
     if event == "disappears" and previous is not None:
         return "was: " + _around(previous.text, change.matches_before(watch))

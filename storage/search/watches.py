@@ -8,7 +8,7 @@ optionally a few outlets, the events it follows and where its alerts go
 ``changed``     a new version of a page that matches (before or after)
 ``removed``     a page that matched is removed, redirected or paywalled
 ``headline``    the title of a page that matches changed
-``correction``  a correction note was added to a page that matches
+``correction``  a correction or clarification note (any language) was added to a page that matches
 ``appears``     the query matches a new version and did not match the one before
 ``disappears``  the reverse
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from extract.clutter import is_clutter_line
 from storage.db.times import iso
+from storage.versions import meta_lines
 from storage.versions.diffing import diff_paragraphs, split_paragraphs
 from storage.versions.normalize import normalize_text, text_hash
 
@@ -49,14 +50,6 @@ _COUNTER = re.compile(
     re.IGNORECASE,
 )
 _ONLY_PUNCTUATION = re.compile(r"[\W_]*")
-_NOTE = re.compile(
-    r"(?P<kind>correction|clarification|update|updated|editor['’]?s note)\s*(?:\(\s*[^)]{0,40}\))?\s*[:—–-]"
-    r"|(?P<phrase>this (?:article|story|post|report) (?:has been|was|is being) (?:updated|corrected|amended|changed)"
-    r"|an earlier version of this (?:article|story|post|report))",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The parts of a version a change summary compares."""
@@ -82,9 +75,19 @@ def _folded(line: str) -> str:
 
 @functools.lru_cache(maxsize=65536)  # every capture compares the same paragraphs several times
 def stable_line(line: str) -> str:
-    """``line`` without relative time stamps and counters, normalised; "" when nothing is left."""
-    if is_clutter_line(line):
+    """``line`` without relative time stamps and counters, normalised; "" when nothing is left.
+
+    A short line that is only a stamp, a counter or a read-also line in any
+    language of :mod:`storage.versions.phrases` goes whole; Chinese and Japanese
+    text loses the spaces between its characters.
+    """
+    if is_clutter_line(line) or (len(line) <= META_LINE and meta_lines.is_meta_line(line)):
         return ""
+    return meta_lines.cjk_joined(_blanked(line))
+
+
+def _blanked(line: str) -> str:
+    """``line`` with English stamps and counters blanked, normalised; "" when nothing is left."""
     folded = _folded(line)
     cleaned = line
     if any(word in folded for word in _LED_WORDS):
@@ -130,7 +133,8 @@ def stable_hash(title: str | None, text: str | None, authors: list[str] | None =
 
 
 def _hash_of(title: str | None, paragraphs: tuple[str, ...], authors: list[str] | None) -> str:
-    parts = [normalize_text(title), "\n".join(paragraphs), "\n".join(_byline(authors))]
+    # A short line whose only change is a count or a relative time reads the same, in any language.
+    parts = [normalize_text(title), "\n".join(map(meta_lines.counts_masked, paragraphs)), "\n".join(_byline(authors))]
     return hashlib.sha256("\n\x00\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -176,18 +180,12 @@ def text_size(text: str | None) -> int:
 
 
 def notes(paragraphs: list[str]) -> list[dict[str, str]]:
-    """Correction, update and editor's notes among ``paragraphs``."""
+    """Correction, clarification, update and editor's notes among ``paragraphs``, in any language of the tables."""
     found = []
     for paragraph in paragraphs:
-        match = _NOTE.match(paragraph) or _NOTE.search(paragraph[:200])
-        if match is None or (match["kind"] is None and match["phrase"] is None):
-            continue
-        kind = (match["kind"] or "update").lower().replace("’", "'")
-        kind = {"updated": "update", "clarification": "correction"}.get(kind, kind)
-        kind = "editor's note" if kind.startswith("editor") else kind
-        if match["phrase"] and match["phrase"].lower().startswith("an earlier"):
-            kind = "correction"
-        found.append({"kind": kind, "text": paragraph[:300]})
+        kind = meta_lines.note_kind(paragraph)
+        if kind is not None:
+            found.append({"kind": kind, "text": paragraph[:300]})
     return found
 
 

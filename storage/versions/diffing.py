@@ -14,11 +14,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.versions.normalize import CJK
+
 EQUAL, DELETE, INSERT = "equal", "delete", "insert"
 # Paragraphs at least this similar (difflib ratio over words) are one paragraph, edited.
 EDIT_SIMILARITY = 0.5
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# Words; a Chinese, Japanese or Korean character is a word of its own (no spaces mark words there).
+_TOKEN = re.compile(f"\\s+|[{CJK}]|[^\\s{CJK}]+")
+_WORD = re.compile(f"[{CJK}]|[^\\s{CJK}]+")
+_HAS_CJK = re.compile(f"[{CJK}]")
 
 Segment = tuple[str, str]  # (EQUAL | DELETE | INSERT, text)
 
@@ -70,10 +75,17 @@ def word_diff(before: str, after: str) -> list[Segment]:
 
 def similarity(before: str, after: str) -> float:
     """How alike two paragraphs are, 0 to 1, over their words."""
-    matcher = difflib.SequenceMatcher(None, before.split(), after.split(), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, words(before), words(after), autojunk=False)
     if matcher.real_quick_ratio() < EDIT_SIMILARITY or matcher.quick_ratio() < EDIT_SIMILARITY:
         return 0.0
     return matcher.ratio()
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``: split on spaces, and every CJK character one word."""
+    if text.isascii() or not _HAS_CJK.search(text):
+        return text.split()
+    return _WORD.findall(text)
 
 
 def diff_paragraphs(before: list[str], after: list[str]) -> list[ParagraphChange]:

@@ -11,6 +11,10 @@ import hashlib
 import re
 import unicodedata
 
+# Scripts written without spaces between words, compared character by character: kana and Han …
+CHINESE_JAPANESE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# … and Hangul syllables (Korean spaces its words, but a one-syllable edit is still a small one).
+CJK = CHINESE_JAPANESE + "\uac00-\ud7af"
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _QUOTES_AND_DASHES = str.maketrans(
     {
