@@ -6,11 +6,17 @@ an alert is never lost: :func:`deliver` runs after that commit — at the end of
 crawl, after ``ingest`` and ``reextract``, or by ``newsarchive alerts
 --deliver`` — and sends what is due. A row is marked delivered only after its
 target accepted it, so a crash between send and mark sends it again on the next
-run: delivery is at least once, and every message carries an idempotency key
+run (once the dead run's claim has expired): delivery is at least once, and every message carries an idempotency key
 (an ``Idempotency-Key`` header and ``idempotency_key`` field on ``json://``
 webhooks, an ``id`` line in every other service's text) for receivers to drop
 repeats by. A digest's key is fixed (``batch``) before its first attempt, so a
 retried digest is the same message under the same key.
+
+Several delivery runs may start at once (distributed crawls each deliver at
+their end): a run claims the rows it sends (``claimed_until``, taken with
+``FOR UPDATE SKIP LOCKED`` on PostgreSQL, in SQLite's one write transaction
+at a time), so each message goes out once; a claim outlives the run's budget
+and its last send's timeouts, so the rows of a run that was killed come back.
 
 Messages go straight to their targets: the proxy variables a crawl fetches
 through (``http_proxy``: often an archiving or replaying proxy) are set aside
@@ -35,7 +41,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db.errors import BadWatch
@@ -129,7 +135,8 @@ def deliver(archive: Any, at: datetime | None = None, *, ignore_backoff: bool = 
     moment = at or now()
     if not ignore_backoff and not archive.read(lambda session: has_due(session, moment)):
         return DeliveryReport(waiting=archive.read(waiting_count))  # the common case: no write, no Apprise
-    messages: list[Message] = archive.write(lambda session: prepare(session, moment, ignore_backoff))
+    claim = moment + claim_span(budget)
+    messages: list[Message] = archive.write(lambda session: prepare(session, moment, ignore_backoff, claim))
     if not messages:
         return DeliveryReport(waiting=archive.read(waiting_count))
     started = time.monotonic()
@@ -148,6 +155,9 @@ def deliver(archive: Any, at: datetime | None = None, *, ignore_backoff: bool = 
             archive.write(lambda session, m=message, e=error: _mark_failed(session, m, e, now()))
             failed += 1
             failures.setdefault(message.target, []).append(error)
+    unsent = messages[sent + failed:]
+    if unsent:  # given back: the next run sends them
+        archive.write(lambda session: _claim(session, unsent, None))
     for target, errors in failures.items():
         logger.warning("alerts: %d messages to %s not delivered (%s); retried on a later run",
                        len(errors), masked(target), errors[-1])
@@ -161,16 +171,31 @@ def waiting_count(session: Session) -> int:
 
 def has_due(session: Session, at: datetime) -> bool:
     """Whether anything in the outbox is due at ``at`` (a cheap check before a delivery run)."""
-    query = select(AlertDelivery.id).where(AlertDelivery.delivered_at.is_(None), AlertDelivery.next_attempt_at <= at)
-    return session.scalar(query.limit(1)) is not None
+    return session.scalar(select(AlertDelivery.id).where(*_due(at)).limit(1)) is not None
 
 
-def prepare(session: Session, at: datetime, ignore_backoff: bool = False) -> list[Message]:
-    """The messages due at ``at``, oldest first; a digest's key is fixed here, before it is first sent."""
+def claim_span(budget: float) -> timedelta:
+    """How long a run's claim lasts: past its budget and the timeouts of a send started just before its end."""
+    return timedelta(seconds=budget + CONNECT_TIMEOUT + READ_TIMEOUT) * 2
+
+
+def _due(at: datetime, ignore_backoff: bool = False) -> list[Any]:
+    """Undelivered, claimed by no run still sending at ``at``, and (unless ignored) past its back-off."""
+    unclaimed = or_(AlertDelivery.claimed_until.is_(None), AlertDelivery.claimed_until <= at)
+    conditions = [AlertDelivery.delivered_at.is_(None), unclaimed]
+    return conditions if ignore_backoff else [*conditions, AlertDelivery.next_attempt_at <= at]
+
+
+def prepare(session: Session, at: datetime, ignore_backoff: bool = False,
+            claim_until: datetime | None = None) -> list[Message]:
+    """The messages due at ``at``, oldest first, claimed until ``claim_until`` (default: one budget's span).
+
+    A digest's key is fixed here, before it is first sent.
+    """
+    # SKIP LOCKED: rows another run is claiming right now are left to it, not waited for (PostgreSQL).
     query = (select(AlertDelivery, Alert, Watch).join(Alert, Alert.id == AlertDelivery.alert_id)
-             .join(Watch, Watch.id == Alert.watch_id).where(AlertDelivery.delivered_at.is_(None)))
-    if not ignore_backoff:
-        query = query.where(AlertDelivery.next_attempt_at <= at)
+             .join(Watch, Watch.id == Alert.watch_id).where(*_due(at, ignore_backoff))
+             .with_for_update(skip_locked=True, of=AlertDelivery))
     rows = session.execute(query.order_by(AlertDelivery.id).limit(MAX_MESSAGES * 20)).all()
     messages: list[Message] = []
     digests: dict[str, list[tuple[AlertDelivery, Alert, Watch]]] = {}
@@ -190,7 +215,9 @@ def prepare(session: Session, at: datetime, ignore_backoff: bool = False) -> lis
                 delivery.batch = key  # committed before the first attempt: a retry is the same digest
         messages.append(_digest(key, members))
     messages.sort(key=lambda m: min(m.delivery_ids))
-    return messages[:MAX_MESSAGES]
+    chosen = messages[:MAX_MESSAGES]
+    _claim(session, chosen, claim_until or at + claim_span(BUDGET))
+    return chosen
 
 
 def alert_key(watch_key: str, alert_id: int) -> str:
@@ -231,12 +258,20 @@ def _alert_text(alert: Alert, watch: str, key: str) -> str:
 
 def _mark_delivered(session: Session, message: Message, at: datetime) -> None:
     session.execute(update(AlertDelivery).where(AlertDelivery.id.in_(message.delivery_ids))
-                    .values(delivered_at=at, attempts=AlertDelivery.attempts + 1, last_error=None))
+                    .values(delivered_at=at, attempts=AlertDelivery.attempts + 1, last_error=None,
+                            claimed_until=None))
+
+
+def _claim(session: Session, messages: list[Message], until: datetime | None) -> None:
+    """Claim ``messages`` for this run until ``until`` (None: give the claim back)."""
+    ids = [delivery_id for message in messages for delivery_id in message.delivery_ids]
+    session.execute(update(AlertDelivery).where(AlertDelivery.id.in_(ids)).values(claimed_until=until))
 
 
 def _mark_failed(session: Session, message: Message, error: str, at: datetime) -> None:
     for delivery in session.scalars(select(AlertDelivery).where(AlertDelivery.id.in_(message.delivery_ids))):
         delivery.attempts += 1
+        delivery.claimed_until = None
         delivery.next_attempt_at = at + backoff(delivery.attempts)
         delivery.last_error = shortened(error, 500)
 
