@@ -23,8 +23,10 @@ through (``http_proxy``: often an archiving or replaying proxy) are set aside
 while sending; ``NEWSARCHIVE_ALERTS_PROXY`` names a proxy for notifications
 instead.
 
-A target that is down costs at most its connect and read timeouts; it is
-retried on later runs with exponential back-off (``attempts``,
+Each target is sent to on a thread of its own, its messages oldest first; a
+target that fails is not tried again in the same run, so a target that is down
+costs at most its connect and read timeouts once, and never holds up another.
+It is retried on later runs with exponential back-off (``attempts``,
 ``next_attempt_at``, ``last_error``), logged as one line per target and run,
 and never raises. Apprise is imported only when there is something to send.
 """
@@ -33,7 +35,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,6 +59,7 @@ CONNECT_TIMEOUT = 5.0  # seconds; a target's own cto/rto may only be shorter
 READ_TIMEOUT = 10.0
 BUDGET = 60.0  # seconds one delivery run may spend; the rest waits for the next run
 MAX_MESSAGES = 500  # messages one run prepares
+MAX_SENDERS = 8  # targets sent to at once, each on a thread of its own
 BACKOFF_FIRST = timedelta(minutes=1)  # doubled on every failed attempt …
 BACKOFF_MAX = timedelta(hours=6)  # … up to this
 JSON_SCHEMES = ("json", "jsons")
@@ -139,29 +144,52 @@ def deliver(archive: Any, at: datetime | None = None, *, ignore_backoff: bool = 
     messages: list[Message] = archive.write(lambda session: prepare(session, moment, ignore_backoff, claim))
     if not messages:
         return DeliveryReport(waiting=archive.read(waiting_count))
-    started = time.monotonic()
-    sent = failed = delivered = 0
-    failures: dict[str, list[str]] = {}
+    deadline = time.monotonic() + budget
+    by_target: dict[str, list[Message]] = {}
     for message in messages:
-        if time.monotonic() - started > budget:
-            logger.warning("alerts: delivery stopped after %.0f s; %d messages wait for the next run",
-                           budget, len(messages) - sent - failed)
-            break
-        error = send(message)
-        if error is None:
-            archive.write(lambda session, m=message: _mark_delivered(session, m, now()))
-            sent, delivered = sent + 1, delivered + len(message.delivery_ids)
-        else:
-            archive.write(lambda session, m=message, e=error: _mark_failed(session, m, e, now()))
-            failed += 1
-            failures.setdefault(message.target, []).append(error)
-    unsent = messages[sent + failed:]
+        by_target.setdefault(message.target, []).append(message)
+    # Each target on a thread of its own: a hanging one costs only itself its timeouts.
+    with _apprise_log(), _notification_proxy(), ThreadPoolExecutor(min(len(by_target), MAX_SENDERS)) as pool:
+        runs = list(pool.map(lambda queue: _to_target(archive, queue, deadline), by_target.values()))
+    unsent = [message for run in runs for message in run.unsent]
     if unsent:  # given back: the next run sends them
         archive.write(lambda session: _claim(session, unsent, None))
-    for target, errors in failures.items():
-        logger.warning("alerts: %d messages to %s not delivered (%s); retried on a later run",
-                       len(errors), masked(target), errors[-1])
-    return DeliveryReport(sent, failed, delivered, archive.read(waiting_count), [masked(t) for t in failures])
+        logger.warning("alerts: %d messages wait for the next run (delivery budget %.0f s, or their target failed)",
+                       len(unsent), budget)
+    failing = [run for run in runs if run.error is not None]
+    for run in failing:
+        logger.warning("alerts: messages to %s not delivered (%s); retried on a later run",
+                       masked(run.target), run.error)
+    return DeliveryReport(sum(run.sent for run in runs), len(failing), sum(run.delivered for run in runs),
+                          archive.read(waiting_count), [masked(run.target) for run in failing])
+
+
+@dataclass(slots=True)
+class _TargetRun:
+    """What one delivery run did for one target."""
+
+    target: str
+    sent: int = 0
+    delivered: int = 0  # alert deliveries: a digest is one message for several
+    error: str | None = None  # why the one failed message failed
+    unsent: list[Message] = field(default_factory=list)
+
+
+def _to_target(archive: Any, queue: list[Message], deadline: float) -> _TargetRun:
+    """Send ``queue`` (one target's messages, oldest first) until the deadline or the target's first failure."""
+    run = _TargetRun(queue[0].target)
+    for position, message in enumerate(queue):
+        if time.monotonic() > deadline:
+            run.unsent = queue[position:]
+            break
+        error = send(message)
+        if error is not None:  # not tried again in this run: its back-off starts now
+            archive.write(lambda session: _mark_failed(session, message, error, now()))
+            run.error, run.unsent = error, queue[position + 1:]
+            break
+        archive.write(lambda session: _mark_delivered(session, message, now()))
+        run.sent, run.delivered = run.sent + 1, run.delivered + len(message.delivery_ids)
+    return run
 
 
 def waiting_count(session: Session) -> int:
@@ -285,10 +313,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send(message: Message) -> str | None:
-    """Send ``message`` through Apprise within the timeouts; None when accepted, else why not (one line)."""
-    with _apprise_log() as log, _notification_proxy():
-        import apprise
+    """Send ``message`` through Apprise within the timeouts; None when accepted, else why not (one line).
 
+    Runs inside :func:`_apprise_log` and :func:`_notification_proxy`, which
+    :func:`deliver` holds around all of a run's sending threads.
+    """
+    import apprise
+
+    with _last_line() as log:
         plugin = apprise.Apprise.instantiate(_with_fields(message))
         if plugin is None:
             return "not a notification URL Apprise knows"
@@ -328,28 +360,40 @@ def _notification_proxy() -> Iterator[None]:
 
 
 class _LastLine(logging.Handler):
-    """Keeps the last warning Apprise logged: the reason a send failed."""
+    """Keeps the last warning Apprise logged on this thread: the reason this thread's send failed."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.last: str | None = None
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
         text = " ".join(record.getMessage().split())
-        self.last = shortened(text, 300) if text else self.last
+        if record.thread == self.thread and text:
+            self.last = shortened(text, 300)
+
+
+@contextmanager
+def _last_line() -> Iterator[_LastLine]:
+    """The last warning Apprise logs on this thread while the block runs."""
+    apprise_logger = logging.getLogger("apprise")
+    handler = _LastLine()
+    apprise_logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        apprise_logger.removeHandler(handler)
 
 
 @contextmanager
 def _apprise_log() -> Iterator[_LastLine]:
     """Apprise's own log lines kept out of the crawl's log while it sends: the caller logs one line instead."""
     apprise_logger = logging.getLogger("apprise")
-    handler, propagate = _LastLine(), apprise_logger.propagate
-    apprise_logger.addHandler(handler)
-    apprise_logger.propagate = False
+    propagate, apprise_logger.propagate = apprise_logger.propagate, False
     try:
-        yield handler
+        with _last_line() as handler:
+            yield handler
     finally:
-        apprise_logger.removeHandler(handler)
         apprise_logger.propagate = propagate
 
 

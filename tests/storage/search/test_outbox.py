@@ -228,3 +228,17 @@ def test_two_delivery_runs_at_once_send_each_alert_once(db_url: str, tmp_path: P
         with Archive(db_url, tmp_path) as archive:
             assert archive.alerts(undelivered=True) == []
 
+
+
+def test_a_hanging_target_costs_the_others_nothing(archive: Archive) -> None:
+    with WebhookReceiver() as hanging, WebhookReceiver() as healthy:
+        hanging.delay = 20  # never answers within the read timeout
+        archive.add_watch("new", "harbour", events=["new"], notify=[hanging.url + "?rto=2&cto=2", healthy.url])
+        for n in range(6):
+            archive.record_captures([(capture(f"{URL}-{n}", hours(n)), article(BODY, title="Harbour vote"))])
+        report = archive.deliver_alerts(budget=5)
+        assert len(healthy.messages()) == 6  # all of them, in the budget the hanging target did not take
+        assert len(hanging.messages()) == 1  # failed once in this run: not tried again in it
+        assert (report.sent, report.failed, report.waiting) == (6, 1, 6)
+        [failing] = report.failing_targets
+        assert str(hanging.port) in failing
