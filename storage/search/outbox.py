@@ -63,6 +63,7 @@ MAX_SENDERS = 8  # targets sent to at once, each on a thread of its own
 BACKOFF_FIRST = timedelta(minutes=1)  # doubled on every failed attempt …
 BACKOFF_MAX = timedelta(hours=6)  # … up to this
 JSON_SCHEMES = ("json", "jsons")
+APPRISE_JSON_KEYS = ("version", "title", "message", "type", "attachments")  # Apprise's json:// payload's own
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 ALERTS_PROXY = "NEWSARCHIVE_ALERTS_PROXY"
 
@@ -258,6 +259,10 @@ def _single(delivery: AlertDelivery, alert: Alert, watch: Watch) -> Message:
     title = f"newsarchive [{watch.name}] {alert.event}: {alert.title or alert.url}"
     fields = {"idempotency_key": key, "watch": watch.name, "event": alert.event, "url": alert.url,
               "outlet": alert.outlet, "version": str(alert.version_seq)}
+    if alert.previous_seq is not None:
+        fields["previous_version"] = str(alert.previous_seq)
+    fields.update({"first_seen": iso(alert.first_seen), "excerpt": alert.excerpt, "warc_file": alert.warc_file,
+                   "warc_offset": str(alert.warc_offset), "warc_record_id": alert.warc_record_id})
     return Message(delivery.target, key, shortened(title, 200), _alert_text(alert, watch.name, key), [delivery.id], fields)
 
 
@@ -326,6 +331,8 @@ def send(message: Message) -> str | None:
             return "not a notification URL Apprise knows"
         plugin.socket_connect_timeout = min(float(plugin.socket_connect_timeout or CONNECT_TIMEOUT), CONNECT_TIMEOUT)
         plugin.socket_read_timeout = min(float(plugin.socket_read_timeout or READ_TIMEOUT), READ_TIMEOUT)
+        if _is_json(message.target) and "version" in message.fields and hasattr(plugin, "json_version"):
+            plugin.json_version = message.fields["version"]  # the payload's "version" (see _with_fields)
         try:
             accepted = plugin.notify(body=message.body, title=message.title)
         except Exception as error:  # a plugin's own bug must not stop the others
@@ -333,12 +340,27 @@ def send(message: Message) -> str | None:
     return None if accepted else (log.last or "the service did not accept the message")
 
 
+def _is_json(target: str) -> bool:
+    return urlsplit(target).scheme.lower() in JSON_SCHEMES
+
+
 def _with_fields(message: Message) -> str:
-    """The target URL, for a ``json://`` webhook with the idempotency key as header and fields in the body."""
-    if urlsplit(message.target).scheme.lower() not in JSON_SCHEMES:
+    """The target URL, for a ``json://`` webhook with the idempotency key as header and fields in the body.
+
+    Apprise's JSON payload has keys of its own (``version``: its format's, "1.0";
+    ``title``, ``message``, ``type``, ``attachments``), and ``:key=value`` on
+    one of those renames it to ``value`` instead of adding a field: ``:version=2``
+    sent ``"2": "1.0"``. So ``version`` is not a parameter: :func:`send` puts an
+    alert's version in the plugin's own version field, and a digest, which has
+    none, drops Apprise's (an empty value removes a key).
+    """
+    if not _is_json(message.target):
         return message.target
     params = [f"%2BIdempotency-Key={quote(message.key, safe='')}"]
-    params += [f"%3A{name}={quote(value, safe='')}" for name, value in message.fields.items()]
+    params += [f"%3A{name}={quote(value, safe='')}" for name, value in message.fields.items()
+               if name not in APPRISE_JSON_KEYS]
+    if "version" not in message.fields:
+        params.append("%3Aversion=")
     joiner = "&" if "?" in message.target else "?"
     return message.target + joiner + "&".join(params)
 

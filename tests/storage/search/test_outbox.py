@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from storage.archive import Archive
 from storage.db.models import AlertDelivery
-from storage.db.times import aware, now
+from storage.db.times import aware, iso, now
 from storage.search import outbox
 from tests.helpers.captures import article, capture, hours
 from tests.helpers.crawl import ROOT
@@ -242,3 +242,28 @@ def test_a_hanging_target_costs_the_others_nothing(archive: Archive) -> None:
         assert (report.sent, report.failed, report.waiting) == (6, 1, 6)
         [failing] = report.failing_targets
         assert str(hanging.port) in failing
+
+
+def test_a_json_webhook_gets_the_version_and_its_citation_as_fields(archive: Archive) -> None:
+    with WebhookReceiver() as receiver:
+        archive.add_watch("quote", '"rushed into a decision"', events=["appears"], notify=[receiver.url])
+        record_versions(archive)
+        assert archive.deliver_alerts().sent == 1
+        [alert] = archive.alerts()
+        [message] = receiver.messages()
+        body = message.body
+        assert body["version"] == "2" and "2" not in body  # Apprise's own "version" key is not renamed to ours
+        assert body["previous_version"] == "1"
+        assert body["first_seen"] == iso(hours(1))
+        assert "rushed into a decision" in body["excerpt"]
+        assert (body["warc_file"], body["warc_offset"]) == ("test.warc.gz", "0")
+        assert body["warc_record_id"] == alert.warc_record_id and body["warc_record_id"].startswith("<urn:uuid:")
+
+
+def test_a_json_digest_carries_no_version_of_apprise_s_own(archive: Archive) -> None:
+    with WebhookReceiver() as receiver:
+        archive.add_watch("all", "harbour", events=["new", "changed"], notify=[receiver.url], digest=True)
+        record_versions(archive)
+        assert archive.deliver_alerts().sent == 1
+        [message] = receiver.messages()
+        assert "version" not in message.body and message.body["event"] == "digest"
