@@ -5,12 +5,13 @@ in the transaction that records its version (:mod:`storage.search.alerts`), so
 an alert is never lost: :func:`deliver` runs after that commit — at the end of a
 crawl, after ``ingest`` and ``reextract``, or by ``newsarchive alerts
 --deliver`` — and sends what is due. A row is marked delivered only after its
-target accepted it, so a crash between send and mark sends it again on the next
-run (once the dead run's claim has expired): delivery is at least once, and every message carries an idempotency key
-(an ``Idempotency-Key`` header and ``idempotency_key`` field on ``json://``
-webhooks, an ``id`` line in every other service's text) for receivers to drop
-repeats by. A digest's key is fixed (``batch``) before its first attempt, so a
-retried digest is the same message under the same key.
+target accepted it, so a crash between send and mark sends it again on a later
+run (once the dead run's claim has expired): delivery is at least once, and
+every message carries an idempotency key (an ``Idempotency-Key`` header and
+``idempotency_key`` field on ``json://`` webhooks, an ``id`` line in every
+other service's text) for receivers to drop repeats by. A digest's key is
+fixed (``batch``) before its first attempt, so a retried digest is the same
+message under the same key.
 
 Several delivery runs may start at once (distributed crawls each deliver at
 their end): a run claims the rows it sends (``claimed_until``, taken with
@@ -37,8 +38,8 @@ import logging
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
