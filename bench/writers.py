@@ -7,7 +7,9 @@ writer processes on a fresh PostgreSQL schema, each recording ``--batches``
 batches of 50 new articles (texts of 250 words, none a copy of another) as the
 crawl's writer does, once as shipped and once with the lock left out, in
 alternating order, and prints captures per second over all writers (medians
-of ``--rounds``) and what the lock takes off.
+of ``--rounds``), what the lock takes off, and the share of the writers' batch
+time spent waiting for the lock (as shipped): the figure a busy machine
+disturbs least.
 
 Run (PostgreSQL must be up):
 
@@ -54,25 +56,37 @@ def _batch(writer: int, number: int, rng: random.Random) -> list[tuple[CaptureIn
     return entries
 
 
-def _writer(db_url: str, archive_dir: str, writer: int, batches: int, locked: bool, start) -> None:
-    if not locked:
-        matcher.lock_stories = lambda session: None  # measurement only: the lock left out
+def _writer(db_url: str, archive_dir: str, writer: int, batches: int, locked: bool, start, waits) -> None:
+    waited = 0.0
+    take_lock = matcher.lock_stories
+
+    def timed_lock(session) -> None:
+        nonlocal waited
+        began = time.perf_counter()
+        take_lock(session)
+        waited += time.perf_counter() - began
+
+    # Measurement only: the lock timed, or left out.
+    matcher.lock_stories = timed_lock if locked else (lambda session: None)
     rng = random.Random(writer)
     prepared = [_batch(writer, number, rng) for number in range(batches)]
     with Archive(db_url, Path(archive_dir)) as archive:
         start.wait()
+        began = time.perf_counter()
         for batch in prepared:
             archive.record_captures(batch)
+        waits.put((waited, time.perf_counter() - began))
 
 
-def _run(pg_url: str, writers: int, batches: int, locked: bool) -> float:
-    """Captures per second over ``writers`` processes, from the moment all are ready."""
+def _run(pg_url: str, writers: int, batches: int, locked: bool) -> tuple[float, float]:
+    """Captures per second over ``writers`` processes, from the moment all are ready, and the share of
+    the writers' time spent waiting for the lock."""
     context = multiprocessing.get_context("spawn")
     with scratch_schema(pg_url, "bench") as db_url, tempfile.TemporaryDirectory() as archive_dir:
         with Archive(db_url, Path(archive_dir), create=True) as archive:
             archive.ensure_outlet("daily", ["daily.example"])
-        start = context.Barrier(writers + 1)
-        processes = [context.Process(target=_writer, args=(db_url, archive_dir, n, batches, locked, start))
+        start, waits = context.Barrier(writers + 1), context.Queue()
+        processes = [context.Process(target=_writer, args=(db_url, archive_dir, n, batches, locked, start, waits))
                      for n in range(writers)]
         for process in processes:
             process.start()
@@ -83,7 +97,8 @@ def _run(pg_url: str, writers: int, batches: int, locked: bool) -> float:
         elapsed = time.perf_counter() - began
         if any(process.exitcode for process in processes):
             raise SystemExit("a writer failed")
-    return writers * batches * BATCH / elapsed
+        timings = [waits.get() for _ in processes]
+    return writers * batches * BATCH / elapsed, sum(w for w, _ in timings) / sum(t for _, t in timings)
 
 
 def main() -> None:
@@ -93,15 +108,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"{args.batches} batches of {BATCH} new articles per writer; captures/s over all writers")
-    print(f"{'writers':>7} {'locked':>8} {'no lock':>8} {'lock costs':>10}")
+    print(f"{'writers':>7} {'locked':>8} {'no lock':>8} {'lock costs':>10} {'waiting':>8}")
     for writers in (1, 2, 4):
         figures: dict[bool, list[float]] = {True: [], False: []}
+        waiting: list[float] = []
         for round_no in range(args.rounds):
             order = (True, False) if round_no % 2 == 0 else (False, True)
             for locked in order:
-                figures[locked].append(_run(args.db, writers, args.batches, locked))
+                rate, waited = _run(args.db, writers, args.batches, locked)
+                figures[locked].append(rate)
+                if locked:
+                    waiting.append(waited)
         locked, free = statistics.median(figures[True]), statistics.median(figures[False])
-        print(f"{writers:>7} {locked:>8.0f} {free:>8.0f} {1 - locked / free:>9.0%}", flush=True)
+        print(f"{writers:>7} {locked:>8.0f} {free:>8.0f} {1 - locked / free:>9.0%} "
+              f"{statistics.median(waiting):>8.0%}", flush=True)
 
 
 if __name__ == "__main__":
