@@ -9,7 +9,7 @@ or the archive keys a page.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
@@ -23,15 +23,29 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def strip_tracking(url: str) -> str:
-    """``url`` without its fragment and tracking parameters, otherwise untouched."""
+    """``url`` without its fragment and tracking parameters, otherwise untouched.
+
+    The query is filtered as written, parameter by parameter (``&``-separated):
+    a bare ``?12345``, a ``;`` inside a value and the query's own percent-encoding
+    reach the server as they were, since some servers read them that way. The
+    scheme and host are lower-cased and a default port dropped; an IPv6 host
+    keeps its brackets.
+    """
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)]
+    query = "&".join(param for param in parts.query.split("&") if not _is_tracking(param))
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme.lower())) else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def _is_tracking(param: str) -> bool:
+    """Whether one raw ``key=value`` of a query names a tracking parameter (the key read percent-decoded)."""
+    return bool(_TRACKING_PARAM.match(unquote_plus(param.partition("=")[0])))
 
 
 def canonicalize_url(url: str) -> str:

@@ -9,7 +9,9 @@ the code that builds them: :mod:`storage.versions.results`, :mod:`storage.storie
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,7 +65,10 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-WRITE_ATTEMPTS = 3
+WRITE_ATTEMPTS = 5
+# PostgreSQL's SQLSTATEs for a transaction it ended so another could go on: run again, it succeeds.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+RETRY_PAUSE = 0.05  # seconds; a random pause up to this times the attempt, so the retried writers part
 EXPORT_BATCH = 500
 
 
@@ -213,11 +218,13 @@ class Archive:
                 with self._write_lock, Session(self._writer, expire_on_commit=False) as session:
                     with session.begin():
                         return work(session)
-            except IntegrityError:
-                # Another process inserted the same page or outlet first: retry sees it.
-                if attempt == WRITE_ATTEMPTS:
+            except (IntegrityError, OperationalError) as error:
+                # Another process inserted the same page or outlet first, or PostgreSQL chose this
+                # transaction to end a deadlock or a serialization conflict: a retry sees the other's rows.
+                if not _retryable(error) or attempt == WRITE_ATTEMPTS:
                     raise
-                logger.debug("write conflict, retrying (attempt %d)", attempt)
+                logger.debug("write conflict (%s), retrying (attempt %d)", type(error.orig).__name__, attempt)
+                time.sleep(random.uniform(0, RETRY_PAUSE * attempt))
         raise AssertionError("unreachable")
 
     # -- read side ------------------------------------------------------------
@@ -604,3 +611,8 @@ def _no_version_message(session: Session, page: Page, at: datetime | None, numbe
     if number is not None:
         return f"{page.url} has no version {number}: it has versions 1 to {count}"
     return f"{page.url} had no version yet at {iso(at)}: first captured {iso(page.first_seen)}"
+
+
+def _retryable(error: DBAPIError) -> bool:
+    """An insert that lost a race, or a transaction PostgreSQL ended for a deadlock or serialization failure."""
+    return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES

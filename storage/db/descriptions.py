@@ -200,6 +200,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "next_attempt_at": "when it is tried next",
             "delivered_at": "when it was delivered (empty: still waiting)",
             "last_error": "why the last try failed",
+            "claimed_until": "a delivery run is sending it until then (empty: no run is)",
         },
     ),
     "frontpages": TableDescription(

@@ -348,6 +348,7 @@ class AlertDelivery(Base):
     next_attempt_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None]  # a delivery run is sending it; free again after this (0017)
 
 
 # -- Front pages: where each article stood on its outlet's start pages (storage/outlets/frontpages.py) --

@@ -150,6 +150,7 @@ def _fresh(archive: Any, row: tuple[Any, ...], models: dict[str, OutletBoilerpla
 
 
 def _apply(session: Session, fresh: dict[int, list[_Fresh]], summary: ReextractSummary) -> None:
+    matcher.lock_stories(session)  # before the version rows it updates, in the order every writer takes them
     for entries in fresh.values():
         previous: Version | None = None
         previous_changed = False

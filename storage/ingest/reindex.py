@@ -11,6 +11,12 @@ rebuild leaves the old index untouched (the next rebuild clears what it left).
 The index replaced is kept, one generation back: ``archive.sqlite3.previous``
 or the schema ``NAME_previous``.
 
+A crawl that holds the archive lock cannot run during a rebuild, but one with
+the lock off (distributed crawls) can, and what it writes into the index being
+replaced is in no file the rebuild read: when captures were added or crawl
+runs started or ended since the rebuild began, it is not swapped in (the check
+and the swap hold the tables' locks on PostgreSQL, so no writer slips between).
+
 Outlets, their seed entries, each capture's discovery context and the run
 history come from the files' own records (:mod:`storage.warc.context`); seed
 files add outlets for WARCs without them. Watches and their alerts, which no
@@ -29,13 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 
 from storage.archive import Archive, StatsView
 from storage.db.engine import display, resolve_url, sqlite_path
 from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
+from storage.db.models import Capture, Run
 from storage.ingest.ingest import WARC_SUFFIXES, IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
 from storage.search.watch_state import WatchState, restore_state, saved_state
@@ -85,13 +93,44 @@ def current_counts(db_url: str | None, archive_dir: str | Path) -> Counts:
     return _current(db_url, archive_dir)[0]
 
 
-def _current(db_url: str | None, archive_dir: str | Path) -> tuple[Counts, WatchState]:
-    """What the archive's index holds now, and the watches the rebuild must carry over."""
+def _current(db_url: str | None, archive_dir: str | Path) -> tuple[Counts, WatchState, WriteMark]:
+    """What the archive's index holds now, the watches the rebuild must carry over, and its writes so far."""
     try:
         with Archive(db_url, archive_dir) as archive:
-            return Counts.of(archive.stats()), archive.read(saved_state)
+            return Counts.of(archive.stats()), archive.read(saved_state), archive.read(WriteMark.of)
     except ArchiveMissing:
-        return Counts.of(None), WatchState([], [], [])
+        return Counts.of(None), WatchState([], [], []), WriteMark(0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteMark:
+    """How far writers had come in an index: a crawl writing meanwhile moves it."""
+
+    last_capture: int
+    runs: int
+    finished_runs: int
+
+    @classmethod
+    def of(cls, session: Session) -> WriteMark:
+        last_capture = session.scalar(select(func.max(Capture.id))) or 0
+        runs, finished = session.execute(select(func.count(Run.id), func.count(Run.finished_at))).one()
+        return cls(last_capture, runs, finished)
+
+    def check_unchanged(self, session: Session) -> None:
+        """Raise :class:`RebuildOverrun` when ``session``'s index was written since this mark."""
+        now = WriteMark.of(session)
+        if now == self:
+            return
+        added = session.scalar(select(func.count(Capture.id)).where(Capture.id > self.last_capture)) or 0
+        runs = now.runs - self.runs + now.finished_runs - self.finished_runs
+        raise RebuildOverrun(
+            f"the archive was written during the rebuild ({added} new captures, {runs} crawl runs started or "
+            "ended: a crawl with the archive lock off, as distributed crawls run), and the rebuild does not hold "
+            "that: kept the archive as it was; run reindex again when no crawl is running")
+
+
+class RebuildOverrun(ArchiveError):
+    """Writers added to the index being replaced while the rebuild ran."""
 
 
 def reindex(
@@ -109,7 +148,7 @@ def reindex(
     url = resolve_url(db_url, archive_dir)
     try:
         with ArchiveLock(archive_dir):
-            before, watches = _current(db_url, archive_dir)
+            before, watches, mark = _current(db_url, archive_dir)
             place = _SqliteBuild(url) if sqlite_path(url) is not None else _SchemaBuild(url)
             with place.building() as build_url:
                 with Archive(build_url, archive_dir, create=True) as built:
@@ -120,7 +159,7 @@ def reindex(
                 if after.fewer_than(before) and not confirm(before, after):
                     raise ReindexDeclined(f"the rebuild holds {after} where the archive has {before}: "
                                           "kept the archive as it was (reindex --force swaps it in anyway)")
-                place.swap_in()
+                place.swap_in(mark.check_unchanged)
     except ArchiveLocked as locked:
         raise ArchiveError(f"{locked}; reindex waits for no crawl") from None
     return summary
@@ -145,7 +184,15 @@ class _SqliteBuild:
             for part in _files(self.build):
                 part.unlink(missing_ok=True)
 
-    def swap_in(self) -> None:
+    def swap_in(self, check_unchanged: Callable[[Session], None]) -> None:
+        if self.path.exists():
+            engine = create_engine(self.url)
+            try:
+                with Session(engine) as session:
+                    if session.scalar(text("SELECT 1 FROM sqlite_master WHERE name = 'captures'")):
+                        check_unchanged(session)  # a writer could still slip in before the rename: no table lock
+            finally:
+                engine.dispose()
         _checkpoint(self.build)
         if self.path.exists():
             _checkpoint(self.path)
@@ -197,11 +244,16 @@ class _SchemaBuild:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.build}" CASCADE'))
             self.engine.dispose()
 
-    def swap_in(self) -> None:
+    def swap_in(self, check_unchanged: Callable[[Session], None]) -> None:
         previous = f"{self.schema[:40]}{PREVIOUS}"
         with self.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{previous}" CASCADE'))
             exists = connection.scalar(text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": self.schema})
+            if exists and connection.scalar(text("SELECT to_regclass(:t)"), {"t": f'"{self.schema}".captures'}):
+                # Held until the rename commits: writers wait, then write into the rebuilt index.
+                connection.execute(text(f'LOCK TABLE "{self.schema}".captures, "{self.schema}".runs '
+                                        "IN EXCLUSIVE MODE"))
+                check_unchanged(Session(bind=connection))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{previous}" CASCADE'))
             if exists:
                 connection.execute(text(f'ALTER SCHEMA "{self.schema}" RENAME TO "{previous}"'))
             connection.execute(text(f'ALTER SCHEMA "{self.build}" RENAME TO "{self.schema}"'))

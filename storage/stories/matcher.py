@@ -97,6 +97,7 @@ STORY_TEXT_CACHE = 2048
 # Serialises story matching between writers on PostgreSQL, so two copies
 # committed at the same moment still see each other's band keys.
 _PG_LOCK_KEY = 0x73746F72
+_LOCKED = "newsarchive_story_lock"
 
 
 # -- write side ---------------------------------------------------------------
@@ -111,8 +112,7 @@ def index_version(session: Session, version: Version) -> int | None:
         return None
     fp = fingerprint_story(story)
     keys = sorted(set(fp.band_keys()))
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    lock_stories(session)
     found = _matches(session, version, story, fp, keys, timed=True)
     # On the driver's cursor: even SQLAlchemy's Core statements cost more than these plain inserts.
     connection = session.connection()
@@ -124,6 +124,21 @@ def index_version(session: Session, version: Version) -> int | None:
     if not found:
         return None
     return _join(session, version, found)
+
+
+def lock_stories(session: Session) -> None:
+    """Take story matching's lock (PostgreSQL; held until commit) once in ``session``'s transaction.
+
+    A writer that will lock page rows takes it first: taken after them, two
+    writers of the same pages wait on each other's locks (a deadlock).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_LOCKED) is transaction:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    session.info[_LOCKED] = session.get_transaction()
 
 
 def packed_cut(story: StoryText) -> bytes:

@@ -166,6 +166,7 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     An entry whose capture is a :class:`FrontPageInput` records a front page
     instead (:mod:`storage.outlets.frontpages`), in the same transaction and order.
     """
+    matcher.lock_stories(session)  # before any page row lock: every writer takes them in this one order
     ids = [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
     known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
     memo(session).recorded_ids = set(session.scalars(known))

@@ -4,7 +4,8 @@
 ``json://`` URL pointing at it; ``received`` holds each POST's headers and
 JSON body, and ``keys()`` the idempotency keys, as a receiver that drops
 repeats would count them. ``answer`` sets the status it replies with (503: a
-target that is down), and ``kill_on_receipt`` makes it SIGKILL a process the
+target that is down), ``delay`` how many seconds it waits before answering (a
+slow or hanging target), and ``kill_on_receipt`` makes it SIGKILL a process the
 moment a message arrives, before it answers: a crash between send and the
 sender marking the message delivered.
 """
@@ -15,6 +16,7 @@ import json
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -37,6 +39,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.answer = 200
+        self.delay = 0.0  # seconds
         self.kill_on_receipt: int | None = None  # a pid
         self._lock = threading.Lock()
         receiver = self
@@ -54,6 +57,7 @@ class WebhookReceiver:
                     os.kill(pid, signal.SIGKILL)  # the sender dies before it hears back
                     self.close_connection = True
                     return
+                time.sleep(receiver.delay)
                 self.send_response(receiver.answer)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

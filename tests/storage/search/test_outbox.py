@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,8 @@ from sqlalchemy import select
 
 from storage.archive import Archive
 from storage.db.models import AlertDelivery
-from storage.db.times import aware, now
+from storage.db.times import aware, iso, now
+from storage.search import outbox
 from tests.helpers.captures import article, capture, hours
 from tests.helpers.crawl import ROOT
 from tests.helpers.webhook import WebhookReceiver
@@ -154,7 +156,7 @@ def test_a_kill_between_commit_and_send_loses_nothing(tmp_path: Path) -> None:
         assert sorted(receiver.keys()) == sorted({k for k in receiver.keys()}) and len(receiver.keys()) == 2
 
 
-def test_a_kill_between_send_and_mark_sends_again_under_the_same_key(tmp_path: Path) -> None:
+def test_a_kill_between_send_and_mark_sends_again_under_the_same_key_once_its_claim_expires(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
     with WebhookReceiver() as receiver:
         two_watches(db_url, tmp_path, receiver)
@@ -165,7 +167,9 @@ def test_a_kill_between_send_and_mark_sends_again_under_the_same_key(tmp_path: P
         assert process.wait(timeout=60) == -9
         assert len(receiver.messages()) == 1
         with Archive(db_url, tmp_path) as archive:
-            assert archive.deliver_alerts().sent == 2  # the first one again: it was never marked
+            assert archive.deliver_alerts().sent == 0  # claimed by the run that died, until its claim expires
+            later = now() + outbox.claim_span(outbox.BUDGET) + timedelta(seconds=1)
+            assert archive.deliver_alerts(at=later).sent == 2  # the first one again: it was never marked
             stored = {a.key for a in archive.alerts()}
             assert archive.read(lambda s: list(s.scalars(select(AlertDelivery.delivered_at)))).count(None) == 0
         keys = receiver.keys()
@@ -186,3 +190,80 @@ def test_nothing_to_send_loads_no_apprise(tmp_path: Path, digest: bool) -> None:
     """), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# -- several delivery runs at once (distributed crawls each deliver at their end) -------------------
+
+
+def _deliver_together(db_url: str, archive_dir: Path, runs: int, **options) -> list:
+    """``runs`` delivery runs started at the same moment, each on an Archive of its own."""
+    barrier = threading.Barrier(runs)
+    reports: list = []
+
+    def one_run() -> None:
+        with Archive(db_url, archive_dir) as opened:
+            barrier.wait()
+            reports.append(opened.deliver_alerts(**options))
+
+    threads = [threading.Thread(target=one_run) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return reports
+
+
+def test_two_delivery_runs_at_once_send_each_alert_once(db_url: str, tmp_path: Path) -> None:
+    with WebhookReceiver() as receiver:
+        with Archive(db_url, tmp_path, create=True) as archive:
+            archive.ensure_outlet("daily", ["daily.example"])
+            archive.add_watch("new", "harbour", events=["new"], notify=[receiver.url])
+            for n in range(3):
+                archive.record_captures([(capture(f"{URL}-{n}", hours(n)), article(BODY, title="Harbour vote"))])
+            keys = {a.key for a in archive.alerts()}
+        receiver.delay = 0.3  # both runs are under way before either marks a message delivered
+        reports = _deliver_together(db_url, tmp_path, 2)
+        assert sorted(receiver.keys()) == sorted(keys) and len(keys) == 3
+        assert sum(r.sent for r in reports) == 3 and sum(r.failed for r in reports) == 0
+        with Archive(db_url, tmp_path) as archive:
+            assert archive.alerts(undelivered=True) == []
+
+
+
+def test_a_hanging_target_costs_the_others_nothing(archive: Archive) -> None:
+    with WebhookReceiver() as hanging, WebhookReceiver() as healthy:
+        hanging.delay = 20  # never answers within the read timeout
+        archive.add_watch("new", "harbour", events=["new"], notify=[hanging.url + "?rto=2&cto=2", healthy.url])
+        for n in range(6):
+            archive.record_captures([(capture(f"{URL}-{n}", hours(n)), article(BODY, title="Harbour vote"))])
+        report = archive.deliver_alerts(budget=5)
+        assert len(healthy.messages()) == 6  # all of them, in the budget the hanging target did not take
+        assert len(hanging.messages()) == 1  # failed once in this run: not tried again in it
+        assert (report.sent, report.failed, report.waiting) == (6, 1, 6)
+        [failing] = report.failing_targets
+        assert str(hanging.port) in failing
+
+
+def test_a_json_webhook_gets_the_version_and_its_citation_as_fields(archive: Archive) -> None:
+    with WebhookReceiver() as receiver:
+        archive.add_watch("quote", '"rushed into a decision"', events=["appears"], notify=[receiver.url])
+        record_versions(archive)
+        assert archive.deliver_alerts().sent == 1
+        [alert] = archive.alerts()
+        [message] = receiver.messages()
+        body = message.body
+        assert body["version"] == "2" and "2" not in body  # Apprise's own "version" key is not renamed to ours
+        assert body["previous_version"] == "1"
+        assert body["first_seen"] == iso(hours(1))
+        assert "rushed into a decision" in body["excerpt"]
+        assert (body["warc_file"], body["warc_offset"]) == ("test.warc.gz", "0")
+        assert body["warc_record_id"] == alert.warc_record_id and body["warc_record_id"].startswith("<urn:uuid:")
+
+
+def test_a_json_digest_carries_no_version_of_apprise_s_own(archive: Archive) -> None:
+    with WebhookReceiver() as receiver:
+        archive.add_watch("all", "harbour", events=["new", "changed"], notify=[receiver.url], digest=True)
+        record_versions(archive)
+        assert archive.deliver_alerts().sent == 1
+        [message] = receiver.messages()
+        assert "version" not in message.body and message.body["event"] == "digest"
