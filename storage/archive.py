@@ -594,6 +594,7 @@ def _capture_view(row: Any) -> CaptureView:
         warc_length=capture.warc_length,
         warc_record_id=capture.warc_record_id,
         run_id=capture.run_id,
+        blocked=capture.blocked,
     )
 
 

@@ -66,6 +66,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "etag": "the response's ETag header",
             "last_modified": "the response's Last-Modified header",
             "run_id": "the crawl run that made the fetch",
+            "blocked": "the wall met instead of the page (consent, challenge, denied, login, maintenance, "
+                       "rate-limit), or empty: a blocked capture is neither a version nor a removal",
         },
     ),
     "versions": TableDescription(
