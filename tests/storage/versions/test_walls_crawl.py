@@ -10,6 +10,7 @@ really edited; in the third the walls are down and the pages are as before.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -88,3 +89,16 @@ def test_health_names_the_outlets_whose_captures_were_blocked(crawls, walled, we
     named = {entry["outlet"] for entry in crawls["health"]
              if any("blocked by walls" in problem for problem in entry["problems"])}
     assert named == outlets
+
+
+def test_reindexed_from_its_warcs_the_archive_has_the_same_histories(crawls, walled, web, tmp_path) -> None:
+    copy = tmp_path / "archive"
+    shutil.copytree(crawls["archive_dir"], copy)
+    newsarchive("--archive-dir", str(copy), "reindex")
+    with Archive(archive_dir=copy, create=False) as archive:
+        histories = {url: [(v.version, v.state, v.text) for v in archive.versions(url)] for url in web.article_urls()}
+        consent = [c.blocked for c in archive.captures(walled["consent"])]
+    changed = sorted(url for url, versions in histories.items() if len(versions) > 1)
+    assert changed == [walled["edited"]]
+    assert {state for versions in histories.values() for _, state, _ in versions} == {"ok"}
+    assert consent == [None, "consent", None]
