@@ -100,8 +100,7 @@ def wall_from_headers(status: int, headers: Mapping[str, str] | None) -> str | N
 
 def wall_of_shape(shape: PageShape, known_size: int = 0) -> str | None:
     """The wall a page of this shape is, or None when it has the prose of an article."""
-    limit = THIN_PROSE if known_size <= 0 else max(THIN_PROSE // 2, min(FAR_SHORTER * known_size, 4 * THIN_PROSE))
-    if shape.prose_chars >= limit:
+    if shape.prose_chars >= _prose_limit(known_size):
         return None
     found = shape.phrases
     if shape.captcha_markup or found.get("challenge"):
@@ -130,9 +129,18 @@ def page_shape(tree: object, html: str = "") -> PageShape:
 
 def text_wall(text: str, known_size: int) -> str | None:
     """:func:`wall_of_shape` for extracted text alone (paragraphs; no markup, no controls)."""
+    if len(text) >= _prose_limit(known_size):
+        return None  # more text than a wall's prose may be, whatever it says (the common case: spared a search)
     shape = PageShape(buttons=1)  # a wall's text without its page: its buttons went with the markup
     _measure(shape, [_clean(p) for p in text.split("\n") if p.strip()])
     return wall_of_shape(shape, known_size) if shape.phrases else None
+
+
+def _prose_limit(known_size: int) -> float:
+    """Prose an article has at least: :data:`THIN_PROSE`, or a share of its known length (within bounds)."""
+    if known_size <= 0:
+        return THIN_PROSE
+    return max(THIN_PROSE // 2, min(FAR_SHORTER * known_size, 4 * THIN_PROSE))
 
 
 def _measure(shape: PageShape, texts: list[str]) -> None:
