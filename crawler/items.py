@@ -24,6 +24,8 @@ class FetchedPage:
     etag: str | None = None
     last_modified: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap
+    headers: dict[str, str] = field(default_factory=dict)  # the response's, names lowercased
+    blocked: str | None = None  # the wall the pipeline found instead of the page (extract.walls)
 
 
 @dataclass(slots=True)

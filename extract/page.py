@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -35,6 +35,7 @@ from extract.page_signals import (
     url_looks_like_article,
 )
 from extract.urls import canonicalize_url
+from extract.walls import judge_parsed, wall_from_headers
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class PageAnalysis:
 
     verdict: PageVerdict
     extracted: ExtractedPage | None = None  # None: not an article, or asked not to extract
+    wall: str | None = None  # the kind of wall the page is instead of itself (extract.walls), else None
 
 
 def analyse_page(
@@ -133,18 +135,26 @@ def analyse_page(
     article_pattern: re.Pattern[str] | None = None,
     listed: bool | None = None,
     extract: bool = True,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> PageAnalysis:
     """:func:`judge_page`'s rule, then :func:`extract.extractor.extract_page` for articles, on one parse.
 
     The CPU-heavy half of archiving a page, run in worker processes by the
-    crawler's pipeline and by ``newsarchive ingest`` alike.
+    crawler's pipeline and by ``newsarchive ingest`` alike. An article page is
+    also judged as a possible wall (:mod:`extract.walls`, from ``status``,
+    ``headers`` and its shape): a wall's ``extracted`` is None.
     """
     if not is_html_type(content_type):
-        return PageAnalysis(_not_html(fetched_url))
+        return PageAnalysis(_not_html(fetched_url), wall=wall_from_headers(status, headers))
     parsed = parse_page(body)  # once: the verdict reads the tree extraction then cleans copies of
     selector = (Selector(root=parsed.tree, type="html", base_url=fetched_url) if parsed.tree is not None
                 else Selector(text=parsed.text, base_url=fetched_url))
     verdict = _verdict(fetched_url, parsed.text, selector, owns, article_pattern, listed)
     if not (extract and verdict.is_article and body):
-        return PageAnalysis(verdict)
-    return PageAnalysis(verdict, extract_parsed(parsed, fetched_url))
+        return PageAnalysis(verdict, wall=wall_from_headers(status, headers))
+    wall = wall_from_headers(status, headers)
+    extracted = extract_parsed(parsed, fetched_url) if wall is None else None
+    if wall is None:  # after extraction, whose text spares measuring an article's page (the tree is unchanged)
+        wall = judge_parsed(parsed.tree, parsed.text, extracted.article.text)
+    return PageAnalysis(verdict, None if wall else extracted, wall)

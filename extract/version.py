@@ -3,4 +3,4 @@
 from importlib import metadata
 
 # Bump the first number whenever our own rules change what comes out.
-EXTRACTOR_VERSION = f"newsarchive-extract/6 trafilatura/{metadata.version('trafilatura')}"
+EXTRACTOR_VERSION = f"newsarchive-extract/7 trafilatura/{metadata.version('trafilatura')}"

@@ -255,12 +255,16 @@ class Archive:
             outlet = session.scalar(select(Outlet.name).where(Outlet.id == page.outlet_id))
             return history.diff(session, page, outlet, old, new)
 
-    def changes(self, since: datetime, outlet: str | None = None, limit: int = 20) -> list[history.ChangedArticle]:
-        """Articles with new versions (2nd and later) first seen since ``since``, biggest change first."""
+    def changes(self, since: datetime, outlet: str | None = None, limit: int = 20,
+                undeclared: bool = False) -> list[history.ChangedArticle]:
+        """Articles with new versions (2nd and later) first seen since ``since``, biggest change first.
+
+        ``undeclared``: only stealth edits, changes the outlet did not declare.
+        """
         with self._session() as session:
             if outlet is not None:
                 require_outlet(session, outlet)
-            return history.changed(session, since, outlet, limit)
+            return history.changed(session, since, outlet, limit, undeclared)
 
     def version(self, url: str, at: datetime | None = None, number: int | None = None) -> VersionView:
         """The version current at time ``at``, or version ``number``, or the latest."""
@@ -411,11 +415,14 @@ class Archive:
         return self.read(lambda session: listing.change_histogram(session, outlet))
 
     def recent_changes(self, limit: int = 20, outlet: str | None = None,
-                       url: str | None = None) -> list[activity.ChangeEntry]:
-        """Versions after the first (edits and removals), newest first; of one outlet or one page."""
+                       url: str | None = None, stealth_only: bool = False) -> list[activity.ChangeEntry]:
+        """Versions after the first (edits and removals), newest first; of one outlet or one page.
+
+        ``stealth_only``: only the edits the outlet did not declare (:mod:`storage.versions.declared`).
+        """
         def query(session: Session) -> list[activity.ChangeEntry]:
             page_id = None if url is None else self._page(session, url).id
-            return activity.recent_changes(session, limit, outlet, page_id)
+            return activity.recent_changes(session, limit, outlet, page_id, stealth_only)
 
         return self.read(query)
 
@@ -601,6 +608,7 @@ def _capture_view(row: Any) -> CaptureView:
         warc_length=capture.warc_length,
         warc_record_id=capture.warc_record_id,
         run_id=capture.run_id,
+        blocked=capture.blocked,
     )
 
 

@@ -56,6 +56,9 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
         f"  robots.txt {int(stats.get('robotstxt/forbidden', 0))} URLs forbidden",
         f"  WARC       {int(stats.get('warc/files', 0))} files, {_size(int(stats.get('warc/bytes_written', 0)))} written",
     ]
+    blocked = _blocked(stats)
+    if blocked:
+        lines.append(f"  blocked    {blocked} (walls instead of pages; `newsarchive health` names the outlets)")
     if "recheck/due" in stats:
         lines.append(f"  re-checks  {_rechecks(stats)}")
     if any(stats.get(f"alerts/{name}") for name in ("sent", "failed", "waiting")):  # watches' alerts
@@ -64,6 +67,12 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
     if ending.line:
         lines.append(f"error: {ending.line}" if ending.is_error else ending.line)
     return "\n".join(lines)
+
+
+def _blocked(stats: dict[str, Any]) -> str:
+    """Blocked captures by kind ("consent 2 · challenge 1"), or "" when there were none."""
+    kinds = {key.split("/", 1)[1]: int(value) for key, value in stats.items() if key.startswith("blocked/") and value}
+    return " · ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
 
 
 def _rechecks(stats: dict[str, Any]) -> str:

@@ -13,6 +13,9 @@ database write loses no data (``newsarchive reindex`` restores the rows) and is
 counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
 pipeline off for archive-only crawls. Stats: ``archive/batches``, ``archive/new``, ``archive/changed``,
 ``archive/unchanged``, ``archive/not-article``, ``archive/front-page``, ``extract/empty``.
+A page that answered with a wall instead of itself (:mod:`extract.walls`: consent,
+challenge, denied, login, maintenance, rate-limit) is recorded as a blocked capture
+and counted as ``blocked/<kind>`` and ``outlet/<name>/blocked/<kind>``.
 A fetched front page's article links are ranked in the same pool
 (:mod:`extract.frontpage`) and recorded through the same batches.
 
@@ -45,6 +48,7 @@ from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
 from extract.frontpage import front_page_links
 from extract.urls import canonicalize_url
+from extract.walls import WALL_STATUSES, judge_wall
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.writer import sync_open_files
 
@@ -137,6 +141,11 @@ class ArchivePipeline:
         outcome = await self._write((_capture(item), article, unstripped), item.url)
         if outcome is not None:
             self.stats.inc_value(f"archive/{outcome.value}")
+        if item.blocked is not None:
+            self.stats.inc_value(f"blocked/{item.blocked}")
+            self.stats.inc_value(f"outlet/{item.outlet}/blocked/{item.blocked}")
+            logger.info("%s answered with a %s wall, not the page (recorded as blocked)",
+                        item.fetched_url, item.blocked)
         return _without_body(item)
 
     async def _write(self, entry: tuple[Any, ...], url: str) -> Outcome | None:
@@ -179,6 +188,8 @@ class ArchivePipeline:
     async def _extract(self, item: FetchedPage) -> tuple[Article | None, str | None]:
         """Judge the page, and for an article its text (outlet boilerplate stripped) and the text before."""
         if item.status != 200 or not item.body or item.is_article is False:
+            if item.status in WALL_STATUSES:  # a challenge, a block: its headers, then its page's shape
+                item.blocked = await self.pool.run(partial(judge_wall, item.status, item.headers, item.body))
             item.is_article = bool(item.is_article)
             return None, None
         from extract.page import (
@@ -187,12 +198,13 @@ class ArchivePipeline:
 
         seed = self.crawler.spider.outlets[item.outlet]
         work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
-                       article_pattern=seed.article_pattern, listed=item.listed)
+                       article_pattern=seed.article_pattern, listed=item.listed, headers=item.headers)
         analysis: PageAnalysis = await self.pool.run(work)
         if item.is_article is None:  # a re-check keeps the identity and verdict it came with
             item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
             if not item.is_article and not item.listed:
                 self._listed_since(item)
+        item.blocked = analysis.wall
         page = analysis.extracted
         if page is None:
             return None, None
@@ -246,6 +258,7 @@ def _capture(item: FetchedPage) -> CaptureInput:
         etag=item.etag,
         last_modified=item.last_modified,
         record_type=record.record_type,
+        blocked=item.blocked,
     )
 
 

@@ -39,6 +39,7 @@ from crawler.failures import error_kind
 from crawler.items import FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, strip_tracking
+from extract.walls import WALL_STATUSES
 from storage.outlets.seeds import OutletSeed, load_seeds
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
 UNREACHABLE_KINDS = {"dns", "connection_refused", "timeout", "connection_lost"}
 # The role of a fetch by its callback (storage.warc.context.ROLES): only articles and re-checks become pages.
 ROLES = {"parse_feed": "feed", "parse_sitemap": "sitemap", "parse_start_page": "start_page", "parse_page": "article"}
-# Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved.
-RECHECK_STATUSES = [304, 404, 410]
+# Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved, walled off.
+RECHECK_STATUSES = [304, 404, 410, *sorted(WALL_STATUSES - {202})]  # 2xx pass anyway
 
 
 class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
@@ -193,7 +194,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             fetched_url=response.url,
             status=response.status,
             fetched_at=_fetch_time(response),
-            body=response.body if is_text and response.status == 200 else b"",
+            body=response.body if is_text and (response.status == 200 or response.status in WALL_STATUSES)
+            else b"",
             content_type=content_type,
             is_article=True if recheck else None,
             listed=bool(response.meta.get("listed")),
@@ -201,6 +203,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             hints=hints,
+            headers=_headers(response),
         )
 
     def on_error(self, failure: Failure) -> None:
@@ -308,6 +311,12 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """The response's headers, names lowercased, the last value of each (for judging walls)."""
+    return {name.decode("latin-1").lower(): values[-1].decode("latin-1")
+            for name, values in response.headers.items() if values}
 
 
 def _fetch_time(response: Response) -> datetime:

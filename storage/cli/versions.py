@@ -110,16 +110,20 @@ def diff_command(ctx: click.Context, url: str, old: int | None, new: int | None,
               help="Versions first seen at or after this time (2024-05-01, 2h, 3d, today…).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--undeclared", is_flag=True,
+              help="Only stealth edits: changes with no new modified date, no note and no new \"updated\" stamp.")
 @json_option
 @click.pass_context
-def changes_command(ctx: click.Context, since: datetime, outlet: str | None, limit: int, as_json: bool) -> None:
+def changes_command(ctx: click.Context, since: datetime, outlet: str | None, limit: int, undeclared: bool,
+                    as_json: bool) -> None:
     """List the articles that changed in the last 24 hours (or --since), biggest change first.
 
     \b
     Example:
         newsarchive changes --since 3d --outlet politico-eu --limit 10
+        newsarchive changes --since 7d --undeclared
     """
-    rows = open_archive(ctx).changes(since, outlet=outlet, limit=limit)
+    rows = open_archive(ctx).changes(since, outlet=outlet, limit=limit, undeclared=undeclared)
     if as_json:
         for row in rows:
             echo_json(row.to_json())
@@ -145,13 +149,15 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
     """List every version of the article at URL with what it changed.
 
     SIZE is reader-visible characters added/removed; STATE is ok, or removed,
-    paywalled or redirected when a re-check found the article gone.
+    paywalled or redirected when a re-check found the article gone; EDIT says
+    whether the outlet declared the change (a new modified date, a note, a new
+    "updated" stamp) or made it in silence (stealth).
 
     \b
     Example:
         newsarchive versions https://www.politico.eu/article/some-story/
     """
-    from storage.versions import changes
+    from storage.versions import changes, declared
 
     rows = open_archive(ctx).versions(url)
     echo_rows(
@@ -164,6 +170,7 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
             ("STATE", lambda v: v.state),
             ("SIZE", lambda v: size(v.chars_added, v.chars_removed)),
             ("CHANGED", lambda v: changes.short(v.change_summary, v.state, v.version)),
+            ("EDIT", lambda v: declared.edit_word(v.change_summary)),
             ("TITLE", lambda v: v.title),
         ],
     )

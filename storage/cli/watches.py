@@ -16,7 +16,7 @@ from storage.cli.common import QueryCommand, TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, one_line
 from storage.db.times import iso
 
-EVENT_NAMES = "new,changed,removed,headline,correction,appears,disappears"
+EVENT_NAMES = "new,changed,removed,headline,correction,stealth,appears,disappears"
 
 ALERT_COLUMNS = [
     ("FIRST SEEN", lambda a: iso(a.first_seen)),
@@ -67,7 +67,8 @@ def watch_add(ctx: click.Context, name: str, query: tuple[str, ...], outlets: tu
     Events: new (a first version matches), changed (a new version of a
     matching page), removed (a matching page removed, redirected or
     paywalled), headline (its title changed), correction (a correction note
-    added), appears (the query matches a new version and did not match the one
+    added), stealth (a change the outlet did not declare: no new modified date,
+    note or "updated" stamp), appears (the query matches a new version and did not match the one
     before), disappears (the reverse).
 
     \b

@@ -66,6 +66,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "etag": "the response's ETag header",
             "last_modified": "the response's Last-Modified header",
             "run_id": "the crawl run that made the fetch",
+            "blocked": "the wall met instead of the page (consent, challenge, denied, login, maintenance, "
+                       "rate-limit), or empty: a blocked capture is neither a version nor a removal",
         },
     ),
     "versions": TableDescription(
@@ -83,7 +85,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             **_SEEN,
             "capture_id": "the capture this version was extracted from",
             "state": "ok, or removed, redirected or paywalled (then the text is empty)",
-            "change_summary": "what this version changed from the one before (JSON)",
+            "change_summary": "what this version changed from the one before (JSON); declared: false marks a stealth edit",
             "chars_added": "reader-visible characters this version added",
             "chars_removed": "reader-visible characters this version removed",
             "extractor_version": "the extractor that produced the text",

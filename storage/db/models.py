@@ -124,6 +124,7 @@ class Capture(Base):
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     run_id: Mapped[str | None] = mapped_column(String(100))
+    blocked: Mapped[str | None] = mapped_column(String(20))  # a wall met instead of the page (extract.walls), 0019
 
 
 class Version(Base):

@@ -108,6 +108,7 @@ class _Task:
     listed: bool | None = None
     all_pages: bool = False
     front_page: bool = False  # a start page: its ranked article links, not an article
+    status: int = 200  # a 2xx other than 200 may be a challenge (extract.walls)
 
 
 @dataclass(slots=True)
@@ -124,7 +125,8 @@ def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
         return front_page_links(task.body, task.url, task.rule.links_to_article)
     listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
-                        article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract)
+                        article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract,
+                        status=task.status)
 
 
 def _unanalysed(url: str) -> PageAnalysis:
@@ -292,7 +294,7 @@ class _Run:
             self._remember(path, entry, entry.content_type)
             task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True,
                          listed=entry.context.listed if entry.context is not None else None,
-                         all_pages=self.all_pages)
+                         all_pages=self.all_pages, status=entry.status)
         self._ensure_outlet(rule)
         self.pending.append(_Pending(entry, rule, self._submit(task)))
         entry.body = b""  # the task holds it now
@@ -364,7 +366,8 @@ class _Run:
             article, unstripped = self._article(item.rule.name, analysis)
             if article is not None and item.entry.context is not None:
                 apply_listing_hints(article, item.entry.context.hints)
-            self.batch.append((_capture(item.entry, item.rule, analysis.verdict), article, unstripped))
+            capture = _capture(item.entry, item.rule, analysis.verdict, analysis.wall)
+            self.batch.append((capture, article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
 
@@ -423,7 +426,7 @@ def _identity(entry: WarcEntry, verdict: PageVerdict) -> str:
     return verdict.url if verdict.is_html else canonicalize_url(entry.url)
 
 
-def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict) -> CaptureInput:
+def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str | None = None) -> CaptureInput:
     return CaptureInput(
         outlet=rule.name,
         url=_identity(entry, verdict),
@@ -436,6 +439,7 @@ def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict) -> Captur
         etag=entry.etag,
         last_modified=entry.last_modified,
         record_type=entry.record_type,
+        blocked=wall,
     )
 
 

@@ -104,6 +104,10 @@ def _judge_runs(health: OutletHealth, figures: list[dict[str, Any]]) -> None:
     empty = latest.get("extract_empty", 0)
     if fetched and empty >= max(2, fetched // 2):
         health.problems.append(f"{empty} of {fetched} article pages yielded no text in the last run")
+    blocked = {figure.split("/", 1)[1]: count for figure, count in latest.items() if figure.startswith("blocked/")}
+    if blocked:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(blocked.items()))
+        health.problems.append(f"{sum(blocked.values())} captures were blocked by walls in the last run ({kinds})")
     if all(f.get("articles", 0) == 0 and f.get("discovered", 0) == 0 for f in figures):
         health.problems.append(f"no articles found in the last {len(figures)} runs")
 

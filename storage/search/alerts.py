@@ -36,6 +36,7 @@ from storage.search.outbox import alert_key, masked, shortened
 from storage.search.matching import Document, matching_branch, term_tokens
 from storage.search.watches import CompiledWatch, WatchSet
 from storage.versions.changes import short, state_words
+from storage.versions.declared import is_stealth
 from storage.versions.diffing import split_paragraphs
 from storage.versions.phrases.notes import CORRECTING
 from storage.versions.removals import REMOVAL_STATES
@@ -172,6 +173,7 @@ def events_of(watch: CompiledWatch, change: Change) -> list[str]:
         "changed": page_matches,
         "headline": page_matches and bool(summary.get("title_changed")),
         "correction": page_matches and bool(_corrections(summary)),
+        "stealth": page_matches and is_stealth(summary),  # a change the outlet did not declare
         "appears": now_matches and not was_matching,
         "disappears": was_matching and not now_matches,
     }
@@ -215,7 +217,7 @@ def excerpt(watch: CompiledWatch, event: str, change: Change) -> str:
         return _cut(notes[0] if notes else short(summary, version.state, version.seq))
     if event == "disappears" and previous is not None:
         return "was: " + _around(previous.text, change.matches_before(watch))
-    if event == "changed" and previous is not None:
+    if event in ("changed", "stealth") and previous is not None:
         return _diff_excerpt(previous.text, version.text) or short(summary, version.state, version.seq)
     return _around(version.text, change.matches_after(watch)) or _cut(version.title or "")
 

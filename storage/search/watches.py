@@ -39,10 +39,10 @@ from storage.search.matching import key_token
 from storage.search.outbox import masked
 from storage.search.syntax import Query, parse
 
-EVENTS = ("new", "changed", "removed", "headline", "correction", "appears", "disappears")
+EVENTS = ("new", "changed", "removed", "headline", "correction", "stealth", "appears", "disappears")
 DEFAULT_EVENTS = ("new", "appears")  # whenever the query starts to match a page
 # Events that look at the version before the new one (the others need only the new one).
-LOOKS_BACK = frozenset({"changed", "removed", "headline", "correction", "disappears"})
+LOOKS_BACK = frozenset({"changed", "removed", "headline", "correction", "stealth", "disappears"})
 MAX_NAME = 200
 
 

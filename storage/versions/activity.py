@@ -14,6 +14,7 @@ from storage.db.results import Result
 from storage.db.times import aware, utc
 from storage.outlets.names import require_outlet
 from storage.versions.changes import short
+from storage.versions.declared import edit_word
 from storage.versions.history import STATE_EXCLUDED_FROM_CHANGES
 
 
@@ -41,6 +42,7 @@ class ChangeEntry(Result):
     chars_added: int | None
     chars_removed: int | None
     warc_record_id: str
+    edit: str = ""  # "stealth", "declared (…)" or "" (storage.versions.declared.edit_word)
 
 
 def activity(session: Session, backend: str, days: int, outlet_name: str | None = None,
@@ -73,8 +75,8 @@ def activity(session: Session, backend: str, days: int, outlet_name: str | None 
 
 
 def recent_changes(session: Session, limit: int, outlet_name: str | None = None,
-                   page_id: int | None = None) -> list[ChangeEntry]:
-    """Versions after the first (edits and removals), newest first."""
+                   page_id: int | None = None, stealth_only: bool = False) -> list[ChangeEntry]:
+    """Versions after the first (edits and removals), newest first; ``stealth_only``: the undeclared edits."""
     outlet_id = _outlet_or_none(session, outlet_name)
     query = (
         select(Version.seq, Version.first_seen, Version.title, Version.state, Version.change_summary,
@@ -89,10 +91,12 @@ def recent_changes(session: Session, limit: int, outlet_name: str | None = None,
     query = _maybe_outlet(query, outlet_id)
     if page_id is not None:
         query = query.where(Version.page_id == page_id)
+    if stealth_only:
+        query = query.where(Version.change_summary["declared"].as_boolean().is_(False))
     return [
         ChangeEntry(row.url, row.name, row.seq, row.first_seen, row.title, row.state,
                     short(row.change_summary, row.state, row.seq), row.chars_added, row.chars_removed,
-                    row.warc_record_id)
+                    row.warc_record_id, edit_word(row.change_summary))
         for row in session.execute(query)
     ]
 

@@ -29,6 +29,7 @@ class CaptureInput:
     etag: str | None = None
     last_modified: str | None = None
     record_type: str = "response"  # "response" or "revisit"
+    blocked: str | None = None  # the kind of wall met instead of the page (extract.walls.KINDS)
 
 
 class Outcome(str, enum.Enum):
@@ -38,6 +39,7 @@ class Outcome(str, enum.Enum):
     CHANGED = "changed"  # a new version of a known page
     UNCHANGED = "unchanged"  # same text: the latest version's last_seen moved
     NOT_ARTICLE = "not-article"  # captured, but no article text to version
+    BLOCKED = "blocked"  # a wall (consent, challenge, …) stood in for the page: neither a version nor a removal
     FRONT_PAGE = "front-page"  # a capture of a front page: its ranked links recorded (storage.outlets.frontpages)
 
 

@@ -143,8 +143,12 @@ def diff(session: Session, page: Page, outlet: str, old: int | None, new: int | 
     )
 
 
-def changed(session: Session, since: datetime, outlet: str | None, limit: int) -> list[ChangedArticle]:
-    """Articles with versions ≥2 first seen since ``since``, biggest change first."""
+def changed(session: Session, since: datetime, outlet: str | None, limit: int,
+            undeclared: bool = False) -> list[ChangedArticle]:
+    """Articles with versions ≥2 first seen since ``since``, biggest change first.
+
+    ``undeclared``: only versions the outlet did not declare (stealth edits, :mod:`storage.versions.declared`).
+    """
     size = func.coalesce(Version.chars_added, 0) + func.coalesce(Version.chars_removed, 0)
     query = (
         select(
@@ -162,6 +166,8 @@ def changed(session: Session, since: datetime, outlet: str | None, limit: int) -
     )
     if outlet is not None:
         query = query.join(Outlet, Outlet.id == Version.outlet_id).where(Outlet.name == outlet)
+    if undeclared:
+        query = query.where(Version.change_summary["declared"].as_boolean().is_(False))
     return [_changed_article(session, row) for row in session.execute(query)]
 
 

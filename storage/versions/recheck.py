@@ -35,6 +35,7 @@ LADDER: list[tuple[timedelta, timedelta]] = [
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0
 TYPICAL_CHANGE_RATE = 0.1  # share of checks that find a change, for an average page
 CLAIM_LEASE = timedelta(minutes=30)
+BLOCKED_RETRY = timedelta(hours=1)  # a wall met instead of the page: try again after this, whatever the ladder says
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,13 @@ def retire(session: Session, page_id: int) -> None:
     session.execute(update(PageSchedule).where(PageSchedule.page_id == page_id).values(next_check_at=None))
 
 
+def retry_blocked(session: Session, page: Page, checked_at: datetime) -> None:
+    """A check met a wall, not the page: no check counted, the page due again after :data:`BLOCKED_RETRY`."""
+    row = memo(session).schedules.get(page.id) or session.get(PageSchedule, page.id)
+    if row is not None:
+        row.next_check_at = utc(checked_at) + BLOCKED_RETRY
+
+
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,
               lease: timedelta = CLAIM_LEASE) -> list[RecheckTarget]:
     """Take up to ``limit`` pages due at ``now``, most overdue first, and lease them.
@@ -155,7 +163,8 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
                                           order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
     last_full = (
         select(Capture.page_id, Capture.id.label("capture_id"), newest_first.label("rank"))
-        .where(Capture.page_id.in_(page_ids), Capture.record_type == "response", Capture.status == 200)
+        .where(Capture.page_id.in_(page_ids), Capture.record_type == "response", Capture.status == 200,
+               Capture.blocked.is_(None))  # a wall's validators and digest are not the page's
         .subquery()
     )
     rows = session.execute(

@@ -5,11 +5,14 @@ A page gets a new version only when it changed in a way a reader would notice
 and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
 only a capture row is added. A re-check that finds the article gone,
 redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
-state instead of text. A WARC record already indexed (same record id) adds
-nothing, so crash recovery and ``reindex`` can replay WARCs freely. A capture
-older than the latest version's last sighting is compared with the version
-current at its time instead (:mod:`storage.versions.placement`), so files may
-be indexed in any order.
+state instead of text. A capture that met a wall instead of the page (a consent
+wall, a challenge, a block, a login or maintenance page: :mod:`extract.walls`) is
+a *blocked* capture: a capture row with its kind, no version, and the page's
+schedule left due, so its history goes on when the page comes back. A WARC
+record already indexed (same record id) adds nothing, so crash recovery and
+``reindex`` can replay WARCs freely. A capture older than the latest version's
+last sighting is compared with the version current at its time instead
+(:mod:`storage.versions.placement`), so files may be indexed in any order.
 
 Watches (:mod:`storage.search.alerts`) see every version added here: each is
 noted as it is added, and the batch's notes become alerts before the
@@ -23,9 +26,10 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from extract import walls
 from extract.article import Article
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.fastpath import insert_object
@@ -59,6 +63,8 @@ def record(
     if _already_recorded(session, capture.warc.record_id):
         return Outcome.UNCHANGED
     fetched_at = utc(capture.fetched_at)
+    if capture.blocked is not None:
+        return _record_blocked(session, capture, fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
     row = insert_object(session, _capture_row(page.id, capture, fetched_at))
@@ -67,6 +73,11 @@ def record(
         return _record_earlier(session, page, row, capture, article, fetched_at, extractor_version, unstripped_text)
     if latest is not None:
         last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
+        wall = _text_wall(article, last_text)
+        if wall is not None:  # a wall's text, far shorter than the article's: no version
+            session.execute(update(Capture).where(Capture.id == row.id).values(blocked=wall))
+            recheck.retry_blocked(session, page, fetched_at)
+            return Outcome.BLOCKED
         removal = _removal(session, page, capture, article, last_text)
         if removal is not None:
             return _record_removal(session, page, row, removal, latest, last_text, fetched_at, extractor_version)
@@ -182,6 +193,26 @@ def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: s
         added = frontpages.record(session, capture, outlet_id_for(session, capture.outlet))
         return Outcome.FRONT_PAGE if added else Outcome.UNCHANGED
     return record(session, capture, entry[1], extractor_version, *entry[2:])
+
+
+def _record_blocked(session: Session, capture: CaptureInput, fetched_at: Any) -> Outcome:
+    """A wall met instead of an archived page: a capture row with its kind; nothing for a page not archived.
+
+    The check counts for nothing in the page's schedule; the page comes due again soon.
+    """
+    page = session.scalar(select(Page).where(Page.url == capture.url).execution_options(autoflush=False))
+    if page is None or _latest_version(session, page.id) is None:
+        return Outcome.BLOCKED  # the WARC keeps it; discovery fetches the page again
+    page.last_seen = max(page.last_seen, fetched_at)
+    insert_object(session, _capture_row(page.id, capture, fetched_at))
+    recheck.retry_blocked(session, page, fetched_at)
+    return Outcome.BLOCKED
+
+
+def _text_wall(article: Article | None, last_text: Version | None) -> str | None:
+    if article is None or article.is_empty or last_text is None:
+        return None
+    return walls.text_wall(article.text, changes.text_size(last_text.text))
 
 
 def _removal(session: Session, page: Page, capture: CaptureInput, article: Article | None,
@@ -330,6 +361,7 @@ def _capture_row(page_id: int, capture: CaptureInput, fetched_at: Any) -> Captur
         content_type=capture.content_type,
         etag=capture.etag,
         last_modified=capture.last_modified,
+        blocked=capture.blocked,
     )
 
 

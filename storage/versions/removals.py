@@ -2,9 +2,10 @@
 
 A re-check of an archived article can find it gone (404, 410, 451), moved
 (the fetch ended on another URL: the outlet's home page or another article),
-or replaced by a paywall or cookie-consent wall (short text with the wall's
-phrases, or text far shorter than before with them). The recorder stores such
-an outcome as a version *state*, never as an empty article version.
+or replaced by a paywall (short text with the paywall's phrases, or text far
+shorter than before with them). The recorder stores such an outcome as a
+version *state*, never as an empty article version. A consent wall, a
+challenge or a block is no removal but a blocked capture (:mod:`extract.walls`).
 """
 
 from __future__ import annotations
@@ -34,13 +35,6 @@ _PAYWALL = re.compile(
     r"(?:already a subscriber|subscribers only|for subscribers only)|"
     r"(?:you(?:'|’)ve|you have) (?:reached|used) (?:your|all your) (?:free|monthly) (?:article|limit|articles)|"
     r"(?:to continue reading|to read (?:the full|this) (?:article|story)),? (?:please )?(?:subscribe|sign in|log in|register)",
-    re.IGNORECASE,
-)
-_CONSENT = re.compile(
-    r"accept (?:all )?cookies to (?:view|see|read|continue)|"
-    r"(?:please )?(?:accept|allow|enable) (?:the use of )?(?:cookies|tracking) (?:to|in order to) (?:view|see|read|access|continue)|"
-    r"(?:consent|agree) to (?:cookies|tracking|our use of cookies) to (?:view|see|read|access|continue)|"
-    r"this content is blocked (?:because|until) you (?:accept|consent)",
     re.IGNORECASE,
 )
 
@@ -93,7 +87,7 @@ def classify(
 
 
 def wall_kind(text: str, last_size: int) -> str | None:
-    """"paywall" or "consent" when ``text`` is a wall's teaser rather than the article."""
+    """"paywall" when ``text`` is a paywall's teaser rather than the article."""
     paragraphs = stable_paragraphs(text)
     size = sum(len(p) for p in paragraphs)
     if last_size > 0 and size >= last_size:
@@ -101,8 +95,6 @@ def wall_kind(text: str, last_size: int) -> str | None:
     if size >= SHORT_TEXT and (last_size <= 0 or size >= FAR_SHORTER * last_size):
         return None
     joined = "\n".join(paragraphs)
-    if _CONSENT.search(joined):
-        return "consent"
     if _PAYWALL.search(joined):
         return "paywall"
     return None

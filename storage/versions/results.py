@@ -66,3 +66,4 @@ class CaptureView(Result):
     warc_length: int
     warc_record_id: str
     run_id: str | None
+    blocked: str | None = None  # the wall met instead of the page (extract.walls), when one was

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from extract.article import Article
-from storage.versions import changes
+from storage.versions import changes, declared
 from storage.versions.normalize import text_hash
 
 
@@ -42,8 +42,12 @@ def change_summary(previous: Any, article: Any) -> dict[str, Any]:
     """What ``article`` changed relative to ``previous`` (see :func:`storage.versions.changes.summarize`).
 
     Both need ``title`` and ``text``; byline and dates are compared when they have them.
+    Whether the outlet declared the change (:mod:`storage.versions.declared`) goes in too.
     """
-    return changes.summarize(snapshot(previous), snapshot(article))
+    before, after = snapshot(previous), snapshot(article)
+    summary = changes.summarize(before, after)
+    summary.update(declared.declaration(before, after, summary))
+    return summary
 
 
 def snapshot(value: Any) -> changes.Snapshot:

@@ -66,6 +66,7 @@ class Article:
     status: int = 200  # 200 live, 404/410 deleted, 301 moved
     location: str | None = None  # redirect target when status is 301
     unsafe_html: str = ""  # markup put in the page unescaped (only the hostile article has any)
+    wall: str | None = None  # a wall it answers with instead (tests/newsweb/walls.py), None: itself
 
     @property
     def text(self) -> str:

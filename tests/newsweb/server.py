@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
-from tests.newsweb import feeds, frontpages, pages
+from tests.newsweb import feeds, frontpages, pages, walls
 from tests.newsweb.model import Article, Outlet
 from tests.newsweb.outlets import HOST_REDIRECTS
 from tests.newsweb.templates import PageContext, render_article
@@ -94,6 +94,9 @@ def _validators(article: Article) -> list[tuple[str, str]]:
 
 
 def article_response(web: NewsWeb, outlet: Outlet, article: Article, headers) -> Response:
+    if article.wall is not None:  # conditional headers or not: the wall answers
+        wall = walls.WALLS[article.wall]
+        return Response(wall.status, walls.wall_page(article.wall), f"{HTML}; charset=utf-8", list(wall.headers))
     if article.status == 301:
         return Response(301, b"", None, [("Location", article.location or outlet.home)])
     if not article.live:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from tests.newsweb import notices
+from tests.newsweb import notices, walls
 from tests.newsweb.evolution import DEFAULT_QUIET_SECONDS, Evolution, Round
 from tests.newsweb.frontpages import FrontItem, FrontPageRounds, front_items
 from tests.newsweb.model import Article, LoggedRequest, Outlet, SyndicatedCopy
@@ -331,6 +331,13 @@ class NewsWeb:
             raise ValueError(f"delete_article status must be 404 or 410, not {status}")
         with self._lock:
             self._live(url).status = status
+
+    def wall_article(self, url: str, wall: str | None) -> None:
+        """Make ``url`` answer with a wall of tests/newsweb/walls.py (its name) instead of itself; None: itself again."""
+        if wall is not None and wall not in walls.WALLS:
+            raise ValueError(f"no wall {wall!r}; expected one of {', '.join(walls.WALLS)}")
+        with self._lock:
+            self._live(url).wall = wall
 
     def redirect_article(self, url: str, to_url: str) -> None:
         """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one."""

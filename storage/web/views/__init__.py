@@ -5,7 +5,7 @@ from __future__ import annotations
 from storage.web.views import capture, diff, feed, frontpage, home, outlet, page, search, stories
 
 ROUTES = [
-    ("/", home.view, ()),
+    ("/", home.view, ("edits",)),
     ("/outlet/{name}", outlet.view, ("page",)),
     ("/frontpage/{name}", frontpage.view, ("at", "page")),
     ("/page", page.view, ("url", "v")),

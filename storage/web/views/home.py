@@ -16,12 +16,13 @@ def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
     outlets = room.memo.get("outlets", archive.outlets)
     activity = room.memo.get(("activity", None), lambda: archive.activity(CHART_DAYS))
-    changes = archive.recent_changes(limit=LATEST_CHANGES)
+    edits = params.choice("edits", ("all", "stealth"))  # the filter: every change, or only stealth edits
+    changes = archive.recent_changes(limit=LATEST_CHANGES, stealth_only=edits == "stealth")
     charts = [
         bar_chart("Captures per day", [(d.day, d.captures) for d in activity]),
         bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity]),
     ]
-    context = {"outlets": outlets, "changes": changes, "charts": charts,
+    context = {"outlets": outlets, "changes": changes, "charts": charts, "edits": edits,
                "totals": {"pages": sum(o.pages for o in outlets), "versions": sum(o.versions for o in outlets)}}
     data = {"outlets": [o.to_json() for o in outlets], "changes": [c.to_json() for c in changes],
             "activity": [d.to_json() for d in activity]}

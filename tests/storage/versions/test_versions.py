@@ -152,7 +152,6 @@ def test_redirect_to_another_article_names_it_and_tracking_params_are_no_redirec
 @pytest.mark.parametrize("wall,teaser", [
     ("paywall", [BODY[0], "Subscribe to continue reading. Already a subscriber? Log in."]),
     ("paywall", ["This content is available to subscribers only."]),
-    ("consent", ["Please accept cookies to view this content."]),
 ])
 def test_wall_replacing_the_text_is_a_paywalled_state(archive: Archive, wall: str, teaser: list[str]) -> None:
     archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
@@ -161,6 +160,36 @@ def test_wall_replacing_the_text_is_a_paywalled_state(archive: Archive, wall: st
     latest = archive.versions(URL)[-1]
     assert (latest.state, latest.change_summary["wall"]) == ("paywalled", wall)
     assert latest.text == ""
+
+
+def test_blocked_capture_is_no_version_and_the_page_back_unchanged_makes_none(archive: Archive) -> None:
+    archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
+    walled = dataclasses.replace(fetch(URL, hours(1), status=403), blocked="challenge")
+    assert archive.record_capture(walled, None) is Outcome.BLOCKED
+    assert archive.record_capture(fetch(URL, hours(2)), article(text_of(BODY))) is Outcome.UNCHANGED
+    [only] = archive.versions(URL)
+    assert (only.state, only.last_seen) == ("ok", hours(2))
+    assert [c.blocked for c in archive.captures(URL)] == [None, "challenge", None]
+
+
+@pytest.mark.parametrize("teaser", [
+    ["Please accept cookies to view this content."],
+    ["We value your privacy", "We and our partners store and/or access information on a device, such as cookies.",
+     "Accept all", "Reject all"],
+    ["Alle akzeptieren", "Wir und unsere Partner speichern Informationen auf Ihrem Gerät."],
+])
+def test_consent_wall_text_in_place_of_the_article_is_a_blocked_capture(archive: Archive, teaser: list[str]) -> None:
+    archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
+    assert archive.record_capture(fetch(URL, hours(1)), article(text_of(teaser))) is Outcome.BLOCKED
+    assert archive.record_capture(fetch(URL, hours(2)), article(text_of(BODY))) is Outcome.UNCHANGED
+    assert [v.state for v in archive.versions(URL)] == ["ok"]
+    assert [c.blocked for c in archive.captures(URL)] == [None, "consent", None]
+
+
+def test_wall_met_by_a_page_never_archived_records_nothing(archive: Archive) -> None:
+    walled = dataclasses.replace(fetch(URL, T0), blocked="consent")
+    assert archive.record_capture(walled, None) is Outcome.BLOCKED
+    assert URL not in archive.known_urls()
 
 
 def test_long_article_that_mentions_subscribing_is_not_a_wall(archive: Archive) -> None:
