@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db.models import Capture, Outlet, OutletChangeRecord, Page, PageSchedule
+from storage.db import times
 from storage.db.times import aware, utc
 from storage.db.transaction_memo import memo
 
@@ -35,6 +36,8 @@ LADDER: list[tuple[timedelta, timedelta]] = [
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0
 TYPICAL_CHANGE_RATE = 0.1  # share of checks that find a change, for an average page
 CLAIM_LEASE = timedelta(minutes=30)
+MAX_AHEAD = timedelta(days=365)  # no page is ever scheduled further ahead of now than this
+CLOCK_KEY = "newsarchive_clock"  # session.info: the archive's clock (storage.archive.Archive.clock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ def next_check(now: datetime, last_changed: datetime, changes: int, checks: int,
     step = ladder_step(now - last_changed)
     if step is None:
         return None
-    return now + step * change_factor(changes, checks, outlet_changes, outlet_checks)
+    return now + min(MAX_AHEAD, step * change_factor(changes, checks, outlet_changes, outlet_checks))
 
 
 def record_check(session: Session, page: Page, checked_at: datetime, changed: bool) -> None:
@@ -113,21 +116,24 @@ def retire(session: Session, page_id: int) -> None:
 
 
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,
-              lease: timedelta = CLAIM_LEASE) -> list[RecheckTarget]:
+              lease: timedelta = CLAIM_LEASE, every: bool = False) -> list[RecheckTarget]:
     """Take up to ``limit`` pages due at ``now``, most overdue first, and lease them.
 
-    Leasing pushes ``next_check_at`` forward by ``lease``: if the crawl dies
-    before re-checking, the page comes due again then; the capture, when it is
-    recorded, sets the real next time.
+    ``every``: every archived page is due now, retired ones last (``-a recheck=all``).
+    Leasing sets ``next_check_at`` to ``now`` plus ``lease``: if the crawl stops
+    before re-checking (it dies, or a page limit ends it), the page comes due
+    again then; the capture, when it is recorded, sets the real next time.
     """
     now = utc(now)
+    due = PageSchedule.next_check_at.is_not(None) & (PageSchedule.next_check_at <= now)
     query = (
         select(PageSchedule.page_id)
         .join(Outlet, Outlet.id == PageSchedule.outlet_id)
-        .where(PageSchedule.next_check_at.is_not(None), PageSchedule.next_check_at <= now)
-        .order_by(PageSchedule.next_check_at)
+        .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at)
         .limit(limit)
     )
+    if not every:
+        query = query.where(due)
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
     if session.get_bind().dialect.name == "postgresql":
@@ -140,13 +146,15 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     return _targets(session, page_ids)
 
 
-def next_due(session: Session, after: datetime, outlets: list[str] | None = None) -> datetime | None:
-    """When the next page of ``outlets`` falls due for a re-check after ``after``, or ``None`` if none will."""
-    query = (select(func.min(PageSchedule.next_check_at)).join(Outlet, Outlet.id == PageSchedule.outlet_id)
-             .where(PageSchedule.next_check_at > utc(after)))
+def outlook(session: Session, outlets: list[str] | None = None) -> tuple[int, datetime | None]:
+    """How many pages of ``outlets`` have a re-check scheduled, and the earliest one's time (None: none)."""
+    query = (select(func.count(), func.min(PageSchedule.next_check_at))
+             .join(Outlet, Outlet.id == PageSchedule.outlet_id)
+             .where(PageSchedule.next_check_at.is_not(None)))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
-    return aware(session.scalar(query))
+    scheduled, earliest = session.execute(query).one()
+    return int(scheduled), aware(earliest)
 
 
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
@@ -168,6 +176,11 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
                       payload_digest=capture.payload_digest, warc_record_id=capture.warc_record_id)
         for url, outlet, capture in rows
     ]
+
+
+def _now(session: Session) -> datetime:
+    """The time the schedule counts from: the archive's clock, the real time unless a test set it."""
+    return utc(session.info.get(CLOCK_KEY, times.now)())
 
 
 def _outlet_record(session: Session, outlet_id: int) -> OutletChangeRecord:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from storage.archive import Archive
-from storage.versions.recheck import change_factor, ladder_step, next_check
+from storage.db.models import PageSchedule
+from storage.db.times import aware
+from storage.versions.recheck import CLAIM_LEASE, change_factor, ladder_step, next_check
 from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
 
 H = timedelta(hours=1)
@@ -83,3 +86,15 @@ def test_outlet_filter(archive: Archive) -> None:
     archive.record_capture(capture("https://other.example/a", T0, outlet="other"), article("Other outlet text."))
     archive.record_capture(capture("https://daily.example/a", T0), article("Daily outlet text."))
     assert [t.outlet for t in archive.claim_rechecks(hours(1), ["other"])] == ["other"]
+
+
+def test_every_page_claimed_at_once_is_leased_from_now_not_from_its_due_time(archive: Archive) -> None:
+    """`-a recheck=all`: every archived page is due now, and a page the run never reaches comes back a lease later."""
+    recent, old = "https://daily.example/news/recent", "https://daily.example/news/old"
+    archive.record_capture(capture(old, T0), article("Old story text, first version."))
+    archive.record_capture(capture(recent, hours(5)), article("Recent story text, first version."))
+    at = hours(5) + timedelta(minutes=1)
+    claimed = archive.claim_rechecks(at, every=True)
+    assert {t.url for t in claimed} == {recent, old}
+    leased = archive.read(lambda session: list(session.scalars(select(PageSchedule.next_check_at))))
+    assert {aware(t) for t in leased} == {at + CLAIM_LEASE}
