@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
-from crawler.items import FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
 from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
 from extract.frontpage import front_page_links
-from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
+from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, apply_listing_hints
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
     from extract.page import PageAnalysis
@@ -103,6 +103,9 @@ class ArchivePipeline:
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedFrontPage):
             await self._record_front_page(item)
+            return item
+        if isinstance(item, FailedRecheck):
+            await self._write((FailedCheck(item.url, item.failed_at, item.kind),), f"failed re-check of {item.url}")
             return item
         if not isinstance(item, FetchedPage):
             return item

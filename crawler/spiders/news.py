@@ -37,7 +37,7 @@ from crawler.discovery.feeds import FeedError, parse_feed
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
-from crawler.items import FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, strip_tracking
 from storage.outlets.seeds import OutletSeed, load_seeds
@@ -204,9 +204,15 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             hints=hints,
         )
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
         request = failure.request
         kind = error_kind(failure)
+        if request.meta.get("recheck"):  # recorded, so the page backs off instead of coming due every lease
+            self.crawler.stats.inc_value("recheck/failed")
+            yield FailedRecheck(url=request.meta["page_url"], failed_at=datetime.now(UTC), kind=kind)
+        self._report_error(request, kind)
+
+    def _report_error(self, request: scrapy.Request, kind: str) -> None:
         outlet = request.meta.get("outlet", "?")
         self.crawler.stats.inc_value(f"errors/{kind}")
         self._count(outlet, f"errors/{kind}")

@@ -36,6 +36,7 @@ LADDER: list[tuple[timedelta, timedelta]] = [
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0
 TYPICAL_CHANGE_RATE = 0.1  # share of checks that find a change, for an average page
 CLAIM_LEASE = timedelta(minutes=30)
+FAILURE_BACKOFF_CAP = timedelta(days=1)  # a failing page is tried at least daily (or at its ladder step, if longer)
 MAX_AHEAD = timedelta(days=365)  # no page is ever scheduled further ahead of now than this
 CLOCK_KEY = "newsarchive_clock"  # session.info: the archive's clock (storage.archive.Archive.clock)
 
@@ -97,6 +98,7 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         session.add(row)
         outlet = _outlet_record(session, page.outlet_id)
     else:
+        row.failures = 0  # an answer: the host is back
         row.checks += 1
         row.changes += int(changed)
         row.last_checked_at = max(row.last_checked_at, checked_at)
@@ -108,6 +110,31 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
     row.next_check_at = next_check(checked_at, row.last_changed_at, row.changes, row.checks,
                                    outlet.changes, outlet.checks)
     held.schedules[page.id] = row
+
+
+def record_failure(session: Session, page_url: str, failed_at: datetime, kind: str) -> bool:
+    """Back the page off after a re-check that got no answer; False if ``page_url`` has no schedule.
+
+    The wait doubles with each failure in a row, from the ladder's step, up to
+    :data:`FAILURE_BACKOFF_CAP` (or the step itself, if longer); an answered
+    check resets it (:func:`record_check`). The page is never dropped for failing.
+    """
+    row = session.scalar(select(PageSchedule).join(Page, Page.id == PageSchedule.page_id).where(Page.url == page_url))
+    if row is None:
+        return False
+    now = max(_now(session), utc(failed_at))
+    row.failures = (row.failures or 0) + 1
+    row.last_failure = kind[:40]
+    row.next_check_at = after_failure(now, aware(row.last_changed_at), row.failures)
+    return True
+
+
+def after_failure(now: datetime, last_changed: datetime, failures: int) -> datetime | None:
+    """When to try again a page whose last ``failures`` checks failed; None where the ladder ends."""
+    step = ladder_step(now - last_changed)
+    if step is None:
+        return None
+    return now + min(step * 2 ** min(failures, 20), max(step, FAILURE_BACKOFF_CAP))
 
 
 def retire(session: Session, page_id: int) -> None:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.archive import Archive
-from storage.db.models import PageSchedule
+from storage.db.models import Page, PageSchedule
 from storage.db.times import aware
 from tests.helpers.crawl import run_crawl
 
@@ -94,3 +94,30 @@ def test_recheck_all_rechecks_every_page_and_still_discovers(web, site) -> None:
     assert set(article_fetches(web)) == set(web.article_urls())
     assert start_page_fetches(web) > 0, "`all` is `yes` with every archived page due: discovery runs"
     assert max(article_fetches(web).values()) == 1, "a re-checked page is not fetched again by discovery"
+
+
+def failing_pages(archive_dir: Path) -> dict[str, tuple[int, str | None]]:
+    def query(session):
+        rows = session.execute(select(Page.url, PageSchedule.failures, PageSchedule.last_failure)
+                               .join(Page, Page.id == PageSchedule.page_id))
+        return {url: (failures, kind) for url, failures, kind in rows}
+
+    with Archive(archive_dir=archive_dir) as archive:
+        return archive.read(query)
+
+
+def test_a_failed_recheck_is_recorded_and_an_answer_clears_it(web, site) -> None:
+    archive_dir, seeds, _ = site
+    host = web.outlets[0].host
+    down = set(web.article_urls(web.outlets[0].name))
+    web.outages.begin(host, "503")
+    try:
+        result = run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"}, check=False)
+    finally:
+        web.outages.end(host)
+    assert "re-checks" in result.stderr, result.stderr[-3000:]
+    failing = failing_pages(archive_dir)
+    assert {url for url, (failures, _) in failing.items() if failures} == down
+    assert {failing[url] for url in down} == {(1, "http_503")}
+    run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"})
+    assert {failures for failures, _ in failing_pages(archive_dir).values()} == {0}

@@ -8,12 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from storage.archive import Archive
-from storage.db.models import PageSchedule
+from storage.db.models import Page, PageSchedule
 from storage.db.times import aware
+from storage.versions.captures import FailedCheck, Outcome
 from storage.versions.recheck import CLAIM_LEASE, change_factor, ladder_step, next_check
 from tests.helpers.captures import T0, article, capture, hours  # noqa: F401
 
 H = timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def clock_at_t0(request: pytest.FixtureRequest) -> None:
+    """The archive's clock stands at T0, before every capture here: each is scheduled from its own time."""
+    if "archive" in request.fixturenames:
+        request.getfixturevalue("archive").clock = lambda: T0
 
 
 @pytest.mark.parametrize(
@@ -98,3 +106,32 @@ def test_every_page_claimed_at_once_is_leased_from_now_not_from_its_due_time(arc
     assert {t.url for t in claimed} == {recent, old}
     leased = archive.read(lambda session: list(session.scalars(select(PageSchedule.next_check_at))))
     assert {aware(t) for t in leased} == {at + CLAIM_LEASE}
+
+
+def schedule_row(archive: Archive, url: str) -> PageSchedule:
+    return archive.read(lambda session: session.scalar(
+        select(PageSchedule).join(Page, Page.id == PageSchedule.page_id).where(Page.url == url)))
+
+
+def test_failed_checks_back_off_doubling_up_to_a_day_and_an_answer_resets_them(archive: Archive) -> None:
+    url = "https://daily.example/news/flaky"
+    archive.record_capture(capture(url, T0), article("Flaky host's story, first version."))
+    waits = []
+    at = hours(1)
+    for _ in range(10):
+        archive.record_captures([(FailedCheck(url, at, "http_503"),)])
+        row = schedule_row(archive, url)
+        waits.append(aware(row.next_check_at) - at)
+        at = aware(row.next_check_at)
+    assert waits[:3] == [timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2)]
+    assert max(waits) == timedelta(days=1) == waits[-1], "capped: the page is tried daily, never dropped"
+    assert (row.failures, row.last_failure) == (10, "http_503")
+    archive.record_capture(capture(url, at, record_id="back"), article("Flaky host's story, first version."))
+    row = schedule_row(archive, url)
+    assert row.failures == 0
+    assert aware(row.next_check_at) - at < timedelta(days=1)
+
+
+def test_a_failure_of_a_page_the_archive_does_not_hold_changes_nothing(archive: Archive) -> None:
+    assert archive.record_captures([(FailedCheck("https://daily.example/never", T0, "dns"),)]) == [
+        Outcome.CHECK_FAILED]
