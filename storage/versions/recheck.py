@@ -86,7 +86,10 @@ def next_check(now: datetime, last_changed: datetime, changes: int, checks: int,
 
 
 def record_check(session: Session, page: Page, checked_at: datetime, changed: bool) -> None:
-    """Update the page's schedule after a capture; ``changed`` when it made a new version."""
+    """Update the page's schedule after a capture; ``changed`` when it made a new version.
+
+    The next check counts from now or the capture's time, whichever is later.
+    """
     checked_at = utc(checked_at)
     held = memo(session)
     row = held.schedules.get(page.id)
@@ -107,7 +110,10 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         outlet = _outlet_record(session, page.outlet_id)
         outlet.checks += 1
         outlet.changes += int(changed)
-    row.next_check_at = next_check(checked_at, row.last_changed_at, row.changes, row.checks,
+    # From now, not from the capture's time: an ingest of last month's files is not overdue the moment
+    # it lands (ahead of today's articles), and the ladder's one-year end counts to today.
+    scheduled_from = max(_now(session), checked_at)
+    row.next_check_at = next_check(scheduled_from, row.last_changed_at, row.changes, row.checks,
                                    outlet.changes, outlet.checks)
     held.schedules[page.id] = row
 

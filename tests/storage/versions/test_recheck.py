@@ -135,3 +135,23 @@ def test_failed_checks_back_off_doubling_up_to_a_day_and_an_answer_resets_them(a
 def test_a_failure_of_a_page_the_archive_does_not_hold_changes_nothing(archive: Archive) -> None:
     assert archive.record_captures([(FailedCheck("https://daily.example/never", T0, "dns"),)]) == [
         Outcome.CHECK_FAILED]
+
+
+def test_pages_ingested_from_last_months_files_do_not_jump_ahead_of_todays(archive: Archive) -> None:
+    today = T0 + timedelta(days=35)
+    archive.clock = lambda: today
+    old = [f"https://daily.example/news/last-month-{n}" for n in range(3)]
+    for n, url in enumerate(old):
+        archive.record_capture(capture(url, T0 + timedelta(hours=n)), article(f"Last month's story {n}, as it was."))
+    fresh = "https://daily.example/news/today"
+    archive.record_capture(capture(fresh, today), article("Today's story, first version."))
+    assert [t.url for t in archive.claim_rechecks(today + timedelta(hours=1))] == [fresh]
+    for url in old:
+        assert aware(schedule_row(archive, url).next_check_at) >= today + timedelta(days=7)
+
+
+def test_the_ladders_one_year_end_counts_to_now_not_to_the_capture(archive: Archive) -> None:
+    archive.clock = lambda: T0 + timedelta(days=400)
+    url = "https://daily.example/news/ancient"
+    archive.record_capture(capture(url, T0), article("A story from over a year ago."))
+    assert schedule_row(archive, url).next_check_at is None
