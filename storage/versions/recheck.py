@@ -3,7 +3,8 @@
 The starting point is the NewsDiffs ladder, keyed on the time since the page
 last changed (or was first seen): under 3 hours every 15 minutes, under a day
 hourly, under a week every 3 hours, under 30 days every 3 days, under a year
-monthly, and after a year never again.
+monthly, and after a year never again. A page removed for good (404, 410)
+leaves the ladder for a slow tail: daily for a week, then weekly for a year.
 
 The ladder step is then scaled by how often this page and its outlet have
 actually changed when checked: a page that changed on half its checks is
@@ -25,6 +26,7 @@ from storage.db.models import Capture, Outlet, OutletChangeRecord, Page, PageSch
 from storage.db import times
 from storage.db.times import aware, utc
 from storage.db.transaction_memo import memo
+from storage.versions import removals
 
 LADDER: list[tuple[timedelta, timedelta]] = [
     (timedelta(hours=3), timedelta(minutes=15)),
@@ -32,6 +34,12 @@ LADDER: list[tuple[timedelta, timedelta]] = [
     (timedelta(days=7), timedelta(hours=3)),
     (timedelta(days=30), timedelta(days=3)),
     (timedelta(days=365), timedelta(days=30)),
+]
+# A page removed for good (404, 410, 451) may come back (a CMS error, an article taken down for a fix):
+# it is checked daily for a week after the removal, then weekly, and after a year never again.
+REMOVED_LADDER: list[tuple[timedelta, timedelta]] = [
+    (timedelta(days=7), timedelta(days=1)),
+    (timedelta(days=365), timedelta(days=7)),
 ]
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0
 TYPICAL_CHANGE_RATE = 0.1  # share of checks that find a change, for an average page
@@ -55,9 +63,9 @@ class RecheckTarget:
     warc_record_id: str
 
 
-def ladder_step(since_change: timedelta) -> timedelta | None:
-    """The NewsDiffs interval for a page unchanged for ``since_change``; None after a year."""
-    for limit, step in LADDER:
+def ladder_step(since_change: timedelta, ladder: list[tuple[timedelta, timedelta]] = LADDER) -> timedelta | None:
+    """The NewsDiffs interval (or ``ladder``'s) for a page unchanged for ``since_change``; None after a year."""
+    for limit, step in ladder:
         if since_change < limit:
             return step
     return None
@@ -113,8 +121,12 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
     # From now, not from the capture's time: an ingest of last month's files is not overdue the moment
     # it lands (ahead of today's articles), and the ladder's one-year end counts to today.
     scheduled_from = max(_now(session), checked_at)
-    row.next_check_at = next_check(scheduled_from, row.last_changed_at, row.changes, row.checks,
-                                   outlet.changes, outlet.checks)
+    if page.state == removals.REMOVED:  # its last change was the removal: the slow tail, not the fast ladder
+        step = ladder_step(scheduled_from - aware(row.last_changed_at), REMOVED_LADDER)
+        row.next_check_at = None if step is None else scheduled_from + step
+    else:
+        row.next_check_at = next_check(scheduled_from, row.last_changed_at, row.changes, row.checks,
+                                       outlet.changes, outlet.checks)
     held.schedules[page.id] = row
 
 
@@ -141,11 +153,6 @@ def after_failure(now: datetime, last_changed: datetime, failures: int) -> datet
     if step is None:
         return None
     return now + min(step * 2 ** min(failures, 20), max(step, FAILURE_BACKOFF_CAP))
-
-
-def retire(session: Session, page_id: int) -> None:
-    """Never re-check this page again (it was removed for good)."""
-    session.execute(update(PageSchedule).where(PageSchedule.page_id == page_id).values(next_check_at=None))
 
 
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -155,3 +156,29 @@ def test_the_ladders_one_year_end_counts_to_now_not_to_the_capture(archive: Arch
     url = "https://daily.example/news/ancient"
     archive.record_capture(capture(url, T0), article("A story from over a year ago."))
     assert schedule_row(archive, url).next_check_at is None
+
+
+def gone(url: str, at, status: int = 404):
+    return dataclasses.replace(capture(url, at), status=status)
+
+
+def test_a_removed_page_leaves_the_fast_ladder_for_a_daily_then_weekly_tail(archive: Archive) -> None:
+    url = "https://daily.example/news/taken-down"
+    archive.record_capture(capture(url, T0), article("A story its outlet will take down."))
+    removed_at = hours(1)
+    archive.record_capture(gone(url, removed_at), None)
+    assert aware(schedule_row(archive, url).next_check_at) == removed_at + timedelta(days=1)
+    week_later = removed_at + timedelta(days=8)
+    archive.record_capture(gone(url, week_later, status=410), None)
+    assert aware(schedule_row(archive, url).next_check_at) == week_later + timedelta(days=7)
+    year_later = removed_at + timedelta(days=366)
+    archive.record_capture(gone(url, year_later), None)
+    assert schedule_row(archive, url).next_check_at is None, "removed for a year: retired"
+
+
+def test_a_removed_page_that_comes_back_returns_to_the_ladder(archive: Archive) -> None:
+    url = "https://daily.example/news/back-again"
+    archive.record_capture(capture(url, T0), article("A story taken down by mistake."))
+    archive.record_capture(gone(url, hours(1)), None)
+    archive.record_capture(capture(url, hours(25)), article("A story taken down by mistake."))
+    assert aware(schedule_row(archive, url).next_check_at) - hours(25) < timedelta(hours=1)
