@@ -1,4 +1,4 @@
-"""What the ``news`` spider hands to the item pipeline: one fetched page, or one fetched front page."""
+"""What the ``news`` spider hands to the item pipeline: one fetched page, one fetched front page, or a failed re-check."""
 
 from __future__ import annotations
 
@@ -36,3 +36,12 @@ class FetchedFrontPage:
     url: str  # the URL it was fetched as (after redirects)
     body: bytes
     warc_record: Any  # crawler.middlewares.warc.WrittenRecord
+
+
+@dataclass(slots=True)
+class FailedRecheck:
+    """A re-check of an archived page that got no usable answer: its schedule backs off (storage.versions.recheck)."""
+
+    url: str  # the page's identity in the archive
+    failed_at: datetime
+    kind: str  # crawler.failures.error_kind

@@ -42,6 +42,7 @@ from storage.db.errors import (
 from storage.db.migrate import check_schema_current, current_revisions, upgrade
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
+from storage.db import times
 from storage.db.times import aware, iso, utc
 from storage.outlets import frontpage_history as fronts
 from storage.outlets import listing
@@ -96,6 +97,9 @@ class Archive:
         self.url = resolve_url(db_url, archive_dir)
         self.extractor_version = extractor_version
         self.read_only = read_only
+        # What the re-check schedule counts from (storage.versions.recheck): the real time, except in
+        # tests that record captures of a fixed past day.
+        self.clock: Callable[[], datetime] = times.now
         create = create and not read_only
         if not create:
             check_exists(self.url)
@@ -154,16 +158,16 @@ class Archive:
         return self._write(lambda session: recorder.record_batch(session, batch, self.extractor_version))
 
     def claim_rechecks(self, now: datetime, outlets: list[str] | None = None,
-                       limit: int = 10_000) -> list[recheck.RecheckTarget]:
-        """Pages due for a re-check at ``now``, most overdue first, leased to the caller.
+                       limit: int = 10_000, every: bool = False) -> list[recheck.RecheckTarget]:
+        """Pages due for a re-check at ``now`` (``every``: all archived pages), most overdue first, leased to the caller.
 
         See :mod:`storage.versions.recheck` for how due times are learned.
         """
-        return self._write(lambda session: recheck.claim_due(session, now, outlets, limit))
+        return self._write(lambda session: recheck.claim_due(session, now, outlets, limit, every=every))
 
-    def next_recheck(self, after: datetime, outlets: list[str] | None = None) -> datetime | None:
-        """When the next archived page of ``outlets`` falls due for a re-check after ``after``."""
-        return self.read(lambda session: recheck.next_due(session, after, outlets))
+    def recheck_outlook(self, outlets: list[str] | None = None) -> tuple[int, datetime | None]:
+        """How many archived pages of ``outlets`` have a re-check scheduled, and when the earliest falls due."""
+        return self.read(lambda session: recheck.outlook(session, outlets))
 
     def known_urls(self, outlets: list[str] | None = None) -> set[str]:
         """Every archived page URL and fetched URL (canonicalised) of these outlets.
@@ -216,6 +220,7 @@ class Archive:
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 with self._write_lock, Session(self._writer, expire_on_commit=False) as session:
+                    session.info[recheck.CLOCK_KEY] = self.clock
                     with session.begin():
                         return work(session)
             except (IntegrityError, OperationalError) as error:

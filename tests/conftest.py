@@ -1,7 +1,8 @@
 """Shared fixtures: the real services the tests talk to, the simulated news web, an empty archive.
 
 PostgreSQL and Redis tests read NEWSARCHIVE_TEST_PG_URL / NEWSARCHIVE_TEST_REDIS_URL;
-browser tests use Debian's chromium (NEWSARCHIVE_CHROMIUM, default /usr/bin/chromium).
+browser tests use Debian's chromium (NEWSARCHIVE_CHROMIUM, default /usr/bin/chromium);
+tests of weeks of crawling use Debian's libfaketime (the ``faketime`` package).
 Where a service is unreachable they skip with the reason, unless
 NEWSARCHIVE_REQUIRE_SERVICES=1 (set by .ci/run), where they fail instead.
 """
@@ -88,6 +89,17 @@ def browser():
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="session")
+def fake_clock():
+    """A clock crawls can be set to (tests/helpers/clock.py): Debian's libfaketime."""
+    from tests.helpers.clock import FakeClock, find_libfaketime
+
+    library = find_libfaketime()
+    if library is None:
+        _unavailable("libfaketime is not installed (apt-get install faketime, or set NEWSARCHIVE_LIBFAKETIME)")
+    return FakeClock(library)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

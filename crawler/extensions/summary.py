@@ -9,7 +9,9 @@ True). The same figures stay in Scrapy's stats dump, shown with
 
 from __future__ import annotations
 
+import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from scrapy import signals
@@ -17,6 +19,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
 from crawler.exitcodes import verdict
+
+logger = logging.getLogger(__name__)
 
 
 class CrawlSummary:
@@ -33,8 +37,28 @@ class CrawlSummary:
         return extension
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        self.out.write(format_summary(self.crawler.stats.get_stats(), reason) + "\n")
+        stats = self.crawler.stats
+        if stats.get_value("recheck/due") is not None:
+            for name, value in self._recheck_outlook(spider).items():
+                stats.set_value(f"recheck/{name}", value)
+        self.out.write(format_summary(stats.get_stats(), reason) + "\n")
         self.out.flush()
+
+    def _recheck_outlook(self, spider: Any) -> dict[str, Any]:
+        """The schedule as the crawl leaves it (its pipeline has written every capture by now):
+        pages scheduled, the earliest due time, and whether that is already past."""
+        from crawler.archive_access import open_archive  # archive-only crawls never load the database layer
+
+        try:
+            with open_archive(self.crawler.settings) as archive:
+                scheduled, earliest = archive.recheck_outlook(list(getattr(spider, "outlets", {})) or None)
+        except Exception as exc:  # the summary must print whatever the database says
+            logger.debug("cannot read the re-check schedule: %s", exc)
+            return {}
+        if earliest is None:
+            return {"scheduled": scheduled}
+        return {"scheduled": scheduled, "next_at": earliest.isoformat().replace("+00:00", "Z"),
+                "overdue": earliest <= datetime.now(UTC)}
 
 
 def format_summary(stats: dict[str, Any], reason: str) -> str:
@@ -77,8 +101,13 @@ def _blocked(stats: dict[str, Any]) -> str:
 
 def _rechecks(stats: dict[str, Any]) -> str:
     due = int(stats.get("recheck/due", 0))
-    upcoming = stats.get("recheck/next_at")
-    later = f"next at {upcoming}" if upcoming else "none scheduled"
+    scheduled, upcoming = stats.get("recheck/scheduled"), stats.get("recheck/next_at")
+    if scheduled is None:
+        later = "schedule unknown"
+    elif upcoming is None:
+        later = "none scheduled"
+    else:
+        later = f"{scheduled} scheduled, next {'due now' if stats.get('recheck/overdue') else 'at ' + upcoming}"
     return f"{due} due, {later}; `-a recheck=all` re-checks every archived page now"
 
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
-from crawler.items import FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from crawler.pipelines.batch_writer import BatchWriter
 from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from crawler.pipelines.writer_process import WriterProcess
@@ -49,7 +49,7 @@ from extract import Article
 from extract.frontpage import front_page_links
 from extract.urls import canonicalize_url
 from extract.walls import WALL_STATUSES, judge_wall
-from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
+from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.writer import sync_open_files
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
@@ -121,6 +121,9 @@ class ArchivePipeline:
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchedFrontPage):
             await self._record_front_page(item)
+            return item
+        if isinstance(item, FailedRecheck):
+            await self._write((FailedCheck(item.url, item.failed_at, item.kind),), f"failed re-check of {item.url}")
             return item
         if not isinstance(item, FetchedPage):
             return item

@@ -14,7 +14,9 @@ archive already holds are not fetched again by discovery, only by re-checks.
 
 Arguments: ``-a seeds=FILE[,FILE]`` (default ``seeds/*.toml``), ``-a outlet=NAME``,
 ``-a recheck=yes|no|only|all`` (default ``yes``: due re-checks and discovery;
-``only``: due re-checks alone; ``all``: re-check every archived page now).
+``no``: discovery alone; ``only``: due re-checks alone; ``all``: discovery, with
+every archived page due for a re-check now). Discovery never fetches a page the
+archive holds, in any mode.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from crawler.discovery.hint_board import HintBoard
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
-from crawler.items import FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, strip_tracking
 from extract.walls import WALL_STATUSES
@@ -51,7 +53,7 @@ ARGUMENTS = {
     "seeds": "FILE[,FILE] (seed files to crawl; default seeds/*.toml)",
     "outlet": "NAME (one outlet of the seed files)",
     "recheck": "yes|no|only|all (re-checks of archived articles: the due ones with discovery, none, "
-               "the due ones alone, or every archived page now)",
+               "the due ones alone, or every archived page now with discovery)",
 }
 # Refusals whose middleware (robots.txt, private-network guard, offsite filter) logs them itself.
 ALREADY_LOGGED = {"robots_forbidden", "private_network", "ignorerequest"}
@@ -93,12 +95,14 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.recheck != "no" and self.crawler.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+        if self.crawler.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+            # Whatever the mode, discovery skips what the archive holds: `no` leaves out re-checks, not the skip.
             targets, self.known_urls = await asyncio.to_thread(self._archive_state)
-            self.crawler.stats.set_value("recheck/due", len(targets))
+            if self.recheck != "no":
+                self.crawler.stats.set_value("recheck/due", len(targets))
             for target in targets:
                 yield self._recheck_request(target)
-        if self.recheck in ("only", "all"):
+        if self.recheck == "only":
             return
         if not self.seeds_frontier():  # distributed: another process seeded the shared frontier
             return
@@ -206,9 +210,15 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             headers=_headers(response),
         )
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
         request = failure.request
         kind = error_kind(failure)
+        if request.meta.get("recheck"):  # recorded, so the page backs off instead of coming due every lease
+            self.crawler.stats.inc_value("recheck/failed")
+            yield FailedRecheck(url=request.meta["page_url"], failed_at=datetime.now(UTC), kind=kind)
+        self._report_error(request, kind)
+
+    def _report_error(self, request: scrapy.Request, kind: str) -> None:
         outlet = request.meta.get("outlet", "?")
         self.crawler.stats.inc_value(f"errors/{kind}")
         self._count(outlet, f"errors/{kind}")
@@ -263,7 +273,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         return request.replace(dont_filter=True)
 
     def _archive_state(self) -> tuple[list[Any], set[str]]:
-        """Re-checks due now (claimed for this crawl) and the URLs already archived."""
+        """Re-checks due now (claimed for this crawl; none with `no`) and the URLs already archived."""
         from crawler.archive_access import (
             open_archive,  # archive-only crawls never load the database layer
         )
@@ -271,13 +281,13 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         settings = self.crawler.settings
         outlets = list(self.outlets)
         with open_archive(settings) as archive:
-            now = datetime.now(UTC)
-            if self.recheck == "all":
-                now += timedelta(days=36500)
-            upcoming = archive.next_recheck(now, outlets)
-            if upcoming is not None:
-                self.crawler.stats.set_value("recheck/next_at", upcoming.isoformat().replace("+00:00", "Z"))
-            targets = archive.claim_rechecks(now, outlets, limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX))
+            if self.recheck == "no":
+                return [], archive.known_urls(outlets)
+            # Leases count from the real time, whatever the mode: a page `all` claims but the run never
+            # reaches comes due again a lease later, not a century later.
+            targets = archive.claim_rechecks(datetime.now(UTC), outlets,
+                                             limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX),
+                                             every=self.recheck == "all")
             return targets, archive.known_urls(outlets)
 
     def _recheck_request(self, target: Any) -> scrapy.Request:

@@ -134,6 +134,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "last_changed_at": "when it last changed",
             "checks": "how many times it was checked",
             "changes": "how many of those checks found a change",
+            "failures": "failed checks in a row (a 503, a timeout, …): each doubles the wait, up to a day",
+            "last_failure": "the kind of the last failed check (http_503, timeout, dns, …)",
         },
     ),
     "outlet_change_record": TableDescription(

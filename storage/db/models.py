@@ -243,6 +243,8 @@ class PageSchedule(Base):
     last_changed_at: Mapped[datetime]
     checks: Mapped[int] = mapped_column(Integer, default=0)
     changes: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failed checks in a row
+    last_failure: Mapped[str | None] = mapped_column(String(40))  # the last failure's kind (http_503, timeout, …)
 
 
 class OutletChangeRecord(Base):

@@ -41,6 +41,20 @@ class Outcome(str, enum.Enum):
     NOT_ARTICLE = "not-article"  # captured, but no article text to version
     BLOCKED = "blocked"  # a wall (consent, challenge, …) stood in for the page: neither a version nor a removal
     FRONT_PAGE = "front-page"  # a capture of a front page: its ranked links recorded (storage.outlets.frontpages)
+    CHECK_FAILED = "check-failed"  # a re-check got no answer: noted on the page's schedule, which backs off
+
+
+@dataclass(frozen=True, slots=True)
+class FailedCheck:
+    """A re-check that got no usable answer (a 503 after retries, a timeout, a DNS failure).
+
+    An entry of a batch given to :meth:`storage.Archive.record_captures`, in
+    order with the captures; :func:`storage.versions.recheck.record_failure` backs the page off.
+    """
+
+    url: str  # the page's identity
+    failed_at: datetime
+    kind: str  # crawler.failures.error_kind: http_503, timeout, dns, connection_refused, …
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The starting point is the NewsDiffs ladder, keyed on the time since the page
 last changed (or was first seen): under 3 hours every 15 minutes, under a day
 hourly, under a week every 3 hours, under 30 days every 3 days, under a year
-monthly, and after a year never again.
+monthly, and after a year never again. A page removed for good (404, 410)
+leaves the ladder for a slow tail: daily for a week, then weekly for a year.
 
 The ladder step is then scaled by how often this page and its outlet have
 actually changed when checked: a page that changed on half its checks is
@@ -22,8 +23,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db.models import Capture, Outlet, OutletChangeRecord, Page, PageSchedule
+from storage.db import times
 from storage.db.times import aware, utc
 from storage.db.transaction_memo import memo
+from storage.versions import removals
 
 LADDER: list[tuple[timedelta, timedelta]] = [
     (timedelta(hours=3), timedelta(minutes=15)),
@@ -32,10 +35,19 @@ LADDER: list[tuple[timedelta, timedelta]] = [
     (timedelta(days=30), timedelta(days=3)),
     (timedelta(days=365), timedelta(days=30)),
 ]
+# A page removed for good (404, 410, 451) may come back (a CMS error, an article taken down for a fix):
+# it is checked daily for a week after the removal, then weekly, and after a year never again.
+REMOVED_LADDER: list[tuple[timedelta, timedelta]] = [
+    (timedelta(days=7), timedelta(days=1)),
+    (timedelta(days=365), timedelta(days=7)),
+]
 MIN_FACTOR, MAX_FACTOR = 0.25, 4.0
 TYPICAL_CHANGE_RATE = 0.1  # share of checks that find a change, for an average page
 CLAIM_LEASE = timedelta(minutes=30)
 BLOCKED_RETRY = timedelta(hours=1)  # a wall met instead of the page: try again after this, whatever the ladder says
+FAILURE_BACKOFF_CAP = timedelta(days=1)  # a failing page is tried at least daily (or at its ladder step, if longer)
+MAX_AHEAD = timedelta(days=365)  # no page is ever scheduled further ahead of now than this
+CLOCK_KEY = "newsarchive_clock"  # session.info: the archive's clock (storage.archive.Archive.clock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +64,9 @@ class RecheckTarget:
     warc_record_id: str
 
 
-def ladder_step(since_change: timedelta) -> timedelta | None:
-    """The NewsDiffs interval for a page unchanged for ``since_change``; None after a year."""
-    for limit, step in LADDER:
+def ladder_step(since_change: timedelta, ladder: list[tuple[timedelta, timedelta]] = LADDER) -> timedelta | None:
+    """The NewsDiffs interval (or ``ladder``'s) for a page unchanged for ``since_change``; None after a year."""
+    for limit, step in ladder:
         if since_change < limit:
             return step
     return None
@@ -79,11 +91,14 @@ def next_check(now: datetime, last_changed: datetime, changes: int, checks: int,
     step = ladder_step(now - last_changed)
     if step is None:
         return None
-    return now + step * change_factor(changes, checks, outlet_changes, outlet_checks)
+    return now + min(MAX_AHEAD, step * change_factor(changes, checks, outlet_changes, outlet_checks))
 
 
 def record_check(session: Session, page: Page, checked_at: datetime, changed: bool) -> None:
-    """Update the page's schedule after a capture; ``changed`` when it made a new version."""
+    """Update the page's schedule after a capture; ``changed`` when it made a new version.
+
+    The next check counts from now or the capture's time, whichever is later.
+    """
     checked_at = utc(checked_at)
     held = memo(session)
     row = held.schedules.get(page.id)
@@ -95,6 +110,7 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         session.add(row)
         outlet = _outlet_record(session, page.outlet_id)
     else:
+        row.failures = 0  # an answer: the host is back
         row.checks += 1
         row.changes += int(changed)
         row.last_checked_at = max(row.last_checked_at, checked_at)
@@ -103,39 +119,69 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
         outlet = _outlet_record(session, page.outlet_id)
         outlet.checks += 1
         outlet.changes += int(changed)
-    row.next_check_at = next_check(checked_at, row.last_changed_at, row.changes, row.checks,
-                                   outlet.changes, outlet.checks)
+    # From now, not from the capture's time: an ingest of last month's files is not overdue the moment
+    # it lands (ahead of today's articles), and the ladder's one-year end counts to today.
+    scheduled_from = max(_now(session), checked_at)
+    if page.state == removals.REMOVED:  # its last change was the removal: the slow tail, not the fast ladder
+        step = ladder_step(scheduled_from - aware(row.last_changed_at), REMOVED_LADDER)
+        row.next_check_at = None if step is None else scheduled_from + step
+    else:
+        row.next_check_at = next_check(scheduled_from, row.last_changed_at, row.changes, row.checks,
+                                       outlet.changes, outlet.checks)
     held.schedules[page.id] = row
 
 
-def retire(session: Session, page_id: int) -> None:
-    """Never re-check this page again (it was removed for good)."""
-    session.execute(update(PageSchedule).where(PageSchedule.page_id == page_id).values(next_check_at=None))
+def record_failure(session: Session, page_url: str, failed_at: datetime, kind: str) -> bool:
+    """Back the page off after a re-check that got no answer; False if ``page_url`` has no schedule.
+
+    The wait doubles with each failure in a row, from the ladder's step, up to
+    :data:`FAILURE_BACKOFF_CAP` (or the step itself, if longer); an answered
+    check resets it (:func:`record_check`). The page is never dropped for failing.
+    """
+    row = session.scalar(select(PageSchedule).join(Page, Page.id == PageSchedule.page_id).where(Page.url == page_url))
+    if row is None:
+        return False
+    now = max(_now(session), utc(failed_at))
+    row.failures = (row.failures or 0) + 1
+    row.last_failure = kind[:40]
+    row.next_check_at = after_failure(now, aware(row.last_changed_at), row.failures)
+    return True
+
+
+def after_failure(now: datetime, last_changed: datetime, failures: int) -> datetime | None:
+    """When to try again a page whose last ``failures`` checks failed; None where the ladder ends."""
+    step = ladder_step(now - last_changed)
+    if step is None:
+        return None
+    return now + min(step * 2 ** min(failures, 20), max(step, FAILURE_BACKOFF_CAP))
 
 
 def retry_blocked(session: Session, page: Page, checked_at: datetime) -> None:
     """A check met a wall, not the page: no check counted, the page due again after :data:`BLOCKED_RETRY`."""
     row = memo(session).schedules.get(page.id) or session.get(PageSchedule, page.id)
     if row is not None:
-        row.next_check_at = utc(checked_at) + BLOCKED_RETRY
+        row.next_check_at = max(_now(session), utc(checked_at)) + BLOCKED_RETRY
 
 
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,
-              lease: timedelta = CLAIM_LEASE) -> list[RecheckTarget]:
+              lease: timedelta = CLAIM_LEASE, every: bool = False) -> list[RecheckTarget]:
     """Take up to ``limit`` pages due at ``now``, most overdue first, and lease them.
 
-    Leasing pushes ``next_check_at`` forward by ``lease``: if the crawl dies
-    before re-checking, the page comes due again then; the capture, when it is
-    recorded, sets the real next time.
+    ``every``: every archived page is due now, retired ones last (``-a recheck=all``).
+    Leasing sets ``next_check_at`` to ``now`` plus ``lease``: if the crawl stops
+    before re-checking (it dies, or a page limit ends it), the page comes due
+    again then; the capture, when it is recorded, sets the real next time.
     """
     now = utc(now)
+    due = PageSchedule.next_check_at.is_not(None) & (PageSchedule.next_check_at <= now)
     query = (
         select(PageSchedule.page_id)
         .join(Outlet, Outlet.id == PageSchedule.outlet_id)
-        .where(PageSchedule.next_check_at.is_not(None), PageSchedule.next_check_at <= now)
-        .order_by(PageSchedule.next_check_at)
+        .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at)
         .limit(limit)
     )
+    if not every:
+        query = query.where(due)
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
     if session.get_bind().dialect.name == "postgresql":
@@ -148,13 +194,15 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     return _targets(session, page_ids)
 
 
-def next_due(session: Session, after: datetime, outlets: list[str] | None = None) -> datetime | None:
-    """When the next page of ``outlets`` falls due for a re-check after ``after``, or ``None`` if none will."""
-    query = (select(func.min(PageSchedule.next_check_at)).join(Outlet, Outlet.id == PageSchedule.outlet_id)
-             .where(PageSchedule.next_check_at > utc(after)))
+def outlook(session: Session, outlets: list[str] | None = None) -> tuple[int, datetime | None]:
+    """How many pages of ``outlets`` have a re-check scheduled, and the earliest one's time (None: none)."""
+    query = (select(func.count(), func.min(PageSchedule.next_check_at))
+             .join(Outlet, Outlet.id == PageSchedule.outlet_id)
+             .where(PageSchedule.next_check_at.is_not(None)))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
-    return aware(session.scalar(query))
+    scheduled, earliest = session.execute(query).one()
+    return int(scheduled), aware(earliest)
 
 
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
@@ -180,6 +228,11 @@ def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
                       payload_digest=capture.payload_digest, warc_record_id=capture.warc_record_id)
         for url, outlet, capture in rows
     ]
+
+
+def _now(session: Session) -> datetime:
+    """The time the schedule counts from: the archive's clock, the real time unless a test set it."""
+    return utc(session.info.get(CLOCK_KEY, times.now)())
 
 
 def _outlet_record(session: Session, outlet_id: int) -> OutletChangeRecord:

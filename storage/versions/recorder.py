@@ -39,7 +39,7 @@ from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
 from storage.versions import changes, placement, recheck, removals, rules
-from storage.versions.captures import CaptureInput, FrontPageInput, Outcome
+from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome
 from storage.versions.removals import REMOVAL_STATES
 
 logger = logging.getLogger(__name__)
@@ -175,7 +175,8 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     """:func:`record` for each ``(capture, article[, unstripped_text])``, with one query for records already indexed.
 
     An entry whose capture is a :class:`FrontPageInput` records a front page
-    instead (:mod:`storage.outlets.frontpages`), in the same transaction and order.
+    instead (:mod:`storage.outlets.frontpages`), one that is a :class:`FailedCheck`
+    a failed re-check (:func:`storage.versions.recheck.record_failure`), in the same transaction and order.
     """
     matcher.lock_stories(session)  # before any page row lock: every writer takes them in this one order
     ids = [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
@@ -189,6 +190,9 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
 
 def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: str | None) -> Outcome:
     capture = entry[0]
+    if isinstance(capture, FailedCheck):
+        recheck.record_failure(session, capture.url, capture.failed_at, capture.kind)
+        return Outcome.CHECK_FAILED
     if isinstance(capture, FrontPageInput):
         added = frontpages.record(session, capture, outlet_id_for(session, capture.outlet))
         return Outcome.FRONT_PAGE if added else Outcome.UNCHANGED

@@ -103,7 +103,7 @@ def test_a_second_crawl_says_when_the_next_recheck_falls_due(web, tmp_path: Path
     run_crawl(tmp_path / "archive", seeds, web.proxy_url, settings=QUIET)
     second = run_crawl(tmp_path / "archive", seeds, web.proxy_url, settings=QUIET)
     [line] = [line for line in lines(second.stderr) if line.strip().startswith("re-checks")]
-    assert re.fullmatch(r"\s+re-checks\s+0 due, next at \d{4}-\d\d-\d\dT[\d:.]+Z; `-a recheck=all` re-checks every "
+    assert re.fullmatch(r"\s+re-checks\s+0 due, \d+ scheduled, next at \d{4}-\d\d-\d\dT[\d:.]+Z; `-a recheck=all` re-checks every "
                         r"archived page now", line), line
 
 

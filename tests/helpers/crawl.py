@@ -32,9 +32,13 @@ FAST_SETTINGS = {
 }
 
 
-def crawl_env(proxy_url: str | None, db_url: str | None = None) -> dict[str, str]:
-    """This process's environment with only ``proxy_url`` as proxy and ``db_url`` as the archive database."""
+def crawl_env(proxy_url: str | None, db_url: str | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with only ``proxy_url`` as proxy and ``db_url`` as the archive database.
+
+    ``extra`` adds variables (a fake clock: tests/helpers/clock.py).
+    """
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    env.update(extra or {})
     if proxy_url:
         env["http_proxy"] = proxy_url
     env.pop("NEWSARCHIVE_DB_URL", None)
@@ -67,10 +71,11 @@ def start_crawl(archive_dir: Path, seeds: Path | None, proxy_url: str | None, *,
 
 def run_crawl(archive_dir: Path, seeds: Path | None, proxy_url: str | None, *, db_url: str | None = None,
               settings: dict[str, str] | None = None, args: dict[str, str] | None = None,
-              timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess[str]:
+              timeout: float = 300, check: bool = True,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``scrapy crawl news`` over ``seeds`` into ``archive_dir``; return the finished process."""
     result = subprocess.run(crawl_command(archive_dir, seeds, settings=settings, args=args), cwd=ROOT,
-                            env=crawl_env(proxy_url, db_url), capture_output=True, text=True, timeout=timeout)
+                            env=crawl_env(proxy_url, db_url, env), capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"crawl exited {result.returncode}:\n{result.stderr[-6000:]}")
     return result

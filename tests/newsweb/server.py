@@ -159,6 +159,9 @@ def respond(web: NewsWeb, host: str, path: str, headers) -> Response:
     """The answer for ``http://{host}{path}``."""
     from tests.newsweb import probe  # its pages build this module's Response
 
+    down = web.outages.answer(host)
+    if down is not None:
+        return down
     if host in HOST_REDIRECTS:
         return Response(301, headers=[("Location", f"http://{HOST_REDIRECTS[host]}{path}")])
     outlet = web.outlet_for_host(host)

@@ -24,6 +24,7 @@ from tests.newsweb import notices, walls
 from tests.newsweb.evolution import DEFAULT_QUIET_SECONDS, Evolution, Round
 from tests.newsweb.frontpages import FrontItem, FrontPageRounds, front_items
 from tests.newsweb.model import Article, LoggedRequest, Outlet, SyndicatedCopy
+from tests.newsweb.outages import Outages
 from tests.newsweb.outlets import SYNDICATION, build_outlets, slugify
 from tests.newsweb.padding import build_padding
 from tests.newsweb.pages import private_links
@@ -110,6 +111,7 @@ class NewsWeb:
 
             self.fault_outlet = FaultOutlet(hang_seconds, self.stopping)
         self.evolution = Evolution(self, quiet_seconds, on_round) if evolve else None
+        self.outages = Outages()  # hosts made to fail for a while (tests/newsweb/outages.py)
         self.front_rounds = FrontPageRounds() if front_pages else None
 
     # -- content -------------------------------------------------------------

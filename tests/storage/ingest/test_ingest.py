@@ -14,12 +14,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extract import extract_article
 from storage.archive import Archive
+from storage.db.models import PageSchedule
+from storage.db.times import aware
 from tests.helpers.cli import newsarchive
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -282,3 +285,17 @@ def test_a_file_that_is_not_a_warc_is_reported_not_raised(tmp_path, seeds) -> No
     assert summary["records"] == 0
     [line] = stderr.strip().splitlines()
     assert str(bogus) in line and "offset 0" in line
+
+
+def test_pages_ingested_from_last_months_files_are_scheduled_from_now(tmp_path, pages, seeds) -> None:
+    """An ingest of old captures schedules them by the ladder as seen from today, not overdue from their capture."""
+    last_month = datetime.now(UTC) - timedelta(days=40)
+    warc = tmp_path / "last-month.warc.gz"
+    write_warc(warc, [fetch_pair(p, last_month + timedelta(minutes=i)) for i, p in enumerate(pages)])
+    started = datetime.now(UTC)
+    code, _, stderr = ingest(tmp_path / "archive", str(warc), "--seeds", str(seeds), "--workers", "1")
+    assert code == 0, stderr
+    with Archive(archive_dir=tmp_path / "archive", create=False) as archive:
+        due = archive.read(lambda session: [aware(at) for at in session.scalars(select(PageSchedule.next_check_at))])
+    assert len(due) == len(pages)
+    assert min(due) > started + timedelta(days=7), "a month-old page is on the monthly step, counted from now"

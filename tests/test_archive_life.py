@@ -1,0 +1,215 @@
+"""A life of an archive: weeks of crawls of the simulated web under a fake clock, on SQLite and PostgreSQL.
+
+The module-scoped ``life`` fixture lives it once per database, through the
+real spider (``scrapy crawl news`` subprocesses whose clock libfaketime sets,
+tests/helpers/clock.py): a first crawl, a re-check run cut short by a page
+limit while one host answers 503, a host down for a day and back, edits made
+to articles on the simulated web between crawls, and weeks of ordinary crawls
+after. Each test then checks one property of the archive it leaves.
+
+To add a case (a moved article, a 304 after changed bytes, an out-of-order
+ingest, …): add a step to :func:`live` that does it between crawls, note what
+it did on the :class:`Life` (``life.edit`` for edits the archive must show,
+``life.note`` for figures), and add a test for its property below.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage.archive import Archive
+from storage.db.models import Capture, Page, PageSchedule, Version
+from storage.db.times import aware
+from tests.helpers.captures import scratch_schema
+from tests.helpers.clock import FakeClock
+from tests.helpers.crawl import run_crawl
+from tests.newsweb import NewsWeb
+from tests.newsweb.model import LoggedRequest
+
+DAY0 = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # the first crawl's (fake) time
+NEWSWEB = {"seed": 5, "articles_per_outlet": 2}
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Edit:
+    url: str
+    marker: str  # a sentence only this edit added
+    day: float
+
+
+@dataclass
+class Life:
+    """The archive being lived in, and what happened to it."""
+
+    web: NewsWeb
+    clock: FakeClock
+    archive_dir: Path
+    db_url: str | None
+    seeds: Path
+    day: float = 0.0
+    edits: list[Edit] = field(default_factory=list)
+    fetched: list[LoggedRequest] = field(default_factory=list)  # every request the web answered
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return DAY0 + timedelta(days=self.day)
+
+    def crawl(self, day: float, *, settings: dict[str, str] | None = None, **args: str) -> str:
+        """Crawl at ``day`` (days after DAY0, on the crawl's clock); its stderr."""
+        self.day = day
+        self.web.clear_log()
+        result = run_crawl(self.archive_dir, self.seeds, self.web.proxy_url, db_url=self.db_url, settings=settings,
+                           args=args, env=self.clock.env(self.now()), check=False)
+        self.fetched += self.web.request_log
+        assert "newsarchive crawl finished" in result.stderr, result.stderr[-4000:]
+        return result.stderr
+
+    def edit(self, url: str) -> None:
+        """Edit the article at ``url`` on the simulated web: a version the archive must come to hold."""
+        marker = (f"Correction, day {self.day:g}: an earlier version of this article gave the wrong figure "
+                  f"for item {len(self.edits) + 1} of the council's budget.")
+        self.web.edit_article(url, append_paragraph=marker)
+        self.edits.append(Edit(url, marker, self.day))
+
+    def note(self, name: str, value: Any) -> None:
+        self.notes[name] = value
+
+    def archive(self) -> Archive:
+        return Archive(self.db_url, self.archive_dir)
+
+    def read(self, query: Any) -> Any:
+        with self.archive() as archive:
+            return archive.read(query)
+
+
+def schedule_times(session) -> list[datetime | None]:
+    return [aware(at) if at is not None else None for at in session.scalars(select(PageSchedule.next_check_at))]
+
+
+def far_ahead(life: Life) -> int:
+    """Pages scheduled more than a year after the life's current time."""
+    limit = life.now() + YEAR
+    return sum(1 for at in life.read(schedule_times) if at is not None and at > limit)
+
+
+def failing(life: Life, urls: list[str]) -> dict[str, int]:
+    rows = life.read(lambda session: list(session.execute(
+        select(Page.url, PageSchedule.failures).join(PageSchedule, PageSchedule.page_id == Page.id)
+        .where(Page.url.in_(urls)))))
+    return dict(rows)
+
+
+def live(life: Life) -> None:
+    """Five weeks of an archive's life."""
+    web = life.web
+    flaky, fragile, steady = web.outlets[0], web.outlets[1], web.outlets[2]
+    flaky_urls, fragile_urls = web.article_urls(flaky.name), web.article_urls(fragile.name)
+    steady_urls = web.article_urls(steady.name)
+
+    life.crawl(0)
+    life.note("pages after the first crawl", len(life.read(schedule_times)))
+
+    # A re-check of everything, cut short by a page limit, while one host answers 503.
+    life.edit(flaky_urls[0])
+    life.edit(steady_urls[0])
+    web.outages.begin(flaky.host, "503")
+    life.crawl(0.25, recheck="all", settings={"CLOSESPIDER_PAGECOUNT": "5"})
+    web.outages.end(flaky.host)
+    life.note("pages scheduled over a year ahead after the bounded run", far_ahead(life))
+
+    # A host down for a day (connections reset), edited meanwhile, then back.
+    web.outages.begin(fragile.host, "reset")
+    life.edit(fragile_urls[0])
+    life.crawl(1)
+    life.note("failing pages of the host that is down", failing(life, fragile_urls))
+    life.crawl(1.5)
+    web.outages.end(fragile.host)
+    life.crawl(2)
+
+    # Ordinary weeks, with edits between crawls.
+    life.edit(flaky_urls[1])
+    life.edit(fragile_urls[1])
+    life.crawl(3)
+    life.edit(steady_urls[1])
+    life.crawl(7)
+    life.crawl(14)
+    life.crawl(21)
+    life.note("failing pages of the host at the end", failing(life, fragile_urls))
+
+
+@contextmanager
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None: the archive's own SQLite file; else a scratch PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield None
+        return
+    with scratch_schema(request.getfixturevalue("pg_url")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def life(request: pytest.FixtureRequest, fake_clock: FakeClock, tmp_path_factory) -> Iterator[Life]:
+    root = tmp_path_factory.mktemp(f"life-{request.param}")
+    with NewsWeb(**NEWSWEB) as web, database(request) as db_url:
+        seeds = root / "seeds.toml"
+        seeds.write_text(web.seed_toml(), encoding="utf-8")
+        lived = Life(web, fake_clock, root / "archive", db_url, seeds)
+        live(lived)
+        yield lived
+
+
+# -- what the archive must be after its life --------------------------------------
+
+
+def test_the_crawls_ran_on_the_fake_clock(life: Life) -> None:
+    latest = life.read(lambda session: aware(session.scalar(select(Capture.fetched_at).order_by(
+        Capture.fetched_at.desc()).limit(1))))
+    assert life.now() <= latest < life.now() + timedelta(hours=1)
+
+
+def test_every_real_edit_is_a_version(life: Life) -> None:
+    def texts(session) -> dict[str, list[str]]:
+        rows = session.execute(select(Page.url, Version.text).join(Version, Version.page_id == Page.id))
+        found: dict[str, list[str]] = {}
+        for url, text in rows:
+            found.setdefault(url, []).append(text)
+        return found
+
+    held = life.read(texts)
+    missing = [edit for edit in life.edits if not any(edit.marker in text for text in held.get(edit.url, []))]
+    assert missing == []
+
+
+def test_no_page_is_scheduled_more_than_a_year_ahead(life: Life) -> None:
+    assert life.notes["pages scheduled over a year ahead after the bounded run"] == 0
+    assert far_ahead(life) == 0
+
+
+def test_a_failing_host_backs_off_and_is_rechecked_once_back(life: Life) -> None:
+    down = life.notes["failing pages of the host that is down"]
+    assert down and all(failures >= 1 for failures in down.values()), down
+    assert set(life.notes["failing pages of the host at the end"].values()) == {0}
+    back = DAY0 + timedelta(days=2)
+    rechecked = life.read(lambda session: set(session.scalars(
+        select(Page.url).join(Capture, Capture.page_id == Page.id)
+        .where(Page.url.in_(list(down)), Capture.fetched_at > back))))
+    assert rechecked == set(down)
+
+
+def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
+    articles = set(life.web.article_urls())
+    answered = Counter(entry.url for entry in life.fetched
+                       if entry.method == "GET" and entry.url in articles and entry.status in (200, 304))
+    indexed = Counter(life.read(lambda session: list(session.scalars(
+        select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
+    assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
