@@ -145,7 +145,9 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
     """List every version of the article at URL with what it changed.
 
     SIZE is reader-visible characters added/removed; STATE is ok, or removed,
-    paywalled or redirected when a re-check found the article gone.
+    paywalled or redirected when a re-check found the article gone, or moved
+    when it found it at a new address of its outlet, where its history goes on
+    (printed under the table; ``moved_to`` and ``moved_from`` in --json).
 
     \b
     Example:
@@ -167,6 +169,16 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
             ("TITLE", lambda v: v.title),
         ],
     )
+    if rows and not as_json:
+        _echo_moves(rows[-1])
+
+
+def _echo_moves(view: VersionView) -> None:
+    """Where the article came from and went to, in full (a table may cut URLs)."""
+    for url in view.moved_from:
+        click.echo(f"moved from {url}")
+    if view.moved_to:
+        click.echo(f"moved to {view.moved_to}")
 
 @click.command()
 @click.argument("url")

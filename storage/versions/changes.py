@@ -242,8 +242,10 @@ def short(summary: dict[str, Any] | None, state: str = "ok", version: int = 1) -
 
 
 def state_words(state: str, summary: dict[str, Any] | None) -> str:
-    """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "paywalled"."""
+    """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "moved → URL", "paywalled"."""
     summary = summary or {}
+    if state == "moved" and summary.get("target"):
+        return f"moved → {summary['target']}"
     if state == "removed" and summary.get("status"):
         return f"removed (HTTP {summary['status']})"
     if state == "redirected" and summary.get("target"):

@@ -108,8 +108,10 @@ def record_check(session: Session, page: Page, checked_at: datetime, changed: bo
 
 
 def retire(session: Session, page_id: int) -> None:
-    """Never re-check this page again (it was removed for good)."""
-    session.execute(update(PageSchedule).where(PageSchedule.page_id == page_id).values(next_check_at=None))
+    """Never re-check this page again (it was removed for good, or moved: storage.versions.moves)."""
+    row = memo(session).schedules.get(page_id) or session.get(PageSchedule, page_id)
+    if row is not None:  # the row itself, so a schedule this transaction holds cannot write its time back
+        row.next_check_at = None
 
 
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,

@@ -1,0 +1,128 @@
+"""End to end: an article that moves to a new address keeps its history there (issue 32, point 1).
+
+An archived article answers 301 to a new URL of its outlet (a CMS slug change,
+"-r2"), whose page names itself as canonical and which nothing else links. A
+re-check follows the move: the old page says where the article went, the new
+page where it came from, and the new page is re-checked from then on, so an
+edit made there a day later is a version. ``reindex`` rebuilds the same links
+from the WARCs alone. Run on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.archive import Archive
+from tests.helpers.captures import scratch_schema
+from tests.helpers.cli import newsarchive
+from tests.helpers.crawl import run_crawl
+from tests.newsweb import NewsWeb
+
+EDIT = "Speaking on Friday, the council leader said the vote would be held again in the spring."
+LINKS = ("SELECT p.url, t.url FROM pages p JOIN pages t ON t.id = p.moved_to_id")
+SCHEDULE = ("SELECT p.url, s.next_check_at IS NOT NULL FROM page_schedule s JOIN pages p ON p.id = s.page_id")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def moved(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Three crawls: the article archived; moved (301 + canonical, linked by nothing); edited at its new URL."""
+    root = tmp_path_factory.mktemp("moved")
+    archive_dir = root / "archive"
+    with NewsWeb(seed=32, articles_per_outlet=2) as web, _database(request, archive_dir) as db_url:
+        seeds = root / "seeds.toml"
+        seeds.write_text(web.seed_toml(), encoding="utf-8")
+        syndicated = {copy.url for copy in web.syndicated}
+        old = next(url for url in web.article_urls() if url not in syndicated)
+        run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url)
+        new = web.move_article(old, listed=False)
+        run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "all"})
+        web.edit_article(new, append_paragraph=EDIT)
+        run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "all"})
+        yield {"db_url": db_url, "archive_dir": archive_dir, "old": old, "new": new}
+        _drop_previous_schema(db_url)
+
+
+def _database(request: pytest.FixtureRequest, archive_dir: Path):
+    if request.param == "sqlite":
+        from contextlib import nullcontext
+        return nullcontext(f"sqlite:///{archive_dir / 'archive.sqlite3'}")
+    return scratch_schema(request.getfixturevalue("pg_url"))
+
+
+def _drop_previous_schema(db_url: str) -> None:
+    """reindex keeps the replaced PostgreSQL schema as NAME_previous; the schema fixture drops only NAME."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "postgresql":
+        return
+    schema = str(url.query["options"]).split("search_path=")[1]
+    engine = create_engine(url.difference_update_query(["options"]))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_previous" CASCADE'))
+    engine.dispose()
+
+
+def _rows(db_url: str, sql: str) -> list[tuple]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return sorted(tuple(row) for row in connection.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
+def _versions_json(moved: dict, url: str) -> list[dict]:
+    result = newsarchive("--db", moved["db_url"], "--archive-dir", str(moved["archive_dir"]), "versions", url, "--json")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def _history(moved: dict) -> dict:
+    with Archive(moved["db_url"], moved["archive_dir"]) as archive:
+        pages = {role: archive.versions(moved[role]) for role in ("old", "new")}
+    return {role: [(v.version, v.state, v.title, v.text, v.moved_to, v.moved_from) for v in views]
+            for role, views in pages.items()}
+
+
+def test_an_edit_at_the_new_url_is_a_version(moved: dict) -> None:
+    with Archive(moved["db_url"], moved["archive_dir"]) as archive:
+        new = archive.versions(moved["new"])
+        old = archive.versions(moved["old"])
+    assert [v.state for v in new] == ["ok", "ok"]
+    assert EDIT not in new[0].text and EDIT in new[1].text
+    assert new[0].text == old[0].text  # the article as it was when it moved
+    assert [v.state for v in old] == ["ok", "moved"]
+    assert old[-1].change_summary["target"] == moved["new"]
+
+
+def test_versions_json_links_the_two_addresses_both_ways(moved: dict) -> None:
+    old, new = _versions_json(moved, moved["old"]), _versions_json(moved, moved["new"])
+    assert {line["moved_to"] for line in old} == {moved["new"]}
+    assert {tuple(line["moved_from"]) for line in new} == {(moved["old"],)}
+    assert all(line["moved_from"] == [] for line in old) and all(line["moved_to"] is None for line in new)
+
+
+def test_versions_text_says_where_the_article_went_and_came_from(moved: dict) -> None:
+    args = ("--db", moved["db_url"], "--archive-dir", str(moved["archive_dir"]), "versions")
+    old, new = newsarchive(*args, moved["old"]), newsarchive(*args, moved["new"])
+    assert old.exit_code == new.exit_code == 0, old.output + new.output
+    assert f"moved to {moved['new']}" in old.stdout
+    assert f"moved from {moved['old']}" in new.stdout
+
+
+def test_the_new_page_is_rechecked_and_the_old_one_no_longer(moved: dict) -> None:
+    schedule = dict(_rows(moved["db_url"], SCHEDULE))
+    assert schedule[moved["new"]] and not schedule[moved["old"]]
+
+
+def test_reindex_rebuilds_the_same_move_and_history(moved: dict) -> None:
+    before = (_history(moved), _rows(moved["db_url"], LINKS))
+    assert before[1] == [(moved["old"], moved["new"])]
+    result = newsarchive("--db", moved["db_url"], "--archive-dir", str(moved["archive_dir"]), "reindex", "--yes",
+                         "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert (_history(moved), _rows(moved["db_url"], LINKS)) == before
