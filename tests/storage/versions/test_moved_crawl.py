@@ -10,9 +10,13 @@ from the WARCs alone. Run on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import csv
 import json
+from html import escape
 from pathlib import Path
+from urllib.parse import urlencode
 
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -22,6 +26,7 @@ from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 from tests.newsweb import NewsWeb
+from tests.storage.web.test_pages import get, running_app
 
 EDIT = "Speaking on Friday, the council leader said the vote would be held again in the spring."
 LINKS = ("SELECT p.url, t.url FROM pages p JOIN pages t ON t.id = p.moved_to_id")
@@ -117,6 +122,32 @@ def test_versions_text_says_where_the_article_went_and_came_from(moved: dict) ->
 def test_the_new_page_is_rechecked_and_the_old_one_no_longer(moved: dict) -> None:
     schedule = dict(_rows(moved["db_url"], SCHEDULE))
     assert schedule[moved["new"]] and not schedule[moved["old"]]
+
+
+def test_export_carries_the_links_in_every_format(moved: dict, tmp_path: Path) -> None:
+    args = ("--db", moved["db_url"], "--archive-dir", str(moved["archive_dir"]), "export")
+    lines = [json.loads(line) for line in newsarchive(*args, "--url", moved["old"]).stdout.splitlines()]
+    assert {line["moved_to"] for line in lines} == {moved["new"]}
+    out = tmp_path / "versions.csv"
+    assert newsarchive(*args, "--format", "csv", "-o", str(out)).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {row["moved_from"] for row in rows if row["url"] == moved["new"]} == {json.dumps([moved["old"]])}
+    parquet = tmp_path / "versions.parquet"
+    assert newsarchive(*args, "--format", "parquet", "-o", str(parquet)).exit_code == 0
+    table = pq.read_table(parquet).to_pylist()
+    assert {tuple(row["moved_from"]) for row in table if row["url"] == moved["new"]} == {(moved["old"],)}
+
+
+def test_reading_room_links_the_two_pages_and_keeps_the_headline(moved: dict) -> None:
+    with Archive(moved["db_url"], moved["archive_dir"]) as archive, running_app(archive) as app:
+        old = get(app + f"/page?{urlencode({'url': moved['old']})}").text
+        new = get(app + f"/page?{urlencode({'url': moved['new']})}").text
+        title = archive.versions(moved["new"])[0].title
+    to_new, to_old = f'href="/page?{urlencode({"url": moved["new"]})}"', f'href="/page?{urlencode({"url": moved["old"]})}"'
+    assert "The article moved to <a " + to_new in old and "Moved here from <a " + to_old in new
+    assert "was moved here" not in old
+    h1 = f'<h1 class="article-title">{escape(title)}</h1>'
+    assert h1 in old and h1 in new  # the old page's last headline, not its raw URL
 
 
 def test_reindex_rebuilds_the_same_move_and_history(moved: dict) -> None:
