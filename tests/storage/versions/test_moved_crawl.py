@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
 
+import feedparser
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
@@ -148,6 +149,15 @@ def test_reading_room_links_the_two_pages_and_keeps_the_headline(moved: dict) ->
     assert "was moved here" not in old
     h1 = f'<h1 class="article-title">{escape(title)}</h1>'
     assert h1 in old and h1 in new  # the old page's last headline, not its raw URL
+    assert f"“{escape(title)}”" in old.split('class="citation"')[1].split("</p>")[0]
+
+
+def test_the_atom_entry_of_the_move_carries_the_last_headline(moved: dict) -> None:
+    with Archive(moved["db_url"], moved["archive_dir"]) as archive, running_app(archive) as app:
+        feed = feedparser.parse(get(app + f"/changes.atom?{urlencode({'url': moved['old']})}").body)
+        title = archive.versions(moved["old"])[0].title
+    [entry] = feed.entries
+    assert title in entry.title and moved["old"] not in entry.title
 
 
 def test_reindex_rebuilds_the_same_move_and_history(moved: dict) -> None:
