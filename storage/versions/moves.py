@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -53,7 +53,7 @@ def target_of(session: Session, page: Page, fetched_url: str, article: Article, 
     """
     if not text_urls or same_page(fetched_url, text_urls):
         return None
-    seed = _seed(session, page.outlet_id)
+    seed = _seed(session, page)
     target = canonicalize_url(_identity(article, fetched_url, seed))
     if is_home(target) or same_page(target, {page.url}) or not seed.links_to_article(target):
         return None
@@ -98,9 +98,10 @@ def _identity(article: Article, fetched_url: str, seed: OutletSeed) -> str:
     return declared if declared and seed.owns(declared) else fetched_url
 
 
-def _seed(session: Session, outlet_id: int) -> OutletSeed:
-    """The outlet's seed entry as crawled (its domains and article pattern); its domains alone without one."""
+def _seed(session: Session, page: Page) -> OutletSeed:
+    """The outlet's seed entry as crawled (its domains and article pattern); without one, its domains alone
+    (the page's own host when none are known)."""
     name, domains, seed = session.execute(
-        select(Outlet.name, Outlet.domains, Outlet.seed).where(Outlet.id == outlet_id)).one()
-    entry = OutletEntry(**seed) if seed else OutletEntry(name, list(domains or []))
+        select(Outlet.name, Outlet.domains, Outlet.seed).where(Outlet.id == page.outlet_id)).one()
+    entry = OutletEntry(**seed) if seed else OutletEntry(name, list(domains or []) or [urlsplit(page.url).hostname or ""])
     return OutletSeed.from_entry(entry)
