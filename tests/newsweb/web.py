@@ -324,12 +324,13 @@ class NewsWeb:
         with self._lock:
             self._live(url).status = status
 
-    def redirect_article(self, url: str, to_url: str) -> None:
-        """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one."""
+    def redirect_article(self, url: str, to_url: str, moves: bool = True) -> None:
+        """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one
+        (or ``moves=False``: the target, a section page say, stays what it is)."""
         with self._lock:
             article = self._live(url)
             target = strip_url(to_url)
-            if target not in self._articles and self.outlet_for_host(urlsplit(target).hostname or ""):
+            if moves and target not in self._articles and self.outlet_for_host(urlsplit(target).hostname or ""):
                 moved = article.snapshot()
                 moved.url = target
                 self._articles[target] = moved

@@ -36,20 +36,27 @@ SCHEDULE = ("SELECT p.url, s.next_check_at IS NOT NULL FROM page_schedule s JOIN
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def moved(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Three crawls: the article archived; moved (301 + canonical, linked by nothing); edited at its new URL."""
+    """Three crawls: the article archived; moved (301 + canonical, linked by nothing); edited at its new URL.
+
+    A second article is redirected to a section page at the move, and stays ``redirected``.
+    """
     root = tmp_path_factory.mktemp("moved")
     archive_dir = root / "archive"
     with NewsWeb(seed=32, articles_per_outlet=2) as web, _database(request, archive_dir) as db_url:
         seeds = root / "seeds.toml"
         seeds.write_text(web.seed_toml(), encoding="utf-8")
         syndicated = {copy.url for copy in web.syndicated}
-        old = next(url for url in web.article_urls() if url not in syndicated)
+        old, sectioned = [url for url in web.article_urls() if url not in syndicated][:2]
         run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url)
         new = web.move_article(old, listed=False)
+        outlet = web.outlet(web.article(sectioned).outlet)
+        section = outlet.url(outlet.sections[0][0])
+        web.redirect_article(sectioned, section, moves=False)  # a redirect to a non-article stays a redirect
         run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "all"})
         web.edit_article(new, append_paragraph=EDIT)
         run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "all"})
-        yield {"db_url": db_url, "archive_dir": archive_dir, "old": old, "new": new}
+        yield {"db_url": db_url, "archive_dir": archive_dir, "old": old, "new": new, "sectioned": sectioned,
+               "section": section}
         _drop_previous_schema(db_url)
 
 
@@ -103,6 +110,17 @@ def test_an_edit_at_the_new_url_is_a_version(moved: dict) -> None:
     assert new[0].text == old[0].text  # the article as it was when it moved
     assert [v.state for v in old] == ["ok", "moved"]
     assert old[-1].change_summary["target"] == moved["new"]
+
+
+def test_a_redirect_to_a_section_page_stays_a_redirect(moved: dict) -> None:
+    with Archive(moved["db_url"], moved["archive_dir"]) as archive:
+        *_, last = archive.versions(moved["sectioned"])
+        assert (last.state, last.change_summary["target"], last.moved_to) == ("redirected", moved["section"], None)
+        with running_app(archive) as app:
+            page = get(app + f"/page?{urlencode({'url': moved['sectioned']})}").text
+            title = archive.versions(moved["sectioned"])[0].title
+    assert f'This address redirected to <a href="{moved["section"]}"' in page and "redirected here" not in page
+    assert f'<h1 class="article-title">{escape(title)}</h1>' in page
 
 
 def test_versions_json_links_the_two_addresses_both_ways(moved: dict) -> None:
