@@ -247,6 +247,8 @@ def _echo_version(view: VersionView, total: int) -> None:
             ("Published", iso(view.published)),
             ("Language", view.language),
             ("WARC", f"{view.warc_file} @ {view.warc_offset}"),
+            *[("Moved from", url) for url in view.moved_from],
+            *([("Moved to", view.moved_to)] if view.moved_to else []),
         ]
     )
     click.echo()
@@ -271,10 +273,11 @@ def _echo_state(view: VersionView, total: int) -> None:
         ]
     )
     click.echo()
+    said = changes.state_sentence(view.state, summary)
     if last:
-        click.echo(f"The article was {view.state} here; its last text is version {last} (newsarchive show URL --version {last}).")
+        click.echo(f"{said} Its last text is version {last} (newsarchive show URL --version {last}).")
     else:
-        click.echo(f"The article was {view.state} here; the archive holds no text of it.")
+        click.echo(f"{said} The archive holds no text of it here.")
 
 def _echo_raw(payload: bytes) -> None:
     if sys.stdout.isatty():

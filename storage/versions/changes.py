@@ -256,5 +256,16 @@ def state_words(state: str, summary: dict[str, Any] | None) -> str:
     return state
 
 
+def state_sentence(state: str, summary: dict[str, Any] | None) -> str:
+    """A removal as a sentence, pointing the right way: "This address redirected to URL.", "The article moved to URL."."""
+    summary = summary or {}
+    target = summary.get("target")
+    if state == "moved" and target:
+        return f"The article moved to {target}, where its history goes on."
+    if state == "redirected" and target:
+        return f"This address redirected to {target}{' (the outlet’s home page)' if summary.get('to_home') else ''}."
+    return f"The article was {state_words(state, summary)} at this address."
+
+
 def _byline(authors: list[str] | None) -> list[str]:
     return sorted({normalize_text(a).casefold() for a in authors or [] if normalize_text(a)})

@@ -136,6 +136,10 @@ def test_versions_text_says_where_the_article_went_and_came_from(moved: dict) ->
     assert old.exit_code == new.exit_code == 0, old.output + new.output
     assert f"moved to {moved['new']}" in old.stdout
     assert f"moved from {moved['old']}" in new.stdout
+    shown_old = newsarchive(*args[:-1], "show", moved["old"]).stdout
+    shown_new = newsarchive(*args[:-1], "show", moved["new"], "--version", "1").stdout
+    assert f"The article moved to {moved['new']}, where its history goes on. Its last text is version 1" in shown_old
+    assert "moved here" not in shown_old and f"Moved from  {moved['old']}" in shown_new
 
 
 def test_the_new_page_is_rechecked_and_the_old_one_no_longer(moved: dict) -> None:
