@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import nullcontext
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,13 +21,13 @@ import feedparser
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from storage.archive import Archive
 from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 from tests.newsweb import NewsWeb
+from tests.storage.search.test_watch_state import drop_previous_schema
 from tests.storage.web.test_pages import get, running_app
 
 EDIT = "Speaking on Friday, the council leader said the vote would be held again in the spring."
@@ -57,26 +58,13 @@ def moved(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "all"})
         yield {"db_url": db_url, "archive_dir": archive_dir, "old": old, "new": new, "sectioned": sectioned,
                "section": section}
-        _drop_previous_schema(db_url)
+        drop_previous_schema(db_url)
 
 
 def _database(request: pytest.FixtureRequest, archive_dir: Path):
     if request.param == "sqlite":
-        from contextlib import nullcontext
         return nullcontext(f"sqlite:///{archive_dir / 'archive.sqlite3'}")
     return scratch_schema(request.getfixturevalue("pg_url"))
-
-
-def _drop_previous_schema(db_url: str) -> None:
-    """reindex keeps the replaced PostgreSQL schema as NAME_previous; the schema fixture drops only NAME."""
-    url = make_url(db_url)
-    if url.get_backend_name() != "postgresql":
-        return
-    schema = str(url.query["options"]).split("search_path=")[1]
-    engine = create_engine(url.difference_update_query(["options"]))
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_previous" CASCADE'))
-    engine.dispose()
 
 
 def _rows(db_url: str, sql: str) -> list[tuple]:
