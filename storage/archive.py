@@ -57,7 +57,7 @@ from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, recheck, recorder
+from storage.versions import activity, capture_log, history, moves, recheck, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.versions.results import CaptureView, VersionView
@@ -251,7 +251,8 @@ class Archive:
         with self._session() as session:
             page = self._page(session, url)
             rows = session.execute(_version_select().where(Version.page_id == page.id).order_by(Version.seq))
-            return [_version_view(row) for row in rows]
+            arrived = moves.moved_from(session, [page.id])
+            return [_version_view(row, arrived) for row in rows]
 
     def diff(self, url: str, old: int | None = None, new: int | None = None) -> history.VersionDiff:
         """Word-level diff of the page at ``url`` from version ``old`` to ``new`` (default: the last two)."""
@@ -285,7 +286,7 @@ class Archive:
             row = session.execute(query.order_by(Version.seq.desc()).limit(1)).first()
             if row is None:
                 raise NoSuchVersion(_no_version_message(session, page, at, number))
-            return _version_view(row)
+            return _version_view(row, moves.moved_from(session, [page.id]))
 
     def captures(self, url: str) -> list[CaptureView]:
         """Every fetch of the page at ``url``, oldest first."""
@@ -392,8 +393,9 @@ class Archive:
         with self._session() as session:
             if outlet is not None:
                 require_outlet(session, outlet)
+            arrived = moves.moved_from(session)  # moves are few: all of them, once
             for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
-                yield _version_view(row)
+                yield _version_view(row, arrived)
 
     def warc_path(self, warc_file: str) -> Path:
         """Where a capture's ``warc_file`` lives: absolute, or under ``ARCHIVE_DIR/warcs``."""
@@ -546,16 +548,19 @@ class StatsView(Result):
 
 
 def _version_select() -> Select[Any]:
+    moved_to = aliased(Page)
     return (
-        select(Version, Page.url, Outlet.name, Capture)
+        select(Version, Page.url, Outlet.name, Capture, moved_to.url)
         .join(Page, Page.id == Version.page_id)
         .join(Outlet, Outlet.id == Version.outlet_id)
         .join(Capture, Capture.id == Version.capture_id)
+        .outerjoin(moved_to, moved_to.id == Page.moved_to_id)
     )
 
 
-def _version_view(row: Any) -> VersionView:
-    version, url, outlet, capture = row
+def _version_view(row: Any, moved_from: dict[str, list[str]]) -> VersionView:
+    """One row of :func:`_version_select`; ``moved_from``: the pages that moved to each page, by URL."""
+    version, url, outlet, capture, moved_to = row
     return VersionView(
         url=url,
         outlet=outlet,
@@ -584,6 +589,8 @@ def _version_view(row: Any) -> VersionView:
         warc_offset=capture.warc_offset,
         warc_length=capture.warc_length,
         warc_record_id=capture.warc_record_id,
+        moved_to=moved_to,
+        moved_from=list(moved_from.get(url, [])),
     )
 
 

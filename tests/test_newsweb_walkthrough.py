@@ -136,13 +136,13 @@ def test_web_announces_the_originals_then_one_round_of_changes(walk: Walk) -> No
         "round 1: the original articles", "round 2: edited 3 articles, removed 1, redirected 1"]
 
 
-def test_changes_lists_the_edited_removed_and_redirected_articles(walk: Walk) -> None:
+def test_changes_lists_the_edited_removed_and_moved_articles(walk: Walk) -> None:
     listed = walk.outputs["changes"].stdout
     changed = [edit.url for edit in walk.round2.edits] + list(walk.round2.removed)
     changed += [old for old, _ in walk.round2.redirected]
     for url in changed:
         assert url in listed, f"{url} missing from `changes`:\n{listed}"
-    assert "removed (HTTP 404)" in listed and "redirected →" in listed
+    assert "removed (HTTP 404)" in listed and "moved →" in listed  # round 2 moves an article to a new URL of its outlet
 
 
 def test_diff_of_the_listed_url_shows_its_edit(walk: Walk) -> None:

@@ -149,9 +149,11 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
     """List every version of the article at URL with what it changed.
 
     SIZE is reader-visible characters added/removed; STATE is ok, or removed,
-    paywalled or redirected when a re-check found the article gone; EDIT says
-    whether the outlet declared the change (a new modified date, a note, a new
-    "updated" stamp) or made it in silence (stealth).
+    paywalled or redirected when a re-check found the article gone, or moved
+    when it found it at a new address of its outlet, where its history goes on
+    (printed under the table; ``moved_to`` and ``moved_from`` in --json); EDIT
+    says whether the outlet declared the change (a new modified date, a note, a
+    new "updated" stamp) or made it in silence (stealth).
 
     \b
     Example:
@@ -174,6 +176,16 @@ def versions(ctx: click.Context, url: str, as_json: bool) -> None:
             ("TITLE", lambda v: v.title),
         ],
     )
+    if rows and not as_json:
+        _echo_moves(rows[-1])
+
+
+def _echo_moves(view: VersionView) -> None:
+    """Where the article came from and went to, in full (a table may cut URLs)."""
+    for url in view.moved_from:
+        click.echo(f"moved from {url}")
+    if view.moved_to:
+        click.echo(f"moved to {view.moved_to}")
 
 @click.command()
 @click.argument("url")
@@ -242,6 +254,8 @@ def _echo_version(view: VersionView, total: int) -> None:
             ("Published", iso(view.published)),
             ("Language", view.language),
             ("WARC", f"{view.warc_file} @ {view.warc_offset}"),
+            *[("Moved from", url) for url in view.moved_from],
+            *([("Moved to", view.moved_to)] if view.moved_to else []),
         ]
     )
     click.echo()
@@ -266,10 +280,11 @@ def _echo_state(view: VersionView, total: int) -> None:
         ]
     )
     click.echo()
+    said = changes.state_sentence(view.state, summary)
     if last:
-        click.echo(f"The article was {view.state} here; its last text is version {last} (newsarchive show URL --version {last}).")
+        click.echo(f"{said} Its last text is version {last} (newsarchive show URL --version {last}).")
     else:
-        click.echo(f"The article was {view.state} here; the archive holds no text of it.")
+        click.echo(f"{said} The archive holds no text of it here.")
 
 def _echo_raw(payload: bytes) -> None:
     if sys.stdout.isatty():

@@ -47,7 +47,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "outlet_id": "the outlet that owns the URL",
             "url": "the canonical article URL",
             **_SEEN,
-            "state": "ok, or how the article went away: removed, redirected or paywalled",
+            "state": "ok, or how the article went away: removed, redirected, paywalled, or moved to a new address",
+            "moved_to_id": "the page its article moved to (a new address of the outlet), where its history goes on",
         },
     ),
     "captures": TableDescription(
@@ -84,7 +85,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "language": "the text's language",
             **_SEEN,
             "capture_id": "the capture this version was extracted from",
-            "state": "ok, or removed, redirected or paywalled (then the text is empty)",
+            "state": "ok, or removed, redirected, paywalled or moved (then the text is empty)",
             "change_summary": "what this version changed from the one before (JSON); declared: false marks a stealth edit",
             "chars_added": "reader-visible characters this version added",
             "chars_removed": "reader-visible characters this version removed",

@@ -98,6 +98,8 @@ class Page(Base):
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(20), default="ok", index=True)  # see storage.versions.removals
+    # the page this article moved to, a new address of its outlet (revision 0018; storage.versions.moves)
+    moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), index=True)
 
 
 class Capture(Base):

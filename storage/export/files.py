@@ -18,12 +18,12 @@ from storage.versions.results import VersionView
 
 PARQUET_ROWS_PER_GROUP = 1000
 FIELDS = [f.name for f in fields(VersionView)]
-_STRUCTURED = {"authors", "tags", "change_summary"}
+_STRUCTURED = {"authors", "tags", "change_summary", "moved_from"}
 
 _INTEGERS = {"version": pa.int32(), "status": pa.int32(), "warc_offset": pa.int64(), "warc_length": pa.int64(),
              "chars_added": pa.int32(), "chars_removed": pa.int32()}
 _TIMES = {"first_seen", "last_seen", "published", "modified"}
-_LISTS = {"authors", "tags"}
+_LISTS = {"authors", "tags", "moved_from"}
 
 
 def _arrow_type(name: str) -> pa.DataType:

@@ -28,11 +28,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Table,
+    bindparam,
     delete,
     func,
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import DBAPIError
 
@@ -143,17 +145,29 @@ def _copy_table(
     order = list(source_table.primary_key.columns) or [source_table.c[columns[0]]]
     query = select(*(source_table.c[name] for name in columns)).order_by(*order)
     statement = insert(target_table)
+    later = _self_references(target_table)  # a row may point at one copied after it: set once all are in
+    pointers: list[dict[str, Any]] = []
     copied = 0
     if progress:
         progress(target_table.name, 0, total)
     for rows in _stream(source, query, batch):
-        dst.execute(statement, [dict(zip(columns, map(_value, row))) for row in rows])
+        values = [dict(zip(columns, map(_value, row))) for row in rows]
+        pointers += [{"key": v["id"], **{c: v[c] for c in later}} for v in values if any(v[c] for c in later)]
+        dst.execute(statement, [{**v, **dict.fromkeys(later)} for v in values])
         dst.commit()
         copied += len(rows)
         if progress:
             progress(target_table.name, copied, total)
+    if pointers:  # few: pages that moved (storage.versions.moves)
+        dst.execute(update(target_table).where(target_table.c.id == bindparam("key")), pointers)
+        dst.commit()
     logger.info("copied %d rows of %s", copied, target_table.name)
     return copied
+
+
+def _self_references(table: Table) -> list[str]:
+    """The columns of ``table`` that point at rows of ``table`` itself (``pages.moved_to_id``)."""
+    return sorted(fk.parent.name for fk in table.foreign_keys if fk.column.table is table and "id" in table.c)
 
 
 # Indexes cheaper to build once at the end than to update row by row:

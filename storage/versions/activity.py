@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
@@ -76,10 +76,14 @@ def activity(session: Session, backend: str, days: int, outlet_name: str | None 
 
 def recent_changes(session: Session, limit: int, outlet_name: str | None = None,
                    page_id: int | None = None, stealth_only: bool = False) -> list[ChangeEntry]:
-    """Versions after the first (edits and removals), newest first; ``stealth_only``: the undeclared edits."""
+    """Versions after the first (edits and removals), newest first; a removal carries the last headline.
+
+    ``stealth_only``: the undeclared edits alone.
+    """
     outlet_id = _outlet_or_none(session, outlet_name)
     query = (
-        select(Version.seq, Version.first_seen, Version.title, Version.state, Version.change_summary,
+        select(Version.seq, Version.first_seen, func.coalesce(Version.title, _last_title()).label("title"),
+               Version.state, Version.change_summary,
                Version.chars_added, Version.chars_removed, Page.url, Outlet.name, Capture.warc_record_id)
         .join(Page, Page.id == Version.page_id)
         .join(Outlet, Outlet.id == Version.outlet_id)
@@ -99,6 +103,14 @@ def recent_changes(session: Session, limit: int, outlet_name: str | None = None,
                     row.warc_record_id, edit_word(row.change_summary))
         for row in session.execute(query)
     ]
+
+
+def _last_title() -> Any:
+    """The title of the page's latest earlier version with one: a removal or move has none of its own."""
+    earlier = aliased(Version)
+    return (select(earlier.title).where(earlier.page_id == Version.page_id, earlier.seq < Version.seq,
+                                        earlier.title.is_not(None))
+            .order_by(earlier.seq.desc()).limit(1).scalar_subquery())
 
 
 def is_change() -> Any:

@@ -240,8 +240,10 @@ def short(summary: dict[str, Any] | None, state: str = "ok", version: int = 1) -
 
 
 def state_words(state: str, summary: dict[str, Any] | None) -> str:
-    """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "paywalled"."""
+    """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "moved → URL", "paywalled"."""
     summary = summary or {}
+    if state == "moved" and summary.get("target"):
+        return f"moved → {summary['target']}"
     if state == "removed" and summary.get("status"):
         return f"removed (HTTP {summary['status']})"
     if state == "redirected" and summary.get("target"):
@@ -250,6 +252,17 @@ def state_words(state: str, summary: dict[str, Any] | None) -> str:
     if state == "paywalled" and summary.get("wall"):
         return f"paywalled ({summary['wall']} wall)"
     return state
+
+
+def state_sentence(state: str, summary: dict[str, Any] | None) -> str:
+    """A removal as a sentence, pointing the right way: "This address redirected to URL.", "The article moved to URL."."""
+    summary = summary or {}
+    target = summary.get("target")
+    if state == "moved" and target:
+        return f"The article moved to {target}, where its history goes on."
+    if state == "redirected" and target:
+        return f"This address redirected to {target}{' (the outlet’s home page)' if summary.get('to_home') else ''}."
+    return f"The article was {state_words(state, summary)} at this address."
 
 
 def _byline(authors: list[str] | None) -> list[str]:

@@ -163,6 +163,13 @@ def retry_blocked(session: Session, page: Page, checked_at: datetime) -> None:
         row.next_check_at = max(_now(session), utc(checked_at)) + BLOCKED_RETRY
 
 
+def retire(session: Session, page_id: int) -> None:
+    """Never re-check this page again (it was removed for good, or moved: storage.versions.moves)."""
+    row = memo(session).schedules.get(page_id) or session.get(PageSchedule, page_id)
+    if row is not None:  # the row itself, so a schedule this transaction holds cannot write its time back
+        row.next_check_at = None
+
+
 def claim_due(session: Session, now: datetime, outlets: list[str] | None = None, limit: int = 10_000,
               lease: timedelta = CLAIM_LEASE, every: bool = False) -> list[RecheckTarget]:
     """Take up to ``limit`` pages due at ``now``, most overdue first, and lease them.

@@ -21,8 +21,6 @@ transaction commits, so an alert exists exactly when its version does.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from typing import Any
 
@@ -38,7 +36,7 @@ from storage.db.transaction_memo import memo
 from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
-from storage.versions import changes, placement, recheck, removals, rules
+from storage.versions import changes, moves, placement, recheck, removals, rules
 from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome
 from storage.versions.removals import REMOVAL_STATES
 
@@ -67,7 +65,14 @@ def record(
         return _record_blocked(session, capture, fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
+    moved_to = None if created else _move_target(session, page, capture, article)
+    moved_from = None
+    if moved_to is not None:  # the capture is the new address's, and the history goes on there
+        moved_from, (page, created) = page, _page(session, moved_to, outlet_id, fetched_at)
     row = insert_object(session, _capture_row(page.id, capture, fetched_at))
+    if moved_from is not None:
+        moves.record(session, moved_from, page, row, _latest_version(session, moved_from.id),
+                     _last_text_version(session, moved_from.id), fetched_at, extractor_version)
     latest = None if created else _latest_version(session, page.id)
     if latest is not None and fetched_at < latest.last_seen:
         return _record_earlier(session, page, row, capture, article, fetched_at, extractor_version, unstripped_text)
@@ -281,8 +286,14 @@ def _article_of(version: Version) -> Article:
 
 
 def _state_hash(removal: removals.Removal) -> str:
-    key = json.dumps({"state": removal.state, **removal.detail}, sort_keys=True)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return removal.state_hash()
+
+
+def _move_target(session: Session, page: Page, capture: CaptureInput, article: Article | None) -> str | None:
+    """The new address of ``page``'s article when this capture found it moved there (storage.versions.moves)."""
+    if not moves.ended_elsewhere(page.url, capture, article):
+        return None
+    return moves.target_of(session, page, capture.fetched_url, article, set(_text_urls(session, page.id)))
 
 
 def _last_text_version(session: Session, page_id: int) -> Version | None:

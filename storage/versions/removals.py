@@ -1,7 +1,8 @@
 """Recognise an article that went away: removed, redirected, or walled off.
 
 A re-check of an archived article can find it gone (404, 410, 451), moved
-(the fetch ended on another URL: the outlet's home page or another article),
+(the fetch ended on another URL: the outlet's home page, a section page, another
+outlet; an article of its own outlet is a move, :mod:`storage.versions.moves`),
 or replaced by a paywall (short text with the paywall's phrases, or text far
 shorter than before with them). The recorder stores such an outcome as a
 version *state*, never as an empty article version. A consent wall, a
@@ -10,6 +11,8 @@ challenge or a block is no removal but a blocked capture (:mod:`extract.walls`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -23,7 +26,8 @@ from storage.versions.changes import stable_paragraphs
 logger = logging.getLogger(__name__)
 
 OK, REMOVED, PAYWALLED, REDIRECTED = "ok", "removed", "paywalled", "redirected"
-REMOVAL_STATES = frozenset({REMOVED, PAYWALLED, REDIRECTED})
+MOVED = "moved"  # the article lives on at a new address of its outlet (storage.versions.moves)
+REMOVAL_STATES = frozenset({REMOVED, PAYWALLED, REDIRECTED, MOVED})  # states without article text
 GONE_STATUSES = frozenset({404, 410, 451})
 SHORT_TEXT = 800  # characters: a wall's teaser is shorter than this
 FAR_SHORTER = 0.4  # ...or shorter than this share of the last text
@@ -51,6 +55,11 @@ class Removal:
         summary = summary or {}
         return state == self.state and all(summary.get(k) == v for k, v in self._key().items())
 
+    def state_hash(self) -> str:
+        """The ``text_hash`` of a version in this state: the same removal hashes the same."""
+        key = json.dumps({"state": self.state, **self.detail}, sort_keys=True)
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
     def _key(self) -> dict[str, Any]:
         if self.state == REDIRECTED:
             return {"target": self.detail.get("target")}
@@ -76,7 +85,7 @@ def classify(
         return Removal(REMOVED, {"status": status})
     if 300 <= status < 400 and status != 304:
         return Removal(REDIRECTED, {"status": status, "target": None, "to_home": False})
-    if status == 200 and not same_page(fetched_url, {page_url, *known_urls}) and not _claims(article, page_url):
+    if status == 200 and not same_page(fetched_url, {page_url, *known_urls}) and not claims(article, page_url):
         target = canonicalize_url(fetched_url)
         return Removal(REDIRECTED, {"target": target, "to_home": is_home(target)})
     if article is not None and not article.is_empty:
@@ -108,7 +117,7 @@ def same_page(url: str, known: set[str]) -> bool:
     return any(_loose(other) == key for other in known)
 
 
-def _claims(article: Article | None, page_url: str) -> bool:
+def claims(article: Article | None, page_url: str) -> bool:
     """The fetched page names this page as its canonical URL (an AMP or mobile variant, say)."""
     return article is not None and bool(article.canonical_url) and same_page(article.canonical_url, {page_url})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,8 +14,10 @@ class VersionView(Result):
     """One version of one page, with the WARC record it was extracted from.
 
     ``state`` is "ok" for article text, or the removal a re-check found
-    ("removed", "paywalled", "redirected"; see :mod:`storage.versions.removals`), whose
-    ``change_summary`` names the last version with text.
+    ("removed", "paywalled", "redirected", "moved"; see :mod:`storage.versions.removals`), whose
+    ``change_summary`` names the last version with text. ``moved_to`` is the
+    page's new address when its article moved, ``moved_from`` the addresses
+    whose articles moved here (:mod:`storage.versions.moves`).
     """
 
     url: str
@@ -45,6 +47,8 @@ class VersionView(Result):
     warc_offset: int
     warc_length: int
     warc_record_id: str
+    moved_to: str | None = None
+    moved_from: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tests.newsweb.outlets import slugify
 from tests.newsweb.prose import DAYS, person
 
 if TYPE_CHECKING:
@@ -171,9 +170,4 @@ class Evolution:
 
     def _move(self, rng: random.Random, url: str, number: int) -> str:
         """Redirect ``url`` to a new address of its outlet, where the article now lives."""
-        article = self.web.article(url)
-        outlet = self.web.outlet(article.outlet)
-        slug = f"{slugify(article.title)}-r{number}"
-        target = outlet.url(outlet.article_path(slug, article.published, rng.randint(100000, 999999)))
-        self.web.redirect_article(url, target)
-        return target
+        return self.web.move_article(url, f"r{number}", rng.randint(100000, 999999))

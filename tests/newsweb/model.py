@@ -65,6 +65,7 @@ class Article:
     revision: int = 1
     status: int = 200  # 200 live, 404/410 deleted, 301 moved
     location: str | None = None  # redirect target when status is 301
+    listed: bool = True  # False: in no feed, sitemap, home, section or related list (reached only by its URL)
     unsafe_html: str = ""  # markup put in the page unescaped (only the hostile article has any)
     wall: str | None = None  # a wall it answers with instead (tests/newsweb/walls.py), None: itself
 

@@ -119,7 +119,7 @@ def outlet_response(web: NewsWeb, outlet: Outlet, path: str, headers) -> Respons
     if article is not None:  # the common request: no need to list the outlet's articles
         return article_response(web, outlet, article, headers)
     now = datetime.now(UTC)
-    articles = web.live_articles(outlet.name)
+    articles = [a for a in web.live_articles(outlet.name) if a.listed]  # a moved article may be linked by nothing
     if route == "/" and web.front_rounds is not None:
         html = frontpages.home_page(outlet, articles, web.front_rounds.round, web.next_request_number(), now)
         return html_response(outlet, html)

@@ -1,7 +1,7 @@
 """``NewsWeb``: the simulated outlets' content, what tests ask of it, and the server's lifecycle.
 
 Content is generated once from ``seed``; tests then change it between crawls
-(``edit_article``, ``delete_article``, ``redirect_article``) and read back what
+(``edit_article``, ``delete_article``, ``redirect_article``, ``move_article``) and read back what
 the server answered (``request_log``, ``hits``). With ``evolve=True`` the web
 makes such changes itself, a round at the start of each crawl
 (tests/newsweb/evolution.py). All state sits behind one lock
@@ -204,7 +204,7 @@ class NewsWeb:
         """The outlet's ``count`` newest other live articles (snapshots)."""
         with self._lock:  # every article page asks: snapshot only what it shows, not the whole outlet
             others = (a for a in self._articles.values()
-                      if a.outlet == article.outlet and a.live and a.url != article.url)
+                      if a.outlet == article.outlet and a.live and a.listed and a.url != article.url)
             newest = heapq.nlargest(count, others, key=lambda a: a.published)
             return [a.snapshot() for a in newest]
 
@@ -341,17 +341,34 @@ class NewsWeb:
         with self._lock:
             self._live(url).wall = wall
 
-    def redirect_article(self, url: str, to_url: str) -> None:
-        """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one."""
+    def redirect_article(self, url: str, to_url: str, moves: bool = True) -> None:
+        """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one
+        (or ``moves=False``: the target, a section page say, stays what it is)."""
         with self._lock:
             article = self._live(url)
             target = strip_url(to_url)
-            if target not in self._articles and self.outlet_for_host(urlsplit(target).hostname or ""):
+            if moves and target not in self._articles and self.outlet_for_host(urlsplit(target).hostname or ""):
                 moved = article.snapshot()
                 moved.url = target
                 self._articles[target] = moved
             article.status = 301
             article.location = to_url
+
+    def move_article(self, url: str, suffix: str = "r2", item_id: int = 900001, listed: bool = True) -> str:
+        """Move an article to a new address of its outlet (a CMS slug change): ``url`` answers 301 there.
+
+        The new address is the outlet's article path for the title's slug plus
+        ``-suffix``; with ``listed=False`` nothing links it (no feed, sitemap or
+        page), so only the redirect leads there. Returns the new URL.
+        """
+        article = self.article(url)
+        outlet = self.outlet(article.outlet)
+        target = outlet.url(outlet.article_path(f"{slugify(article.title)}-{suffix}", article.published, item_id))
+        self.redirect_article(url, target)
+        if not listed:
+            with self._lock:
+                self._articles[strip_url(target)].listed = False
+        return target
 
     # -- lifecycle -----------------------------------------------------------
 

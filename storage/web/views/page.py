@@ -35,15 +35,16 @@ def view(room, request: Request, params: Params) -> Result:
                                                           for s in item.sightings])) for item in prominence]
     headlines = archive.headlines(canonical) if prominence else []
     permalink = None if chosen is None else absolute(request, room.base_path, "/page", url=canonical, v=chosen.version)
+    headline = last_headline(versions, chosen)
     context = {"url": canonical, "outlet": captures[0].outlet if captures else None, "versions": versions,
                "chosen": chosen, "captures": captures, "story": story, "timeline": marks, "permalink": permalink,
                "capture_of": record_ids, "paragraphs": _paragraphs(chosen), "prominence": charts,
-               "headlines": headlines}
+               "headlines": headlines, "headline": headline}
     data = {"url": canonical, "versions": [v.to_json() for v in versions],
             "version": None if chosen is None else chosen.to_json(), "permalink": permalink,
             "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json(),
             "prominence": [p.to_json() for p in prominence], "headlines": [h.to_json() for h in headlines]}
-    title = (chosen.title if chosen and chosen.title else None) or canonical
+    title = headline or canonical
     return Result("page.html", title, context, data)
 
 
@@ -56,6 +57,14 @@ def _chosen(url: str, versions: list[VersionView], number: int | None) -> Versio
         if version.version == number:
             return version
     raise NoSuchVersion(f"{url} has no version {number}: it has versions 1 to {len(versions)}")
+
+
+def last_headline(versions: list[VersionView], chosen: VersionView | None) -> str | None:
+    """The chosen version's title, or for a version without one (removed, moved…) the last title before it."""
+    if chosen is None:
+        return None
+    earlier = [v.title for v in versions if v.version <= chosen.version and v.title]
+    return chosen.title or (earlier[-1] if earlier else None)
 
 
 def _kind(version: VersionView, chosen: VersionView | None) -> str:

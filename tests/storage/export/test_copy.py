@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +100,16 @@ def test_copy_to_another_sqlite_file_builds_its_full_text_index(source: Archive,
     with Archive(target, source.archive_dir, create=False) as copy:
         assert [h.url for h in copy.search("lighthouse")] == ["https://wire.example/other"]
         assert copy.version("https://port.example/ferry", at=hours(1)).version == 1
+
+
+@pytest.mark.parametrize("target", ["postgresql", "sqlite"])
+def test_copy_keeps_a_move_to_a_page_made_after_it(source: Archive, request: pytest.FixtureRequest,
+                                                   tmp_path: Path, target: str) -> None:
+    old, new = "https://port.example/ferry", "https://port.example/news/2024/05/01/ferry-terminal-r2"
+    moved = dataclasses.replace(capture(old, hours(4), outlet="port"), fetched_url=new)
+    source.record_capture(moved, article(STORY, title="Ferry terminal", canonical_url=new))
+    assert source.versions(old)[-1].moved_to == new  # the old page's row points at a later one
+    url = request.getfixturevalue("pg_schema_url") if target == "postgresql" else f"sqlite:///{tmp_path / 'copy.db'}"
+    copy_archive(source, url)
+    with Archive(url, source.archive_dir, create=False) as copy:
+        assert copy.versions(old) == source.versions(old) and copy.versions(new)[0].moved_from == [old]

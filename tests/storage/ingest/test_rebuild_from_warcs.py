@@ -30,7 +30,8 @@ from tests.helpers.warcs import write_old_form
 NEWSWEB = {"seed": 17, "articles_per_outlet": 4}  # options of the `web` fixture (conftest.py)
 DUMPS = {
     "outlets": "SELECT name, domains, seed FROM outlets",
-    "pages": "SELECT p.url, o.name, p.first_seen, p.last_seen, p.state FROM pages p JOIN outlets o ON o.id = p.outlet_id",
+    "pages": "SELECT p.url, o.name, p.first_seen, p.last_seen, p.state, t.url FROM pages p "
+             "JOIN outlets o ON o.id = p.outlet_id LEFT JOIN pages t ON t.id = p.moved_to_id",
     "captures": "SELECT p.url, c.fetched_url, c.fetched_at, c.status, c.record_type, c.warc_file, c.warc_offset, "
                 "c.warc_record_id, c.payload_digest, c.etag FROM captures c JOIN pages p ON p.id = c.page_id",
     "versions": "SELECT p.url, v.seq, v.title, v.text, v.authors, v.published, v.first_seen, v.last_seen, v.state, "

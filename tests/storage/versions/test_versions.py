@@ -139,14 +139,26 @@ def test_variant_url_whose_canonical_is_the_page_is_no_redirect(archive: Archive
     assert archive.versions(URL)[-1].state == "ok"
 
 
-def test_redirect_to_another_article_names_it_and_tracking_params_are_no_redirect(archive: Archive) -> None:
+def test_redirect_to_another_article_of_the_outlet_is_a_move_and_tracking_params_are_no_redirect(
+        archive: Archive) -> None:
     archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
     tracked = URL + "?utm_medium=social"
     assert archive.record_capture(fetch(URL, hours(1), fetched_url=tracked), article(text_of(BODY))) is Outcome.UNCHANGED
-    archive.record_capture(fetch(URL, hours(2), fetched_url=OTHER), article(text_of(BODY)))
+    moved = fetch(URL, hours(2), fetched_url=OTHER)
+    assert archive.record_capture(moved, article(text_of(BODY), canonical_url=OTHER)) is Outcome.NEW
+    *_, latest = archive.versions(URL)
+    assert latest.state == "moved" and latest.change_summary["target"] == OTHER and latest.moved_to == OTHER
+    [there] = archive.versions(OTHER)
+    assert there.text == text_of(BODY) and there.moved_from == [URL] and there.fetched_url == OTHER
+    assert archive.captures(OTHER)[-1].warc_record_id == moved.warc.record_id  # the fetch is the new page's
+
+
+@pytest.mark.parametrize("target", ["https://daily.example/news/", "https://other.example/news/2024/05/01/tunnel"])
+def test_redirect_to_a_section_page_or_another_outlet_stays_a_redirect(archive: Archive, target: str) -> None:
+    archive.record_capture(fetch(URL, T0), article(text_of(BODY)))
+    archive.record_capture(fetch(URL, hours(1), fetched_url=target), article(text_of(BODY), canonical_url=target))
     latest = archive.versions(URL)[-1]
-    assert latest.state == "redirected"
-    assert latest.change_summary["target"] == OTHER and latest.change_summary["to_home"] is False
+    assert latest.state == "redirected" and latest.change_summary["target"] == target and latest.moved_to is None
 
 
 @pytest.mark.parametrize("wall,teaser", [

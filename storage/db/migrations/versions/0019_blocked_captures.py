@@ -5,7 +5,7 @@ goes on when the page comes back (:mod:`extract.walls`,
 :mod:`storage.versions.recorder`). Older captures are not blocked (NULL).
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
