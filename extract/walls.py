@@ -59,12 +59,16 @@ def judge_wall(status: int, headers: Mapping[str, str] | None, body: bytes, know
     article's last text when the page is archived (0: unknown).
     """
     kind = wall_from_headers(status, headers)
-    if kind is not None or not body or (status != 200 and status not in WALL_STATUSES):
+    if kind is not None or (status != 200 and status not in WALL_STATUSES):
         return kind  # a 404's page says the article is gone, whatever else it says
-    from extract.extractor import parse_page  # here: judging headers alone never loads the extractor
+    if body:
+        from extract.extractor import parse_page  # here: judging headers alone never loads the extractor
 
-    parsed = parse_page(body)
-    return judge_parsed(parsed.tree, parsed.text, known_size=known_size)
+        parsed = parse_page(body)
+        kind = judge_parsed(parsed.tree, parsed.text, known_size=known_size)
+    if kind is None and status == 503:
+        kind = "maintenance"  # Service Unavailable says it itself: overloaded or down for maintenance
+    return kind
 
 
 def judge_parsed(tree: object | None, html: str, text: str | None = None, known_size: int = 0) -> str | None:

@@ -156,11 +156,21 @@ def after_failure(now: datetime, last_changed: datetime, failures: int) -> datet
     return now + min(step * 2 ** min(failures, 20), max(step, FAILURE_BACKOFF_CAP))
 
 
-def retry_blocked(session: Session, page: Page, checked_at: datetime) -> None:
-    """A check met a wall, not the page: no check counted, the page due again after :data:`BLOCKED_RETRY`."""
+def retry_blocked(session: Session, page: Page, checked_at: datetime, why: str) -> None:
+    """A check met a wall, not the page: no check counted, and the page backs off as after a failure.
+
+    ``why`` is what the schedule notes (``http_503``, ``blocked_consent``). The
+    first retry is within :data:`BLOCKED_RETRY`; a wall met again and again
+    waits longer each time, as a failing host does (:func:`after_failure`).
+    """
     row = memo(session).schedules.get(page.id) or session.get(PageSchedule, page.id)
-    if row is not None:
-        row.next_check_at = max(_now(session), utc(checked_at)) + BLOCKED_RETRY
+    if row is None:
+        return
+    now = max(_now(session), utc(checked_at))
+    row.failures = (row.failures or 0) + 1
+    row.last_failure = why[:40]
+    later = after_failure(now, aware(row.last_changed_at), row.failures)
+    row.next_check_at = min(later, now + BLOCKED_RETRY) if row.failures == 1 and later else later
 
 
 def retire(session: Session, page_id: int) -> None:
@@ -174,7 +184,7 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
               lease: timedelta = CLAIM_LEASE, every: bool = False) -> list[RecheckTarget]:
     """Take up to ``limit`` pages due at ``now``, most overdue first, and lease them.
 
-    ``every``: every archived page is due now, retired ones last (``-a recheck=all``).
+    ``every``: every archived page is due now, retired ones last, moved ones never (``-a recheck=all``).
     Leasing sets ``next_check_at`` to ``now`` plus ``lease``: if the crawl stops
     before re-checking (it dies, or a page limit ends it), the page comes due
     again then; the capture, when it is recorded, sets the real next time.
@@ -189,6 +199,8 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     )
     if not every:
         query = query.where(due)
+    else:  # a moved page's article is re-checked at its new address (storage.versions.moves)
+        query = query.join(Page, Page.id == PageSchedule.page_id).where(Page.moved_to_id.is_(None))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
     if session.get_bind().dialect.name == "postgresql":

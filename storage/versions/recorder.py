@@ -81,7 +81,7 @@ def record(
         wall = _text_wall(article, last_text)
         if wall is not None:  # a wall's text, far shorter than the article's: no version
             session.execute(update(Capture).where(Capture.id == row.id).values(blocked=wall))
-            recheck.retry_blocked(session, page, fetched_at)
+            recheck.retry_blocked(session, page, fetched_at, _blocked_why(capture.status, wall))
             return Outcome.BLOCKED
         removal = _removal(session, page, capture, article, last_text)
         if removal is not None:
@@ -214,8 +214,13 @@ def _record_blocked(session: Session, capture: CaptureInput, fetched_at: Any) ->
         return Outcome.BLOCKED  # the WARC keeps it; discovery fetches the page again
     page.last_seen = max(page.last_seen, fetched_at)
     insert_object(session, _capture_row(page.id, capture, fetched_at))
-    recheck.retry_blocked(session, page, fetched_at)
+    recheck.retry_blocked(session, page, fetched_at, _blocked_why(capture.status, capture.blocked))
     return Outcome.BLOCKED
+
+
+def _blocked_why(status: int, wall: str | None) -> str:
+    """What the schedule notes of a blocked check: the HTTP error when there was one, else the wall's kind."""
+    return f"http_{status}" if status >= 400 else f"blocked_{wall}"
 
 
 def _text_wall(article: Article | None, last_text: Version | None) -> str | None:
