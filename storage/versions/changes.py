@@ -21,7 +21,7 @@ from typing import Any
 
 from extract.clutter import is_clutter_line
 from storage.db.times import iso
-from storage.versions import meta_lines
+from storage.versions import declared, meta_lines
 from storage.versions.diffing import diff_paragraphs, split_paragraphs
 from storage.versions.normalize import normalize_text, text_hash
 
@@ -215,6 +215,7 @@ def summarize(before: Snapshot, after: Snapshot) -> dict[str, Any]:
         was, now = getattr(before, name), getattr(after, name)
         if was != now:
             summary[name] = {"before": iso(was), "after": iso(now)}
+    summary.update(declared.declaration(before, after, summary))  # did the outlet say so, or is it a stealth edit
     return summary
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from extract.article import Article
-from storage.versions import changes, declared
+from storage.versions import changes
 from storage.versions.normalize import text_hash
 
 
@@ -44,10 +44,7 @@ def change_summary(previous: Any, article: Any) -> dict[str, Any]:
     Both need ``title`` and ``text``; byline and dates are compared when they have them.
     Whether the outlet declared the change (:mod:`storage.versions.declared`) goes in too.
     """
-    before, after = snapshot(previous), snapshot(article)
-    summary = changes.summarize(before, after)
-    summary.update(declared.declaration(before, after, summary))
-    return summary
+    return changes.summarize(snapshot(previous), snapshot(article))
 
 
 def snapshot(value: Any) -> changes.Snapshot:
