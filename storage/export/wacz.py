@@ -40,7 +40,7 @@ from storage.db.times import iso, utc
 from storage.export.output import replacing
 from storage.outlets.names import require_outlet
 from storage.warc.errors import WarcUnreadable
-from storage.warc.replay_fix import fixed_bytes, needs_fix
+from storage.warc.replay_fix import fixed_bytes, located_records, needs_fix
 
 logger = logging.getLogger(__name__)
 
@@ -190,14 +190,11 @@ def _scan(path: Path) -> list[_Scanned]:
     found: list[_Scanned] = []
     try:
         with path.open("rb") as stream:
-            iterator = ArchiveIterator(stream)
-            for record in iterator:
-                body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
-                iterator.read_to_end(record)
+            for record, body, offset, length in located_records(stream):
                 headers = record.rec_headers
                 found.append(_Scanned(
-                    iterator.get_record_offset(),
-                    iterator.get_record_length(),
+                    offset,
+                    length,
                     headers.get_header("WARC-Record-ID") or "",
                     record.rec_type,
                     tuple(v for k, v in headers.headers if k.lower() == "warc-concurrent-to"),

@@ -22,11 +22,12 @@ replayed as it is.
 from __future__ import annotations
 
 import os
-from datetime import UTC
 from collections.abc import Iterator
+from datetime import UTC
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
@@ -120,17 +121,26 @@ def _write(source: Path, planned: list[_Record], partial: Path) -> None:
         os.fsync(out.fileno())
 
 
+def located_records(stream: BinaryIO) -> Iterator[tuple[ArcWarcRecord, bytes, int, int]]:
+    """Each record of a WARC stream with (the body of a metadata or request record, offset, length).
+
+    The bodies a fix may need are read; response bodies are skipped, never held.
+    """
+    iterator = ArchiveIterator(stream)
+    for record in iterator:
+        body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
+        iterator.read_to_end(record)
+        yield record, body, iterator.get_record_offset(), iterator.get_record_length()
+
+
 def _plan(source: Path) -> Iterator[_Record]:
     gzipped = source.name.endswith(".gz")
     try:
         with source.open("rb") as stream:
-            iterator = ArchiveIterator(stream)
-            for record in iterator:
-                body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
-                iterator.read_to_end(record)
+            for record, body, offset, length in located_records(stream):
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 replacement = _fixed(record, body, gzipped) if needs_fix(record, body) else None
-                yield _Record(iterator.get_record_offset(), iterator.get_record_length(), record_id, replacement)
+                yield _Record(offset, length, record_id, replacement)
     except Exception as error:  # warcio reports damage in many ways
         raise WarcUnreadable(f"{source}: cannot read it whole ({error}); nothing was written") from None
 
