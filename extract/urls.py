@@ -9,7 +9,7 @@ or the archive keys a page.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
@@ -37,3 +37,13 @@ def strip_tracking(url: str) -> str:
 def canonicalize_url(url: str) -> str:
     """The archive's identity for ``url``: tracking-free and w3lib-normalised."""
     return _w3lib_canonicalize(strip_tracking(url), keep_fragments=False)
+
+
+def resolve_link(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``, or None when it is no usable URL (``http://[::1/bad``, port 99999)."""
+    try:
+        url = urljoin(base_url, href.strip())
+        urlsplit(url).port  # raises for a port out of range, which urljoin lets through
+    except ValueError:
+        return None
+    return url
