@@ -114,3 +114,8 @@ def test_malformed_links_are_counted_in_the_summary(crawled) -> None:
     assert stat_value(result.stderr, "errors/bad_url") == 3
     assert "errors none" not in result.stderr
     assert f"feed {base}/feed.xml: skipped 1 link(s) that are no usable URL" in result.stderr
+
+
+def test_an_article_with_a_delayed_meta_refresh_is_archived(crawled) -> None:
+    archive_dir, base, result = crawled
+    assert archived(archive_dir, base, [REFRESH_SLUG]) == [REFRESH_SLUG], result.stderr[-4000:]
