@@ -43,7 +43,15 @@ def resolve_link(base_url: str, href: str) -> str | None:
     """``href`` resolved against ``base_url``, or None when it is no usable URL (``http://[::1/bad``, port 99999)."""
     try:
         url = urljoin(base_url, href.strip())
-        urlsplit(url).port  # raises for a port out of range, which urljoin lets through
     except ValueError:
         return None
-    return url
+    return url if usable_url(url) else None
+
+
+def usable_url(url: str) -> bool:
+    """Whether ``url`` can be split into its parts: not a broken IPv6 host nor a port out of range."""
+    try:
+        urlsplit(url).port  # raises for a port out of range, which urlsplit alone lets through
+    except ValueError:
+        return False
+    return True

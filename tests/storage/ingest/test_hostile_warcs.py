@@ -78,3 +78,83 @@ def test_nul_bytes_in_headers_and_target_uri_are_ingested_and_reindexed(tmp_path
     with Archive(archive_dir=archive_dir, db_url=db_url) as archive:
         [version] = archive.versions(good)
     assert version.text  # the article is indexed; the WARC keeps the NUL bytes as sent
+
+
+def metadata(body: dict):
+    def make(writer: WARCWriter):
+        data = json.dumps({"newsarchive": 1, **body}).encode()
+        return writer.create_warc_record(f"urn:newsarchive:run:{body.get('run_id', 'x')}", "metadata",
+                                         payload=io.BytesIO(data), length=len(data),
+                                         warc_headers_dict={"WARC-Date": DATE, "Content-Type": "application/json"})
+    return make
+
+
+def run_record(run_id: str, **outlet: object) -> dict:
+    entry = {"name": "forged", "domains": ["good.test"], "start_urls": ["http://good.test/"], **outlet}
+    return {"kind": "run", "run_id": run_id, "started_at": "2026-11-20T09:00:00+00:00", "host": "h", "pid": 1,
+            "arguments": {}, "outlets": [entry]}
+
+
+GOOD = [f"http://good.test/2026/11/20/{slug}/" for slug in ("first-good-story-of-the-file", "last-good-story-of-the-file")]
+
+
+def test_a_record_on_an_impossible_port_costs_only_itself(tmp_path, db_url) -> None:
+    archive_dir = tmp_path / "archive"
+    warc = write_warc(tmp_path / "ports.warc.gz", [
+        lambda w: response(w, GOOD[0]),
+        lambda w: response(w, "http://good.test:99999/2026/11/20/a-story-on-an-impossible-port/"),
+        lambda w: response(w, GOOD[1]),
+    ])
+    result = run(archive_dir, db_url, "ingest", str(warc), "--auto-outlets", "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["new"] == 2 and summary["skipped_bad_records"] == 1
+    assert urls(archive_dir, db_url) == set(GOOD)
+    [line] = [line for line in result.stderr.splitlines() if "99999" in line]
+    assert str(warc) in line and "skipped" in line
+
+
+FORGED = {
+    "missing_outlets": {k: v for k, v in run_record("r1").items() if k != "outlets"},
+    "bad_pattern": run_record("r2", article_pattern="(unclosed"),
+    "backtracking_pattern": run_record("r3", article_pattern="(a|a)*b"),
+    "path_name": run_record("r4", name="../../x"),
+    "script_name": run_record("r5", name="<script>alert(1)</script>"),
+    "started_at_not_a_time": {**run_record("r6"), "started_at": "yesterday"},
+}
+
+
+def test_forged_run_records_are_skipped_one_by_one(tmp_path, db_url) -> None:
+    archive_dir = tmp_path / "archive"
+    records = [lambda w: response(w, GOOD[0])]
+    records += [metadata(body) for body in FORGED.values()]
+    records += [metadata(run_record("fine")), lambda w: response(w, GOOD[1])]
+    warc = write_warc(tmp_path / "forged.warc.gz", records)
+    result = run(archive_dir, db_url, "ingest", str(warc), "--auto-outlets", "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["skipped_bad_records"] == len(FORGED) and summary["runs"] == 1 and summary["new"] == 2
+    assert urls(archive_dir, db_url) == set(GOOD)
+    assert len([line for line in result.stderr.splitlines() if "run record" in line]) == len(FORGED)
+    with Archive(archive_dir=archive_dir, db_url=db_url) as archive:
+        names = {outlet.name for outlet in archive.outlets()}
+    assert "forged" in names and not any("/" in name or "<" in name for name in names)
+
+
+def test_seed_files_refuse_patterns_that_can_backtrack_without_bound(tmp_path) -> None:
+    from storage.outlets.seeds import SeedError, load_seed_file
+
+    for pattern in ("(a|a)*b", "(a+)+$", "(?:x*y?)*z", "([a-z]+/){2,}q"):
+        path = tmp_path / "seeds.toml"
+        path.write_text(f'[[outlet]]\nname = "n"\ndomains = ["n.test"]\nstart_urls = ["http://n.test/"]\n'
+                        f"article_pattern = '{pattern}'\n", encoding="utf-8")
+        try:
+            load_seed_file(path)
+        except SeedError as error:
+            assert "nested" in str(error) or "repeat" in str(error), error
+        else:
+            raise AssertionError(f"{pattern} accepted")
+    path.write_text('[[outlet]]\nname = "n"\ndomains = ["n.test"]\nstart_urls = ["http://n.test/"]\n'
+                    "article_pattern = '/(news|politics)/[0-9]+-[a-z-]+(\\.html)?$'\n", encoding="utf-8")
+    assert load_seed_file(path)[0].article_pattern is not None
