@@ -45,6 +45,11 @@ RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the spider's errback logs one line per failed URL
 REDIRECT_MAX_TIMES = 10
+# A meta refresh with a delay (a page that reloads itself every minute) is no
+# redirect of the article: only an immediate one (delay 0) is followed, and not
+# one inside <script> or <noscript> (a fallback for browsers without scripts).
+METAREFRESH_MAXDELAY = 1  # Scrapy follows a refresh whose delay is below this
+METAREFRESH_IGNORE_TAGS = ["script", "noscript"]
 # Scrapy starts CONCURRENT_ITEMS tasks for every response's output (default 100);
 # an article yields one item and a feed a list of requests, so 16 loses no
 # parallelism and saves about a fifth of the crawl process's CPU per page.

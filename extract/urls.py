@@ -9,7 +9,7 @@ or the archive keys a page.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize
 
@@ -51,3 +51,21 @@ def _is_tracking(param: str) -> bool:
 def canonicalize_url(url: str) -> str:
     """The archive's identity for ``url``: tracking-free and w3lib-normalised."""
     return _w3lib_canonicalize(strip_tracking(url), keep_fragments=False)
+
+
+def resolve_link(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``, or None when it is no usable URL (``http://[::1/bad``, port 99999)."""
+    try:
+        url = urljoin(base_url, href.strip())
+    except ValueError:
+        return None
+    return url if usable_url(url) else None
+
+
+def usable_url(url: str) -> bool:
+    """Whether ``url`` can be split into its parts: not a broken IPv6 host nor a port out of range."""
+    try:
+        urlsplit(url).port  # raises for a port out of range, which urlsplit alone lets through
+    except ValueError:
+        return False
+    return True

@@ -13,10 +13,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
-
 import fastfeedparser
 from lxml import etree
+
+from extract.urls import resolve_link
 
 if TYPE_CHECKING:
     import feedparser
@@ -28,7 +28,7 @@ class FeedError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    url: str
+    url: str  # empty while parsing when the link is no usable URL; such entries never leave parse_feed
     title: str | None = None
     published: datetime | None = None
 
@@ -37,6 +37,7 @@ class FeedEntry:
 class Feed:
     entries: list[FeedEntry]
     damage: str | None = None  # why the document is broken, when entries survived anyway
+    bad_urls: int = 0  # entries skipped because their link is no usable URL
 
 
 def parse_feed(body: bytes, base_url: str, max_entries: int | None = None) -> Feed:
@@ -49,12 +50,13 @@ def parse_feed(body: bytes, base_url: str, max_entries: int | None = None) -> Fe
     """
     fast = _fast_entries(body, base_url, max_entries)
     if fast is not None:
-        return Feed(fast)
+        return _feed(fast)
     import feedparser  # only damaged feeds come here: most crawls never load it
 
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     raw_entries = parsed.entries if max_entries is None else parsed.entries[:max_entries]
-    entries = [entry for entry in (_entry(raw, base_url) for raw in raw_entries) if entry]
+    read = [entry for entry in (_entry(raw, base_url) for raw in raw_entries) if entry]
+    entries = [entry for entry in read if entry.url]
     damage = None
     if parsed.bozo:
         damage = str(parsed.get("bozo_exception", "unreadable")).splitlines()[0][:200] or "unreadable"
@@ -62,7 +64,13 @@ def parse_feed(body: bytes, base_url: str, max_entries: int | None = None) -> Fe
             raise FeedError(f"not an RSS/Atom feed ({damage})")
         if entries and _harmless(parsed.get("bozo_exception")):
             damage = None
-    return Feed(entries, damage)
+    return Feed(entries, damage, len(read) - len(entries))
+
+
+def _feed(read: list[FeedEntry]) -> Feed:
+    """The entries whose link resolved, and how many did not."""
+    entries = [entry for entry in read if entry.url]
+    return Feed(entries, bad_urls=len(read) - len(entries))
 
 
 # Strict: any syntax error sends the document to feedparser, which reports it.
@@ -81,7 +89,7 @@ def _fast_entries(body: bytes, base_url: str, max_entries: int | None) -> list[F
     if max_entries is not None:
         raw_entries = raw_entries[:max_entries]
     entries = [entry for entry in (_fast_entry(raw, base_url) for raw in raw_entries) if entry]
-    return entries or None
+    return entries if any(entry.url for entry in entries) else None
 
 
 def _fast_entry(raw: dict, base_url: str) -> FeedEntry | None:
@@ -89,7 +97,7 @@ def _fast_entry(raw: dict, base_url: str) -> FeedEntry | None:
     if not link:
         return None
     published = _iso_datetime(raw.get("published") or raw.get("updated"))
-    return FeedEntry(url=urljoin(base_url, link.strip()), title=raw.get("title") or None, published=published)
+    return FeedEntry(url=resolve_link(base_url, link) or "", title=raw.get("title") or None, published=published)
 
 
 def _iso_datetime(value: str | None) -> datetime | None:
@@ -113,7 +121,7 @@ def _entry(raw: feedparser.FeedParserDict, base_url: str) -> FeedEntry | None:
         return None
     stamp = raw.get("published_parsed") or raw.get("updated_parsed")
     published = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
-    return FeedEntry(url=urljoin(base_url, link.strip()), title=raw.get("title"), published=published)
+    return FeedEntry(url=resolve_link(base_url, link) or "", title=raw.get("title"), published=published)
 
 
 def _entry_link(raw: dict) -> str | None:

@@ -13,11 +13,10 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
-
 from lxml import etree
 
 from extract.metadata import parse_datetime
+from extract.urls import resolve_link
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 
@@ -38,6 +37,7 @@ class SitemapEntry:
 class Sitemap:
     kind: str  # "urlset" or "sitemapindex"
     entries: list[SitemapEntry] = field(default_factory=list)
+    bad_urls: int = 0  # <loc> values skipped because they are no usable URL
 
 
 def parse_sitemap(body: bytes, base_url: str, max_bytes: int = MAX_SITEMAP_BYTES) -> Sitemap:
@@ -57,8 +57,10 @@ def parse_sitemap(body: bytes, base_url: str, max_bytes: int = MAX_SITEMAP_BYTES
         for event, element in events:
             if event == "end" and etree.QName(element).localname in ("url", "sitemap"):
                 entry = _entry(element, base_url)
-                if entry:
+                if entry and entry.url:
                     sitemap.entries.append(entry)
+                elif entry:
+                    sitemap.bad_urls += 1
                 element.clear()
     except etree.XMLSyntaxError:
         pass  # keep the entries read before the damage
@@ -80,7 +82,7 @@ def _entry(element: etree._Element, base_url: str) -> SitemapEntry | None:
     if not loc:
         return None
     return SitemapEntry(
-        url=urljoin(base_url, loc),
+        url=resolve_link(base_url, loc) or "",  # empty: no usable URL, counted by the caller
         lastmod=parse_datetime(values.get("lastmod")),
         news_title=values.get("news:title"),
         news_published=parse_datetime(values.get("news:publication_date")),

@@ -13,7 +13,8 @@ values they need off Scrapy's objects:
   ``X-Orig-Transfer-Encoding``. **Content-Length** is recorded as the download
   handler reported it, never invented for a de-chunked body.
 * **Status line**: the reason phrase ``WarcHttpDownloadHandler`` captured
-  (``REASON_HEADER``, never recorded itself), else the standard phrase.
+  (``REASON_HEADER``, never recorded itself; %-encoded when not ASCII), else
+  the standard phrase.
 * **Request record**: ``METHOD path?query HTTP/1.1`` (the absolute URL when
   sent through a plain-HTTP proxy), a ``Host`` header unless the request set
   one, the headers Scrapy sent but ``Proxy-*`` ones (and ``Authorization`` and
@@ -81,7 +82,7 @@ def http_response_headers(response: Response) -> StatusAndHeaders:
     """Status line and headers of ``response`` under the rules above."""
     protocol = response.protocol or "HTTP/1.1"
     reason = response.headers.get(REASON_HEADER)
-    phrase = reason.decode("latin-1") if reason is not None else records.standard_phrase(response.status)
+    phrase = records.ascii_phrase(reason) if reason is not None else records.standard_phrase(response.status)
     statusline = f"{response.status} {phrase}".rstrip()
     return StatusAndHeaders(statusline, list(_response_header_lines(response)), protocol=protocol)
 

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
@@ -40,7 +41,7 @@ from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
 from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
-from extract.urls import canonicalize_url, strip_tracking
+from extract.urls import canonicalize_url, resolve_link, strip_tracking
 from extract.walls import WALL_STATUSES
 from storage.outlets.seeds import OutletSeed, load_seeds
 
@@ -129,6 +130,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             return
         if feed.damage:
             self._discovery_error("feed", response.url, f"damaged ({feed.damage}); kept its {len(feed.entries)} readable entries")
+        self._bad_urls("feed", response.url, feed.bad_urls)
         self.crawler.stats.inc_value("discovery/feed_entries", len(feed.entries))
         self._count(seed.name, "feed_entries", len(feed.entries))
         for entry in feed.entries:
@@ -143,6 +145,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         except SitemapError as exc:
             self._discovery_error("sitemap", response.url, str(exc))
             return
+        self._bad_urls("sitemap", response.url, sitemap.bad_urls)
         if sitemap.kind == "sitemapindex":
             depth = response.meta.get("sitemap_depth", 0) + 1
             if depth > MAX_SITEMAP_DEPTH:
@@ -169,10 +172,14 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         if response.meta.get("warc_record") is not None and is_html_type(_header(response, b"Content-Type")):
             # its ranked links become a record of the front page (storage.outlets.frontpages)
             yield FetchedFrontPage(seed.name, response.url, response.body, response.meta["warc_record"])
+        base_url, bad_urls = get_base_url(response), 0
         for href in response.css("a::attr(href)").getall():
-            url = response.urljoin(href.strip())
-            if url.startswith(("http://", "https://")) and seed.links_to_article(url):
+            url = resolve_link(base_url, href)
+            if url is None:
+                bad_urls += 1
+            elif url.startswith(("http://", "https://")) and seed.links_to_article(url):
                 yield from self._article_request(seed, url, listed=False)
+        self._bad_urls("start page", response.url, bad_urls)
 
     # -- articles ------------------------------------------------------------------
 
@@ -316,6 +323,13 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     def _discovery_error(self, what: str, url: str, reason: str) -> None:
         self.crawler.stats.inc_value(f"errors/bad_{what}")
         logger.warning("%s %s: %s; skipping it", what, url, reason)
+
+    def _bad_urls(self, what: str, url: str, count: int) -> None:
+        """Links that are no usable URL (``http://[::1/bad``): skipped one by one, counted, said in one line."""
+        if not count:
+            return
+        self.crawler.stats.inc_value("errors/bad_url", count)
+        logger.warning("%s %s: skipped %d link(s) that are no usable URL; kept the others", what, url, count)
 
 
 def _header(response: Response, name: bytes) -> str | None:

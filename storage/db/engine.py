@@ -81,6 +81,8 @@ def make_engine(url: URL, *, create: bool, read_only: bool = False) -> Engine:
         ) from None
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine)
+    elif url.get_backend_name() == "postgresql":
+        _replace_nul_characters(engine)
     return engine
 
 
@@ -115,6 +117,36 @@ def _read_only(url: URL, path: Path | None, connect_args: dict[str, Any]) -> tup
         options = " ".join(filter(None, [str(url.query.get("options") or ""), "-c default_transaction_read_only=on"]))
         return url.update_query_dict({"options": options}), connect_args
     return url, connect_args
+
+
+# What a NUL character becomes in PostgreSQL text: its %-encoding, which a URL's
+# canonical form (w3lib) gives it too, so a URL with a NUL keeps one identity.
+NUL_STAND_IN = "%00"
+
+
+def _replace_nul_characters(engine: Engine) -> None:
+    """Every text value bound for PostgreSQL with its NUL characters replaced by ``%00``.
+
+    PostgreSQL text cannot hold NUL, and a hostile server or foreign WARC can
+    put one in a header or a URL: the write failed, and with it ``reindex``.
+    The WARC keeps the bytes as sent; only the index holds the stand-in. Done
+    here, at the one door every statement passes, so a lookup by the same
+    value is replaced alike and still finds the row.
+    """
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                    _executemany: bool) -> tuple[str, Any]:
+        return statement, _without_nul(parameters)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_STAND_IN) if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(item) for item in value)
+    return value
 
 
 def _tune_sqlite(engine: Engine) -> None:

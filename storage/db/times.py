@@ -30,7 +30,7 @@ def parse_time(text: str, *, end_of_day: bool = False, what: str = "time", at: d
     """
     cleaned = text.strip()
     moment = utc(at) if at is not None else now()
-    relative = _relative(cleaned.lower(), moment, end_of_day)
+    relative = _relative(cleaned.lower(), moment, end_of_day, what)
     if relative is not None:
         return relative
     try:
@@ -42,14 +42,17 @@ def parse_time(text: str, *, end_of_day: bool = False, what: str = "time", at: d
     return utc(parsed)
 
 
-def _relative(text: str, moment: datetime, end_of_day: bool) -> datetime | None:
+def _relative(text: str, moment: datetime, end_of_day: bool, what: str) -> datetime | None:
     if text in ("today", "yesterday"):
         day = moment.date() - timedelta(days=1 if text == "yesterday" else 0)
         return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=timezone.utc)
     match = _AGO.fullmatch(text)
     if match is None:
         return None
-    return moment - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    try:
+        return moment - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    except OverflowError:  # 999999999999d: before the year 1
+        raise BadTime(f"bad {what} {text!r}: that reaches back before the year 1; give a shorter time ago or a date") from None
 
 
 def aware(value: datetime | str | None) -> datetime | None:

@@ -48,12 +48,12 @@ from storage.db.errors import ArchiveError, NoSuchPage
 from storage.ingest.time_order import TimeOrder
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
-from storage.outlets.seeds import OutletSeed
+from storage.outlets.seeds import OutletSeed, SeedError
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.context import CaptureContext, RunEnd, RunStart
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import read_payload
-from storage.warc.reader import Damage, WarcEntry
+from storage.warc.reader import Damage, Skipped, WarcEntry
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +83,13 @@ class IngestSummary:
     front_page: int = 0  # front-page captures recorded (their ranked links: storage.outlets.frontpages)
     skipped_no_outlet: int = 0
     skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
+    skipped_bad_records: int = 0  # whole records that cannot be used (port 99999, a forged run record): one line each
     runs: int = 0  # run records restored from the files
     skipped_status: int = 0
     skipped_not_html: int = 0
     revisits_unresolved: int = 0
     extract_errors: int = 0
-    damaged: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -231,8 +232,11 @@ class _Run:
             if isinstance(item, Damage):
                 self.summary.damaged.append(str(item))
                 continue
+            if isinstance(item, Skipped):
+                self._skip(str(item))
+                continue
             if isinstance(item, RunStart | RunEnd):
-                self._restore_run(item)
+                self._restore_run(path, item)
                 continue
             self.summary.records += 1
             self._take(path, item)
@@ -241,15 +245,29 @@ class _Run:
         self.summary.damaged[:0] = merged.failed
         self.summary.bytes = merged.bytes_read
 
-    def _restore_run(self, record: RunStart | RunEnd) -> None:
-        """What a crawl's run record says: its outlets (learned, then stored with their seed) and its run row."""
+    def _skip(self, line: str) -> None:
+        self.summary.skipped_bad_records += 1
+        self.summary.damaged.append(line)
+
+    def _restore_run(self, path: Path, record: RunStart | RunEnd) -> None:
+        """What a crawl's run record says: its outlets (learned, then stored with their seed) and its run row.
+
+        Its outlets are checked as a seed file's are; one that fails skips the
+        whole run record (a forged one, say), not the file.
+        """
         if isinstance(record, RunEnd):
             self.archive.finish_run(record.run_id, record.finished_at, record.finish_reason, counts=record.counts,
                                     errors=record.errors, outlets=record.outlets, warc_files=record.warc_files)
             return
-        for entry in record.outlets:
-            if self.outlets.learn(OutletSeed.from_entry(entry, source="WARC run record")):
-                self.known_outlets.discard(entry.name)
+        try:
+            seeds = [OutletSeed.from_entry(entry, source=f"{path}: run record {record.run_id[:80]!r}")
+                     for entry in record.outlets]
+        except SeedError as error:
+            self._skip(f"{error}; run record skipped")
+            return
+        for seed in seeds:
+            if self.outlets.learn(seed):
+                self.known_outlets.discard(seed.name)
         if record.run_id not in self.runs_seen:
             self.runs_seen.add(record.run_id)
             self.summary.runs += 1
@@ -458,7 +476,8 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield f"front-page captures recorded: {summary.front_page}"
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
                ("not HTML", summary.skipped_not_html),
-               ("feeds, sitemaps and failed fetches the crawl did not archive as pages", summary.skipped_not_page)]
+               ("feeds, sitemaps and failed fetches the crawl did not archive as pages", summary.skipped_not_page),
+               ("unusable (see the lines above)", summary.skipped_bad_records)]
     if any(count for _, count in skipped):
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:

@@ -59,10 +59,12 @@ class OutletSeed:
 
     @classmethod
     def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
-        """The seed a WARC run record names (its pattern compiled)."""
-        pattern = re.compile(entry.article_pattern) if entry.article_pattern else None
-        return cls(entry.name, tuple(entry.domains), tuple(entry.feeds), tuple(entry.sitemaps),
-                   tuple(entry.start_urls), pattern, source, entry.warc_credentials)
+        """The seed a WARC run record names, checked as a seed file's outlet is (:class:`SeedError` if it fails)."""
+        table = {"name": entry.name, "domains": entry.domains, "feeds": entry.feeds, "sitemaps": entry.sitemaps,
+                 "start_urls": entry.start_urls, "warc_credentials": entry.warc_credentials}
+        if entry.article_pattern is not None:
+            table["article_pattern"] = entry.article_pattern
+        return _parse_outlet(source, 0, table)
 
 
 def host_in_domains(host: str, domains: tuple[str, ...] | list[str]) -> bool:
@@ -115,7 +117,7 @@ def load_seeds(paths: list[str | Path] | None = None, outlet: str | None = None)
     return outlets
 
 
-def _parse_outlet(path: Path, index: int, table: object) -> OutletSeed:
+def _parse_outlet(path: Path | str, index: int, table: object) -> OutletSeed:
     where = f"{path}: outlet #{index}"
     if not isinstance(table, dict):
         raise SeedError(f"{where}: expected a table of keys")
@@ -177,6 +179,59 @@ def _compile_pattern(where: str, pattern: object) -> re.Pattern[str] | None:
     if not isinstance(pattern, str):
         raise SeedError(f"{where}: 'article_pattern' must be a string (a regular expression)")
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
         raise SeedError(f"{where}: article_pattern {pattern!r} is not a valid regular expression ({exc})") from None
+    if len(pattern) > MAX_PATTERN_CHARS or _nested_repeat(pattern):
+        raise SeedError(f"{where}: article_pattern {pattern!r} repeats a group that itself repeats or has "
+                        f"alternatives (nested repeats can take forever on one URL); write it without "
+                        f"(at most {MAX_PATTERN_CHARS} characters)")
+    return compiled
+
+
+MAX_PATTERN_CHARS = 500
+
+
+def _nested_repeat(pattern: str) -> bool:
+    """Whether a group that repeats (``*``, ``+``, ``{n,}``) holds a repeat or an alternation: ``(a|a)*``, ``(a+)+``.
+
+    Python's regex engine backtracks, and such nested repeats are what make
+    it take exponential time on one hostile URL; patterns in seeds and (the
+    same rule) in foreign WARCs' run records are refused instead of bounded.
+    Patterns without them match a URL in time polynomial in its length.
+    """
+    groups: list[bool] = []  # per open group: does it hold a repeat or an alternation?
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1 if pattern[index + 1:index + 2] != "]" else 2  # a ']' first in a class is literal
+            continue
+        elif char == "(":
+            groups.append(False)
+        elif char == ")" and groups:
+            risky = groups.pop()
+            if risky and _repeats(pattern, index + 1):
+                return True
+            if groups:
+                groups[-1] = groups[-1] or risky or _repeats(pattern, index + 1)
+        elif char == "|" and groups:
+            groups[-1] = True
+        elif char in "*+{" and groups and _repeats(pattern, index):
+            groups[-1] = True
+        index += 1
+    return False
+
+
+def _repeats(pattern: str, index: int) -> bool:
+    """Whether a quantifier that repeats without a small bound stands at ``index``: ``*``, ``+`` or ``{n,}``/``{n,m}``."""
+    if pattern[index:index + 1] in ("*", "+"):
+        return True
+    found = re.match(r"\{(\d*),(\d*)\}", pattern[index:])
+    return found is not None and (found.group(2) == "" or int(found.group(2)) > 1)

@@ -20,6 +20,7 @@ from itertools import product
 from storage.db.errors import BadQuery
 
 MAX_ALTERNATIVES = 64
+MAX_NESTING = 16  # parentheses inside parentheses: the reader recurses once per level
 _TOKEN = re.compile(r'-?"[^"]*"?|[()]|[^\s()]+')
 _WORD_JUNK = re.compile(r'["()*:^{}]')
 
@@ -64,6 +65,7 @@ class _Reader:
 
     def __init__(self, text: str, tokens: list[str]) -> None:
         self.text, self.tokens, self.at = text, tokens, 0
+        self.depth = 0  # parentheses open at the reading point
 
     def top_level(self) -> tuple[list[Branch], list[str]]:
         excluded: list[str] = []
@@ -119,9 +121,13 @@ class _Reader:
         return negated, token
 
     def _group(self) -> list[Branch]:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise BadQuery(f"{_shown(self.text)} nests parentheses more than {MAX_NESTING} deep: simplify it")
         branches = self._expression(None)
         if self._next() != ")":
             raise BadQuery(f"unbalanced parenthesis in {self.text!r}: a '(' is never closed")
+        self.depth -= 1
         return branches
 
     def _peek(self) -> str | None:
@@ -131,6 +137,11 @@ class _Reader:
         token = self._peek()
         self.at += token is not None
         return token
+
+
+def _shown(text: str) -> str:
+    """A query as an error message quotes it: a hostile one of thousands of characters, cut short."""
+    return repr(text) if len(text) <= 80 else repr(text[:60]) + f"… ({len(text)} characters)"
 
 
 def _term(token: str) -> str | None:

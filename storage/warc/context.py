@@ -36,7 +36,7 @@ before: outlets from seed files, every HTML response judged on its own.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -123,8 +123,24 @@ def to_json(context: Context) -> bytes:
     return json.dumps(data, default=_jsonable, ensure_ascii=False).encode("utf-8")
 
 
+class ContextError(ValueError):
+    """A record marked as ours whose body does not hold what its kind needs (forged or damaged)."""
+
+
+# The fields each kind must have, with their JSON types: a forged record fails here, not deep in the database.
+_REQUIRED: dict[type, dict[str, type | tuple[type, ...]]] = {
+    RunStart: {"run_id": str, "started_at": str, "host": str, "pid": int, "arguments": dict, "outlets": list},
+    RunEnd: {"run_id": str, "finished_at": str, "counts": dict, "errors": dict, "outlets": dict, "warc_files": list},
+    CaptureContext: {"record_id": str, "outlet": str, "role": str, "hints": (dict, type(None))},
+}
+
+
 def from_json(body: bytes) -> Context | None:
-    """The context a ``metadata`` record's body holds, or ``None`` when it is not one of ours."""
+    """The context a ``metadata`` record's body holds, or ``None`` when it is not one of ours.
+
+    Raises :class:`ContextError` for a record marked as ours that cannot be
+    one: the reader skips that record alone.
+    """
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -133,16 +149,31 @@ def from_json(body: bytes) -> Context | None:
         return None
     kind = _KINDS[data.pop("kind")]
     data.pop(MARK)
-    for name in _TIMES & data.keys():
-        data[name] = datetime.fromisoformat(data[name])
-    if kind is RunStart:
-        data["outlets"] = [OutletEntry(**entry) for entry in data["outlets"]]
-    if kind is CaptureContext and isinstance((data.get("hints") or {}).get("published"), str):
-        data["hints"]["published"] = datetime.fromisoformat(data["hints"]["published"])
+    if data.keys() - {f.name for f in fields(kind)}:
+        return None  # fields of a newer format this version does not know
+    _check_fields(kind, data)
     try:
+        for name in _TIMES & data.keys():
+            data[name] = datetime.fromisoformat(data[name])
+        if kind is RunStart:
+            data["outlets"] = [OutletEntry(**entry) for entry in data["outlets"]]
+        if kind is CaptureContext and isinstance((data.get("hints") or {}).get("published"), str):
+            data["hints"]["published"] = datetime.fromisoformat(data["hints"]["published"])
         return kind(**data)
-    except TypeError:  # fields of a newer format this version does not know
-        return None
+    except (TypeError, ValueError) as error:
+        raise ContextError(f"{_KIND_OF[kind]} record: {error}") from None
+
+
+def _check_fields(kind: type, data: dict[str, Any]) -> None:
+    for name, expected in _REQUIRED[kind].items():
+        if name not in data and name == "hints":
+            continue
+        if name not in data:
+            raise ContextError(f"{_KIND_OF[kind]} record without {name!r}")
+        if not isinstance(data[name], expected) or isinstance(data[name], bool) and expected is int:
+            raise ContextError(f"{_KIND_OF[kind]} record: {name!r} is not a {getattr(expected, '__name__', 'value')}")
+    if kind is RunStart and not all(isinstance(entry, dict) for entry in data["outlets"]):
+        raise ContextError("run record: 'outlets' must list tables")
 
 
 def _jsonable(value: Any) -> Any:

@@ -8,7 +8,9 @@ record of an ``http(s)`` URL, with the capture record our crawler wrote
 beside it (:mod:`storage.warc.context`) as its ``context``, and our run
 records as they come; other records are skipped. A record cut short (a crawl
 killed mid-write, a partial download) ends the file with a :class:`Damage`:
-what came before it is still yielded.
+what came before it is still yielded. A record that is whole but unusable (a
+URL on port 99999, no date, a forged run record) is a :class:`Skipped`, and
+reading goes on.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
+from extract.urls import usable_url
 from storage.warc.context import (
     CONTENT_TYPE,
     CaptureContext,
     Context,
+    ContextError,
     RunEnd,
     RunStart,
     from_json,
@@ -74,9 +78,25 @@ class Damage:
         return f"{self.path}: damaged or truncated record at offset {self.offset} ({self.reason}); records before it were read"
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A whole record that cannot be used (a URL on port 99999, a forged run record); reading went on."""
+
+    path: Path
+    offset: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: record at offset {self.offset} skipped ({self.reason})"
+
+
+class _Unusable(ValueError):
+    """Raised for a record that is read whole but cannot be used; becomes a :class:`Skipped`."""
+
+
 def read_entries(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None
-) -> Iterator[WarcEntry | RunStart | RunEnd | Damage]:
+) -> Iterator[WarcEntry | RunStart | RunEnd | Damage | Skipped]:
     """Yield the captures in ``stream`` (the WARC or ARC file at ``path``) in file order, and our run records.
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
@@ -110,7 +130,7 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 def _records(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None
-) -> Iterator[WarcEntry | Context | Damage]:
+) -> Iterator[WarcEntry | Context | Damage | Skipped]:
     offset = 0
     try:
         arc = _is_arc(stream)
@@ -119,7 +139,11 @@ def _records(
             if record.format != "warc":
                 yield Damage(path, offset, f"not a WARC record (read as {record.format}); is this a WARC file?")
                 return
-            item = _item(record, iterator, file_ref, want_body, arc)
+            try:
+                item = _item(record, iterator, file_ref, want_body, arc)
+            except (_Unusable, ContextError) as unusable:
+                iterator.read_to_end(record)
+                item = Skipped(path, iterator.get_record_offset(), _reason(unusable))
             if record.raw_stream.limit:
                 yield Damage(path, iterator.get_record_offset(), "record ends before its Content-Length")
                 return
@@ -171,6 +195,8 @@ def _entry(
             record.http_headers or bare_304):
         iterator.read_to_end(record)
         return None
+    if not usable_url(url):
+        raise _Unusable(f"WARC-Target-URI {url[:200]!r} is no usable URL")
     # a server-not-modified revisit without a block (ours since issue 33): a 304, headers in its capture record
     http = record.http_headers or StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
     content_type = http.get_header("Content-Type")
@@ -198,8 +224,11 @@ def _entry(
 
 def _date(value: str | None) -> datetime:
     if not value:
-        raise ValueError("record has no WARC-Date")
-    return iso_date_to_datetime(value).replace(tzinfo=UTC)
+        raise _Unusable("record has no WARC-Date")
+    try:
+        return iso_date_to_datetime(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise _Unusable(f"WARC-Date {value[:40]!r} is no date") from None
 
 
 def _status(code: str | None) -> int:

@@ -9,9 +9,11 @@ here knows who fetched it. The record rules:
   body ends where the record ends); where the wire value is known it is kept as
   ``X-Orig-Transfer-Encoding`` and ``Transfer-Encoding`` itself never appears.
 * **Status line** ``HTTP/x.y CODE REASON`` with the reason phrase the server
-  sent, else the standard phrase for the code, else none; **repeated headers**
-  keep every value, one line each; values that are not ASCII are %-encoded by
-  warcio (RFC 8187) when the record is written.
+  sent, else the standard phrase for the code, else none; a phrase that is
+  not ASCII (``Não``, legal obs-text) is %-encoded byte for byte
+  (:func:`ascii_phrase`); **repeated headers** keep every value, one line
+  each; values that are not ASCII are %-encoded by warcio (RFC 8187) when the
+  record is written.
 * A response and its request share one ``WARC-Date``; the request names the
   response in ``WARC-Concurrent-To``. ``WARC-IP-Address`` is the peer's
   address when known. Block and payload digests are computed here, one
@@ -44,6 +46,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
@@ -87,6 +90,21 @@ def standard_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+# Printable ASCII but "%": kept as it is in a phrase that needs escaping, so the escape reads back exactly.
+_PHRASE_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%") + "\t"
+
+
+def ascii_phrase(phrase_bytes: bytes) -> str:
+    """A reason phrase as the status line can hold it: as sent when ASCII, else every other byte %-encoded.
+
+    warcio %-encodes non-ASCII header values but writes the status line as it
+    is, and a non-ASCII one made the whole record fail to write.
+    """
+    if phrase_bytes.isascii():
+        return phrase_bytes.decode("ascii")
+    return quote(phrase_bytes, safe=_PHRASE_SAFE)
 
 
 def response_record(url: str, http_headers: StatusAndHeaders, body: bytes, date: datetime,

@@ -76,7 +76,14 @@ def _misfiled_capture_record(record: ArcWarcRecord, body: bytes) -> bool:
     content_type = record.rec_headers.get_header("Content-Type") or ""
     return (record.rec_type == "metadata" and content_type.startswith(context.CONTENT_TYPE)
             and target.startswith(("http://", "https://"))
-            and isinstance(context.from_json(body), context.CaptureContext))
+            and _capture_context(body))
+
+
+def _capture_context(body: bytes) -> bool:
+    try:
+        return isinstance(context.from_json(body), context.CaptureContext)
+    except context.ContextError:  # a forged or damaged one: copied as it is
+        return False
 
 
 def _blocked_304(record: ArcWarcRecord) -> bool:

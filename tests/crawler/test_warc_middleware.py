@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,3 +62,50 @@ def test_cache_hits_are_not_archived_again(tmp_path: Path) -> None:
     assert "warc/records" not in second.closed["stats"]
     assert second.closed["stats"]["warc/skipped"] == 1
     assert second.lines[0]["warc"] is None
+
+
+@contextmanager
+def raw_status_server(status_line: bytes, body: bytes) -> Iterator[str]:
+    """A raw-socket HTTP server answering every request with ``status_line`` (bytes as given); yields its base URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stopping = threading.Event()
+
+    def answer(connection: socket.socket) -> None:
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            connection.sendall(status_line + b"\r\nContent-Type: text/html\r\nContent-Length: "
+                               + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+    def serve_forever() -> None:
+        listener.settimeout(0.2)
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stopping.set()
+        thread.join()
+        listener.close()
+
+
+def test_a_non_ascii_reason_phrase_is_archived_escaped(tmp_path: Path) -> None:
+    body = b"<html><body><p>Page behind an odd reason phrase.</p></body></html>"
+    with raw_status_server("HTTP/1.1 200 Não".encode(), body) as base:
+        result = run_probe_crawl(tmp_path, base, pages="nao", revisits="0")
+    assert "unicodeencodeerror" not in result.log.lower()
+    responses = [r for path in result.warcs_dir.iterdir() for r in read_file(path) if r.type == "response"]
+    assert len(responses) == 1
+    assert responses[0].http.statusline == "200 N%C3%A3o"
+    assert responses[0].payload == body

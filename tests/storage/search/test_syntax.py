@@ -78,3 +78,16 @@ def test_cli_search_as_of_and_phrase(db_url: str, tmp_path: Path) -> None:
     assert hit["version"] == 2 and "**" in hit["snippet"]
     bad = newsarchive("--db", db_url, "--archive-dir", str(tmp_path / "archive"), "search", "-")
     assert bad.exit_code == 1 and "nothing to search for" in bad.output and "Traceback" not in bad.output
+
+
+def test_cli_refuses_a_too_deep_query_and_a_time_before_year_one_in_one_line(tmp_path: Path) -> None:
+    archive_dir = str(tmp_path / "archive")
+    with Archive(archive_dir=archive_dir, create=True) as archive:
+        archive.record_capture(capture("https://a.example/talks", hours(0)), article("Talks.", title="Talks"))
+    deep = newsarchive("--archive-dir", archive_dir, "search", "(" * 500 + "talks" + ")" * 500)
+    assert deep.exit_code == 1 and isinstance(deep.exception, SystemExit), deep.output
+    [line] = deep.stderr.strip().splitlines()
+    assert "nests parentheses more than" in line and len(line) < 300
+    old = newsarchive("--archive-dir", archive_dir, "search", "talks", "--since", "999999999999d")
+    assert old.exit_code != 0 and isinstance(old.exception, SystemExit), old.output
+    assert "999999999999d" in old.stderr and "before the year 1" in old.stderr

@@ -522,6 +522,11 @@ def test_warc_name_climbing_out_of_warcs_is_not_read(tmp_path: Path) -> None:
     ("/search?q=harbour&as_of=2026-13-45", 400, "bad as_of"),
     ("/search?q=%22%22", 400, "nothing to search for"),
     ("/search?q=-", 400, "nothing to search for"),
+    ("/search?q=DEEP", 400, "nests parentheses more than"),
+    ("/changes.atom?q=DEEP", 400, "nests parentheses more than"),
+    ("/search?q=harbour&since=999999999999d", 400, "bad since '999999999999d': that reaches back before the year 1"),
+    ("/search?q=harbour&until=999999999999d", 400, "bad until '999999999999d'"),
+    ("/search?q=harbour&as_of=999999999999d", 400, "bad as_of '999999999999d'"),
     ("/search?q=harbour&outlet=nowhere", 404, "no outlet 'nowhere'"),
     ("/stories?page=-1", 400, "parameter page must be a whole number"),
     ("/story/99999", 404, "no story 99999"),
@@ -535,7 +540,7 @@ def test_warc_name_climbing_out_of_warcs_is_not_read(tmp_path: Path) -> None:
 ])
 def test_bad_requests_get_one_line_errors_in_html_and_json(app: str, crawled: Crawled, path: str, status: int,
                                                            words: str) -> None:
-    path = path.replace("URL", quote(crawled.edited, safe=""))
+    path = path.replace("URL", quote(crawled.edited, safe="")).replace("DEEP", quote("(" * 500 + "harbour" + ")" * 500))
     page = get(app + path)
     assert page.status == status, (path, page.text[-500:])
     assert "Traceback" not in page.text
