@@ -31,6 +31,10 @@ KINDS = ("consent", "challenge", "denied", "login", "maintenance", "rate-limit")
 # Statuses a wall answers with besides 200: a challenge (202, 403), a block, a login, a rate limit, maintenance.
 WALL_STATUSES = frozenset({202, 401, 403, 429, 503})
 THIN_PROSE = 400  # characters of prose: a page with less is no article (when its known length is unknown)
+# ...but on a page never archived, a short article beside a cookie banner is an article: walls carry
+# next to no prose of their own (0-140 characters on the walls in tests/data/walls), briefs a few hundred
+FIRST_CAPTURE_PROSE = THIN_PROSE // 2
+CONSENT_PHRASES = 3  # distinct consent phrases a consent wall says; a cookie banner on an article says one or two
 FAR_SHORTER = 0.4  # ...or prose under this share of the article's known length
 PROSE_BLOCK = 80  # a text block of a sentence or more
 _BLOCKS = frozenset({"p", "div", "li", "td", "th", "dd", "blockquote", "section", "article", "main", "h1", "h2",
@@ -115,7 +119,7 @@ def wall_of_shape(shape: PageShape, known_size: int = 0) -> str | None:
         return "maintenance"
     if shape.password_fields or (found.get("login") and shape.forms and shape.prose_chars < PROSE_BLOCK):
         return "login"
-    if found.get("consent") and (shape.buttons or shape.forms):
+    if len(found.get("consent", ())) >= CONSENT_PHRASES and (shape.buttons or shape.forms):
         return "consent"
     return None
 
@@ -142,8 +146,8 @@ def text_wall(text: str, known_size: int) -> str | None:
 
 def _prose_limit(known_size: int) -> float:
     """Prose an article has at least: :data:`THIN_PROSE`, or a share of its known length (within bounds)."""
-    if known_size <= 0:
-        return THIN_PROSE
+    if known_size <= 0:  # a first capture: a short real article (a brief, a stub) must not pass for a wall
+        return FIRST_CAPTURE_PROSE
     return max(THIN_PROSE // 2, min(FAR_SHORTER * known_size, 4 * THIN_PROSE))
 
 

@@ -64,6 +64,13 @@ def test_an_article_behind_a_cookie_banner_is_the_article_until_its_prose_falls_
     assert judge_wall(200, {}, page, known_size=len(prose) * 4) == "consent"  # a quarter of the known text
 
 
+def test_a_short_first_capture_beside_a_cookie_banner_is_the_article() -> None:
+    """A brief of some 340 characters with a one-line cookie banner, as the simulated web serves one:
+    judged a consent wall on its first capture, it was never archived."""
+    page = (DATA / "walls" / "not-a-wall-short-article-with-banner.html").read_bytes()
+    assert judge_wall(200, {}, page) is None
+
+
 def test_analyse_page_gives_a_wall_no_text_and_an_article_no_wall() -> None:
     wall = analyse_page(URL, wall_page("consent"), "text/html", owns=lambda _u: True, listed=True)
     assert (wall.wall, wall.extracted) == ("consent", None)
