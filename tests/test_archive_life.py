@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.archive import Archive
 from storage.db.models import Capture, Page, PageSchedule, Version
@@ -112,9 +112,15 @@ def failing(life: Life, urls: list[str]) -> dict[str, int]:
 def live(life: Life) -> None:
     """Five weeks of an archive's life."""
     web = life.web
-    flaky, fragile, steady = web.outlets[0], web.outlets[1], web.outlets[2]
+    flaky, fragile, steady, wire = web.outlets[0], web.outlets[1], web.outlets[2], web.outlets[3]
     flaky_urls, fragile_urls = web.article_urls(flaky.name), web.article_urls(fragile.name)
-    steady_urls = web.article_urls(steady.name)
+    steady_urls, wire_urls = web.article_urls(steady.name), web.article_urls(wire.name)
+
+    # A CMS bug: two of the wire's articles name its home page as their canonical URL and og:url.
+    misdeclared = wire_urls[:2]
+    for url in misdeclared:
+        web.declare_url(url, wire.home)
+    life.note("articles declaring the home page", misdeclared)
 
     life.crawl(0)
     life.note("pages after the first crawl", len(life.read(schedule_times)))
@@ -213,3 +219,15 @@ def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
     indexed = Counter(life.read(lambda session: list(session.scalars(
         select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
     assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
+
+
+def test_a_canonical_naming_the_home_page_does_not_merge_articles(life: Life) -> None:
+    urls = life.notes["articles declaring the home page"]
+    home = life.web.outlet(life.web.article(urls[0]).outlet).home
+    with life.archive() as archive:
+        texts = {url: [version.text for version in archive.versions(url)] for url in urls}
+    at_home = life.read(lambda session: session.scalar(select(func.count(Version.id)).join(
+        Page, Page.id == Version.page_id).where(Page.url == home)))
+    assert at_home == 0
+    for url in urls:
+        assert texts[url] and all(life.web.article(url).paragraphs[0] in text for text in texts[url]), url
