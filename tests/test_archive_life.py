@@ -138,6 +138,9 @@ def live(life: Life) -> None:
     life.edit(fragile_urls[0])
     life.crawl(1)
     life.note("failing pages of the host that is down", failing(life, fragile_urls))
+    # A new ETag for the same article: the next fetch differs in bytes (the ad line), not in text; then 304s.
+    web.edit_article(misdeclared[1])
+    life.note("page answering 304 after changed bytes", misdeclared[1])
     life.crawl(1.5)
     web.outages.end(fragile.host)
     life.crawl(2)
@@ -219,6 +222,18 @@ def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
     indexed = Counter(life.read(lambda session: list(session.scalars(
         select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
     assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
+
+
+def test_a_304_after_a_refetch_whose_bytes_changed_extends_the_version(life: Life) -> None:
+    url = life.notes["page answering 304 after changed bytes"]
+    with life.archive() as archive:
+        captures = archive.captures(url)
+        [version] = archive.versions(url)
+    responses = [capture for capture in captures if capture.record_type == "response"]
+    assert len(responses) >= 2 and responses[0].payload_digest != responses[-1].payload_digest  # the ad line
+    not_modified = [capture for capture in captures if (capture.record_type, capture.status) == ("revisit", 304)
+                    and capture.fetched_at > responses[-1].fetched_at]
+    assert not_modified and version.last_seen == not_modified[-1].fetched_at == captures[-1].fetched_at
 
 
 def test_a_canonical_naming_the_home_page_does_not_merge_articles(life: Life) -> None:
