@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from storage.archive import Archive
 from storage.db.models import Capture, Page, PageSchedule, Version
@@ -143,9 +144,13 @@ def live(life: Life) -> None:
     life.note("page answering 304 after changed bytes", misdeclared[1])
     life.crawl(1.5)
     web.outages.end(fragile.host)
+    # An article moves (a slug change, linked by nothing); it is edited at its new URL a day later.
+    moved_to = web.move_article(steady_urls[0], listed=False)
+    life.note("moved article", (steady_urls[0], moved_to))
     life.crawl(2)
 
     # Ordinary weeks, with edits between crawls.
+    life.edit(moved_to)
     life.edit(flaky_urls[1])
     life.edit(fragile_urls[1])
     life.crawl(3)
@@ -222,6 +227,18 @@ def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
     indexed = Counter(life.read(lambda session: list(session.scalars(
         select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
     assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
+
+
+def test_a_moved_article_edited_at_its_new_url_keeps_its_history_there(life: Life) -> None:
+    old, new = life.notes["moved article"]
+    [edit] = [edit for edit in life.edits if edit.url == new]
+    with life.archive() as archive:
+        texts = [version.text for version in archive.versions(new)]
+    assert len(texts) >= 2 and edit.marker not in texts[0] and edit.marker in texts[-1], texts
+    target = aliased(Page)
+    links = life.read(lambda session: list(session.execute(
+        select(Page.url, target.url).join(target, target.id == Page.moved_to_id))))
+    assert (old, new) in links
 
 
 def test_a_304_after_a_refetch_whose_bytes_changed_extends_the_version(life: Life) -> None:
