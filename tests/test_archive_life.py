@@ -3,18 +3,23 @@
 The module-scoped ``life`` fixture lives it once per database, through the
 real spider (``scrapy crawl news`` subprocesses whose clock libfaketime sets,
 tests/helpers/clock.py): a first crawl, a re-check run cut short by a page
-limit while one host answers 503, a host down for a day and back, edits made
-to articles on the simulated web between crawls, and weeks of ordinary crawls
-after. Each test then checks one property of the archive it leaves.
+limit while one host answers 503, a host down for a day and back, two
+articles whose canonical URL is their outlet's home page (a CMS bug), an
+article whose bytes change but not its text (then 304s), an article moved to a
+new URL and edited there, edits made to articles on the simulated web between
+crawls, weeks of ordinary crawls after, and at the end an ``ingest`` of an
+older capture. Each test then checks one property of the archive it leaves.
 
-To add a case (a moved article, a 304 after changed bytes, an out-of-order
-ingest, …): add a step to :func:`live` that does it between crawls, note what
+To add a case: add a step to :func:`live` that does it between crawls, note what
 it did on the :class:`Life` (``life.edit`` for edits the archive must show,
 ``life.note`` for figures), and add a test for its property below.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,11 +31,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from storage.archive import Archive
 from storage.db.models import Capture, Page, PageSchedule, Version
 from storage.db.times import aware
 from tests.helpers.captures import scratch_schema
+from tests.helpers.cli import newsarchive
 from tests.helpers.clock import FakeClock
 from tests.helpers.crawl import run_crawl
 from tests.newsweb import NewsWeb
@@ -159,6 +167,44 @@ def live(life: Life) -> None:
     life.crawl(14)
     life.crawl(21)
     life.note("failing pages of the host at the end", failing(life, fragile_urls))
+    ingest_older_capture(life, fragile_urls[1])
+
+
+def ingest_older_capture(life: Life, url: str) -> None:
+    """An out-of-order ``ingest``: a WARC holding a capture of ``url`` dated between its first two versions
+    (after the first one's last sighting), with a text the archive never saw, ingested after all the crawls."""
+    with life.archive() as archive:
+        first, second = archive.versions(url)[:2]
+    between = (first.last_seen + (second.first_seen - first.last_seen) / 2).replace(microsecond=0)
+    [marker] = [edit.marker for edit in life.edits if edit.url == url]
+    older = OLDER_TEXT.format(day=(between - DAY0).total_seconds() / 86400)
+    body = fetch(life.web, url).replace(marker.encode(), older.encode())
+    warc = write_response_warc(life.archive_dir.parent / "older.warc.gz", url, body, between)
+    db = ("--db", life.db_url) if life.db_url else ()
+    result = newsarchive(*db, "--archive-dir", str(life.archive_dir), "ingest", str(warc), "--seeds",
+                         str(life.seeds), "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    life.note("ingested older capture", (url, between, older, marker))
+
+
+OLDER_TEXT = "Update, day {day:.2f}: the council's budget figures were briefly given here as a draft."
+
+
+def fetch(web: NewsWeb, url: str) -> bytes:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
+    with opener.open(url) as response:
+        return response.read()
+
+
+def write_response_warc(path: Path, url: str, body: bytes, when: datetime) -> Path:
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                           ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+    return path
 
 
 @contextmanager
@@ -263,3 +309,24 @@ def test_a_canonical_naming_the_home_page_does_not_merge_articles(life: Life) ->
     assert at_home == 0
     for url in urls:
         assert texts[url] and all(life.web.article(url).paragraphs[0] in text for text in texts[url]), url
+
+
+def test_an_out_of_order_ingest_keeps_versions_in_time_order(life: Life) -> None:
+    url, between, older, marker = life.notes["ingested older capture"]
+    with life.archive() as archive:
+        versions = archive.versions(url)
+    assert [(older in v.text, marker in v.text) for v in versions[:3]] == [(False, False), (True, False),
+                                                                            (False, True)]
+    assert versions[1].first_seen == between
+    seen = life.read(lambda session: list(session.execute(
+        select(Version.page_id, Version.first_seen).order_by(Version.page_id, Version.seq))))
+    by_page: dict[int, list[datetime]] = {}
+    for page_id, first_seen in seen:
+        by_page.setdefault(page_id, []).append(aware(first_seen))
+    assert [page for page, times in by_page.items() if times != sorted(times)] == []
+    db = ("--db", life.db_url) if life.db_url else ()
+    for at, expected in ((between + timedelta(minutes=1), older), (versions[2].first_seen, marker)):
+        result = newsarchive(*db, "--archive-dir", str(life.archive_dir), "show", url, "--at", at.isoformat(),
+                             "--json")
+        assert result.exit_code == 0, result.output
+        assert expected in json.loads(result.stdout)["text"], at
