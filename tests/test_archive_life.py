@@ -7,8 +7,8 @@ limit while one host answers 503, a host down for a day and back, two
 articles whose canonical URL is their outlet's home page (a CMS bug), an
 article whose bytes change but not its text (then 304s), an article moved to a
 new URL and edited there, edits made to articles on the simulated web between
-crawls, weeks of ordinary crawls after, and at the end an ``ingest`` of an
-older capture. Each test then checks one property of the archive it leaves.
+crawls, weeks of ordinary crawls after, a ``reindex`` racing a crawl, and at
+the end an ``ingest`` of an older capture. Each test then checks one property of the archive it leaves.
 
 To add a case: add a step to :func:`live` that does it between crawls, note what
 it did on the :class:`Life` (``life.edit`` for edits the archive must show,
@@ -36,7 +36,10 @@ from warcio.warcwriter import WARCWriter
 
 from storage.archive import Archive
 from storage.db.models import Capture, Page, PageSchedule, Version
+from storage.db.errors import ArchiveError
 from storage.db.times import aware
+from storage.ingest.reindex import reindex
+from storage.outlets.domains import load_outlet_map
 from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.clock import FakeClock
@@ -167,7 +170,29 @@ def live(life: Life) -> None:
     life.crawl(14)
     life.crawl(21)
     life.note("failing pages of the host at the end", failing(life, fragile_urls))
+    life.edit(flaky_urls[0])
+    reindex_racing_a_crawl(life, 22)
     ingest_older_capture(life, fragile_urls[1])
+
+
+def reindex_racing_a_crawl(life: Life, day: float) -> None:
+    """``reindex`` while a crawl without the archive lock (as distributed crawls run) re-checks every page:
+    the crawl runs, start to end, while the rebuild reads the archive's WARCs."""
+    raced: list[int] = []
+
+    def crawl_meanwhile(*_: int) -> None:
+        if not raced:
+            raced.append(len(life.fetched))
+            life.crawl(day, recheck="all", settings={"ARCHIVE_LOCK_ENABLED": "0"})
+
+    outlets = load_outlet_map([str(life.seeds)], None, False)
+    try:
+        reindex(life.db_url, life.archive_dir, outlets, confirm=lambda before, after: True, workers=1,
+                progress=crawl_meanwhile)
+        outcome = "swapped in"
+    except ArchiveError as refused:
+        outcome = str(refused)
+    life.note("reindex racing a crawl", (outcome, life.fetched[raced[0]:] if raced else []))
 
 
 def ingest_older_capture(life: Life, url: str) -> None:
@@ -330,3 +355,15 @@ def test_an_out_of_order_ingest_keeps_versions_in_time_order(life: Life) -> None
                              "--json")
         assert result.exit_code == 0, result.output
         assert expected in json.loads(result.stdout)["text"], at
+
+
+def test_a_reindex_racing_a_crawl_loses_nothing_the_crawl_fetched(life: Life) -> None:
+    outcome, fetched = life.notes["reindex racing a crawl"]
+    assert outcome == "swapped in" or "written during the rebuild" in outcome, outcome
+    articles = set(life.web.article_urls())
+    answered = Counter(entry.url for entry in fetched
+                       if entry.method == "GET" and entry.url in articles and entry.status in (200, 304))
+    raced = DAY0 + timedelta(days=22)
+    indexed = Counter(life.read(lambda session: list(session.scalars(
+        select(Capture.fetched_url).where(Capture.fetched_url.in_(articles), Capture.fetched_at >= raced)))))
+    assert answered and indexed == answered
