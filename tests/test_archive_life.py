@@ -3,18 +3,23 @@
 The module-scoped ``life`` fixture lives it once per database, through the
 real spider (``scrapy crawl news`` subprocesses whose clock libfaketime sets,
 tests/helpers/clock.py): a first crawl, a re-check run cut short by a page
-limit while one host answers 503, a host down for a day and back, edits made
-to articles on the simulated web between crawls, and weeks of ordinary crawls
-after. Each test then checks one property of the archive it leaves.
+limit while one host answers 503, a host down for a day and back, two
+articles whose canonical URL is their outlet's home page (a CMS bug), an
+article whose bytes change but not its text (then 304s), an article moved to a
+new URL and edited there, edits made to articles on the simulated web between
+crawls, weeks of ordinary crawls after, a ``reindex`` racing a crawl, and at
+the end an ``ingest`` of an older capture. Each test then checks one property of the archive it leaves.
 
-To add a case (a moved article, a 304 after changed bytes, an out-of-order
-ingest, …): add a step to :func:`live` that does it between crawls, note what
+To add a case: add a step to :func:`live` that does it between crawls, note what
 it did on the :class:`Life` (``life.edit`` for edits the archive must show,
 ``life.note`` for figures), and add a test for its property below.
 """
 
 from __future__ import annotations
 
+import io
+import json
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +29,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from storage.archive import Archive
 from storage.db.models import Capture, Page, PageSchedule, Version
+from storage.db.errors import ArchiveError
 from storage.db.times import aware
+from storage.ingest.reindex import reindex
+from storage.outlets.domains import load_outlet_map
 from tests.helpers.captures import scratch_schema
+from tests.helpers.cli import newsarchive
 from tests.helpers.clock import FakeClock
 from tests.helpers.crawl import run_crawl
 from tests.newsweb import NewsWeb
@@ -112,9 +124,15 @@ def failing(life: Life, urls: list[str]) -> dict[str, int]:
 def live(life: Life) -> None:
     """Five weeks of an archive's life."""
     web = life.web
-    flaky, fragile, steady = web.outlets[0], web.outlets[1], web.outlets[2]
+    flaky, fragile, steady, wire = web.outlets[0], web.outlets[1], web.outlets[2], web.outlets[3]
     flaky_urls, fragile_urls = web.article_urls(flaky.name), web.article_urls(fragile.name)
-    steady_urls = web.article_urls(steady.name)
+    steady_urls, wire_urls = web.article_urls(steady.name), web.article_urls(wire.name)
+
+    # A CMS bug: two of the wire's articles name its home page as their canonical URL and og:url.
+    misdeclared = wire_urls[:2]
+    for url in misdeclared:
+        web.declare_url(url, wire.home)
+    life.note("articles declaring the home page", misdeclared)
 
     life.crawl(0)
     life.note("pages after the first crawl", len(life.read(schedule_times)))
@@ -132,11 +150,18 @@ def live(life: Life) -> None:
     life.edit(fragile_urls[0])
     life.crawl(1)
     life.note("failing pages of the host that is down", failing(life, fragile_urls))
+    # A new ETag for the same article: the next fetch differs in bytes (the ad line), not in text; then 304s.
+    web.edit_article(misdeclared[1])
+    life.note("page answering 304 after changed bytes", misdeclared[1])
     life.crawl(1.5)
     web.outages.end(fragile.host)
+    # An article moves (a slug change, linked by nothing); it is edited at its new URL a day later.
+    moved_to = web.move_article(steady_urls[0], listed=False)
+    life.note("moved article", (steady_urls[0], moved_to))
     life.crawl(2)
 
     # Ordinary weeks, with edits between crawls.
+    life.edit(moved_to)
     life.edit(flaky_urls[1])
     life.edit(fragile_urls[1])
     life.crawl(3)
@@ -145,6 +170,66 @@ def live(life: Life) -> None:
     life.crawl(14)
     life.crawl(21)
     life.note("failing pages of the host at the end", failing(life, fragile_urls))
+    life.edit(flaky_urls[0])
+    reindex_racing_a_crawl(life, 22)
+    ingest_older_capture(life, fragile_urls[1])
+
+
+def reindex_racing_a_crawl(life: Life, day: float) -> None:
+    """``reindex`` while a crawl without the archive lock (as distributed crawls run) re-checks every page:
+    the crawl runs, start to end, while the rebuild reads the archive's WARCs."""
+    raced: list[int] = []
+
+    def crawl_meanwhile(*_: int) -> None:
+        if not raced:
+            raced.append(len(life.fetched))
+            life.crawl(day, recheck="all", settings={"ARCHIVE_LOCK_ENABLED": "0"})
+
+    outlets = load_outlet_map([str(life.seeds)], None, False)
+    try:
+        reindex(life.db_url, life.archive_dir, outlets, confirm=lambda before, after: True, workers=1,
+                progress=crawl_meanwhile)
+        outcome = "swapped in"
+    except ArchiveError as refused:
+        outcome = str(refused)
+    life.note("reindex racing a crawl", (outcome, life.fetched[raced[0]:] if raced else []))
+
+
+def ingest_older_capture(life: Life, url: str) -> None:
+    """An out-of-order ``ingest``: a WARC holding a capture of ``url`` dated between its first two versions
+    (after the first one's last sighting), with a text the archive never saw, ingested after all the crawls."""
+    with life.archive() as archive:
+        first, second = archive.versions(url)[:2]
+    between = (first.last_seen + (second.first_seen - first.last_seen) / 2).replace(microsecond=0)
+    [marker] = [edit.marker for edit in life.edits if edit.url == url]
+    older = OLDER_TEXT.format(day=(between - DAY0).total_seconds() / 86400)
+    body = fetch(life.web, url).replace(marker.encode(), older.encode())
+    warc = write_response_warc(life.archive_dir.parent / "older.warc.gz", url, body, between)
+    db = ("--db", life.db_url) if life.db_url else ()
+    result = newsarchive(*db, "--archive-dir", str(life.archive_dir), "ingest", str(warc), "--seeds",
+                         str(life.seeds), "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    life.note("ingested older capture", (url, between, older, marker))
+
+
+OLDER_TEXT = "Update, day {day:.2f}: the council's budget figures were briefly given here as a draft."
+
+
+def fetch(web: NewsWeb, url: str) -> bytes:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.proxy_url}))
+    with opener.open(url) as response:
+        return response.read()
+
+
+def write_response_warc(path: Path, url: str, body: bytes, when: datetime) -> Path:
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                           ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+    return path
 
 
 @contextmanager
@@ -213,3 +298,72 @@ def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
     indexed = Counter(life.read(lambda session: list(session.scalars(
         select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
     assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
+
+
+def test_a_moved_article_edited_at_its_new_url_keeps_its_history_there(life: Life) -> None:
+    old, new = life.notes["moved article"]
+    [edit] = [edit for edit in life.edits if edit.url == new]
+    with life.archive() as archive:
+        texts = [version.text for version in archive.versions(new)]
+    assert len(texts) >= 2 and edit.marker not in texts[0] and edit.marker in texts[-1], texts
+    target = aliased(Page)
+    links = life.read(lambda session: list(session.execute(
+        select(Page.url, target.url).join(target, target.id == Page.moved_to_id))))
+    assert (old, new) in links
+
+
+def test_a_304_after_a_refetch_whose_bytes_changed_extends_the_version(life: Life) -> None:
+    url = life.notes["page answering 304 after changed bytes"]
+    with life.archive() as archive:
+        captures = archive.captures(url)
+        [version] = archive.versions(url)
+    responses = [capture for capture in captures if capture.record_type == "response"]
+    assert len(responses) >= 2 and responses[0].payload_digest != responses[-1].payload_digest  # the ad line
+    not_modified = [capture for capture in captures if (capture.record_type, capture.status) == ("revisit", 304)
+                    and capture.fetched_at > responses[-1].fetched_at]
+    assert not_modified and version.last_seen == not_modified[-1].fetched_at == captures[-1].fetched_at
+
+
+def test_a_canonical_naming_the_home_page_does_not_merge_articles(life: Life) -> None:
+    urls = life.notes["articles declaring the home page"]
+    home = life.web.outlet(life.web.article(urls[0]).outlet).home
+    with life.archive() as archive:
+        texts = {url: [version.text for version in archive.versions(url)] for url in urls}
+    at_home = life.read(lambda session: session.scalar(select(func.count(Version.id)).join(
+        Page, Page.id == Version.page_id).where(Page.url == home)))
+    assert at_home == 0
+    for url in urls:
+        assert texts[url] and all(life.web.article(url).paragraphs[0] in text for text in texts[url]), url
+
+
+def test_an_out_of_order_ingest_keeps_versions_in_time_order(life: Life) -> None:
+    url, between, older, marker = life.notes["ingested older capture"]
+    with life.archive() as archive:
+        versions = archive.versions(url)
+    assert [(older in v.text, marker in v.text) for v in versions[:3]] == [(False, False), (True, False),
+                                                                            (False, True)]
+    assert versions[1].first_seen == between
+    seen = life.read(lambda session: list(session.execute(
+        select(Version.page_id, Version.first_seen).order_by(Version.page_id, Version.seq))))
+    by_page: dict[int, list[datetime]] = {}
+    for page_id, first_seen in seen:
+        by_page.setdefault(page_id, []).append(aware(first_seen))
+    assert [page for page, times in by_page.items() if times != sorted(times)] == []
+    db = ("--db", life.db_url) if life.db_url else ()
+    for at, expected in ((between + timedelta(minutes=1), older), (versions[2].first_seen, marker)):
+        result = newsarchive(*db, "--archive-dir", str(life.archive_dir), "show", url, "--at", at.isoformat(),
+                             "--json")
+        assert result.exit_code == 0, result.output
+        assert expected in json.loads(result.stdout)["text"], at
+
+
+def test_a_reindex_racing_a_crawl_loses_nothing_the_crawl_fetched(life: Life) -> None:
+    outcome, fetched = life.notes["reindex racing a crawl"]
+    assert outcome == "swapped in" or "written during the rebuild" in outcome, outcome
+    articles = set(life.web.article_urls())
+    answered = Counter(entry.url for entry in fetched
+                       if entry.method == "GET" and entry.url in articles and entry.status in (200, 304))
+    raced = DAY0 + timedelta(days=22)
+    indexed = Counter(life.read(lambda session: list(session.scalars(
+        select(Capture.fetched_url).where(Capture.fetched_url.in_(articles), Capture.fetched_at >= raced)))))
+    assert answered and indexed == answered

@@ -113,7 +113,7 @@ class ArchivePipeline:
 
     async def _commit(self, entries: list[tuple[Any, ...]]) -> list[Outcome]:
         """Hand a batch to the writer process once the WARC bytes its rows will point at are on disk."""
-        files = [entry[0].warc.file for entry in entries]
+        files = [entry[0].warc.file for entry in entries if not isinstance(entry[0], FailedCheck)]  # no record
         await asyncio.to_thread(sync_open_files, self.warcs_dir, files)
         self.stats.inc_value("archive/batches")
         return await self.writer_process.record_captures(entries)

@@ -68,6 +68,7 @@ class Article:
     listed: bool = True  # False: in no feed, sitemap, home, section or related list (reached only by its URL)
     unsafe_html: str = ""  # markup put in the page unescaped (only the hostile article has any)
     wall: str | None = None  # a wall it answers with instead (tests/newsweb/walls.py), None: itself
+    declared_url: str | None = None  # the URL its canonical link and og:url name (a CMS bug), None: its own
 
     @property
     def text(self) -> str:
@@ -80,6 +81,11 @@ class Article:
     @property
     def path(self) -> str:
         return "/" + self.url.split("/", 3)[3]
+
+    @property
+    def identity(self) -> str:
+        """The URL the page declares as its own (canonical, og:url, JSON-LD)."""
+        return self.declared_url or self.url
 
     def etag(self) -> str:
         digest = hashlib.sha1(f"{self.url}#{self.revision}".encode()).hexdigest()[:16]

@@ -63,7 +63,7 @@ def json_ld(outlet: Outlet, article: Article) -> str:
         "dateModified": article.modified.isoformat(),
         "author": [{"@type": "Person", "name": name} for name in article.authors],
         "publisher": {"@type": "Organization", "name": outlet.site_name},
-        "mainEntityOfPage": {"@type": "WebPage", "@id": article.url},
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article.identity},
         "articleSection": article.section,
         "inLanguage": "en-GB",
     }
@@ -83,10 +83,10 @@ def head(outlet: Outlet, title: str, *, article: Article | None = None, extra: s
     ]
     if article is not None:
         parts += [
-            f'<link rel="canonical" href="{article.url}">',
+            f'<link rel="canonical" href="{article.identity}">',
             f'<meta name="description" content="{escape(article.description)}">',
             '<meta property="og:type" content="article">' if outlet.declares_articles else "",
-            f'<meta property="og:url" content="{article.url}">',
+            f'<meta property="og:url" content="{article.identity}">',
             f'<meta property="og:title" content="{escape(article.title)}">',
             f'<meta property="article:published_time" content="{article.published.isoformat()}">',
             f'<meta property="article:modified_time" content="{article.modified.isoformat()}">',

@@ -341,6 +341,11 @@ class NewsWeb:
         with self._lock:
             self._live(url).wall = wall
 
+    def declare_url(self, url: str, declared: str | None) -> None:
+        """Make the article at ``url`` name ``declared`` as its canonical URL and og:url (a CMS bug); None: itself."""
+        with self._lock:
+            self._live(url).declared_url = declared
+
     def redirect_article(self, url: str, to_url: str, moves: bool = True) -> None:
         """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one
         (or ``moves=False``: the target, a section page say, stays what it is)."""
