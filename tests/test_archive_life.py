@@ -7,7 +7,8 @@ limit while one host answers 503, a host down for a day and back, two
 articles whose canonical URL is their outlet's home page (a CMS bug), an
 article whose bytes change but not its text (then 304s), an article moved to a
 new URL and edited there, edits made to articles on the simulated web between
-crawls, weeks of ordinary crawls after, a ``reindex`` racing a crawl, and at
+crawls, weeks of ordinary crawls after (one of them by two processes writing
+side by side through a Redis frontier), a ``reindex`` racing a crawl, and at
 the end an ``ingest`` of an older capture. Each test then checks one property of the archive it leaves.
 
 To add a case: add a step to :func:`live` that does it between crawls, note what
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import uuid
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -43,7 +46,7 @@ from storage.outlets.domains import load_outlet_map
 from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.clock import FakeClock
-from tests.helpers.crawl import run_crawl
+from tests.helpers.crawl import run_crawl, start_crawl
 from tests.newsweb import NewsWeb
 from tests.newsweb.model import LoggedRequest
 
@@ -68,6 +71,7 @@ class Life:
     archive_dir: Path
     db_url: str | None
     seeds: Path
+    redis_url: str | None = None  # the shared frontier of the day two crawl processes write side by side
     day: float = 0.0
     edits: list[Edit] = field(default_factory=list)
     fetched: list[LoggedRequest] = field(default_factory=list)  # every request the web answered
@@ -85,6 +89,22 @@ class Life:
         self.fetched += self.web.request_log
         assert "newsarchive crawl finished" in result.stderr, result.stderr[-4000:]
         return result.stderr
+
+    def crawl_together(self, day: float, processes: int = 2) -> list[str]:
+        """Crawl at ``day`` with ``processes`` crawls side by side on one Redis frontier, as the README's
+        "Scaling out" runs them: every page due now, each process claiming a share; their stderr."""
+        self.day = day
+        self.web.clear_log()
+        settings = {"REDIS_URL": self.redis_url, "REDIS_KEY_PREFIX": f"natest-life-{uuid.uuid4().hex[:10]}",
+                    "MAX_IDLE_TIME_BEFORE_CLOSE": "3", "RECHECK_MAX": "6", "DOWNLOAD_DELAY": "0.2"}
+        running = [start_crawl(self.archive_dir, self.seeds, self.web.proxy_url, db_url=self.db_url,
+                               settings=settings, args={"recheck": "all"}, env=self.clock.env(self.now()))
+                   for _ in range(processes)]
+        stderrs = [process.communicate(timeout=300)[1] for process in running]
+        self.fetched += self.web.request_log
+        for stderr in stderrs:
+            assert "newsarchive crawl finished" in stderr, stderr[-4000:]
+        return stderrs
 
     def edit(self, url: str) -> None:
         """Edit the article at ``url`` on the simulated web: a version the archive must come to hold."""
@@ -166,13 +186,21 @@ def live(life: Life) -> None:
     life.edit(fragile_urls[1])
     life.crawl(3)
     life.edit(steady_urls[1])
-    life.crawl(7)
+    life.edit(wire_urls[-1])
+    stderrs = life.crawl_together(7)  # two writers side by side
+    life.note("responses fetched by each of two processes", [fetched_responses(err) for err in stderrs])
     life.crawl(14)
     life.crawl(21)
     life.note("failing pages of the host at the end", failing(life, fragile_urls))
     life.edit(flaky_urls[0])
     reindex_racing_a_crawl(life, 22)
     ingest_older_capture(life, fragile_urls[1])
+
+
+def fetched_responses(stderr: str) -> int:
+    """The responses a crawl's summary says it fetched."""
+    match = re.search(r"fetched\s+(\d+) responses", stderr)
+    return int(match.group(1)) if match else 0
 
 
 def reindex_racing_a_crawl(life: Life, day: float) -> None:
@@ -248,7 +276,7 @@ def life(request: pytest.FixtureRequest, fake_clock: FakeClock, tmp_path_factory
     with NewsWeb(**NEWSWEB) as web, database(request) as db_url:
         seeds = root / "seeds.toml"
         seeds.write_text(web.seed_toml(), encoding="utf-8")
-        lived = Life(web, fake_clock, root / "archive", db_url, seeds)
+        lived = Life(web, fake_clock, root / "archive", db_url, seeds, request.getfixturevalue("redis_url"))
         live(lived)
         yield lived
 
@@ -367,3 +395,9 @@ def test_a_reindex_racing_a_crawl_loses_nothing_the_crawl_fetched(life: Life) ->
     indexed = Counter(life.read(lambda session: list(session.scalars(
         select(Capture.fetched_url).where(Capture.fetched_url.in_(articles), Capture.fetched_at >= raced)))))
     assert answered and indexed == answered
+
+
+def test_two_crawl_processes_writing_side_by_side_both_worked(life: Life) -> None:
+    """Day 7 ran as two processes on one frontier; every edit made before it is a version (the test above)."""
+    first, second = life.notes["responses fetched by each of two processes"]
+    assert first > 0 and second > 0

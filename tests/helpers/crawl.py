@@ -62,11 +62,11 @@ def crawl_command(archive_dir: Path, seeds: Path | None, *, settings: dict[str, 
 
 def start_crawl(archive_dir: Path, seeds: Path | None, proxy_url: str | None, *, db_url: str | None = None,
                 settings: dict[str, str] | None = None, args: dict[str, str] | None = None,
-                **popen: Any) -> subprocess.Popen[str]:
+                env: dict[str, str] | None = None, **popen: Any) -> subprocess.Popen[str]:
     """Start the crawl :func:`run_crawl` runs, without waiting for it (stdout and stderr piped by default)."""
     options: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
     return subprocess.Popen(crawl_command(archive_dir, seeds, settings=settings, args=args), cwd=ROOT,
-                            env=crawl_env(proxy_url, db_url), **options)
+                            env=crawl_env(proxy_url, db_url, env), **options)
 
 
 def run_crawl(archive_dir: Path, seeds: Path | None, proxy_url: str | None, *, db_url: str | None = None,
