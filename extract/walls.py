@@ -34,7 +34,7 @@ THIN_PROSE = 400  # characters of prose: a page with less is no article (when it
 # ...but on a page never archived, a short article beside a cookie banner is an article: walls carry
 # next to no prose of their own (0-140 characters on the walls in tests/data/walls), briefs a few hundred
 FIRST_CAPTURE_PROSE = THIN_PROSE // 2
-CONSENT_PHRASES = 3  # distinct consent phrases a consent wall says; a cookie banner on an article says one or two
+CONSENT_PHRASES = 3  # consent phrases a wall on a first capture says; a cookie banner on an article says one or two
 FAR_SHORTER = 0.4  # ...or prose under this share of the article's known length
 PROSE_BLOCK = 80  # a text block of a sentence or more
 _BLOCKS = frozenset({"p", "div", "li", "td", "th", "dd", "blockquote", "section", "article", "main", "h1", "h2",
@@ -119,7 +119,9 @@ def wall_of_shape(shape: PageShape, known_size: int = 0) -> str | None:
         return "maintenance"
     if shape.password_fields or (found.get("login") and shape.forms and shape.prose_chars < PROSE_BLOCK):
         return "login"
-    if len(found.get("consent", ())) >= CONSENT_PHRASES and (shape.buttons or shape.forms):
+    # with the article's length unknown (a first capture), a cookie banner must not pass for a wall
+    needed = CONSENT_PHRASES if known_size <= 0 else 1
+    if len(found.get("consent", ())) >= needed and (shape.buttons or shape.forms):
         return "consent"
     return None
 

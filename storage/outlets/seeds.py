@@ -58,6 +58,17 @@ class OutletSeed:
                            self.warc_credentials)
 
     @classmethod
+    def stored(cls, entry: OutletEntry) -> OutletSeed:
+        """The seed the archive holds for an outlet: checked when it came in (seed file or run record), or
+        an outlet known by its domains alone (``ingest --auto-outlets``, the Python API), with no discovery."""
+        try:
+            pattern = _compile_pattern("", entry.article_pattern) if entry.article_pattern else None
+        except SeedError:
+            pattern = None  # stored before patterns were checked: the URL heuristics decide instead
+        return cls(entry.name, tuple(d.lower().strip(".") for d in entry.domains), tuple(entry.feeds),
+                   tuple(entry.sitemaps), tuple(entry.start_urls), pattern, "", entry.warc_credentials)
+
+    @classmethod
     def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
         """The seed a WARC run record names, checked as a seed file's outlet is (:class:`SeedError` if it fails)."""
         table = {"name": entry.name, "domains": entry.domains, "feeds": entry.feeds, "sitemaps": entry.sitemaps,

@@ -104,4 +104,4 @@ def _seed(session: Session, page: Page) -> OutletSeed:
     name, domains, seed = session.execute(
         select(Outlet.name, Outlet.domains, Outlet.seed).where(Outlet.id == page.outlet_id)).one()
     entry = OutletEntry(**seed) if seed else OutletEntry(name, list(domains or []) or [urlsplit(page.url).hostname or ""])
-    return OutletSeed.from_entry(entry)
+    return OutletSeed.stored(entry)
