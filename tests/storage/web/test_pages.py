@@ -411,9 +411,11 @@ def test_hostile_text_is_escaped_on_every_page(app: str, crawled: Crawled, ids) 
 
 def test_frontpage_view_shows_each_capture_and_links_the_others(app: str, reader: Archive) -> None:
     times = reader.frontpage_times("harbour-gazette")[1]
-    assert len(times) == 1  # the second crawl only re-checked articles: no start pages
-    shown = get(app + f"/frontpage/harbour-gazette?{q(at=times[0].isoformat())}")
-    assert shown.status == 200 and "capture 1 of 1" in shown.text and 'rel="next"' not in shown.text
+    assert len(times) == 2  # both crawls fetched the start pages (`-a recheck=all` discovers too)
+    first = get(app + f"/frontpage/harbour-gazette?{q(at=times[0].isoformat())}")
+    assert first.status == 200 and "capture 1 of 2" in first.text and 'rel="next"' in first.text
+    last = get(app + f"/frontpage/harbour-gazette?{q(at=times[1].isoformat())}")
+    assert last.status == 200 and "capture 2 of 2" in last.text and 'rel="next"' not in last.text
     twin = get(app + "/frontpage/harbour-gazette?format=json").json()
     assert [e["rank"] for e in twin["entries"]] == list(range(1, len(twin["entries"]) + 1))
     assert twin["entries"] == [e.to_json() for e in reader.frontpage("harbour-gazette").entries]
