@@ -141,11 +141,17 @@ def record_failure(session: Session, page_url: str, failed_at: datetime, kind: s
     row = session.scalar(select(PageSchedule).join(Page, Page.id == PageSchedule.page_id).where(Page.url == page_url))
     if row is None:
         return False
-    now = max(_now(session), utc(failed_at))
-    row.failures = (row.failures or 0) + 1
-    row.last_failure = kind[:40]
-    row.next_check_at = after_failure(now, aware(row.last_changed_at), row.failures)
+    _back_off(session, row, failed_at, kind)
     return True
+
+
+def _back_off(session: Session, row: PageSchedule, at: datetime, why: str) -> datetime:
+    """Count one more check in a row that got no page, note ``why``, and schedule the next: its time, from now."""
+    now = max(_now(session), utc(at))
+    row.failures = (row.failures or 0) + 1
+    row.last_failure = why[:40]
+    row.next_check_at = after_failure(now, aware(row.last_changed_at), row.failures)
+    return now
 
 
 def after_failure(now: datetime, last_changed: datetime, failures: int) -> datetime | None:
@@ -166,11 +172,9 @@ def retry_blocked(session: Session, page: Page, checked_at: datetime, why: str) 
     row = memo(session).schedules.get(page.id) or session.get(PageSchedule, page.id)
     if row is None:
         return
-    now = max(_now(session), utc(checked_at))
-    row.failures = (row.failures or 0) + 1
-    row.last_failure = why[:40]
-    later = after_failure(now, aware(row.last_changed_at), row.failures)
-    row.next_check_at = min(later, now + BLOCKED_RETRY) if row.failures == 1 and later else later
+    now = _back_off(session, row, checked_at, why)
+    if row.failures == 1 and row.next_check_at is not None:
+        row.next_check_at = min(row.next_check_at, now + BLOCKED_RETRY)
 
 
 def retire(session: Session, page_id: int) -> None:
