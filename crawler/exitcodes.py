@@ -5,7 +5,7 @@
     every page it fetched failed in the archive pipeline
 2   bad input: a seed file, spider argument or setting to fix
 3   the archive could not be written (a directory that cannot be written, disk full, WARC write failure)
-4   nothing could be fetched: no outlet was reachable (check the network or proxy)
+4   nothing could be fetched: no outlet was reachable (check the network or proxy; offline, make demo)
 75  another crawl holds the archive's lock (EX_TEMPFAIL: try again later)
 130 stopped by Ctrl-C (SIGINT), a JOBDIR pause included: run the same command to go on
 
@@ -78,7 +78,8 @@ def _nothing_fetched(stats: dict[str, Any]) -> str | None:
     if not any(failures.values()):
         return None
     counted = ", ".join(f"{count} {_NETWORK_KINDS[kind]}" for kind, count in failures.items() if count)
-    return f"no outlet could be reached: {counted}; check the network (or the proxy in http_proxy)"
+    return (f"no outlet could be reached: {counted}; check the network (or the proxy in http_proxy); "
+            "offline, `make demo` crawls a simulated news web instead")
 
 
 def _pipeline_failed(stats: dict[str, Any]) -> str | None:

@@ -46,6 +46,7 @@ def test_a_crawl_that_reached_no_outlet_fails_with_a_line_that_says_why(unreacha
     assert unreachable.returncode == NOTHING_FETCHED, unreachable.stderr[-3000:]
     last = lines(unreachable.stderr)[-1]
     assert re.fullmatch(r"error: no outlet could be reached: \d+ DNS failures; check the network .*", last), last
+    assert last.endswith("; offline, `make demo` crawls a simulated news web instead"), last  # issue 36
 
 
 def test_the_summary_is_the_last_thing_on_the_screen(unreachable) -> None:
