@@ -43,6 +43,7 @@ COMMENT = re.compile(r"<!--\s*(?P<body>.*?)\s*-->")
 SKIP = re.compile(r"readme-test:\s*skip\s*\((?P<reason>[^)]+)\)")
 WALKTHROUGH = re.compile(r"<!--\s*walkthrough\s*-->")
 LANGUAGES = ("python", "console", "sql")
+KNOWN_MARKS = ("", "test", "walkthrough")  # "test": the older convention, when only marked examples ran; now all do
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 MAX_SKIPPED = 8  # the Quickstart's make, real crawls, servers that run until Ctrl-C, your own PostgreSQL: see README
 
@@ -168,8 +169,7 @@ def run_console(block: Block, site: Path, monkeypatch: pytest.MonkeyPatch) -> in
 def test_readme_has_examples_and_few_skips_each_with_its_reason() -> None:
     found = [b for b in _examples_or_none() if b is not None]
     assert found, f"{README} has no console, python or sql example"
-    unknown = [f"{b.where} <!-- {b.mark} -->" for b in found
-               if b.mark and b.skip_reason is None and not WALKTHROUGH.fullmatch(f"<!-- {b.mark} -->")]
+    unknown = [f"{b.where} <!-- {b.mark} -->" for b in found if b.mark not in KNOWN_MARKS and b.skip_reason is None]
     assert not unknown, f"examples marked neither `readme-test: skip (REASON)` nor `walkthrough`: {unknown}"
     skipped = [b for b in found if b.skip_reason]
     assert len(skipped) <= MAX_SKIPPED, "more README examples skipped than the few that must be: " + ", ".join(
