@@ -75,21 +75,24 @@ def export(
 @click.option("--outlet", help="Only captures of this outlet.")
 @click.option("--since", type=TimeType(), help="Captures fetched at or after this time.")
 @click.option("--until", type=TimeType(end_of_day=True), help="Captures fetched up to this time (a date: that whole day).")
+@click.option("--frontpages", is_flag=True,
+              help="Include the front pages' captures (of --outlet, between --since and --until) beside the articles'.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The .wacz file to write.")
 @click.pass_context
 def wacz_command(ctx: click.Context, outlet: str | None, since: datetime | None, until: datetime | None,
-                 output: str) -> None:
+                 frontpages: bool, output: str) -> None:
     """Package the selected captures as a WACZ file for replay (ReplayWeb.page, pywb).
 
     \b
     Example:
-        newsarchive wacz --outlet politico-eu --since 2024-05-01 -o politico-may.wacz
+        newsarchive wacz --outlet politico-eu --since 2024-05-01 --frontpages -o politico-may.wacz
     """
     from storage.export.wacz import write_wacz
 
-    summary = write_wacz(open_archive(ctx), output, outlet=outlet, since=since, until=until)
-    click.echo(f"wrote {summary.path}: {summary.captures} captures, {summary.records} WARC records, "
-               f"{summary.pages} article pages, {summary.bytes / 1e6:.1f} MB", err=True)
+    summary = write_wacz(open_archive(ctx), output, outlet=outlet, since=since, until=until, frontpages=frontpages)
+    fronts = f" ({summary.frontpages} of front pages)" if frontpages else ""
+    click.echo(f"wrote {summary.path}: {summary.captures} captures{fronts}, {summary.records} WARC records, "
+               f"{summary.pages} pages, {summary.bytes / 1e6:.1f} MB", err=True)
 
 class _ProgressLine:
     """``copying TABLE rows/total`` redrawn on one stderr line, on a terminal only."""
