@@ -54,7 +54,8 @@ def test_demo_crawls_twice_and_edited_articles_have_two_versions(demo_site: Path
         assert states(archive_dir, url) == ["ok", "ok"], url
     [removed] = round2.removed
     assert states(archive_dir, removed) == ["ok", "removed"]
-    untouched = [url for url in originals if url not in edited | set(round2.removed) | {old for old, _ in round2.redirected}]
+    changed = edited | set(round2.removed) | {old for old, _ in round2.redirected}
+    untouched = [url for url in originals if url not in changed]
     assert untouched and all(states(archive_dir, url) == ["ok"] for url in untouched)
     told = (demo_site / "demo.stderr").read_text()
     assert "round 2: edited 3 articles, removed 1, redirected 1" in told

@@ -78,7 +78,7 @@ def fenced_blocks(text: str) -> list[Block]:
         indent, fence = opening["indent"], opening["fence"]
         body: list[str] = []
         end = number + 1
-        while end < len(lines) and not (lines[end].strip().startswith(fence) and not lines[end].strip().strip(fence[0])):
+        while end < len(lines) and not _closes(lines[end], fence):
             inner = lines[end]
             body.append(inner[len(indent):] if inner.startswith(indent) else inner.lstrip())
             end += 1
@@ -92,6 +92,10 @@ def fenced_blocks(text: str) -> list[Block]:
                             comment["body"] if comment else ""))
         number = end + 1
     return blocks
+
+
+def _closes(line: str, fence: str) -> bool:
+    return line.strip().startswith(fence) and not line.strip().strip(fence[0])
 
 
 def marked_blocks(text: str, mark: re.Pattern[str]) -> list[Block]:
@@ -200,7 +204,8 @@ def test_blocks_are_found_with_their_marks() -> None:
     text = "\n".join([
         "intro", "```python", "print(1)", "```",
         "<!-- readme-test: skip (needs the network) -->", "", "```console", "make crawl", "```",
-        "- item", "  <!-- walkthrough -->", "  ```console", "  newsarchive stats \\", "      --json  # comment", "  ```",
+        "- item", "  <!-- walkthrough -->", "  ```console", "  newsarchive stats \\", "      --json  # comment",
+        "  ```",
         "```toml", "a = 1", "```",
     ])
     blocks = fenced_blocks(text)

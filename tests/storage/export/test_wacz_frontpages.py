@@ -51,7 +51,8 @@ def packages(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
 def indexed_urls(package: Path) -> list[str]:
     with zipfile.ZipFile(package) as opened:
-        return [json.loads(line.split(" ", 2)[2])["url"] for line in opened.read("indexes/index.cdx").decode().splitlines()]
+        lines = opened.read("indexes/index.cdx").decode().splitlines()
+    return [json.loads(line.split(" ", 2)[2])["url"] for line in lines]
 
 
 def listed_pages(package: Path) -> list[dict]:
