@@ -20,6 +20,7 @@ bound. The limit is the default (32 MiB).
 
     .venv/bin/python bench/bombs.py                        # a 256 MB bomb, 3 runs each
     .venv/bin/python bench/bombs.py --inflate-mb 1024 --runs 1
+    .venv/bin/python bench/bombs.py --chunked --runs 1     # the bomb as one transfer chunk
 """
 
 from __future__ import annotations
@@ -74,15 +75,17 @@ def padded_gzip(url: str, size: int) -> bytes:
     return b"".join(parts)
 
 
-def write_warc(path: Path, pages: list[tuple[str, bytes]]) -> Path:
-    """Each ``(url, gzipped body)`` as a 200 response stored gzip-encoded, as sent."""
+def write_warc(path: Path, pages: list[tuple[str, bytes]], chunked: bool = False) -> Path:
+    """Each ``(url, gzipped body)`` as a 200 response stored gzip-encoded, as sent (``chunked``: as one chunk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
         for url, wire in pages:
+            framing = ("Content-Length", str(len(wire)))
+            if chunked:
+                wire, framing = b"%x\r\n" % len(wire) + wire + b"\r\n0\r\n\r\n", ("Transfer-Encoding", "chunked")
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                               ("Content-Encoding", "gzip"), ("Content-Length", str(len(wire)))],
-                                    protocol="HTTP/1.1")
+                                               ("Content-Encoding", "gzip"), framing], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(wire), length=len(wire),
                                                           http_headers=http, warc_headers_dict={"WARC-Date": DATE}))
     return path
@@ -297,6 +300,8 @@ def main() -> None:
     parser.add_argument("--inflate-mb", type=int, default=256, help="what the bomb decodes to (MB)")
     parser.add_argument("--large-mb", type=int, default=24, help="a page within the 32 MiB limit, for raw-big (MB)")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--chunked", action="store_true",
+                        help="store the bomb chunked, as one transfer chunk (warcio inflates a chunk in one call)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", default=BEFORE, help="the commit to compare with (default: main before the fix)")
     options = parser.parse_args()
@@ -306,9 +311,10 @@ def main() -> None:
         try:
             good = gzip.compress(article_body(GOOD))
             bomb = padded_gzip(BOMB, options.inflate_mb * MB)
-            warc = write_warc(work / "bomb.warc.gz", [(GOOD, good), (BOMB, bomb)])
+            warc = write_warc(work / "bomb.warc.gz", [(GOOD, good), (BOMB, bomb)], chunked=options.chunked)
             large = write_warc(work / "large.warc.gz", [(LARGE, padded_gzip(LARGE, options.large_mb * MB))])
-            print(f"bomb WARC {warc.stat().st_size / 1024:.1f} KB, its response decodes to {options.inflate_mb} MB; "
+            print(f"bomb WARC {warc.stat().st_size / 1024:.1f} KB, its response decodes to {options.inflate_mb} MB"
+                  f"{' (one transfer chunk)' if options.chunked else ''}; "
                   f"large page {options.large_mb} MB decoded; {options.clients} clients; {options.runs} runs each")
             served = work / "served"
             (served / "warcs").mkdir(parents=True)

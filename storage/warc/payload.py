@@ -52,7 +52,7 @@ def stream_payload(path: Path, offset: int) -> Iterator[bytes]:
             record = next(iter(ArchiveIterator(stream)), None)
             if record is None:
                 raise WarcUnreadable(f"no WARC record at offset {offset} of {path}: the file was truncated?")
-            yield from iter_capped(record.content_stream(), f"the WARC record at offset {offset} of {path}")
+            yield from iter_capped(record, f"the WARC record at offset {offset} of {path}")
     except FileNotFoundError:
         raise WarcUnreadable(f"WARC file {path} is missing: restore it or pass the right --archive-dir") from None
     except (ArchiveLoadFailed, OSError, ValueError, zlib.error) as error:

@@ -187,7 +187,7 @@ def _item(
     if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
             CONTENT_TYPE):
         try:
-            found = from_json(read_capped(record.content_stream(), _where(file_ref, iterator), limit))
+            found = from_json(read_capped(record, _where(file_ref, iterator), limit))
         except PayloadTooLarge:
             found = None  # none of ours is near the limit
         iterator.read_to_end(record)
@@ -215,7 +215,7 @@ def _entry(
     body, too_large = b"", None
     if wanted:
         try:
-            body = read_capped(record.content_stream(), _where(file_ref, iterator), limit)
+            body = read_capped(record, _where(file_ref, iterator), limit)
         except PayloadTooLarge as refused:
             too_large = str(refused)
     iterator.read_to_end(record)

@@ -146,7 +146,7 @@ def _needed_body(record: ArcWarcRecord, iterator: ArchiveIterator) -> bytes:
     if record.rec_type not in ("metadata", "request"):
         return b""
     try:
-        return read_capped(record.content_stream(), f"the record at offset {iterator.offset}")
+        return read_capped(record, f"the record at offset {iterator.offset}")
     except PayloadTooLarge:
         return b""  # no record a fix rewrites is near the limit: copied as it is
 
