@@ -197,7 +197,8 @@ def ingest_and_reindex(tree: Path, warc: Path, work: Path) -> tuple[Sample, Samp
     archive = Path(tempfile.mkdtemp(dir=work))
     (archive / "warcs").mkdir()
     shutil.copy2(warc, archive / "warcs" / warc.name)
-    ingest = measured(tree, ["--archive-dir", str(archive), "ingest", str(archive / "warcs"), "--auto-outlets", "--json"])
+    ingest = measured(tree, ["--archive-dir", str(archive), "ingest", str(archive / "warcs"), "--auto-outlets",
+                             "--json"])
     reindex = measured(tree, ["--archive-dir", str(archive), "reindex", "--yes", "--auto-outlets", "--json"])
     shutil.rmtree(archive)
     return ingest, reindex

@@ -88,7 +88,10 @@ def _blocks(raw: BinaryIO) -> Iterator[bytes]:
 
 
 def _dechunked(raw: BinaryIO) -> Iterator[bytes]:
-    """HTTP chunked transfer coding undone as it streams; from a size line that is none, the rest as it is (as warcio)."""
+    """HTTP chunked transfer coding undone as it streams; from a line that is no chunk size, the rest as it is.
+
+    warcio reads a body whose chunking breaks the same way.
+    """
     while True:
         line = raw.readline(64)
         size = _chunk_size(line)

@@ -143,8 +143,8 @@ class ReadingRoom:
         return self.render(request, result, as_json)
 
 
-_STATUS_TITLES = {400: "Bad request", 403: "Refused", 404: "Not found", 405: "Method not allowed", 500: "Internal error",
-                  503: "Archive unavailable"}
+_STATUS_TITLES = {400: "Bad request", 403: "Refused", 404: "Not found", 405: "Method not allowed",
+                  500: "Internal error", 503: "Archive unavailable"}
 
 
 def page(room: ReadingRoom, view: View, allowed: tuple[str, ...]) -> Callable[[Request], Response]:
