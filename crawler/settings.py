@@ -17,6 +17,8 @@ settings:
   given the same Redis shares one frontier and duplicate filter; see below.
 """
 
+from storage.warc.capped import payload_limit
+
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -38,7 +40,10 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# A body past this (as downloaded, or as decoded: gzip bombs) is refused. It is also every reader's limit on a
+# payload read back from the WARCs (storage/warc/capped.py: ingest, reindex, the reading room), so reindex
+# refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets both.
+DOWNLOAD_MAXSIZE = payload_limit()
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
 RETRY_BACKOFF_BASE = 1.0

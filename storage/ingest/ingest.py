@@ -51,7 +51,7 @@ from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, SeedError
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.context import CaptureContext, RunEnd, RunStart
-from storage.warc.errors import WarcUnreadable
+from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 from storage.warc.payload import read_payload
 from storage.warc.reader import Damage, Skipped, WarcEntry
 
@@ -87,6 +87,7 @@ class IngestSummary:
     runs: int = 0  # run records restored from the files
     skipped_status: int = 0
     skipped_not_html: int = 0
+    skipped_too_large: int = 0  # payloads decoding past the archive's limit, the crawl's DOWNLOAD_MAXSIZE: refused
     revisits_unresolved: int = 0
     extract_errors: int = 0
     damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
@@ -224,6 +225,7 @@ class _Run:
         self.runs_seen: set[str] = set()
         # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
         self.payloads: dict[str, tuple[Path, int, str | None]] = {}
+        self.refused: set[str] = set()  # record ids and digests of payloads past the limit
 
     def ingest_files(self, files: list[Path]) -> None:
         """Every file's records, captures in ``WARC-Date`` order across files (:mod:`storage.ingest.time_order`)."""
@@ -282,6 +284,10 @@ class _Run:
         if rule is None:
             self.summary.skipped_no_outlet += 1
             return
+        if entry.too_large and not 300 <= entry.status < 400:  # the crawl follows a redirect before it decodes
+            self.summary.damaged.append(f"{entry.too_large}: not indexed, as the crawl refuses such a fetch")
+            self._refuse(entry)
+            return
         if entry.context is not None and _front_page(entry):
             self._ensure_outlet(rule)
             task = _Task(entry.url, entry.body, entry.content_type, rule, extract=False, front_page=True)
@@ -305,6 +311,9 @@ class _Run:
             return
         if entry.record_type == "revisit":
             task = self._revisit_task(entry, rule)
+            if task is None:
+                self._refuse(entry)
+                return
         elif not is_html_type(entry.content_type):
             self.summary.skipped_not_html += 1
             return
@@ -318,6 +327,13 @@ class _Run:
         entry.body = b""  # the task holds it now
         self.drain(self.window)
 
+    def _refuse(self, entry: WarcEntry) -> None:
+        """A payload past the limit: no capture, as the crawl made none; a revisit of it is refused alike."""
+        self.summary.skipped_too_large += 1
+        self.refused.add(entry.pointer.record_id)
+        if entry.payload_digest:
+            self.refused.add(entry.payload_digest)
+
     def _submit(self, task: _Task) -> Future[PageAnalysis | list[FrontPageLink]]:
         return self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
 
@@ -327,8 +343,18 @@ class _Run:
         if entry.payload_digest:
             self.payloads.setdefault(entry.payload_digest, where)
 
-    def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task:
-        found = self._find_payload(entry)
+    def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task | None:
+        """What to analyse for a revisit: its original payload; ``None`` when the crawl would refuse it as too large.
+
+        A 304 has no body to refuse: past the limit, its original is left unread, as when it is not found.
+        """
+        refused = entry.refers_to in self.refused or entry.payload_digest in self.refused
+        try:
+            found = None if refused else self._find_payload(entry)
+        except PayloadTooLarge:
+            refused, found = True, None
+        if refused and entry.status != 304:
+            return None
         if found is None:
             self.summary.revisits_unresolved += 1
             return _Task(entry.url, b"", entry.content_type, rule, extract=False)
@@ -345,6 +371,8 @@ class _Run:
         path, offset, content_type = where
         try:
             return read_payload(path, offset), content_type
+        except PayloadTooLarge:
+            raise
         except WarcUnreadable as error:
             logger.warning("revisit of %s: %s", entry.url, error)
             return None
@@ -476,6 +504,7 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield f"front-page captures recorded: {summary.front_page}"
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
                ("not HTML", summary.skipped_not_html),
+               ("payload past the size limit, which the crawl refuses", summary.skipped_too_large),
                ("feeds, sitemaps and failed fetches the crawl did not archive as pages", summary.skipped_not_page),
                ("unusable (see the lines above)", summary.skipped_bad_records)]
     if any(count for _, count in skipped):

@@ -37,7 +37,7 @@ from storage.db.errors import (
     NoSuchVersion,
     NoSuchWatch,
 )
-from storage.warc.errors import WarcUnreadable
+from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 from storage.web.params import BadParameter, NoSuchThing, Params
 from storage.web.rendering import Result, environment
 
@@ -143,8 +143,8 @@ class ReadingRoom:
         return self.render(request, result, as_json)
 
 
-_STATUS_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Internal error",
-                  503: "Archive unavailable"}
+_STATUS_TITLES = {400: "Bad request", 403: "Refused", 404: "Not found", 405: "Method not allowed",
+                  500: "Internal error", 503: "Archive unavailable"}
 
 
 def page(room: ReadingRoom, view: View, allowed: tuple[str, ...]) -> Callable[[Request], Response]:
@@ -161,6 +161,10 @@ def page(room: ReadingRoom, view: View, allowed: tuple[str, ...]) -> Callable[[R
             if isinstance(result, Response):
                 return result
             return room.render(request, result, as_json)
+        except PayloadTooLarge:
+            return room.error(request, 403, "this capture's payload decodes to more than the archive's size limit "
+                                            "(the crawl's DOWNLOAD_MAXSIZE), so it is not served; its WARC record "
+                                            "is kept as it is")
         except NOT_FOUND as error:
             return room.error(request, 404, _message(error))
         except BAD_REQUEST as error:
