@@ -282,7 +282,9 @@ class _Run:
 
     def _rule(self, entry: WarcEntry) -> OutletSeed | None:
         named = self.outlets.named(entry.context.outlet) if entry.context is not None else None
-        return named or self.outlets.outlet_for(entry.url)
+        if named is not None:  # the outlet whose discovery made the fetch; a redirect may have left it
+            return self.outlets.owner(named, entry.url, entry.context.role)
+        return self.outlets.outlet_for(entry.url)
 
     def _take(self, path: Path, entry: WarcEntry) -> None:
         rule = self._rule(entry)
