@@ -91,6 +91,7 @@ class IngestSummary:
     revisits_unresolved: int = 0
     extract_errors: int = 0
     unread: int = 0  # pages not extracted: more HTML elements than the cap (extract.limits)
+    blocked: int = 0  # walls met instead of the page (extract.walls): a capture of an archived page, else nothing
     damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
     seconds: float = 0.0
 
@@ -503,6 +504,8 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:
         yield f"revisits whose payload is in no file read: {summary.revisits_unresolved} (matched by digest only)"
+    if summary.blocked:
+        yield f"walls instead of pages (blocked captures): {summary.blocked}"
     if summary.unread:
         yield f"pages not extracted, more HTML elements than the cap: {summary.unread} (indexed as unread captures)"
     if summary.extract_errors:
