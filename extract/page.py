@@ -33,13 +33,13 @@ from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
 from extract.extractor import ExtractedPage, extract_parsed, parse_page
+from extract.limits import MAX_ELEMENTS, OVERSIZED
 from extract.page_signals import (
     declared_identity,
     is_html_type,
     page_declares_article,
     url_looks_like_article,
 )
-from extract.limits import MAX_ELEMENTS, OVERSIZED
 from extract.urls import canonicalize_url
 from extract.walls import judge_parsed, wall_from_headers
 
