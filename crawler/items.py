@@ -26,6 +26,7 @@ class FetchedPage:
     hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap
     headers: dict[str, str] = field(default_factory=dict)  # the response's, names lowercased
     blocked: str | None = None  # the wall the pipeline found instead of the page (extract.walls)
+    unread: str | None = None  # why the pipeline did not extract the page (extract.limits.OVERSIZED)
 
 
 @dataclass(slots=True)

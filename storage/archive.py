@@ -621,12 +621,18 @@ def _capture_view(row: Any) -> CaptureView:
         warc_record_id=capture.warc_record_id,
         run_id=capture.run_id,
         blocked=capture.blocked,
+        unread=capture.unread,
     )
 
 
 def _no_version_message(session: Session, page: Page, at: datetime | None, number: int | None) -> str:
     count = session.scalar(select(func.count(Version.id)).where(Version.page_id == page.id))
     if not count:
+        unread = session.scalar(select(Capture.unread).where(Capture.page_id == page.id, Capture.unread.is_not(None))
+                                .order_by(Capture.fetched_at.desc()).limit(1))
+        if unread is not None:
+            return (f"{page.url} was captured but not extracted ({unread}: more HTML elements than the crawl's "
+                    "EXTRACT_MAX_ELEMENTS); the WARC holds the page")
         return f"{page.url} was captured but has no article text (not an article page?)"
     if number is not None:
         return f"{page.url} has no version {number}: it has versions 1 to {count}"

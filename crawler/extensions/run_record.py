@@ -24,7 +24,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
 from crawler.archive_access import open_archive
-from storage.warc.context import RunEnd, RunStart
+from storage.warc.context import MAX_ELEMENTS_ARGUMENT, RunEnd, RunStart
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ def run_start(crawler: Any) -> RunStart:
         spider = crawler.spider
         arguments = {k: v for k, v in vars(spider).items() if k in ("recheck",)}
         arguments["outlets"] = sorted(getattr(spider, "outlets", {}))
+        # ingest and reindex apply the cap this crawl applied (storage.ingest.ingest)
+        arguments[MAX_ELEMENTS_ARGUMENT] = crawler.settings.getint("EXTRACT_MAX_ELEMENTS", defaults.EXTRACT_MAX_ELEMENTS)
         started = datetime.now(UTC)
         start = RunStart(f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}", started, socket.gethostname(),
                          os.getpid(), arguments, [seed.entry() for seed in getattr(spider, "outlets", {}).values()])

@@ -43,6 +43,7 @@ from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, resolve_link, strip_tracking
 from extract.walls import WALL_STATUSES
+from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, load_seeds
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
+        self.outlet_map = OutletMap(list(self.outlets.values()))  # which outlet owns a URL a fetch ended at
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -185,6 +187,13 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[FetchedPage]:
         seed = self._seed(response)
+        owner = self.outlet_map.owner(seed, response.url, response.meta.get("role", "article"))
+        if owner is not seed:  # a link of one outlet redirected to another's article: that outlet's, by its rules
+            self.crawler.stats.inc_value("discovery/redirected_to_other_outlet")
+            logger.info("%s (a link of %s) redirected to %s: archived as an article of %s",
+                        response.meta["redirect_urls"][0] if response.meta.get("redirect_urls") else response.url,
+                        seed.name, response.url, owner.name)
+            seed = owner
         self.crawler.stats.inc_value("pages/fetched")
         content_type = _header(response, b"Content-Type")
         is_text = isinstance(response, TextResponse) and is_html_type(content_type)

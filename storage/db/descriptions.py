@@ -69,6 +69,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "run_id": "the crawl run that made the fetch",
             "blocked": "the wall met instead of the page (consent, challenge, denied, login, maintenance, "
                        "rate-limit), or empty: a blocked capture is neither a version nor a removal",
+            "unread": "why the page's text was not extracted: oversized (more HTML elements than the cap), "
+                      "or empty; an unread capture is neither a version nor a removal",
         },
     ),
     "versions": TableDescription(

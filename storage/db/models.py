@@ -127,6 +127,7 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     run_id: Mapped[str | None] = mapped_column(String(100))
     blocked: Mapped[str | None] = mapped_column(String(20))  # a wall met instead of the page (extract.walls), 0019
+    unread: Mapped[str | None] = mapped_column(String(20))  # why its text was not extracted (extract.page), 0021
 
 
 class Version(Base):

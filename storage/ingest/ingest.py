@@ -41,6 +41,7 @@ from typing import Any
 
 from extract import Article
 from extract.frontpage import FrontPageLink, front_page_links
+from extract.limits import MAX_ELEMENTS
 from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
@@ -50,7 +51,7 @@ from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, SeedError
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
-from storage.warc.context import CaptureContext, RunEnd, RunStart
+from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
 from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 from storage.warc.payload import read_payload
 from storage.warc.reader import Damage, Skipped, WarcEntry
@@ -90,6 +91,8 @@ class IngestSummary:
     skipped_too_large: int = 0  # payloads decoding past the archive's limit, the crawl's DOWNLOAD_MAXSIZE: refused
     revisits_unresolved: int = 0
     extract_errors: int = 0
+    unread: int = 0  # pages not extracted: more HTML elements than the cap (extract.limits)
+    blocked: int = 0  # walls met instead of the page (extract.walls): a capture of an archived page, else nothing
     damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
     seconds: float = 0.0
 
@@ -111,6 +114,7 @@ class _Task:
     all_pages: bool = False
     front_page: bool = False  # a start page: its ranked article links, not an article
     status: int = 200  # a 2xx other than 200 may be a challenge (extract.walls)
+    max_elements: int = MAX_ELEMENTS  # the cap the crawl that wrote the record applied (its run record)
 
 
 @dataclass(slots=True)
@@ -128,7 +132,7 @@ def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
     listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
                         article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract,
-                        status=task.status)
+                        status=task.status, max_elements=task.max_elements)
 
 
 def _unanalysed(url: str) -> PageAnalysis:
@@ -199,7 +203,7 @@ def ingest(
     summary.files = len(files)
     summary.captures_added = archive.stats().captures - before
     summary.already_indexed = summary.new + summary.changed + summary.unchanged + summary.not_article \
-        - summary.captures_added
+        + summary.unread - summary.captures_added
     summary.unchanged -= summary.already_indexed  # the recorder reports a known record as unchanged
     summary.seconds = time.monotonic() - started
     return summary
@@ -223,6 +227,7 @@ class _Run:
         self.models: OutletModels | None = OutletModels.load(archive) if use_models else None
         self.known_outlets: set[str] = set()
         self.runs_seen: set[str] = set()
+        self.caps: dict[str, int] = {}  # run id → the EXTRACT_MAX_ELEMENTS its crawl applied
         # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
         self.payloads: dict[str, tuple[Path, int, str | None]] = {}
         self.refused: set[str] = set()  # record ids and digests of payloads past the limit
@@ -267,6 +272,9 @@ class _Run:
         except SeedError as error:
             self._skip(f"{error}; run record skipped")
             return
+        cap = record.arguments.get(MAX_ELEMENTS_ARGUMENT)
+        if isinstance(cap, int) and not isinstance(cap, bool) and cap >= 0:
+            self.caps[record.run_id] = cap
         for seed in seeds:
             if self.outlets.learn(seed):
                 self.known_outlets.discard(seed.name)
@@ -277,7 +285,9 @@ class _Run:
 
     def _rule(self, entry: WarcEntry) -> OutletSeed | None:
         named = self.outlets.named(entry.context.outlet) if entry.context is not None else None
-        return named or self.outlets.outlet_for(entry.url)
+        if named is not None:  # the outlet whose discovery made the fetch; a redirect may have left it
+            return self.outlets.owner(named, entry.url, entry.context.role)
+        return self.outlets.outlet_for(entry.url)
 
     def _take(self, path: Path, entry: WarcEntry) -> None:
         rule = self._rule(entry)
@@ -321,7 +331,7 @@ class _Run:
             self._remember(path, entry, entry.content_type)
             task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True,
                          listed=entry.context.listed if entry.context is not None else None,
-                         all_pages=self.all_pages, status=entry.status)
+                         all_pages=self.all_pages, status=entry.status, max_elements=self._cap(entry))
         self._ensure_outlet(rule)
         self.pending.append(_Pending(entry, rule, self._submit(task)))
         entry.body = b""  # the task holds it now
@@ -360,7 +370,13 @@ class _Run:
             return _Task(entry.url, b"", entry.content_type, rule, extract=False)
         body, content_type = found
         return _Task(entry.url, body, entry.content_type or content_type, rule, extract=True,
-                     listed=entry.context.listed if entry.context is not None else None, all_pages=self.all_pages)
+                     listed=entry.context.listed if entry.context is not None else None, all_pages=self.all_pages,
+                     max_elements=self._cap(entry))
+
+    def _cap(self, entry: WarcEntry) -> int:
+        """The element cap of the crawl that wrote ``entry`` (its run record), else the default."""
+        run_id = entry.context.run_id if entry.context is not None else None
+        return self.caps.get(run_id or "", MAX_ELEMENTS)
 
     def _find_payload(self, entry: WarcEntry) -> tuple[bytes, str | None] | None:
         where = self.payloads.get(entry.refers_to or "") or self.payloads.get(entry.payload_digest or "")
@@ -409,10 +425,14 @@ class _Run:
                 logger.warning("cannot extract %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
                                item.entry.pointer.offset, error)
                 analysis = _unanalysed(item.entry.url)
+            if analysis.unread is not None:
+                logger.warning("not extracted %s (%s @ %d): %d HTML elements, over the cap of %d (indexed as an "
+                               "unread capture)", item.entry.url, item.entry.pointer.file, item.entry.pointer.offset,
+                               analysis.elements, self._cap(item.entry))
             article, unstripped = self._article(item.rule.name, analysis)
             if article is not None and item.entry.context is not None:
                 apply_listing_hints(article, item.entry.context.hints)
-            capture = _capture(item.entry, item.rule, analysis.verdict, analysis.wall)
+            capture = _capture(item.entry, item.rule, analysis.verdict, analysis.wall, analysis.unread)
             self.batch.append((capture, article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
@@ -472,7 +492,8 @@ def _identity(entry: WarcEntry, verdict: PageVerdict) -> str:
     return verdict.url if verdict.is_html else canonicalize_url(entry.url)
 
 
-def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str | None = None) -> CaptureInput:
+def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str | None = None,
+             unread: str | None = None) -> CaptureInput:
     return CaptureInput(
         outlet=rule.name,
         url=_identity(entry, verdict),
@@ -486,6 +507,7 @@ def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str
         last_modified=entry.last_modified,
         record_type=entry.record_type,
         blocked=wall,
+        unread=unread,
     )
 
 
@@ -511,5 +533,9 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:
         yield f"revisits whose payload is in no file read: {summary.revisits_unresolved} (matched by digest only)"
+    if summary.blocked:
+        yield f"walls instead of pages (blocked captures): {summary.blocked}"
+    if summary.unread:
+        yield f"pages not extracted, more HTML elements than the cap: {summary.unread} (indexed as unread captures)"
     if summary.extract_errors:
         yield f"pages whose extraction failed: {summary.extract_errors} (indexed as captures without text; see the log)"

@@ -40,7 +40,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from storage.archive import Archive, StatsView
-from storage.db.engine import display, resolve_url, sqlite_path
+from storage.db.engine import SQLITE_BUSY_SECONDS, display, resolve_url, sqlite_path
 from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.db.models import Capture, Run
@@ -200,6 +200,8 @@ class _SqliteBuild:
             previous.unlink(missing_ok=True)
             os.link(self.path, previous)  # the old index stays reachable until the swap is done
             for part in _files(self.path)[1:]:
+                # Readers still open on the old file keep theirs; a new connection must not take them for the
+                # rebuilt file's (a -wal beside a file is read as its log, whatever its header says).
                 part.unlink(missing_ok=True)
         os.replace(self.build, self.path)
         logger.info("rebuilt index swapped in at %s", self.path)
@@ -210,13 +212,21 @@ def _files(path: Path) -> list[Path]:
 
 
 def _checkpoint(path: Path) -> None:
-    """Fold the file's write-ahead log into it, so the file alone is the whole database."""
-    connection = sqlite3.connect(path)
+    """Fold the file's write-ahead log into it, so the file alone is the whole database.
+
+    Readers may have the file open (the reading room, Datasette): the
+    checkpoint waits for their reads as a writer would, and the file keeps its
+    journal mode (leaving WAL mode needs every other connection closed).
+    """
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_SECONDS)
     try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode=DELETE")  # leaves no -wal beside the file
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         connection.close()
+    if busy:
+        raise ArchiveError(f"cannot swap the rebuilt index in: a reader of {path} (the reading room, Datasette) "
+                           f"held a read open for {SQLITE_BUSY_SECONDS} s; kept the archive as it was, run reindex "
+                           "again")
 
 
 class _SchemaBuild:

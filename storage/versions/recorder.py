@@ -63,6 +63,8 @@ def record(
     fetched_at = utc(capture.fetched_at)
     if capture.blocked is not None:
         return _record_blocked(session, capture, fetched_at)
+    if capture.unread is not None:
+        return _record_unread(session, capture, fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
     moved_to = None if created else _move_target(session, page, capture, article)
@@ -216,6 +218,18 @@ def _record_blocked(session: Session, capture: CaptureInput, fetched_at: Any) ->
     insert_object(session, _capture_row(page.id, capture, fetched_at))
     recheck.retry_blocked(session, page, fetched_at, _blocked_why(capture.status, capture.blocked))
     return Outcome.BLOCKED
+
+
+def _record_unread(session: Session, capture: CaptureInput, fetched_at: Any) -> Outcome:
+    """A page not extracted (too big): its page and a capture row saying why; no version, no removal.
+
+    An archived page's re-check that could not be read backs off as a failed one does.
+    """
+    page, created = _page(session, capture.url, outlet_id_for(session, capture.outlet), fetched_at)
+    insert_object(session, _capture_row(page.id, capture, fetched_at))
+    if not created:
+        recheck.retry_blocked(session, page, fetched_at, f"unread_{capture.unread}")
+    return Outcome.UNREAD
 
 
 def _blocked_why(status: int, wall: str | None) -> str:
@@ -382,6 +396,7 @@ def _capture_row(page_id: int, capture: CaptureInput, fetched_at: Any) -> Captur
         etag=capture.etag,
         last_modified=capture.last_modified,
         blocked=capture.blocked,
+        unread=capture.unread,
     )
 
 

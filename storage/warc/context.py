@@ -63,6 +63,9 @@ class OutletEntry:
     warc_credentials: bool = False
 
 
+MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # in a run's arguments: the crawl's EXTRACT_MAX_ELEMENTS
+
+
 @dataclass(frozen=True, slots=True)
 class RunStart:
     """A crawl run as it began: written at the start of each of its WARC files."""
