@@ -351,6 +351,14 @@ class Archive:
             if done < batch:
                 return seen, joined
 
+    def generation(self) -> tuple[int, ...]:
+        """A marker that changes whenever the archive gains rows: the highest outlet, page, capture and version ids.
+
+        Four primary-key lookups, cheap at any size: the reading room recomputes its kept counts when it changes.
+        """
+        columns = (Outlet.id, Page.id, Capture.id, Version.id)
+        return self.read(lambda session: tuple(session.scalar(select(func.max(c))) or 0 for c in columns))
+
     def stats(self) -> StatsView:
         """Counts of everything in the archive and the span of its captures."""
         with self._session() as session:

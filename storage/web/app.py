@@ -73,19 +73,22 @@ class Memo:
     Only the first request for a value waits for it. Once it is older than
     ``seconds``, the next request starts one recomputation in the background
     and every request meanwhile gets the value it had, so a slow count never
-    holds up the page, nor runs twice at once.
+    holds up the page, nor runs twice at once. A value computed at another
+    ``generation`` of the archive (:meth:`storage.Archive.generation`: a
+    crawl wrote since) is not served: it is recomputed first, so counts agree
+    with the rest of the page right after a crawl.
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._values: dict[Any, tuple[float, Any]] = {}
+        self._values: dict[Any, tuple[float, Any, Any]] = {}  # key: (expires, generation, value)
         self._refreshing: set[Any] = set()
         self._lock = threading.Lock()
         self._first: dict[Any, threading.Lock] = {}  # per key: one first computation, no stampede when cold
 
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Any, compute: Callable[[], Any], generation: Any = None) -> Any:
         with self._lock:
-            found = self._values.get(key)
+            found = self._current(key, generation)
             stale = found is not None and found[0] <= time.monotonic() and key not in self._refreshing
             if stale:
                 self._refreshing.add(key)
@@ -93,26 +96,30 @@ class Memo:
         if first is not None:
             with first:
                 with self._lock:
-                    found = self._values.get(key)
+                    found = self._current(key, generation)
                 try:
                     if found is None:
-                        return self._store(key, compute)
+                        return self._store(key, compute, generation)
                 finally:
                     with self._lock:
                         self._first.pop(key, None)
         if stale:
-            threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
-        return found[1]
+            threading.Thread(target=self._refresh, args=(key, compute, generation), daemon=True).start()
+        return found[2]
 
-    def _store(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def _current(self, key: Any, generation: Any) -> tuple[float, Any, Any] | None:
+        found = self._values.get(key)
+        return found if found is not None and found[1] == generation else None
+
+    def _store(self, key: Any, compute: Callable[[], Any], generation: Any) -> Any:
         value = compute()
         with self._lock:
-            self._values[key] = (time.monotonic() + self.seconds, value)
+            self._values[key] = (time.monotonic() + self.seconds, generation, value)
         return value
 
-    def _refresh(self, key: Any, compute: Callable[[], Any]) -> None:
+    def _refresh(self, key: Any, compute: Callable[[], Any], generation: Any) -> None:
         try:
-            self._store(key, compute)
+            self._store(key, compute, generation)
         except Exception:
             logger.exception("recomputing %r failed; the old value stays", key)
         finally:
@@ -121,11 +128,12 @@ class Memo:
 
 
 class ReadingRoom:
-    """What every view shares: the archive, the base path, the templates and the memo."""
+    """What every view shares: the archive, the base path and public base URL, the templates and the memo."""
 
-    def __init__(self, archive: Archive, base_path: str) -> None:
+    def __init__(self, archive: Archive, base_path: str, base_url: str | None = None) -> None:
         self.archive = archive
         self.base_path = base_path
+        self.base_url = base_url
         self.templates = environment(base_path)
         self.memo = Memo(SUMMARY_SECONDS)
 
@@ -205,12 +213,17 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(archive: Archive, base_path: str = "") -> ASGIApp:
-    """The reading room over ``archive``, its pages under ``base_path`` (e.g. ``/news``, or "" for the root)."""
+def create_app(archive: Archive, base_path: str = "", base_url: str | None = None) -> ASGIApp:
+    """The reading room over ``archive``, its pages under ``base_path`` (e.g. ``/news``, or "" for the root).
+
+    ``base_url`` is the public address of its home page (``https://archive.example.org/news``): permalinks,
+    the Cite box and Atom feeds use it; without it they are relative, and nothing is ever built from ``Host``.
+    """
     from storage.web.views import ROUTES
+    from storage.web.views.common import public_base_url
 
     base_path = base_path.rstrip("/")
-    room = ReadingRoom(archive, base_path)
+    room = ReadingRoom(archive, base_path, public_base_url(base_url) if base_url else None)
     routes: list[BaseRoute] = [Route(path, page(room, view, allowed), methods=["GET"]) for path, view, allowed in ROUTES]
     routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     if base_path:

@@ -18,14 +18,15 @@ def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
     name = request.path_params["name"]
     number = params.page_number()
-    head = room.memo.get(("outlet", name), lambda: archive.outlet(name))
+    generation = archive.generation()
+    head = room.memo.get(("outlet", name), lambda: archive.outlet(name), generation)
     listing = archive.outlet_pages(name, offset=(number - 1) * PER_PAGE, limit=PER_PAGE + 1)
     pages = paging(number, PER_PAGE, len(listing.articles))
     articles = listing.articles[:PER_PAGE]
     changes = archive.recent_changes(limit=RECENT_CHANGES, outlet=name)
-    histogram = room.memo.get(("histogram", name), lambda: archive.change_histogram(name))
+    histogram = room.memo.get(("histogram", name), lambda: archive.change_histogram(name), generation)
     activity = room.memo.get(("activity", name), lambda: archive.activity(CHART_DAYS, outlet=name,
-                                                                             with_captures=False))
+                                                                             with_captures=False), generation)
     charts = [
         bar_chart("Articles by number of versions",
                   [(f"{h.versions}{'+' if h.or_more else ''} version{'' if h.versions == 1 else 's'}", h.articles)

@@ -22,7 +22,7 @@ def view(room, request: Request, params: Params) -> Result:
     since, until = params.time("since"), params.time("until", end_of_day=True)
     as_of = params.time("as_of")
     number = params.page_number()
-    outlets = room.memo.get("outlets", archive.outlets)
+    outlets = room.memo.get("outlets", archive.outlets, archive.generation())
     form = {"q": query or "", "outlet": outlet or "", "since": params.text("since") or "",
             "until": params.text("until") or "", "as_of": params.text("as_of") or ""}
     hits, pages = [], paging(number, PER_PAGE, 0)
