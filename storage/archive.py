@@ -330,6 +330,19 @@ class Archive:
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
+    def search_count(self, query: str, outlet: str | None = None, since: datetime | None = None,
+                     until: datetime | None = None, as_of: datetime | None = None, all_versions: bool = False,
+                     language: str | None = None, cap: int = 1000) -> int:
+        """How many hits :meth:`search` has with these filters and no limit, counted up to ``cap + 1``."""
+        with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
+            try:
+                return search_sql.count(session, self.backend, query, outlet, since, until, as_of, all_versions,
+                                        language, cap)
+            except OperationalError as error:
+                raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
+
     def copies(self, url: str) -> StoryView | None:
         """The story of the page's latest version (origin first), or ``None`` if it has no copies."""
         with self._session() as session:

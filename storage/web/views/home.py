@@ -20,8 +20,9 @@ def view(room, request: Request, params: Params) -> Result:
     edits = params.choice("edits", ("all", "stealth"))  # the filter: every change, or only stealth edits
     changes = archive.recent_changes(limit=LATEST_CHANGES, stealth_only=edits == "stealth")
     charts = [
-        bar_chart("Captures per day", [(d.day, d.captures) for d in activity]),
-        bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity]),
+        bar_chart("Captures per day", [(d.day, d.captures) for d in activity], "day (UTC)", "captures"),
+        bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity],
+                  "day (UTC)", "changes"),
     ]
     context = {"outlets": outlets, "changes": changes, "charts": charts, "edits": edits,
                "totals": {"pages": sum(o.pages for o in outlets), "versions": sum(o.versions for o in outlets)}}

@@ -30,8 +30,8 @@ def view(room, request: Request, params: Params) -> Result:
     charts = [
         bar_chart("Articles by number of versions",
                   [(f"{h.versions}{'+' if h.or_more else ''} version{'' if h.versions == 1 else 's'}", h.articles)
-                   for h in histogram]),
-        bar_chart("Changes per day", [(d.day, d.changes) for d in activity]),
+                   for h in histogram], "versions of an article", "articles"),
+        bar_chart("Changes per day", [(d.day, d.changes) for d in activity], "day (UTC)", "changes"),
     ]
     context = {"outlet": head, "articles": articles, "paging": pages, "changes": changes, "charts": charts}
     data = {**listing.to_json(), "outlet": head.to_json(), "limit": PER_PAGE,

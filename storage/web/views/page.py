@@ -29,7 +29,7 @@ def view(room, request: Request, params: Params) -> Result:
     story = archive.copies(url) if versions else None
     record_ids = {c.warc_record_id: c.id for c in captures}
     marks = timeline([(v.first_seen, f"v{v.version} {short(v.change_summary, v.state, v.version)}", _kind(v, chosen),
-                       link(room.base_path, "/page", url=canonical, v=v.version)) for v in versions])
+                       link(room.base_path, "/page", url=canonical, v=v.version), f"v{v.version}") for v in versions])
     prominence = archive.prominence(canonical)
     charts = [(item, rank_chart(f"Rank on {item.page}", [(when(s.captured_at), f"“{s.headline}”", s.rank)
                                                           for s in item.sightings])) for item in prominence]
