@@ -143,6 +143,7 @@ class Timeline:
 
 
 TIMELINE_MARGIN = 14
+NAMED_MARKS = 24  # more marks than this: only the first, the last and the current one are written out
 
 
 def timeline(points: list[tuple[datetime, str, str, str, str]]) -> Timeline:
@@ -157,7 +158,10 @@ def timeline(points: list[tuple[datetime, str, str, str, str]]) -> Timeline:
     span = (end - start).total_seconds()
     inner = WIDTH - 2 * TIMELINE_MARGIN
     marks = []
+    crowded = len(points) > NAMED_MARKS
     for index, (moment, label, kind, href, name) in enumerate(points):
+        if crowded and index not in (0, len(points) - 1) and kind != "current":
+            name = ""
         share = 0.5 if span <= 0 else (moment - start).total_seconds() / span
         x = round(TIMELINE_MARGIN + share * inner, 1)
         anchor = "start" if x < 80 else "end" if x > WIDTH - 80 else "middle"
