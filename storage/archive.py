@@ -364,13 +364,20 @@ class Archive:
             if done < batch:
                 return seen, joined
 
-    def generation(self) -> tuple[int, ...]:
+    def outlets_as_of(self, upto: listing.Generation, previous: list[OutletView] | None = None,
+                      since: listing.Generation | None = None) -> list[OutletView]:
+        """:meth:`outlets` over the rows up to generation ``upto``; given ``previous`` (as of ``since``), grown by
+        the rows added since instead of counted again (see :func:`storage.outlets.listing.outlets_as_of`)."""
+        return self.read(lambda session: listing.outlets_as_of(session, upto, previous, since))
+
+    def generation(self) -> listing.Generation:
         """A marker that changes whenever the archive gains rows: the highest outlet, page, capture and version ids.
 
         Four primary-key lookups, cheap at any size: the reading room recomputes its kept counts when it changes.
         """
         columns = (Outlet.id, Page.id, Capture.id, Version.id)
-        return self.read(lambda session: tuple(session.scalar(select(func.max(c))) or 0 for c in columns))
+        return self.read(lambda session: tuple(session.scalar(select(func.max(c))) or 0  # type: ignore[return-value]
+                                               for c in columns))
 
     def stats(self) -> StatsView:
         """Counts of everything in the archive and the span of its captures."""

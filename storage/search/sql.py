@@ -83,7 +83,8 @@ def count(
         matching = select(Version.id, Version.page_id).join(Version, Version.id == _fts.c.rowid).select_from(_fts)
         matching = matching.where(_fts_self.op("MATCH")(to_fts5(parsed)))
     elif backend == "postgresql":
-        matching = select(Version.id, Version.page_id).where(literal_column("versions.search").op("@@")(_tsquery(parsed)))
+        search = literal_column("versions.search")
+        matching = select(Version.id, Version.page_id).where(search.op("@@")(_tsquery(parsed)))
     else:
         raise NotImplementedError(f"full-text search is not available on {backend}")
     if outlet is not None:

@@ -38,13 +38,14 @@ from storage.db.errors import (
     NoSuchWatch,
 )
 from storage.warc.errors import WarcUnreadable
+from storage.web.counts import OutletCounts
 from storage.web.params import BadParameter, NoSuchThing, Params
 from storage.web.rendering import Result, environment
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SUMMARY_SECONDS = 30.0  # archive-wide counts and charts are recomputed at most this often
+SUMMARY_SECONDS = 30.0  # charts are recomputed at most this often (and once the archive gained rows)
 
 # The app's own pages: no script at all, styles and images from the app, frames only of the app
 # (a frame's navigation is checked against frame-src, so an archived page cannot lead it elsewhere).
@@ -75,8 +76,8 @@ class Memo:
     and every request meanwhile gets the value it had, so a slow count never
     holds up the page, nor runs twice at once. A value computed at another
     ``generation`` of the archive (:meth:`storage.Archive.generation`: a
-    crawl wrote since) is not served: it is recomputed first, so counts agree
-    with the rest of the page right after a crawl.
+    crawl wrote since) is stale too, so charts catch up with a write as soon
+    as one recomputation ends.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -88,15 +89,16 @@ class Memo:
 
     def get(self, key: Any, compute: Callable[[], Any], generation: Any = None) -> Any:
         with self._lock:
-            found = self._current(key, generation)
-            stale = found is not None and found[0] <= time.monotonic() and key not in self._refreshing
+            found = self._values.get(key)
+            stale = (found is not None and (found[0] <= time.monotonic() or found[1] != generation)
+                     and key not in self._refreshing)
             if stale:
                 self._refreshing.add(key)
             first = self._first.setdefault(key, threading.Lock()) if found is None else None
         if first is not None:
             with first:
                 with self._lock:
-                    found = self._current(key, generation)
+                    found = self._values.get(key)
                 try:
                     if found is None:
                         return self._store(key, compute, generation)
@@ -106,10 +108,6 @@ class Memo:
         if stale:
             threading.Thread(target=self._refresh, args=(key, compute, generation), daemon=True).start()
         return found[2]
-
-    def _current(self, key: Any, generation: Any) -> tuple[float, Any, Any] | None:
-        found = self._values.get(key)
-        return found if found is not None and found[1] == generation else None
 
     def _store(self, key: Any, compute: Callable[[], Any], generation: Any) -> Any:
         value = compute()
@@ -136,6 +134,7 @@ class ReadingRoom:
         self.base_url = base_url
         self.templates = environment(base_path)
         self.memo = Memo(SUMMARY_SECONDS)
+        self.outlet_counts = OutletCounts(archive, SUMMARY_SECONDS)
 
     def render(self, request: Request, result: Result, as_json: bool) -> Response:
         if as_json:

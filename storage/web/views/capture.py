@@ -41,7 +41,8 @@ def view(room, request: Request, params: Params) -> Result:
     context = {"capture": entry, "source": source, "earlier": earlier, "later": later,
                "number": None if here is None else here + 1, "count": len(siblings)}
     data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json(),
-            "previous_capture": None if earlier is None else earlier.id, "next_capture": None if later is None else later.id}
+            "previous_capture": None if earlier is None else earlier.id,
+            "next_capture": None if later is None else later.id}
     return Result("capture.html", f"Capture of {entry.url}", context, data)
 
 

@@ -14,8 +14,8 @@ LATEST_CHANGES = 15
 
 def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
-    generation = archive.generation()  # kept counts are recomputed once a crawl has written
-    outlets = room.memo.get("outlets", archive.outlets, generation)
+    generation = archive.generation()  # counts as of the latest write, like the latest changes below
+    outlets = room.outlet_counts.get(generation)
     activity = room.memo.get(("activity", None), lambda: archive.activity(CHART_DAYS), generation)
     edits = params.choice("edits", ("all", "stealth"))  # the filter: every change, or only stealth edits
     changes = archive.recent_changes(limit=LATEST_CHANGES, stealth_only=edits == "stealth")

@@ -19,7 +19,7 @@ def view(room, request: Request, params: Params) -> Result:
     name = request.path_params["name"]
     number = params.page_number()
     generation = archive.generation()
-    head = room.memo.get(("outlet", name), lambda: archive.outlet(name), generation)
+    head = next((o for o in room.outlet_counts.get(generation) if o.name == name), None) or archive.outlet(name)
     listing = archive.outlet_pages(name, offset=(number - 1) * PER_PAGE, limit=PER_PAGE + 1)
     pages = paging(number, PER_PAGE, len(listing.articles))
     articles = listing.articles[:PER_PAGE]

@@ -30,7 +30,7 @@ def view(room, request: Request, params: Params) -> Result:
     language = _language(params)
     all_versions = params.choice("versions", VERSIONS) == "all"
     number = params.page_number()
-    outlets = room.memo.get("outlets", archive.outlets, archive.generation())
+    outlets = room.outlet_counts.get(archive.generation())
     form = {"q": query or "", "outlet": outlet or "", "since": params.text("since") or "",
             "until": params.text("until") or "", "as_of": params.text("as_of") or "", "language": language or "",
             "versions": "all" if all_versions else ""}

@@ -82,8 +82,8 @@ def test_the_base_url_makes_permalinks_cite_box_and_atom_absolute(reader: Archiv
     assert f'href="{PUBLIC}/page?{q(url=crawled.edited, v=2)}"'.replace("&", "&amp;") in cite
 
 
-@pytest.mark.parametrize("bad", ["archive.example.org", "ftp://archive.example.org", "https://", "https://a.example/?x=1",
-                                 "https://a.example/#top", "javascript:alert(1)"])
+@pytest.mark.parametrize("bad", ["archive.example.org", "ftp://archive.example.org", "https://",
+                                 "https://a.example/?x=1", "https://a.example/#top", "javascript:alert(1)"])
 def test_serve_refuses_a_base_url_that_is_not_a_plain_http_address(crawled: Crawled, bad: str) -> None:
     result = newsarchive("--archive-dir", str(crawled.archive_dir), "serve", "--base-url", bad)
     assert result.exit_code == 2 and "Traceback" not in result.output
