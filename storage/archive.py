@@ -330,6 +330,19 @@ class Archive:
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
+    def search_count(self, query: str, outlet: str | None = None, since: datetime | None = None,
+                     until: datetime | None = None, as_of: datetime | None = None, all_versions: bool = False,
+                     language: str | None = None, cap: int = 1000) -> int:
+        """How many hits :meth:`search` has with these filters and no limit, counted up to ``cap + 1``."""
+        with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
+            try:
+                return search_sql.count(session, self.backend, query, outlet, since, until, as_of, all_versions,
+                                        language, cap)
+            except OperationalError as error:
+                raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
+
     def copies(self, url: str) -> StoryView | None:
         """The story of the page's latest version (origin first), or ``None`` if it has no copies."""
         with self._session() as session:
@@ -350,6 +363,21 @@ class Archive:
             seen, joined = seen + done, joined + linked
             if done < batch:
                 return seen, joined
+
+    def outlets_as_of(self, upto: listing.Generation, previous: list[OutletView] | None = None,
+                      since: listing.Generation | None = None) -> list[OutletView]:
+        """:meth:`outlets` over the rows up to generation ``upto``; given ``previous`` (as of ``since``), grown by
+        the rows added since instead of counted again (see :func:`storage.outlets.listing.outlets_as_of`)."""
+        return self.read(lambda session: listing.outlets_as_of(session, upto, previous, since))
+
+    def generation(self) -> listing.Generation:
+        """A marker that changes whenever the archive gains rows: the highest outlet, page, capture and version ids.
+
+        Four primary-key lookups, cheap at any size: the reading room recomputes its kept counts when it changes.
+        """
+        columns = (Outlet.id, Page.id, Capture.id, Version.id)
+        return self.read(lambda session: tuple(session.scalar(select(func.max(c))) or 0  # type: ignore[return-value]
+                                               for c in columns))
 
     def stats(self) -> StatsView:
         """Counts of everything in the archive and the span of its captures."""

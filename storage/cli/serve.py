@@ -24,6 +24,17 @@ def _base_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return cleaned
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if not value:
+        return None
+    from storage.web.views.common import public_base_url  # here: the CLI loads the web app only to serve
+
+    try:
+        return public_base_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -38,8 +49,11 @@ def _is_loopback(host: str) -> bool:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--base-path", default="", callback=_base_path, metavar="PATH",
               help="Serve under this path (e.g. /news behind a reverse proxy).")
+@click.option("--base-url", envvar="NEWSARCHIVE_BASE_URL", callback=_base_url, metavar="URL",
+              help="Public address of the home page, path included (e.g. https://archive.example.org/news): "
+                   "used in permalinks, the Cite box and Atom feeds, which are relative without it.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, base_path: str) -> None:
+def serve(ctx: click.Context, host: str, port: int, base_path: str, base_url: str | None) -> None:
     """Serve the archive read-only as a web site: versions, diffs, search, feeds.
 
     Pages for outlets, articles and their versions, word-level diffs,
@@ -67,7 +81,7 @@ def serve(ctx: click.Context, host: str, port: int, base_path: str) -> None:
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host} to the network; the reading room has no authentication", err=True)
     click.echo(f"reading room at http://{host}:{port}{base_path}/ (Ctrl-C stops it)", err=True)
-    run_server(archive, host, port, base_path)
+    run_server(archive, host, port, base_path, base_url)
 
 
 def register(group: click.Group) -> None:

@@ -4,7 +4,10 @@ The banner names the WARC file, offset, record id and fetch time. The archived
 HTML itself comes from ``/capture/ID/raw`` with a policy that allows no script
 and no request outside the app (``sandbox`` gives it an opaque origin too), and
 it is shown in an ``<iframe sandbox>`` without ``allow-scripts`` or
-``allow-same-origin``. The WARC file is the one the database row names; no
+``allow-same-origin``, filling the window below the banner (no script may
+measure the capture, so the frame takes the room there is and scrolls the
+capture itself), with links to the page's previous and next captures and to
+the capture opened alone. The WARC file is the one the database row names; no
 request parameter ever becomes part of a path. The payload is streamed in
 chunks; it is decoded once through first, so one past the archive's limit
 (:mod:`storage.warc.capped`) is refused before any byte is sent.
@@ -33,8 +36,15 @@ def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
     entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
     source = archive.payload_capture(entry.id)
-    context = {"capture": entry, "source": source}
-    data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json()}
+    siblings = archive.page_captures(entry.url)
+    here = next((index for index, c in enumerate(siblings) if c.id == entry.id), None)
+    earlier = siblings[here - 1] if here else None
+    later = siblings[here + 1] if here is not None and here + 1 < len(siblings) else None
+    context = {"capture": entry, "source": source, "earlier": earlier, "later": later,
+               "number": None if here is None else here + 1, "count": len(siblings)}
+    data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json(),
+            "previous_capture": None if earlier is None else earlier.id,
+            "next_capture": None if later is None else later.id}
     return Result("capture.html", f"Capture of {entry.url}", context, data)
 
 
