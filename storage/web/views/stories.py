@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from storage.stories import MIN_OUTLETS
 from storage.web.charts import timeline
 from storage.web.params import Params, path_id
 from storage.web.rendering import Result, link
 from storage.web.views.common import paging
 
 PER_PAGE = 30
-MIN_OUTLETS = 2
 
 
 def list_view(room, request: Request, params: Params) -> Result:
