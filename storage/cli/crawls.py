@@ -12,12 +12,13 @@ import click
 from storage.cli.common import json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, echo_table
 from storage.db.times import iso
+from storage.db.words import counted
 
 if TYPE_CHECKING:
     from storage.outlets.runs import RunView
 
 RUN_COLUMNS = [
-    ("RUN", lambda r: r.id if r.crawl_id is None else f"{r.id} ({len(r.processes)} processes)"),
+    ("RUN", lambda r: r.id if not r.processes else f"{r.id} ({counted(len(r.processes), 'process', 'processes')})"),
     ("STARTED", lambda r: iso(r.started_at)),
     ("ENDED", lambda r: iso(r.finished_at) or "(running or killed)"),
     ("REASON", lambda r: r.finish_reason or "-"),
@@ -59,7 +60,7 @@ class _Process:
 
     def __init__(self, run: RunView) -> None:
         self._run = run
-        self.id, self.crawl_id, self.processes = f"  └ {run.id} ({run.host}:{run.pid})", None, []
+        self.id, self.crawl_id, self.processes = f"└ {run.id} ({run.host}:{run.pid})", None, []
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._run, name)

@@ -256,3 +256,36 @@ def test_serve_on_a_busy_port_is_one_line_and_announces_nothing(filled: Path) ->
     assert "reading room at" not in result.output
     assert one_line(result) == (f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; "
                                 "another server uses it: pick another --port")
+
+
+# -- runs: a distributed crawl is one crawl, its processes' figures added up (issue 39) ----------------------------
+
+
+def test_runs_restored_from_warcs_keep_a_distributed_crawls_processes_together(tmp_path: Path) -> None:
+    crawl = "20261201T080000Z-aaaa"
+    first = crawler_warc(tmp_path / "p1.warc.gz", *run_records(crawl, T0, crawl_id=crawl, fetched=2),
+                         ["https://daily.example/a/1", "https://daily.example/a/2"])
+    second = crawler_warc(tmp_path / "p2.warc.gz",
+                          *run_records("20261201T080001Z-bbbb", T0 + timedelta(seconds=1), crawl_id=crawl,
+                                       fetched=1, status=4),
+                          ["https://daily.example/a/3"])
+    alone = crawler_warc(tmp_path / "p3.warc.gz", *run_records("20261201T090000Z-cccc", hours(1), fetched=1),
+                         ["https://daily.example/a/4"])
+    assert cli(tmp_path / "archive", "ingest", str(first), str(second), str(alone), "--workers", "1").exit_code == 0
+    result = cli(tmp_path / "archive", "runs", "--json")
+    assert result.exit_code == 0, result.output
+    latest, distributed = jsonl(result.stdout)
+    assert (latest["id"], latest["crawl_id"], latest["processes"], latest["exit_status"]) == (
+        "20261201T090000Z-cccc", None, [], 0)
+    assert distributed["id"] == distributed["crawl_id"] == crawl
+    assert [p["id"] for p in distributed["processes"]] == [crawl, "20261201T080001Z-bbbb"]
+    assert distributed["counts"] == {"downloader/response_count": 3, "archive/new": 3}
+    assert distributed["errors"] == {"http_404": 2}
+    assert distributed["outlets"] == {"daily": {"articles": 3, "not_article": 2}}
+    assert distributed["exit_status"] == 4  # one process reached nothing: the crawl says so
+    table = cli(tmp_path / "archive", "runs").stdout.splitlines()
+    assert table[0].split()[:6] == ["RUN", "STARTED", "ENDED", "REASON", "EXIT", "FETCHED"]
+    assert table[2].startswith(f"{crawl} (2 processes)")
+    assert table[3].startswith(f"└ {crawl} (crawler-1:4242)") and table[4].startswith("└ 20261201T080001Z-bbbb")
+    health = {entry["outlet"]: entry for entry in jsonl(cli(tmp_path / "archive", "health", "--json").stdout)}
+    assert health["daily"]["not_article"] == 1  # the last crawl's, the one-process run of 09:00
