@@ -55,11 +55,13 @@ from storage.search import watches as watch_defs
 from storage.search import sql as search_sql
 from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
+from storage.stories import MIN_OUTLETS
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
 from storage.versions import activity, capture_log, history, moves, recheck, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
+from storage.warc.files import warcs_in
 from storage.versions.results import CaptureView, VersionView
 
 logger = logging.getLogger(__name__)
@@ -188,19 +190,20 @@ class Archive:
         return self.read(query)
 
     def start_run(self, run_id: str, started_at: datetime, host: str, pid: int,
-                  arguments: dict[str, Any]) -> None:
-        """Open the record of a crawl run (see :mod:`storage.outlets.runs`)."""
-        self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments))
+                  arguments: dict[str, Any], crawl_id: str | None = None) -> bool:
+        """Open the record of a crawl run (see :mod:`storage.outlets.runs`); whether it was new."""
+        return self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments,
+                                                             crawl_id))
 
     def finish_run(self, run_id: str, finished_at: datetime, finish_reason: str | None, *,
                    counts: dict[str, Any], errors: dict[str, Any], outlets: dict[str, Any],
-                   warc_files: list[str]) -> None:
+                   warc_files: list[str], exit_status: int | None = None) -> None:
         """Close a run's record with what it did."""
         self._write(lambda session: run_log.finish_run(session, run_id, finished_at, finish_reason,
-                                                    counts, errors, outlets, warc_files))
+                                                    counts, errors, outlets, warc_files, exit_status))
 
     def runs(self, limit: int = 20) -> list[run_log.RunView]:
-        """The latest crawl runs, newest first."""
+        """The latest crawls, newest first: a distributed crawl is one, its processes within."""
         return self.read(lambda session: run_log.list_runs(session, limit))
 
     def health(self, runs_back: int = 3) -> list[run_log.OutletHealth]:
@@ -396,10 +399,19 @@ class Archive:
                 changed_pages=count(
                     func.distinct(Version.page_id), Version.seq >= 2, Version.state != "extractor-change"
                 ),
-                warc_files=session.scalar(select(func.count(func.distinct(Capture.warc_file)))),
+                **self._warc_file_counts(session),
                 first_capture=aware(first),
                 last_capture=aware(last),
             )
+
+    def _warc_file_counts(self, session: Session) -> dict[str, int]:
+        """The archive's WARC files (those in ``warcs/`` and any elsewhere captures point to), and how many hold captures.
+
+        A file may hold no capture: a crawl that reached no outlet still writes its run's records.
+        """
+        named = {str(self.warc_path(name)) for name in session.scalars(select(Capture.warc_file).distinct())}
+        on_disk = {str(path) for path in warcs_in(self.archive_dir / "warcs")}
+        return {"warc_files": len(named | on_disk), "warc_files_with_captures": len(named)}
 
     def export(
         self,
@@ -413,14 +425,14 @@ class Archive:
         """Stream versions (first seen between ``since`` and ``until``, in ``language``) in constant memory."""
         query = _version_select().order_by(Version.first_seen, Version.id)
         query = search_sql.filter_versions(query, outlet, since, until, language)
-        if url is not None:
-            query = query.where(Page.url == url)
         if latest_only:
             newer = aliased(Version)
             query = query.where(~exists().where(and_(newer.page_id == Version.page_id, newer.seq > Version.seq)))
         with self._session() as session:
             if outlet is not None:
                 require_outlet(session, outlet)
+            if url is not None:  # found as forgivingly as `versions URL` finds it, or the closest named
+                query = query.where(Version.page_id == self._page(session, url).id)
             arrived = moves.moved_from(session)  # moves are few: all of them, once
             for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
                 yield _version_view(row, arrived)
@@ -465,7 +477,8 @@ class Archive:
         """The story with this id, origin first; raises :class:`NoSuchStory`."""
         return self.read(lambda session: story_results.story(session, story_id))
 
-    def story_page(self, offset: int = 0, limit: int = 20, min_outlets: int = 2) -> list[StoryView]:
+    def story_page(self, offset: int = 0, limit: int = 20,
+                   min_outlets: int = MIN_OUTLETS) -> list[StoryView]:
         """Stories on at least ``min_outlets`` outlets in :meth:`stories`' order, ``limit`` from ``offset``."""
         return self.read(lambda session: story_results.story_page(session, offset, limit, min_outlets))
 
@@ -570,6 +583,7 @@ class StatsView(Result):
     versions: int
     changed_pages: int
     warc_files: int
+    warc_files_with_captures: int
     first_capture: datetime | None
     last_capture: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)

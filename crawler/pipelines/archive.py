@@ -147,6 +147,8 @@ class ArchivePipeline:
         outcome = await self._write((_capture(item), article, unstripped), item.url)
         if outcome is not None:
             self.stats.inc_value(f"archive/{outcome.value}")
+            if outcome is Outcome.NOT_ARTICLE:  # `newsarchive health` shows these per outlet
+                self.stats.inc_value(f"outlet/{item.outlet}/not_article")
         if item.blocked is not None:
             self.stats.inc_value(f"blocked/{item.blocked}")
             self.stats.inc_value(f"outlet/{item.outlet}/blocked/{item.blocked}")

@@ -69,7 +69,7 @@ def serve(ctx: click.Context, host: str, port: int, base_path: str, base_url: st
     Example:
         newsarchive --archive-dir archive serve --port 8000 --base-path /news
     """
-    from storage.web.server import serve as run_server
+    from storage.web.server import listening_socket, serve as run_server
 
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
     from storage.archive import (
@@ -80,8 +80,11 @@ def serve(ctx: click.Context, host: str, port: int, base_path: str, base_url: st
     ctx.call_on_close(archive.close)
     if not _is_loopback(host):
         click.echo(f"warning: serving on {host} to the network; the reading room has no authentication", err=True)
+    sock = listening_socket(host, port)  # bound before announcing: a busy port is one line, not a false start
+    ctx.call_on_close(sock.close)
+    port = sock.getsockname()[1]  # --port 0: the free port the system chose
     click.echo(f"reading room at http://{host}:{port}{base_path}/ (Ctrl-C stops it)", err=True)
-    run_server(archive, host, port, base_path, base_url)
+    run_server(archive, sock, base_path, base_url)
 
 
 def register(group: click.Group) -> None:

@@ -169,6 +169,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "errors": "errors by kind (JSON)",
             "outlets": "figures per outlet (JSON)",
             "warc_files": "the WARC files it wrote (JSON list)",
+            "crawl_id": "the distributed crawl it was one process of (empty: a crawl of its own)",
+            "exit_status": "what scrapy crawl returned: 0 ok, 1 failed, 3 archive not written, 4 nothing fetched, ...",
         },
     ),
     "watches": TableDescription(

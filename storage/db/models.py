@@ -278,6 +278,8 @@ class Run(Base):
     outlets: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     warc_files: Mapped[list[str]] = mapped_column(JSONType, default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    crawl_id: Mapped[str | None] = mapped_column(String(40), index=True)  # the distributed crawl it took part in
+    exit_status: Mapped[int | None]  # what `scrapy crawl` returned (crawler/exitcodes.py)
 
 
 # -- Outlet clutter models (storage/outlets/clutter_models.py) --

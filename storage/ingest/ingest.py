@@ -53,15 +53,15 @@ from storage.outlets.seeds import OutletSeed, SeedError
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
 from storage.warc.errors import PayloadTooLarge, WarcUnreadable
+from storage.warc.files import WARC_SUFFIXES
 from storage.warc.payload import read_payload
-from storage.warc.reader import Damage, Skipped, WarcEntry
+from storage.warc.reader import Damage, Skipped, WarcEntry, read_entries
 
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 200
 GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
 IN_FLIGHT_PER_WORKER = 16
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # What a re-check archives besides a page (not modified, gone); a discovery fetch only a 200.
 RECHECK_INDEXED = (200, 304, 404, 410)
 
@@ -85,7 +85,8 @@ class IngestSummary:
     skipped_no_outlet: int = 0
     skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
     skipped_bad_records: int = 0  # whole records that cannot be used (port 99999, a forged run record): one line each
-    runs: int = 0  # run records restored from the files
+    runs: int = 0  # crawl runs restored from the files' run records
+    runs_known: int = 0  # runs the files name that the archive had already
     skipped_status: int = 0
     skipped_not_html: int = 0
     skipped_too_large: int = 0  # payloads decoding past the archive's limit, the crawl's DOWNLOAD_MAXSIZE: refused
@@ -163,6 +164,28 @@ def warc_files(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise ArchiveError(f"{path}: no such WARC file or directory")
     return found
+
+
+def files_naming_no_outlet(files: list[Path]) -> list[Path]:
+    """The files whose captures come before any run record of this project's crawler: from another tool.
+
+    Such a file names no outlet itself; without seed files or ``--auto-outlets``
+    every one of its records would be skipped. A crawl's file starts with its
+    run record, so reading up to the first capture tells.
+    """
+    foreign = []
+    for path in files:
+        try:
+            with path.open("rb") as stream:
+                for item in read_entries(stream, path, path.name, want_body=lambda _type: False):
+                    if isinstance(item, RunStart | RunEnd | Damage):
+                        break  # ours, or damaged: reported when it is read
+                    if isinstance(item, WarcEntry):
+                        foreign.append(path)
+                        break
+        except OSError:
+            continue  # reported when it is read
+    return foreign
 
 
 def file_ref(path: Path, archive_dir: Path) -> str:
@@ -264,7 +287,8 @@ class _Run:
         """
         if isinstance(record, RunEnd):
             self.archive.finish_run(record.run_id, record.finished_at, record.finish_reason, counts=record.counts,
-                                    errors=record.errors, outlets=record.outlets, warc_files=record.warc_files)
+                                    errors=record.errors, outlets=record.outlets, warc_files=record.warc_files,
+                                    exit_status=record.exit_status)
             return
         try:
             seeds = [OutletSeed.from_entry(entry, source=f"{path}: run record {record.run_id[:80]!r}")
@@ -278,10 +302,13 @@ class _Run:
         for seed in seeds:
             if self.outlets.learn(seed):
                 self.known_outlets.discard(seed.name)
-        if record.run_id not in self.runs_seen:
+        if record.run_id not in self.runs_seen:  # a run's record heads each of its files
             self.runs_seen.add(record.run_id)
-            self.summary.runs += 1
-            self.archive.start_run(record.run_id, record.started_at, record.host, record.pid, record.arguments)
+            if self.archive.start_run(record.run_id, record.started_at, record.host, record.pid, record.arguments,
+                                      record.crawl_id):
+                self.summary.runs += 1
+            else:
+                self.summary.runs_known += 1
 
     def _rule(self, entry: WarcEntry) -> OutletSeed | None:
         named = self.outlets.named(entry.context.outlet) if entry.context is not None else None
@@ -517,8 +544,9 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
     files = "1 WARC file" if summary.files == 1 else f"{summary.files} WARC files"
     yield (f"ingested {files}, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
            f"in {summary.seconds:.1f}s ({rate:.0f} records/s)")
-    if summary.runs:
-        yield f"crawl runs restored from the files' run records: {summary.runs}"
+    if summary.runs or summary.runs_known:
+        known = f" ({summary.runs_known} already recorded)" if summary.runs_known else ""
+        yield f"crawl runs restored from the files' run records: {summary.runs}{known}"
     yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
            f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
            f"not an article {summary.not_article}")

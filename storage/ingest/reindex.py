@@ -44,9 +44,10 @@ from storage.db.engine import SQLITE_BUSY_SECONDS, display, resolve_url, sqlite_
 from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.db.models import Capture, Run
-from storage.ingest.ingest import WARC_SUFFIXES, IngestSummary, Progress, ingest
+from storage.ingest.ingest import IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
 from storage.search.watch_state import WatchState, restore_state, saved_state
+from storage.warc.files import warcs_in
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,23 @@ def archive_warcs(archive_dir: str | Path) -> list[Path]:
     warcs = Path(archive_dir) / "warcs"
     if not warcs.is_dir():
         raise ArchiveError(f"{warcs}: no such directory; reindex rebuilds from the WARCs a crawl wrote there")
-    return sorted((p for p in warcs.iterdir() if p.is_file() and p.name.endswith(WARC_SUFFIXES)), key=lambda p: p.name)
+    return warcs_in(warcs)
+
+
+def unread_warcs(db_url: str | None, archive_dir: str | Path) -> list[str]:
+    """The WARC files the archive's captures are in that a rebuild will not read (not in ``warcs/``).
+
+    Files ingested in place from elsewhere, or moved away: their captures, and
+    the pages and versions only they hold, would be missing from the rebuild.
+    Known before building, so ``reindex`` can say so first.
+    """
+    read = {str(path) for path in archive_warcs(archive_dir)}
+    try:
+        with Archive(db_url, archive_dir) as archive:
+            named = archive.read(lambda session: list(session.scalars(select(Capture.warc_file).distinct())))
+            return sorted(name for name in named if str(archive.warc_path(name)) not in read)
+    except ArchiveMissing:
+        return []
 
 
 def current_counts(db_url: str | None, archive_dir: str | Path) -> Counts:

@@ -230,9 +230,11 @@ def _around(text: str | None, branch: Any) -> str:
         return _cut(text[: 2 * EXCERPT])
     start, end = max(0, found.start() - CONTEXT), min(len(text), found.end() + CONTEXT)
     lead, tail = ("…" if start else ""), ("…" if end < len(text) else "")
-    before, match, after = (" ".join(part.split()) for part in
-                            (text[start:found.start()], found.group(0), text[found.end():end]))
-    return " ".join(part for part in (lead + before, f"{MARK}{match}{MARK}", after + tail) if part)
+    before, after = text[start:found.start()], text[found.end():end]
+    # a space beside the match only where the text has one: "**Correction**: …", not "**Correction** : …"
+    left = lead + " ".join(before.split()) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + " ".join(after.split()) + tail
+    return f"{left}{MARK}{' '.join(found.group(0).split())}{MARK}{right}".strip()
 
 
 def _find(text: str, term: str) -> re.Match[str] | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from starlette.requests import Request
 
+from storage.stories import MIN_OUTLETS
 from storage.stories.origin import credible_published
 from storage.web.charts import timeline
 from storage.web.params import Params, path_id
@@ -17,7 +18,6 @@ from storage.web.rendering import Result, link, when
 from storage.web.views.common import paging
 
 PER_PAGE = 30
-MIN_OUTLETS = 2
 
 
 def list_view(room, request: Request, params: Params) -> Result:

@@ -3,7 +3,7 @@
 An unread capture is neither a version nor a removal (:mod:`extract.page`,
 :mod:`storage.versions.recorder`). Older captures were all read (NULL).
 
-Revision ID: 0021_hostile_unread_captures
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-07
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_hostile_unread_captures"
+revision = "0021"
 down_revision = "0020"
 branch_labels = None
 depends_on = None
