@@ -7,6 +7,7 @@
 3   the archive could not be written (a directory that cannot be written, disk full, WARC write failure)
 4   nothing could be fetched: no outlet was reachable (check the network or proxy; offline, make demo)
 75  another crawl holds the archive's lock (EX_TEMPFAIL: try again later)
+78  the archive's schema needs ``newsarchive migrate`` first (EX_CONFIG)
 130 stopped by Ctrl-C (SIGINT), a JOBDIR pause included: run the same command to go on
 
 :func:`verdict` reads a finished crawl's stats once, for the closing line of
@@ -19,12 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storage.db.errors import SchemaNeedsMigration
+
 OK = 0
 FAILED = 1
 BAD_INPUT = 2
 ARCHIVE_WRITE_FAILED = 3
 NOTHING_FETCHED = 4
 LOCKED = 75
+MIGRATION_NEEDED = SchemaNeedsMigration.exit_code
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a program Ctrl-C stopped
 
 _GOOD_REASONS = {"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount",

@@ -32,11 +32,11 @@ from storage.db.engine import (
     display,
     make_engine,
     resolve_url,
+    unreachable,
 )
 from storage.db.errors import (
     ArchiveError,
     ArchiveMissing,
-    DatabaseUnreachable,
     NoSuchVersion,
 )
 from storage.db.migrate import check_schema_current, current_revisions, upgrade
@@ -80,10 +80,13 @@ class Archive:
 
     Opening never creates: a missing archive raises :class:`ArchiveMissing`
     naming where it looked. Writers that start an archive (a crawl, ingest,
-    reindex, a copy) say so with ``create=True``, which also brings an older
-    schema up to date.
-    ``read_only=True`` (the reading room) never migrates either, and its
-    connections cannot write.
+    reindex, a copy) say so with ``create=True``; a new archive gets the whole
+    schema. A writer brings an older schema up to date when the revisions it
+    lacks are cheap, and is refused (:class:`SchemaNeedsMigration`) when one
+    works through a big table: ``newsarchive migrate`` runs those
+    (:mod:`storage.db.migrate`). ``migrate=False`` (read commands) and
+    ``read_only=True`` (the reading room, whose connections cannot write) never
+    migrate: an older schema is refused.
     """
 
     def __init__(
@@ -94,6 +97,7 @@ class Archive:
         create: bool = False,
         extractor_version: str | None = EXTRACTOR_VERSION,
         read_only: bool = False,
+        migrate: bool = True,
     ) -> None:
         self.archive_dir = Path(archive_dir)
         self.url = resolve_url(db_url, archive_dir)
@@ -109,24 +113,21 @@ class Archive:
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
         self._write_lock = threading.Lock()
         try:
-            self._open(create)
+            self._open(create, migrate and not read_only)
         except BaseException:
             self._engine.dispose()
             raise
 
-    def _open(self, create: bool) -> None:
+    def _open(self, create: bool, migrate: bool) -> None:
         try:
             if not create and not current_revisions(self._engine):
                 raise ArchiveMissing(f"no newsarchive tables in {display(self.url)}: crawl into it first")
-            if self.read_only:
-                check_schema_current(self._engine, display(self.url))
+            if not migrate:
+                check_schema_current(self._engine, self.url)
                 return
-            upgrade(self._engine)
+            upgrade(self._engine, self.url)
         except DBAPIError as error:
-            reason = str(error.orig or error).strip().splitlines()[0]
-            raise DatabaseUnreachable(
-                f"cannot open database {display(self.url)}: {reason} (check --db / NEWSARCHIVE_DB_URL)"
-            ) from None
+            raise unreachable(display(self.url), error) from None
 
     @property
     def backend(self) -> str:

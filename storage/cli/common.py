@@ -130,14 +130,19 @@ class ArchiveLocation:
     archive_dir: str
 
 
-def open_archive(ctx: click.Context) -> Archive:
-    """The archive the group's ``--db`` / ``--archive-dir`` name, read-only-ish: never created here."""
+def open_archive(ctx: click.Context, *, writes: bool = False) -> Archive:
+    """The archive the group's ``--db`` / ``--archive-dir`` name: never created here.
+
+    A command that only reads (``writes=False``) never migrates: an older
+    schema is one line naming ``newsarchive migrate``. One that writes brings
+    it up to date when that is cheap (see :class:`storage.archive.Archive`).
+    """
     from storage.archive import (
         Archive,  # here: `newsarchive --help` needs no database layer
     )
 
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
-    archive = Archive(where.db, where.archive_dir, create=False)
+    archive = Archive(where.db, where.archive_dir, create=False, migrate=writes)
     ctx.call_on_close(archive.close)
     return archive
 

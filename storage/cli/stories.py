@@ -83,7 +83,7 @@ def stories(
     Example:
         newsarchive stories --since 2026-11-01 --min-outlets 3 --limit 10
     """
-    archive = open_archive(ctx)
+    archive = open_archive(ctx, writes=index_first)
     if index_first:
         seen, joined = archive.index_stories()
         click.echo(f"indexed {seen} versions, {joined} joined a story", err=True)

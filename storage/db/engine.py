@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 
-from storage.db.errors import ArchiveError, ArchiveMissing
+from storage.db.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +86,12 @@ def make_engine(url: URL, *, create: bool, read_only: bool = False) -> Engine:
     elif url.get_backend_name() == "postgresql":
         _replace_nul_characters(engine)
     return engine
+
+
+def unreachable(where: str, error: DBAPIError) -> DatabaseUnreachable:
+    """The one-line error for a database at ``where`` that failed to open with ``error``."""
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return DatabaseUnreachable(f"cannot open database {where}: {reason} (check --db / NEWSARCHIVE_DB_URL)")
 
 
 def can_connect(db_url: str) -> str | None:
