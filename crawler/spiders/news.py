@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -266,7 +266,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             return set()
         return await asyncio.to_thread(self.archive.archived_among, asking)
 
-    def _article_request(self, seed: OutletSeed, url: str, listed: bool, archived: set[str] = frozenset(),
+    def _article_request(self, seed: OutletSeed, url: str, listed: bool, archived: Collection[str] = (),
                          hints: dict[str, Any] | None = None) -> Iterator[scrapy.Request]:
         """The request for article ``url`` unless offsite, asked for already or among ``archived`` (canonical URLs)."""
         if not seed.owns(url):
