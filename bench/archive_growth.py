@@ -11,6 +11,8 @@ old and new ``--runs`` times and printing every run, then medians and ratios:
   not-found  the "closest archived" suggestion for a URL not in the archive.
              Old: ``url LIKE '%host%'`` (kept below as it was). New: the
              ``pages.url`` index ranges of the host (storage.versions.lookup).
+             ``candidates`` times the query alone, ``not-found`` the whole
+             message (its difflib over the host's URLs grows with the host).
 
 ``--links`` links are asked about, half of them archived pages, half new URLs
 of the same hosts; ``--outlets`` of the archive are the crawl's outlets (all
@@ -90,6 +92,22 @@ def startup_new(archive: Archive, links: list[str], per_page: int) -> tuple[int,
     return skipped, 0
 
 
+def old_candidates(session: Session, variants: list[str]) -> list[str]:
+    host = (urlsplit(variants[-1]).hostname or "").removeprefix("www.")
+    return list(session.scalars(select(Page.url).where(Page.url.contains(host)).limit(lookup._CANDIDATES)))
+
+
+def candidates(archive: Archive, urls: list[str], old: bool) -> int:
+    def query(session: Session) -> int:
+        found = 0
+        for url in urls:
+            variants = lookup.url_variants(url)
+            found += len(old_candidates(session, variants) if old else lookup._host_urls(session, variants))
+        return found
+
+    return archive.read(query)
+
+
 def not_found(archive: Archive, urls: list[str], old: bool) -> list[str]:
     def query(session: Session) -> list[str]:
         messages = []
@@ -152,6 +170,10 @@ def main() -> None:
         compare("start-up", args.runs, old_startup, new_startup)
         missing = [f"{url.rstrip('/')}-not-archived" for url in links[:args.lookups]]
         assert not_found(archive, missing[:3], old=False) and not_found(archive, missing[:3], old=True)
+        compare("candidates", args.runs,
+                lambda: f"{candidates(archive, missing, old=True)} URLs",
+                lambda: f"{candidates(archive, missing, old=False)} URLs",
+                unit="ms/lookup", scale=1000 / len(missing))
         compare("not-found", args.runs,
                 lambda: f"{len(not_found(archive, missing, old=True))} lookups",
                 lambda: f"{len(not_found(archive, missing, old=False))} lookups",

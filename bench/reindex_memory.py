@@ -112,7 +112,7 @@ def write_archive(directory: Path, captures: int) -> Path:
             writer.write_record(writer.create_warc_record(f"http://bench.example/news/{n}", "response",
                                                           payload=io.BytesIO(body), length=len(body), http_headers=http))
     seeds = directory / "seeds.toml"
-    seeds.write_text('[[outlet]]\nname = "bench"\ndomains = ["bench.example"]\n'
+    seeds.write_text('[[outlet]]\nname = "bench"\ndomains = ["bench.example"]\nstart_urls = ["http://bench.example/"]\n'
                      "article_pattern = '^http://bench\\.example/news/'\n", encoding="utf-8")
     return seeds
 
@@ -121,7 +121,7 @@ def reindex_peak(checkout: Path, archive: Path, seeds: Path, log: Path) -> int:
     from crawl import run_measured  # the crawl benchmark's process-tree RSS sampling
 
     command = [sys.executable, "-m", "storage.cli", "--archive-dir", str(archive), "reindex",
-               "--seeds", str(seeds), "--force", "--workers", "1"]
+               "--seeds", str(seeds), "--yes", "--force", "--workers", "1"]
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     env.pop("NEWSARCHIVE_DB_URL", None)
     run = run_measured(command, checkout, env, log)
