@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +58,7 @@ from storage.stories import matcher as story_matcher
 from storage.stories import MIN_OUTLETS
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, moves, recheck, recorder
+from storage.versions import activity, capture_log, history, lookup, moves, recheck, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.warc.files import warcs_in
@@ -172,11 +172,18 @@ class Archive:
         """How many archived pages of ``outlets`` have a re-check scheduled, and when the earliest falls due."""
         return self.read(lambda session: recheck.outlook(session, outlets))
 
-    def known_urls(self, outlets: list[str] | None = None) -> set[str]:
-        """Every archived page URL and fetched URL (canonicalised) of these outlets.
+    def archived_among(self, urls: Iterable[str]) -> set[str]:
+        """The canonical forms of ``urls`` already archived (see :func:`storage.versions.lookup.archived_among`).
 
         The crawler skips them in discovery: their re-check schedule decides
         when they are fetched again.
+        """
+        return self.read(lambda session: lookup.archived_among(session, urls))
+
+    def known_urls(self, outlets: list[str] | None = None) -> set[str]:
+        """Every archived page URL and fetched URL (canonicalised) of these outlets: a whole-table read.
+
+        For listings of small archives; discovery asks :meth:`archived_among` per batch of links.
         """
         def query(session: Session) -> set[str]:
             pages = select(Page.url, Capture.fetched_url).join(Capture, Capture.page_id == Page.id)

@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -51,6 +51,7 @@ from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, SeedError
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
+from storage.versions.recorder import batch_record_ids, indexed_records
 from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
 from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 from storage.warc.files import WARC_SUFFIXES
@@ -62,6 +63,8 @@ logger = logging.getLogger(__name__)
 WRITE_BATCH = 200
 GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
 IN_FLIGHT_PER_WORKER = 16
+# HTML responses whose place is kept for the revisits after them; an older one is found through the index.
+PAYLOADS_KEPT = 20_000
 # What a re-check archives besides a page (not modified, gone); a discovery fetch only a 200.
 RECHECK_INDEXED = (200, 304, 404, 410)
 
@@ -209,7 +212,6 @@ def ingest(
     """Index every capture in the WARC files ``paths`` into ``archive`` (``all_pages``: every HTML page an article)."""
     files = warc_files(paths)
     started = time.monotonic()
-    before = archive.stats().captures
     workers = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
     run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers, all_pages=all_pages)
@@ -224,9 +226,8 @@ def ingest(
             pool.shutdown(wait=True, cancel_futures=True)
     summary = run.summary
     summary.files = len(files)
-    summary.captures_added = archive.stats().captures - before
-    summary.already_indexed = summary.new + summary.changed + summary.unchanged + summary.not_article \
-        + summary.unread - summary.captures_added
+    summary.captures_added = summary.new + summary.changed + summary.unchanged + summary.not_article \
+        + summary.unread - summary.already_indexed
     summary.unchanged -= summary.already_indexed  # the recorder reports a known record as unchanged
     summary.seconds = time.monotonic() - started
     return summary
@@ -251,8 +252,8 @@ class _Run:
         self.known_outlets: set[str] = set()
         self.runs_seen: set[str] = set()
         self.caps: dict[str, int] = {}  # run id → the EXTRACT_MAX_ELEMENTS its crawl applied
-        # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
-        self.payloads: dict[str, tuple[Path, int, str | None]] = {}
+        # more than can be in flight or unwritten, so a response no longer kept is in the index
+        self.payloads = RecentPayloads(max(PAYLOADS_KEPT, window + WRITE_BATCH + 1))
         self.refused: set[str] = set()  # record ids and digests of payloads past the limit
 
     def ingest_files(self, files: list[Path]) -> None:
@@ -375,10 +376,7 @@ class _Run:
         return self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
 
     def _remember(self, path: Path, entry: WarcEntry, content_type: str | None) -> None:
-        where = (path, entry.pointer.offset, content_type)
-        self.payloads[entry.pointer.record_id] = where
-        if entry.payload_digest:
-            self.payloads.setdefault(entry.payload_digest, where)
+        self.payloads.add((path, entry.pointer.offset, content_type), entry.pointer.record_id, entry.payload_digest)
 
     def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task | None:
         """What to analyse for a revisit: its original payload; ``None`` when the crawl would refuse it as too large.
@@ -406,7 +404,7 @@ class _Run:
         return self.caps.get(run_id or "", MAX_ELEMENTS)
 
     def _find_payload(self, entry: WarcEntry) -> tuple[bytes, str | None] | None:
-        where = self.payloads.get(entry.refers_to or "") or self.payloads.get(entry.payload_digest or "")
+        where = self.payloads.find(entry.refers_to, entry.payload_digest)
         if where is None:
             where = self._find_in_archive(entry)
         if where is None:
@@ -490,6 +488,8 @@ class _Run:
     def flush(self) -> None:
         if not self.batch:
             return
+        ids = batch_record_ids(self.batch)  # counted here: other writers' captures never enter the figures
+        self.summary.already_indexed += len(self.archive.read(lambda session: indexed_records(session, ids)))
         for outcome in self.archive.record_captures(self.batch):
             self._count(outcome)
         self.batch = []
@@ -497,6 +497,40 @@ class _Run:
     def _count(self, outcome: Outcome) -> None:
         name = outcome.value.replace("-", "_")
         setattr(self.summary, name, getattr(self.summary, name) + 1)
+
+
+Where = tuple[Path, int, str | None]  # (file, offset, content type) of an HTML response
+
+
+class RecentPayloads:
+    """The latest ``kept`` HTML responses, by record id and by payload digest, for the revisits that follow.
+
+    Bounded, so memory stays flat however many WARCs a run reads; a revisit
+    of an older response finds it through the archive's index instead (it was
+    written by then: the caller keeps more than can be in flight or unwritten).
+    """
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self._by_record: OrderedDict[str, Where] = OrderedDict()
+        self._by_digest: OrderedDict[str, Where] = OrderedDict()
+
+    def add(self, where: Where, record_id: str, digest: str | None) -> None:
+        _keep(self._by_record, record_id, where, self.kept)
+        if digest and digest not in self._by_digest:  # the first response with a payload is the one referred to
+            _keep(self._by_digest, digest, where, self.kept)
+
+    def find(self, record_id: str | None, digest: str | None) -> Where | None:
+        return self._by_record.get(record_id or "") or self._by_digest.get(digest or "")
+
+    def __len__(self) -> int:
+        return len(self._by_record) + len(self._by_digest)
+
+
+def _keep(table: OrderedDict[str, Where], key: str, where: Where, kept: int) -> None:
+    table[key] = where
+    if len(table) > kept:
+        table.popitem(last=False)
 
 
 def _front_page(entry: WarcEntry) -> bool:

@@ -186,13 +186,21 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     a failed re-check (:func:`storage.versions.recheck.record_failure`), in the same transaction and order.
     """
     matcher.lock_stories(session)  # before any page row lock: every writer takes them in this one order
-    ids = [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
-    known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
-    memo(session).recorded_ids = set(session.scalars(known))
+    memo(session).recorded_ids = indexed_records(session, batch_record_ids(batch))
     alerts.start_batch(session)  # watches: note the versions this batch adds …
     outcomes = [_record_entry(session, entry, extractor_version) for entry in batch]
     alerts.on_batch(session)  # … and turn their events into alerts, in this same transaction
     return outcomes
+
+
+def batch_record_ids(batch: list[tuple[Any, ...]]) -> list[str]:
+    """The WARC record ids of a batch's captures (front pages and failed checks have none)."""
+    return [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
+
+
+def indexed_records(session: Session, record_ids: list[str]) -> set[str]:
+    """Those of ``record_ids`` already indexed as captures."""
+    return set(session.scalars(select(Capture.warc_record_id).where(Capture.warc_record_id.in_(record_ids))))
 
 
 def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: str | None) -> Outcome:
