@@ -226,9 +226,6 @@ def ingest(
             pool.shutdown(wait=True, cancel_futures=True)
     summary = run.summary
     summary.files = len(files)
-    summary.captures_added = summary.new + summary.changed + summary.unchanged + summary.not_article \
-        + summary.unread - summary.already_indexed
-    summary.unchanged -= summary.already_indexed  # the recorder reports a known record as unchanged
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -488,9 +485,16 @@ class _Run:
     def flush(self) -> None:
         if not self.batch:
             return
-        ids = batch_record_ids(self.batch)  # counted here: other writers' captures never enter the figures
-        self.summary.already_indexed += len(self.archive.read(lambda session: indexed_records(session, ids)))
-        for outcome in self.archive.record_captures(self.batch):
+        # Counted by record id, before and after: other writers' captures never enter the figures.
+        ids = batch_record_ids(self.batch)
+        known = self.archive.read(lambda session: indexed_records(session, ids))
+        outcomes = self.archive.record_captures(self.batch)
+        added = self.archive.read(lambda session: indexed_records(session, ids)) - known
+        self.summary.already_indexed += len(known)
+        self.summary.captures_added += len(added)
+        for entry, outcome in zip(self.batch, outcomes):
+            if _indexed_before(entry[0], outcome, known):
+                continue  # the recorder reports a known record (or front page) as unchanged: it is not
             self._count(outcome)
         self.batch = []
 
@@ -601,3 +605,10 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield f"pages not extracted, more HTML elements than the cap: {summary.unread} (indexed as unread captures)"
     if summary.extract_errors:
         yield f"pages whose extraction failed: {summary.extract_errors} (indexed as captures without text; see the log)"
+
+
+def _indexed_before(capture: Any, outcome: Outcome, known: set[str]) -> bool:
+    """Whether a batch entry was in the archive before this run wrote it (a re-ingested record or front page)."""
+    if isinstance(capture, CaptureInput):
+        return capture.warc.record_id in known
+    return isinstance(capture, FrontPageInput) and outcome is Outcome.UNCHANGED

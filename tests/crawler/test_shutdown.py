@@ -99,7 +99,7 @@ def test_sigterm_to_the_process_group_loses_no_capture(web, tmp_path: Path) -> N
     assert in_warcs <= indexed, "every archived article fetch is a capture after ingest"
     again = json.loads(newsarchive("--archive-dir", str(archive_dir), "ingest", str(archive_dir / "warcs"),
                                    "--workers", "1", "--seeds", str(seeds), "--json").stdout)
-    assert again["captures_added"] == 0
+    assert again["captures_added"] == 0, json.dumps(again)
 
 
 def test_kill_9_of_a_crawl_ends_its_writer_and_extraction_workers(web, tmp_path: Path) -> None:
