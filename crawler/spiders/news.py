@@ -63,6 +63,8 @@ UNREACHABLE_KINDS = {"dns", "connection_refused", "timeout", "connection_lost"}
 # The role of a fetch by its callback (storage.warc.context.ROLES): only articles and re-checks become pages.
 ROLES = {"parse_feed": "feed", "parse_sitemap": "sitemap", "parse_start_page": "start_page", "parse_page": "article"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved, walled off.
+# Fetches the browser renders for an outlet that needs it; feeds and sitemaps are never rendered.
+RENDERED_ROLES = ("article", "start_page")
 RECHECK_STATUSES = [304, 404, 410, *sorted(WALL_STATUSES - {202})]  # 2xx pass anyway
 
 
@@ -81,6 +83,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         # request and passing it through every spider middleware.
         self.requested_urls: set[str] = set()
         self.reported_failures: set[tuple[str, str]] = set()  # (host, kind) already logged once
+        self.rendered_outlets: set[str] = set()  # render = "auto" outlets found to need the browser
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -305,17 +308,29 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             headers["If-Modified-Since"] = target.last_modified
         previous = {"payload_digest": target.payload_digest, "url": target.fetched_url,
                     "date": target.fetched_at, "record_id": target.warc_record_id}
+        meta = {"outlet": target.outlet, "role": "recheck", "listed": True, "recheck": True, "page_url": target.url,
+                "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES}
+        if target.outlet in self.outlets and self.renders(target.outlet):
+            # the browser renders the page whole: no conditional request, no revisit of the bare HTML
+            headers, meta["playwright"] = {}, True
+            del meta["warc_previous"]
         return scrapy.Request(
             target.fetched_url, callback=self.parse_page, errback=self.on_error, headers=headers,
             dont_filter=True,  # a re-check is meant to fetch a URL already seen
-            meta={"outlet": target.outlet, "role": "recheck", "listed": True, "recheck": True, "page_url": target.url,
-                  "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES},
+            meta=meta,
         )
 
     def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         role = ROLES[callback.__name__]  # what the fetch is for, recorded beside it in the WARC
+        if role in RENDERED_ROLES and self.renders(seed.name):
+            meta["playwright"] = True  # crawler/browser/handler.py
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"outlet": seed.name, "role": role, **meta})
+
+    def renders(self, outlet: str) -> bool:
+        """Whether the outlet's pages are fetched by the browser: its seed says so, or ``auto`` found they need it."""
+        mode = self.outlets[outlet].render
+        return mode == "browser" or (mode == "auto" and outlet in self.rendered_outlets)
 
     def _seed(self, response: Response) -> OutletSeed:
         return self.outlets[response.meta["outlet"]]
