@@ -61,6 +61,8 @@ from storage.versions import activity, capture_log, history, moves, recheck, rec
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.versions.results import CaptureView, VersionView
+from storage.warc.errors import WarcUnreadable
+from storage.warc.rendered import Renditions, renditions_after
 
 logger = logging.getLogger(__name__)
 
@@ -401,6 +403,13 @@ class Archive:
         """Where a capture's ``warc_file`` lives: absolute, or under ``ARCHIVE_DIR/warcs``."""
         path = Path(warc_file)
         return path if path.is_absolute() else self.archive_dir / "warcs" / path
+
+    def renditions(self, warc_file: str, warc_offset: int, record_id: str) -> Renditions:
+        """The rendered DOM and screenshot a browser capture recorded beside its response (none for others)."""
+        try:
+            return renditions_after(self.warc_path(warc_file), warc_offset, record_id)
+        except (OSError, ValueError, EOFError) as error:
+            raise WarcUnreadable(f"{warc_file} @ {warc_offset}: {error}") from error
 
     # -- read side: listings, charts, captures (the reading room's pages) -------
 

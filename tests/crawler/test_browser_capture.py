@@ -210,3 +210,22 @@ def test_pywb_replays_the_rendered_page_with_the_text_its_script_fetched(crawled
             page.close()
         for paragraph in paragraphs:
             assert paragraph in text, (url, paragraph)
+
+
+def test_the_reading_room_shows_each_version_beside_its_screenshot(crawled: Crawled) -> None:
+    from tests.storage.web.test_pages import get, q, running_app
+
+    url = crawled.web.url("apitext.example", "api-story-1")
+    with Archive(archive_dir=crawled.archive_dir) as archive, running_app(archive) as base:
+        shots = set()
+        for number in (1, 2):
+            page = get(f"{base}/page?{q(url=url, v=number, format='json')}").json()
+            assert page["screenshot"], number
+            shot = get(base + page["screenshot"])
+            assert shot.status == 200 and shot.headers["content-type"] == "image/jpeg"
+            assert shot.body[:3] == b"\xff\xd8\xff"
+            shots.add(shot.body)
+            html = get(f"{base}/page?{q(url=url, v=number)}").text
+            assert f'<img src="{page["screenshot"]}"' in html and 'class="beside-screenshot"' in html
+        assert len(shots) == 2  # each version its own
+        assert get(f"{base}/capture/999999/screenshot").status == 404

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from storage.db.errors import NoSuchVersion
 from storage.versions.changes import short
 from storage.versions.results import VersionView
+from storage.warc.errors import WarcUnreadable
 from storage.web.charts import rank_chart, timeline
 from storage.web.params import Params
 from storage.web.rendering import Result, link, when
@@ -36,16 +37,28 @@ def view(room, request: Request, params: Params) -> Result:
     headlines = archive.headlines(canonical) if prominence else []
     permalink = None if chosen is None else absolute(request, room.base_path, "/page", url=canonical, v=chosen.version)
     headline = last_headline(versions, chosen)
-    context = {"url": canonical, "outlet": captures[0].outlet if captures else None, "versions": versions,
+    screenshot = screenshot_link(room, chosen, record_ids)
+    context = {"url": canonical, "screenshot": screenshot, "outlet": captures[0].outlet if captures else None, "versions": versions,
                "chosen": chosen, "captures": captures, "story": story, "timeline": marks, "permalink": permalink,
                "capture_of": record_ids, "paragraphs": _paragraphs(chosen), "prominence": charts,
                "headlines": headlines, "headline": headline}
     data = {"url": canonical, "versions": [v.to_json() for v in versions],
-            "version": None if chosen is None else chosen.to_json(), "permalink": permalink,
+            "version": None if chosen is None else chosen.to_json(), "permalink": permalink, "screenshot": screenshot,
             "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json(),
             "prominence": [p.to_json() for p in prominence], "headlines": [h.to_json() for h in headlines]}
     title = headline or canonical
     return Result("page.html", title, context, data)
+
+
+def screenshot_link(room, version: VersionView | None, capture_of: dict[str, int]) -> str | None:
+    """The reading room's link to the screenshot recorded with ``version``'s capture, if it has one."""
+    if version is None or version.warc_record_id not in capture_of:
+        return None
+    try:
+        shot = room.archive.renditions(version.warc_file, version.warc_offset, version.warc_record_id).screenshot
+    except WarcUnreadable:
+        return None
+    return None if shot is None else link(room.base_path, f"/capture/{capture_of[version.warc_record_id]}/screenshot")
 
 
 def _chosen(url: str, versions: list[VersionView], number: int | None) -> VersionView | None:
