@@ -45,7 +45,7 @@ from storage.db.results import Result
 from storage.db import times
 from storage.db.times import aware, iso, utc
 from storage.outlets import frontpage_history as fronts
-from storage.outlets import listing
+from storage.outlets import listing, rendering
 from storage.outlets import runs as run_log
 from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
@@ -244,9 +244,18 @@ class Archive:
         query = select(Outlet, pages, versions, last).order_by(Outlet.name)
         with self._session() as session:
             return [
-                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, aware(last_seen))
+                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, aware(last_seen),
+                           rendering.render_words(o.seed, o.rendered_since))
                 for o, n_pages, n_versions, last_seen in session.execute(query)
             ]
+
+    def mark_rendered(self, outlet: str, since: datetime, because: str) -> bool:
+        """Record that an ``auto`` outlet's pages need the browser from ``since`` on; False if known already."""
+        return self._write(lambda session: rendering.mark_rendered(session, outlet, since, because))
+
+    def rendered_outlets(self, names: list[str] | None = None) -> set[str]:
+        """The outlets found to need the browser (:mod:`storage.outlets.rendering`)."""
+        return self.read(lambda session: rendering.rendered_outlets(session, names))
 
     def versions(self, url: str) -> list[VersionView]:
         """All versions of the page at ``url``, oldest first; raises :class:`NoSuchPage`."""

@@ -218,6 +218,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             hints=hints,
             headers=_headers(response),
+            rendered="playwright" in response.flags,
         )
 
     def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
@@ -275,6 +276,12 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self.requested_urls.add(target)
         yield self._request(seed, target, self.parse_page, listed=listed, hints=hints or {})
 
+    def rendered_again(self, outlet: str, url: str, listed: bool, hints: dict[str, Any]) -> scrapy.Request:
+        """A page fetched without the browser that needs its scripts, asked for again from the browser."""
+        self.crawler.stats.inc_value("browser/fetched_again")
+        request = self._request(self.outlets[outlet], url, self.parse_page, listed=listed, hints=hints)
+        return request.replace(dont_filter=True)
+
     def listed_again(self, outlet: str, url: str) -> scrapy.Request:
         """A page judged no article when fetched unlisted, asked for once more now that a listing names it."""
         self.crawler.stats.inc_value("discovery/judged_again")
@@ -292,9 +299,11 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         outlets = list(self.outlets)
         with open_archive(settings) as archive:
             if self.recheck == "no":
+                self.rendered_outlets = archive.rendered_outlets(outlets)
                 return [], archive.known_urls(outlets)
             # Leases count from the real time, whatever the mode: a page `all` claims but the run never
             # reaches comes due again a lease later, not a century later.
+            self.rendered_outlets = archive.rendered_outlets(outlets)
             targets = archive.claim_rechecks(datetime.now(UTC), outlets,
                                              limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX),
                                              every=self.recheck == "all")

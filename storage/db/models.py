@@ -85,6 +85,9 @@ class Outlet(Base):
     domains: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=now)
     seed: Mapped[dict[str, Any] | None]  # the seed entry as crawled (revision 0011), from the WARC run records
+    # render = "auto": since when its pages are rendered by a browser, and the page that showed the need (0021)
+    rendered_since: Mapped[datetime | None]
+    rendered_because: Mapped[str | None] = mapped_column(Text)
 
 
 class Page(Base):

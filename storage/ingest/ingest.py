@@ -48,7 +48,7 @@ from storage.db.errors import ArchiveError, NoSuchPage
 from storage.ingest.time_order import TimeOrder
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
-from storage.outlets.seeds import OutletSeed, SeedError
+from storage.outlets.seeds import OutletSeed, SeedError, handed_to_browser
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.context import CaptureContext, RunEnd, RunStart
 from storage.warc.errors import WarcUnreadable
@@ -381,6 +381,10 @@ class _Run:
                 logger.warning("cannot extract %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
                                item.entry.pointer.offset, error)
                 analysis = _unanalysed(item.entry.url)
+            if handed_to_browser(item.rule.render, analysis.needs_scripts, item.entry.rendered):
+                self.summary.skipped_not_page += 1  # the crawl fetched it again with the browser
+                self.archive.mark_rendered(item.rule.name, item.entry.date, analysis.verdict.url)
+                continue
             article, unstripped = self._article(item.rule.name, analysis)
             if article is not None and item.entry.context is not None:
                 apply_listing_hints(article, item.entry.context.hints)

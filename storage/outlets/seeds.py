@@ -81,6 +81,15 @@ class OutletSeed:
         return _parse_outlet(source, 0, table)
 
 
+def handed_to_browser(render: str, needs_scripts: bool, rendered: bool) -> bool:
+    """Whether a capture goes unindexed because the crawl fetched the page again with the browser.
+
+    The one rule for crawl and ``reindex``/``ingest`` alike: a page of an ``auto`` outlet,
+    fetched without the browser, that needs scripts for its text.
+    """
+    return render == "auto" and needs_scripts and not rendered
+
+
 def host_in_domains(host: str, domains: tuple[str, ...] | list[str]) -> bool:
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in domains)

@@ -8,6 +8,7 @@
   script reads ``location.pathname``, draws the front page's links from
   ``/api/index.json`` or an article from ``/api/news/SLUG.json``, and follows
   links with ``history.pushState`` (client-side routing).
+* ``plain.example``: an ordinary outlet, its text in its HTML (it never needs the browser).
 * ``hang.example``: ``/story/poll`` polls ``/api/tick`` for ever (the network
   never falls quiet; its text is there after the first answer);
   ``/story/loop`` runs a script that never returns.
@@ -57,7 +58,7 @@ class ScriptedWeb:
     hits: list[str] = field(default_factory=list)  # every URL asked for, in order
 
     def __post_init__(self) -> None:
-        for host, prefix in (("apitext.example", "api"), ("spa.example", "spa")):
+        for host, prefix in (("apitext.example", "api"), ("spa.example", "spa"), ("plain.example", "plain")):
             self.stories[host] = {}
             for number in range(2):
                 slug = f"{prefix}-story-{number + 1}"
@@ -87,13 +88,15 @@ class ScriptedWeb:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def seed_toml(self, render: dict[str, str] | None = None) -> str:
-        """Seed entries for the outlets; ``render`` gives an outlet's ``render`` value (default none: "auto")."""
+    def seed_toml(self, render: dict[str, str] | None = None, only: tuple[str, ...] | None = None) -> str:
+        """Seed entries for the outlets (``only`` these); ``render`` gives an outlet's ``render`` (default: none)."""
         render = render or {}
         entries = [("apitext", "apitext.example", "/story/"), ("spa", "spa.example", "/news/"),
-                   ("hang", "hang.example", "/story/")]
+                   ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/")]
         lines = []
         for name, host, pattern in entries:
+            if only is not None and name not in only:
+                continue
             lines += ["[[outlet]]", f'name = "{name}"', f'domains = ["{host}"]', f'start_urls = ["http://{host}/"]',
                       f"article_pattern = '{pattern}'"]
             if name in render:
@@ -127,6 +130,8 @@ class ScriptedWeb:
                 return self._spa(path)
             if host == "hang.example":
                 return self._hang(path)
+            if host == "plain.example":
+                return self._plain(path)
         return 404, "text/plain", b"no such host\n", False
 
     def _apitext(self, path: str) -> tuple[int, str, bytes, bool]:
@@ -163,6 +168,19 @@ class ScriptedWeb:
         return _html("<!doctype html><html><head><title>SPA News</title>"
                      f"<style>{SHELL_STYLE}</style><script src=\"/static/app.js\" defer></script></head>"
                      "<body><div id=\"app\">Loading…</div></body></html>")
+
+    def _plain(self, path: str) -> tuple[int, str, bytes, bool]:
+        stories = self.stories["plain.example"]
+        if path == "/":
+            links = "".join(f'<li><a href="/story/{slug}">{story.title}</a></li>' for slug, story in stories.items())
+            return _html(f"<html><head><title>Plain</title></head><body><ul>{links}</ul></body></html>")
+        story = stories.get(path.removeprefix("/story/"))
+        if story is None:
+            return 404, "text/html", b"<html><body>not found</body></html>", False
+        text = "".join(f"<p>{paragraph}</p>" for paragraph in story.paragraphs)
+        return _html(f'<html><head><title>{story.title}</title><meta property="og:type" content="article">'
+                     f'<script>window.analytics = [];</script></head><body><article><h1>{story.title}</h1>'
+                     f'{text}</article></body></html>')
 
     def _hang(self, path: str) -> tuple[int, str, bytes, bool]:
         story = self.stories["hang.example"]["poll"]

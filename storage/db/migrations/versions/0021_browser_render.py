@@ -1,0 +1,33 @@
+"""``outlets.rendered_since`` and ``rendered_because``: an outlet whose pages turned out to need a browser.
+
+An outlet whose seed says ``render = "auto"`` (the default) is rendered by a
+browser from the moment a page of it declared itself an article but showed no
+text, or only a teaser, without its scripts: when that was, and which page it
+was (issue 38, :mod:`storage.outlets.rendering`).
+
+Revision ID: 0021_browser_render
+Revises: 0020
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021_browser_render"
+down_revision = "0020"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outlets") as batch:
+        batch.add_column(sa.Column("rendered_since", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("rendered_because", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outlets") as batch:
+        batch.drop_column("rendered_because")
+        batch.drop_column("rendered_since")
