@@ -60,6 +60,19 @@ logger = logging.getLogger(__name__)
 VIEWPORT = {"width": 1280, "height": 900}
 SCREENSHOT_MAX_HEIGHT = 8000  # pixels: a screenshot shows the article, not an endless page
 SCREENSHOT_QUALITY = 60
+# Where each block of text stands on the page, in the screenshot's pixels (the diff page marks changed ones).
+LAYOUT_SCRIPT = """(maxHeight) => {
+  const blocks = [];
+  for (const node of document.querySelectorAll('h1, h2, h3, h4, p, li, blockquote, figcaption, td')) {
+    const box = node.getBoundingClientRect();
+    const y = box.top + window.scrollY;
+    const text = (node.innerText || '').trim();
+    if (!text || box.width < 1 || box.height < 1 || y > maxHeight) continue;
+    blocks.push({text: text.slice(0, 2000), x: Math.round(box.left + window.scrollX), y: Math.round(y),
+                 w: Math.round(box.width), h: Math.round(box.height)});
+  }
+  return blocks.slice(0, 2000);
+}"""
 
 
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
@@ -113,14 +126,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                       started: float) -> Response:
         response = await super()._download_request_with_page(request, page, spider)
         rendered_ms = (time.monotonic() - started) * 1000
-        screenshot = await self._screenshot(page) if self.screenshots else None
+        screenshot, layout = await self._screenshot(page) if self.screenshots else (None, None)
         exchanges = await recorder.finish(timeout=2.0)
         document = _document(exchanges, response.url)
         if document is None:
             raise RenderFailed("no_document", f"the browser got no response for {response.url}")
         request.meta["browser_capture"] = BrowserCapture(
             document, [exchange for exchange in exchanges if exchange is not document],
-            response.text, screenshot, rendered_ms)
+            response.text, screenshot, layout, rendered_ms)
         self.stats.inc_value("browser/pages")
         self.stats.inc_value("browser/render_ms", int(rendered_ms))
         self.stats.inc_value("browser/exchanges", len(exchanges))
@@ -138,16 +151,19 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if clicks:
             self.stats.inc_value("browser/load_more_clicks", clicks)
 
-    async def _screenshot(self, page: Any) -> bytes | None:
+    async def _screenshot(self, page: Any) -> tuple[bytes | None, dict | None]:
+        """A JPEG of the page (its first ``SCREENSHOT_MAX_HEIGHT`` pixels) and where its text blocks stand on it."""
         try:
             height = await page.evaluate("Math.max(document.documentElement.scrollHeight, 1)")
             clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(int(height), SCREENSHOT_MAX_HEIGHT)}
-            return await page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, full_page=True, clip=clip,
+            shot = await page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, full_page=True, clip=clip,
                                          timeout=self.settle_timeout * 1000)
+            blocks = await page.evaluate(LAYOUT_SCRIPT, clip["height"])
         except PlaywrightError as error:
             self.stats.inc_value("browser/screenshot_failed")
             logger.info("no screenshot of %s: %s", page.url, _first_line(error))
-            return None
+            return None, None
+        return shot, {"width": clip["width"], "height": clip["height"], "blocks": blocks}
 
 
 def launch_options(settings: Any) -> dict[str, Any]:

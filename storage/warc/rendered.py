@@ -5,7 +5,10 @@ A rendered capture is written as one batch, in this order:
 1. the page's own response and request (the navigation: the record the capture points at),
 2. a ``resource`` record of the rendered DOM (``urn:newsarchive:dom:URL``, ``text/html``),
 3. a ``resource`` record of the screenshot (``urn:newsarchive:screenshot:URL``, ``image/jpeg``),
-   when one was taken,
+   when one was taken, and one of where each block of text stood on it
+   (``urn:newsarchive:layout:URL``, JSON: the shot's ``width`` and ``height``
+   and ``blocks`` of ``text``, ``x``, ``y``, ``w``, ``h`` in pixels), from which
+   the diff page marks the changed regions,
 4. the capture's own ``metadata`` record (:mod:`storage.warc.context`),
 5. a response and request pair for every other exchange the browser made
    (scripts, styles, the API calls that carried the text, images within a size
@@ -26,6 +29,7 @@ serve the body as it is. Transfer codings follow :mod:`storage.warc.records`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +42,8 @@ from storage.warc import records
 
 DOM_URI = "urn:newsarchive:dom:"
 SCREENSHOT_URI = "urn:newsarchive:screenshot:"
+LAYOUT_URI = "urn:newsarchive:layout:"
+LAYOUT_TYPE = "application/json"
 DOM_TYPE = "text/html; charset=utf-8"
 SCREENSHOT_TYPE = "image/jpeg"
 _REPLACED = {"content-encoding": "X-Orig-Content-Encoding", "content-length": "X-Orig-Content-Length",
@@ -69,15 +75,17 @@ class BrowserCapture:
     others: list[Exchange] = field(default_factory=list)
     dom: str = ""
     screenshot: bytes | None = None
+    layout: dict | None = None  # the screenshot's size and where each text block stood on it
     render_ms: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Renditions:
-    """The rendered DOM and the screenshot recorded with a capture, as read back from its WARC file."""
+    """The rendered DOM, the screenshot and its layout recorded with a capture, as read back from its WARC file."""
 
     dom: str | None = None
     screenshot: bytes | None = None
+    layout: dict | None = None
 
 
 def response_headers(exchange: Exchange) -> StatusAndHeaders:
@@ -120,6 +128,9 @@ def rendition_records(capture: BrowserCapture, about: str, date: datetime) -> li
     if capture.screenshot:
         made.append(records.resource_record(SCREENSHOT_URI + url, capture.screenshot, date,
                                             content_type=SCREENSHOT_TYPE, concurrent_to=about))
+        if capture.layout is not None:
+            made.append(records.resource_record(LAYOUT_URI + url, json.dumps(capture.layout).encode(), date,
+                                                content_type=LAYOUT_TYPE, concurrent_to=about))
     return made
 
 
@@ -129,14 +140,14 @@ def rendition_of(record: ArcWarcRecord) -> tuple[str, str] | None:
         return None
     target = record.rec_headers.get_header("WARC-Target-URI") or ""
     about = record.rec_headers.get_header("WARC-Concurrent-To")
-    for kind, prefix in (("dom", DOM_URI), ("screenshot", SCREENSHOT_URI)):
+    for kind, prefix in (("dom", DOM_URI), ("screenshot", SCREENSHOT_URI), ("layout", LAYOUT_URI)):
         if target.startswith(prefix) and about:
             return kind, about
     return None
 
 
-# A rendered batch holds the response, its request, two renditions and the capture record before other exchanges.
-_LOOK_AHEAD = 6
+# A rendered batch holds the response, its request, three renditions and the capture record before other exchanges.
+_LOOK_AHEAD = 7
 
 
 def renditions_after(path: Path, offset: int, record_id: str) -> Renditions:
@@ -150,5 +161,16 @@ def renditions_after(path: Path, offset: int, record_id: str) -> Renditions:
             named = rendition_of(record)
             if named is not None and named[1] == record_id:
                 found[named[0]] = record.content_stream().read()
-    dom = found.get("dom")
-    return Renditions(dom.decode("utf-8", "replace") if dom is not None else None, found.get("screenshot"))
+    dom, layout = found.get("dom"), found.get("layout")
+    return Renditions(dom.decode("utf-8", "replace") if dom is not None else None, found.get("screenshot"),
+                      _layout(layout))
+
+
+def _layout(body: bytes | None) -> dict | None:
+    if body is None:
+        return None
+    try:
+        layout = json.loads(body)
+    except ValueError:
+        return None
+    return layout if isinstance(layout, dict) and isinstance(layout.get("blocks"), list) else None

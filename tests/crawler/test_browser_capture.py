@@ -25,7 +25,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from storage.archive import Archive
-from storage.warc.rendered import DOM_URI, SCREENSHOT_URI, renditions_after
+from storage.warc.rendered import DOM_URI, LAYOUT_URI, SCREENSHOT_URI, renditions_after
 from tests.crawler.test_warc_crawl import PYWB_BIN, free_port, wait_for
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, warc_files
@@ -125,10 +125,11 @@ def test_every_version_has_its_rendered_dom_and_a_screenshot(crawled: Crawled, c
                                          version.warc_record_id)
                 assert found.screenshot is not None and found.screenshot[:3] == b"\xff\xd8\xff", url  # a JPEG
                 assert found.dom is not None and version.text.split("\n\n")[-1] in found.dom, url
+                assert any(block["text"] == version.text.split("\n\n")[-1] for block in found.layout["blocks"])
                 sizes.append(len(found.screenshot))
     targets = [str(r.rec_headers.get_header("WARC-Target-URI")) for _, _, r, _ in all_records(crawled.archive_dir)
                if r.rec_type == "resource"]
-    assert all(target.startswith((DOM_URI, SCREENSHOT_URI)) for target in targets)
+    assert all(target.startswith((DOM_URI, SCREENSHOT_URI, LAYOUT_URI)) for target in targets)
     with capsys.disabled():
         print(f"\n  {len(sizes)} screenshots, {sum(sizes) / len(sizes) / 1024:.1f} KB each on average")
 
@@ -229,3 +230,19 @@ def test_the_reading_room_shows_each_version_beside_its_screenshot(crawled: Craw
             assert f'<img src="{page["screenshot"]}"' in html and 'class="beside-screenshot"' in html
         assert len(shots) == 2  # each version its own
         assert get(f"{base}/capture/999999/screenshot").status == 404
+
+
+def test_the_diff_shows_both_screenshots_with_the_changed_region_marked(crawled: Crawled) -> None:
+    from tests.storage.web.test_pages import get, q, running_app
+
+    url = crawled.web.url("spa.example", "spa-story-1")
+    with Archive(archive_dir=crawled.archive_dir) as archive, running_app(archive) as base:
+        answer = get(f"{base}/diff?{q(url=url, format='json')}").json()
+        html = get(f"{base}/diff?{q(url=url)}").text
+    shots = answer["screenshots"]
+    assert shots["before"]["src"] != shots["after"]["src"]
+    assert shots["before"]["marks"] == []  # a paragraph was added: nothing of the old page changed
+    assert len(shots["after"]["marks"]) == 1  # the added correction, one block
+    x, y, w, h = shots["after"]["marks"][0]
+    assert 0 < y and y + h <= shots["after"]["height"] and w > 0
+    assert html.count("<image href=") == 2 and html.count('<rect class="changed"') == 1

@@ -12,11 +12,11 @@ from starlette.requests import Request
 from storage.db.errors import NoSuchVersion
 from storage.versions.changes import short
 from storage.versions.results import VersionView
-from storage.warc.errors import WarcUnreadable
 from storage.web.charts import rank_chart, timeline
 from storage.web.params import Params
 from storage.web.rendering import Result, link, when
 from storage.web.views.common import absolute
+from storage.web.views.screenshots import screenshot_link
 
 
 def view(room, request: Request, params: Params) -> Result:
@@ -48,17 +48,6 @@ def view(room, request: Request, params: Params) -> Result:
             "prominence": [p.to_json() for p in prominence], "headlines": [h.to_json() for h in headlines]}
     title = headline or canonical
     return Result("page.html", title, context, data)
-
-
-def screenshot_link(room, version: VersionView | None, capture_of: dict[str, int]) -> str | None:
-    """The reading room's link to the screenshot recorded with ``version``'s capture, if it has one."""
-    if version is None or version.warc_record_id not in capture_of:
-        return None
-    try:
-        shot = room.archive.renditions(version.warc_file, version.warc_offset, version.warc_record_id).screenshot
-    except WarcUnreadable:
-        return None
-    return None if shot is None else link(room.base_path, f"/capture/{capture_of[version.warc_record_id]}/screenshot")
 
 
 def _chosen(url: str, versions: list[VersionView], number: int | None) -> VersionView | None:
