@@ -57,10 +57,12 @@ class ScriptedWeb:
     stories: dict[str, dict[str, Story]] = field(default_factory=dict)  # host → slug → story
     hits: list[str] = field(default_factory=list)  # every URL asked for, in order
 
+    articles: int = 2  # per outlet
+
     def __post_init__(self) -> None:
         for host, prefix in (("apitext.example", "api"), ("spa.example", "spa"), ("plain.example", "plain")):
             self.stories[host] = {}
-            for number in range(2):
+            for number in range(self.articles):
                 slug = f"{prefix}-story-{number + 1}"
                 self.stories[host][slug] = Story(slug, f"{prefix.upper()} story {number + 1}: the harbour bridge "
                                                  f"vote", paragraphs_for(f"{host}/{slug}", 5))
