@@ -39,6 +39,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "domains": "the domains its crawl stays inside (JSON list)",
             "created_at": "when the outlet entered the archive",
             "seed": "its seed entry as crawled (JSON), from the WARC files' run records",
+            "rendered_since": "render = \"auto\": when its pages turned out to need a browser (null: not so far)",
+            "rendered_because": "the page that showed it: an article whose text came only with its scripts",
         },
     ),
     "pages": TableDescription(
