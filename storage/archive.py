@@ -609,6 +609,7 @@ def _version_view(row: Any, moved_from: dict[str, list[str]]) -> VersionView:
         warc_record_id=capture.warc_record_id,
         moved_to=moved_to,
         moved_from=list(moved_from.get(url, [])),
+        posts=version.posts,
     )
 
 

@@ -89,6 +89,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "capture_id": "the capture this version was extracted from",
             "state": "ok, or removed, redirected, paywalled or moved (then the text is empty)",
             "change_summary": "what this version changed from the one before (JSON); declared: false marks a stealth edit",
+            "posts": "a live blog's posts in this version (JSON: id, time, author, text); null for other pages",
             "chars_added": "reader-visible characters this version added",
             "chars_removed": "reader-visible characters this version removed",
             "extractor_version": "the extractor that produced the text",

@@ -167,6 +167,7 @@ class Version(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     extractor_version: Mapped[str | None] = mapped_column(String(50))
     change_summary: Mapped[dict[str, Any] | None]
+    posts: Mapped[list[Any] | None] = mapped_column(JSONType)  # a live blog's posts (0021; storage.versions.posts)
     state: Mapped[str] = mapped_column(String(20), default="ok")  # "ok" or a removal (storage.versions.removals)
     chars_added: Mapped[int | None]  # reader-visible characters this version added (storage.versions.changes)
     chars_removed: Mapped[int | None]

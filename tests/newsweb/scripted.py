@@ -9,6 +9,11 @@
   ``/api/index.json`` or an article from ``/api/news/SLUG.json``, and follows
   links with ``history.pushState`` (client-side routing).
 * ``plain.example``: an ordinary outlet, its text in its HTML (it never needs the browser).
+* ``liveblog.example``: ``/live/storm`` is a live blog (JSON-LD
+  ``LiveBlogPosting``) whose script shows the newest three posts from
+  ``/api/live/storm?page=N`` and a "Load more" button for each older page;
+  :meth:`ScriptedWeb.post`, :meth:`ScriptedWeb.edit_post` and
+  :meth:`ScriptedWeb.delete_post` change it between crawls.
 * ``hang.example``: ``/story/poll`` polls ``/api/tick`` for ever (the network
   never falls quiet; its text is there after the first answer);
   ``/story/loop`` runs a script that never returns.
@@ -68,6 +73,12 @@ class ScriptedWeb:
                                                  f"vote", paragraphs_for(f"{host}/{slug}", 5))
         self.stories["hang.example"] = {"poll": Story("poll", "The council meets again tonight",
                                                       paragraphs_for("hang.example/poll", 4))}
+        rng = random.Random("liveblog")
+        self.posts: list[dict[str, str]] = []  # newest first
+        for number in range(7, 0, -1):
+            self.posts.append({"id": f"post-{number}", "time": f"2026-12-01T{8 + number:02d}:00:00Z",
+                               "author": rng.choice(["Ann Lee", "Bo Chan", "Cy Moss"]),
+                               "text": paragraphs_for(f"liveblog/{number}", 1)[0]})
         self._server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
@@ -94,7 +105,8 @@ class ScriptedWeb:
         """Seed entries for the outlets (``only`` these); ``render`` gives an outlet's ``render`` (default: none)."""
         render = render or {}
         entries = [("apitext", "apitext.example", "/story/"), ("spa", "spa.example", "/news/"),
-                   ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/")]
+                   ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/"),
+                   ("liveblog", "liveblog.example", "/live/")]
         lines = []
         for name, host, pattern in entries:
             if only is not None and name not in only:
@@ -111,6 +123,20 @@ class ScriptedWeb:
 
     def url(self, host: str, slug: str) -> str:
         return f"http://{host}{'/news/' if host == 'spa.example' else '/story/'}{slug}"
+
+    def post(self, number: int, author: str, text: str) -> None:
+        """A new post on top of the live blog."""
+        with self._lock:
+            self.posts.insert(0, {"id": f"post-{number}", "time": f"2026-12-01T{8 + number:02d}:00:00Z",
+                                  "author": author, "text": text})
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        with self._lock:
+            next(post for post in self.posts if post["id"] == post_id)["text"] = text
+
+    def delete_post(self, post_id: str) -> None:
+        with self._lock:
+            self.posts = [post for post in self.posts if post["id"] != post_id]
 
     def edit(self, host: str, slug: str, append: str) -> None:
         with self._lock:
@@ -134,6 +160,8 @@ class ScriptedWeb:
                 return self._hang(path)
             if host == "plain.example":
                 return self._plain(path)
+            if host == "liveblog.example":
+                return self._liveblog(path)
         return 404, "text/plain", b"no such host\n", False
 
     def _apitext(self, path: str) -> tuple[int, str, bytes, bool]:
@@ -170,6 +198,28 @@ class ScriptedWeb:
         return _html("<!doctype html><html><head><title>SPA News</title>"
                      f"<style>{SHELL_STYLE}</style><script src=\"/static/app.js\" defer></script></head>"
                      "<body><div id=\"app\">Loading…</div></body></html>")
+
+    def _liveblog(self, path: str) -> tuple[int, str, bytes, bool]:
+        if path == "/":
+            return _html('<html><head><title>Live</title></head><body><a href="/live/storm">Storm live</a>'
+                         "</body></html>")
+        if path.startswith("/api/live/storm"):
+            page = int(path.rsplit("page=", 1)[-1]) if "page=" in path else 1
+            chunk = self.posts[(page - 1) * LIVE_PAGE:page * LIVE_PAGE]
+            more = len(self.posts) > page * LIVE_PAGE
+            return 200, "application/json", json.dumps({"posts": chunk, "more": more}).encode(), True
+        if path == "/static/live.js":
+            return 200, "application/javascript", LIVE_JS.encode(), True
+        if path != "/live/storm":
+            return 404, "text/html", b"<html><body>not found</body></html>", False
+        ld = json.dumps({"@context": "https://schema.org", "@type": "LiveBlogPosting",
+                         "headline": "Storm live: the coast braces for the worst",
+                         "coverageStartTime": "2026-12-01T08:00:00Z"})
+        return _html("<!doctype html><html><head><title>Storm live: the coast braces for the worst</title>"
+                     f'<meta property="og:type" content="article"><script type="application/ld+json">{ld}</script>'
+                     f"<style>{SHELL_STYLE}</style></head><body><h1>Storm live: the coast braces for the worst</h1>"
+                     '<div class="live" id="posts"></div><button id="more" hidden>Load more</button>'
+                     '<script src="/static/live.js"></script></body></html>')
 
     def _plain(self, path: str) -> tuple[int, str, bytes, bool]:
         stories = self.stories["plain.example"]
@@ -224,6 +274,28 @@ STORY_JS = """
   box.innerHTML = '';
   for (const text of story.paragraphs) { const p = document.createElement('p'); p.textContent = text; box.appendChild(p); }
 })();
+"""
+
+LIVE_PAGE = 3  # posts per page of the live blog's API
+
+LIVE_JS = """
+let page = 0;
+const list = document.getElementById('posts');
+const more = document.getElementById('more');
+async function load() {
+  page += 1;
+  const reply = await (await fetch('/api/live/storm?page=' + page)).json();
+  for (const post of reply.posts) {
+    const item = document.createElement('article'); item.className = 'post'; item.dataset.postId = post.id;
+    const time = document.createElement('time'); time.setAttribute('datetime', post.time); time.textContent = post.time.slice(11, 16);
+    const author = document.createElement('span'); author.className = 'author'; author.textContent = post.author;
+    const text = document.createElement('p'); text.textContent = post.text;
+    item.append(time, author, text); list.appendChild(item);
+  }
+  more.hidden = !reply.more;
+}
+more.addEventListener('click', load);
+load();
 """
 
 SPA_JS = """
