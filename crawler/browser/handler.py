@@ -22,7 +22,9 @@
   ``BROWSER_MAX_RESOURCE_BYTES`` are left out of the WARC. A page that overruns,
   or whose tab or browser crashes, fails alone with :class:`RenderFailed`
   (one log line from the spider's errback); a crashed browser is started again
-  for the next page.
+  for the next page. Unless ``ARCHIVE_ALLOW_PRIVATE_NETWORKS`` is on (or the
+  browser goes through a proxy), a request the page makes to a non-public
+  address is aborted, as the private-network guard refuses Scrapy's.
 
 The browser is Debian's Chromium (``BROWSER_EXECUTABLE``, default
 ``/usr/bin/chromium``; Playwright's own downloads are never used). It goes
@@ -37,6 +39,7 @@ import logging
 import os
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -48,6 +51,7 @@ from crawler import settings as defaults
 from crawler.browser.errors import RenderFailed
 from crawler.browser.load_more import expand
 from crawler.browser.traffic import TrafficRecorder
+from crawler.middlewares.private_network import is_public_address, resolve
 from crawler.middlewares.warc_handler import _WireNotingFactory
 from storage.warc.rendered import BrowserCapture, Exchange
 
@@ -91,6 +95,21 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.screenshots = settings.getbool("BROWSER_SCREENSHOTS", defaults.BROWSER_SCREENSHOTS)
         self._started = False
         self._start_lock = asyncio.Lock()
+        proxied = bool(self.config.launch_options.get("proxy"))  # through a proxy: the proxy's business
+        if not settings.getbool("ARCHIVE_ALLOW_PRIVATE_NETWORKS") and not proxied:
+            self.abort_request = self._to_private_network
+
+    async def _to_private_network(self, request: Any) -> bool:
+        """Whether a request the page makes goes to a non-public address (crawler.middlewares.private_network)."""
+        host = urlsplit(request.url).hostname or ""
+        if not request.url.startswith(("http://", "https://")):
+            return False
+        blocked = [address for address in await resolve(host) if not is_public_address(address)]
+        if blocked:
+            self.stats.inc_value("private_network/blocked")
+            logger.info("the browser was refused %s: %s resolves to non-public address %s", request.url, host,
+                        blocked[0])
+        return bool(blocked)
 
     async def _maybe_launch_in_thread(self) -> None:
         """Nothing at engine start: Playwright starts with the first rendered request (:meth:`_download_request`)."""

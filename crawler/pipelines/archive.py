@@ -245,10 +245,10 @@ class ArchivePipeline:
             spider.rendered_outlets.add(item.outlet)
             logger.warning("%s: %s declares an article but shows its text only with scripts; the outlet's pages "
                            "are rendered by the browser from now on", item.outlet, item.fetched_url)
-            try:
-                await asyncio.to_thread(self.archive.mark_rendered, item.outlet, item.fetched_at, item.url)
-            except Exception as exc:  # this crawl renders anyway; the next one finds out again
-                logger.error("cannot record that %s needs the browser: %s", item.outlet, exc)
+        try:  # every such page: the earliest is kept, as reindex keeps it
+            await asyncio.to_thread(self.archive.mark_rendered, item.outlet, item.fetched_at, item.url)
+        except Exception as exc:  # this crawl renders anyway; the next one finds out again
+            logger.error("cannot record that %s needs the browser: %s", item.outlet, exc)
         self.stats.inc_value(f"outlet/{item.outlet}/handed_to_browser")
         self.crawler.engine.crawl(spider.rendered_again(item.outlet, item.fetched_url, item.listed, item.hints))
 

@@ -22,9 +22,13 @@ from storage.db.times import aware, iso
 
 
 def mark_rendered(session: Session, outlet: str, since: datetime, because: str) -> bool:
-    """Record that ``outlet`` needs the browser from ``since`` on (``because`` that page); False if known already."""
+    """Record that ``outlet`` needs the browser from ``since`` on (``because`` that page); False if known as early.
+
+    The earliest such page wins, whatever order the pages are recorded in
+    (a crawl's pipeline finishes pages out of order; ``reindex`` reads them in time order).
+    """
     row = session.scalar(select(Outlet).where(Outlet.name == outlet))
-    if row is None or row.rendered_since is not None:
+    if row is None or (row.rendered_since is not None and aware(row.rendered_since) <= since):
         return False
     row.rendered_since, row.rendered_because = since, because
     return True

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import urllib.request
@@ -132,6 +133,11 @@ def test_every_version_has_its_rendered_dom_and_a_screenshot(crawled: Crawled, c
     assert all(target.startswith((DOM_URI, SCREENSHOT_URI, LAYOUT_URI)) for target in targets)
     with capsys.disabled():
         print(f"\n  {len(sizes)} screenshots, {sum(sizes) / len(sizes) / 1024:.1f} KB each on average")
+
+
+def test_the_summary_prints_ms_per_render_and_bytes_per_screenshot(crawled: Crawled) -> None:
+    line = next(line for line in crawled.second.stderr.splitlines() if line.startswith("  browser "))
+    assert re.fullmatch(r"  browser    \d+ pages rendered, \d+ ms each, \d+ screenshots of [\d.]+ KB each", line), line
 
 
 def test_a_page_whose_scripts_poll_for_ever_is_taken_as_it_stands(crawled: Crawled) -> None:
