@@ -156,3 +156,4 @@ BROWSER_JS_HEAP_MB = 256  # each renderer's JavaScript heap
 BROWSER_MAX_RESOURCE_BYTES = 5 * 1024 * 1024  # bodies over this (big images, video) are left out of the WARC
 BROWSER_LOAD_MORE_CLICKS = 10  # "load more" buttons clicked per page at most
 BROWSER_SCREENSHOTS = True  # a JPEG screenshot of every rendered capture, beside it in the WARC
+BROWSER_FRONT_PAGES = False  # render every outlet's start pages: a screenshot of every front-page capture

@@ -84,6 +84,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self.requested_urls: set[str] = set()
         self.reported_failures: set[tuple[str, str]] = set()  # (host, kind) already logged once
         self.rendered_outlets: set[str] = set()  # render = "auto" outlets found to need the browser
+        self.render_front_pages = False
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -96,6 +97,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         spider.sitemap_cutoff = datetime.now(UTC) - timedelta(days=max_age) if max_age > 0 else None
         # what every discovery of an article URL learned, merged into the request that is fetched
         spider.hint_board = spider.frontier.hint_board() if spider.frontier is not None else HintBoard()
+        # every outlet's front pages rendered, each capture with its screenshot (issue 38, "when asked")
+        spider.render_front_pages = crawler.settings.getbool("BROWSER_FRONT_PAGES", defaults.BROWSER_FRONT_PAGES)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -331,7 +334,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
     def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         role = ROLES[callback.__name__]  # what the fetch is for, recorded beside it in the WARC
-        if role in RENDERED_ROLES and self.renders(seed.name):
+        if role in RENDERED_ROLES and self.renders(seed.name) or role == "start_page" and self.render_front_pages:
             meta["playwright"] = True  # crawler/browser/handler.py
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"outlet": seed.name, "role": role, **meta})

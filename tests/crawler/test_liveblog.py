@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from storage.archive import Archive
 from tests.helpers.cli import newsarchive
-from tests.helpers.crawl import run_crawl
+from storage.warc.rendered import SCREENSHOT_URI
+from tests.helpers.crawl import run_crawl, warc_files
 from tests.newsweb.scripted import ScriptedWeb
 
 URL = "http://liveblog.example/live/storm"
@@ -43,7 +45,8 @@ def crawled(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = {"BROWSER_EXECUTABLE": chromium, "BROWSER_SETTLE_TIMEOUT": "1.5"}
     with ScriptedWeb() as web:
         seeds = root / "seeds.toml"
-        seeds.write_text(web.seed_toml({"liveblog": "browser"}, only=("liveblog",)), encoding="utf-8")
+        seeds.write_text(web.seed_toml({"liveblog": "browser", "plain": "static"}, only=("liveblog", "plain")),
+                         encoding="utf-8")
         archive_dir = root / "archive"
         run_crawl(archive_dir, seeds, web.proxy_url, settings=settings)
         first_posts = [dict(post) for post in web.posts]
@@ -53,7 +56,8 @@ def crawled(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             web.post(number, author, text)
         web.edit_post("post-5", EDITED)
         web.delete_post("post-2")
-        second = run_crawl(archive_dir, seeds, web.proxy_url, settings=settings, args={"recheck": "all"})
+        second = run_crawl(archive_dir, seeds, web.proxy_url, settings={**settings, "BROWSER_FRONT_PAGES": "1"},
+                           args={"recheck": "all"})
         yield Crawled(web, archive_dir, first_posts, second)
 
 
@@ -84,6 +88,20 @@ def test_deleted_and_edited_posts_stay_in_the_history(crawled: Crawled) -> None:
     before_edit = next(post for post in crawled.first_posts if post["id"] == "post-5")
     assert deleted["text"] in old.text and deleted["text"] not in new.text
     assert before_edit["text"] in old.text and EDITED in new.text
+
+
+def test_front_pages_are_rendered_with_a_screenshot_when_asked(crawled: Crawled) -> None:
+    """The static outlet's front page: a screenshot in the second crawl (BROWSER_FRONT_PAGES) only, its articles none."""
+    shots: dict[str, list[str]] = {}
+    for path in warc_files(crawled.archive_dir):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                target = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if target.startswith(SCREENSHOT_URI + "http://plain.example/"):
+                    shots.setdefault(path.name, []).append(target.removeprefix(SCREENSHOT_URI))
+    assert list(shots.values()) == [["http://plain.example/"]], shots  # one file, the second crawl's
+    with Archive(archive_dir=crawled.archive_dir) as archive:
+        assert archive.frontpage("plain").entries  # its links ranked from the rendered page
 
 
 def test_a_watch_sees_the_new_post(crawled: Crawled) -> None:
