@@ -3,7 +3,7 @@
 One module crawl, twice, of the scripted outlets (``tests/newsweb/scripted.py``),
 all with ``render = "browser"``: an article whose text a script fetches from an
 API, a single-page app with client-side routing, and pages whose scripts never
-finish (one polls for ever, one never returns). Between the crawls one story of
+finish (one polls for ever, one never returns) or outgrow the memory a tab may take. Between the crawls one story of
 each app gains a paragraph. The tests check the stored text and versions, that
 every exchange the browser made is in the WARC, that every version has its DOM
 and screenshot records, that ``reindex`` rebuilds the same versions from the
@@ -154,6 +154,16 @@ def test_a_script_that_never_returns_costs_that_page_and_one_line(crawled: Crawl
     assert "browser_timeout 1" in next(line for line in stderr.splitlines() if line.startswith("  errors "))
     with Archive(archive_dir=crawled.archive_dir) as archive:
         assert "http://hang.example/story/loop" not in archive.known_urls()
+
+
+def test_a_page_that_outgrows_its_memory_bound_crashes_its_tab_alone(crawled: Crawled) -> None:
+    stderr = crawled.first.stderr
+    lines = [line for line in stderr.splitlines() if "story/oom" in line]
+    assert len(lines) == 1 and "fetch failed (browser_crash)" in lines[0], lines
+    assert "browser_crash 1" in next(line for line in stderr.splitlines() if line.startswith("  errors "))
+    with Archive(archive_dir=crawled.archive_dir) as archive:  # the browser went on with the other pages
+        assert "http://hang.example/story/oom" not in archive.known_urls()
+        assert archive.versions("http://hang.example/story/poll")
 
 
 def test_reindex_rebuilds_the_versions_from_the_rendered_dom(crawled: Crawled, tmp_path: Path) -> None:

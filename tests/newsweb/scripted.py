@@ -16,7 +16,8 @@
   :meth:`ScriptedWeb.delete_post` change it between crawls.
 * ``hang.example``: ``/story/poll`` polls ``/api/tick`` for ever (the network
   never falls quiet; its text is there after the first answer);
-  ``/story/loop`` runs a script that never returns.
+  ``/story/loop`` runs a script that never returns; ``/story/oom`` one that
+  takes more memory than a renderer is allowed.
 
 Text is edited between crawls with :meth:`ScriptedWeb.edit`.
 """
@@ -238,13 +239,18 @@ class ScriptedWeb:
         story = self.stories["hang.example"]["poll"]
         if path == "/":
             return _html("<html><head><title>Hang</title></head><body><ul><li><a href=\"/story/poll\">Poll</a></li>"
-                         "<li><a href=\"/story/loop\">Loop</a></li></ul></body></html>")
+                         "<li><a href=\"/story/loop\">Loop</a></li><li><a href=\"/story/oom\">Memory</a></li>"
+                         "</ul></body></html>")
         if path.startswith("/api/tick"):
             return 200, "application/json", json.dumps({"paragraphs": story.paragraphs}).encode(), False
         if path == "/static/poll.js":
             return 200, "application/javascript", POLL_JS.encode(), False
         if path == "/story/poll":
             return _html(_article_shell(story, "hang.example", "/static/poll.js", teaser=""))
+        if path == "/story/oom":  # more memory than BROWSER_JS_HEAP_MB allows: the tab crashes
+            return _html("<html><head><title>Memory</title></head><body><p>Before the leak.</p><script>"
+                         "const kept = []; for (;;) { kept.push(new Array(1e6).fill(kept.length)); }"
+                         "</script></body></html>")
         if path == "/story/loop":
             return _html("<html><head><title>Loop</title></head><body><p>Before the loop.</p>"
                          "<script>for(;;){}</script><p>Never reached.</p></body></html>")
