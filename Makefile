@@ -1,13 +1,15 @@
 # newsarchive — the two commands of the README's Quickstart live here.
 #   make crawl   set up and crawl the outlets in seeds/ into archive/
 #   make test    set up and run the test suite
+# and an offline alternative to make crawl:
+#   make demo    set up, crawl the simulated news web twice into archive/, open the reading room
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 TOOLS  ?= .tools
 STAMP  := $(VENV)/.installed
 
-.PHONY: install tools crawl test bench clean
+.PHONY: install tools crawl demo test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +35,12 @@ CRAWL_ARGS ?=
 
 crawl: install
 	$(BIN)/scrapy crawl news $(CRAWL_ARGS)
+
+# Options of python -m demo, e.g. make demo DEMO_ARGS="--no-serve --archive-dir demo-archive"
+DEMO_ARGS ?=
+
+demo: install
+	$(BIN)/python -m demo $(DEMO_ARGS)
 
 test: install tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,11 +25,15 @@ fastest (c) can be on this machine. Every
 crawler gets the same concurrency settings. When (a), (b) and (c) all run,
 (b) and (a) run again after (c) and each counts both runs, so a machine whose
 speed drifts steadily over the run gives the ideal it had during (c);
-``--rounds N`` repeats the three and prints every round and the median ratio. Run:
+``--rounds N`` repeats the three and prints every round and the median ratio.
+``--pages DIR`` measures the same way on a folder of real saved pages
+(``*.html`` or ``*.html.gz``, bench/real_pages.py) served as one site, each
+``--copies`` times under distinct URLs, instead of the simulated web. Run:
 
     .venv/bin/python bench/crawl.py                  # 2,000 articles of ~120 KB
     .venv/bin/python bench/crawl.py --articles 200   # a quick run
     .venv/bin/python bench/crawl.py --only a,b,c --articles 6000 --rounds 3
+    .venv/bin/python bench/crawl.py --only a,b,c --pages path/to/html --copies 10 --rounds 3
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))  # its sibling generate.py
+
+from real_pages import RealPagesWeb  # noqa: E402
 
 from tests.newsweb import NewsWeb  # noqa: E402
 
@@ -533,6 +539,9 @@ def main() -> None:
                         help="a Scrapy setting for (c), e.g. --set ARCHIVE_WRITE_BATCH=20 (repeatable)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="measure (a), (b) and (c) this many times, alternated, and print the median ratio")
+    parser.add_argument("--pages", metavar="DIR", type=Path,
+                        help="crawl this folder of real HTML pages (.html or .html.gz) instead of the simulated web")
+    parser.add_argument("--copies", type=int, default=1, help="with --pages: serve each page this many times")
     parser.add_argument("--only", default="a,b,b2,s,c,d,e",
                         help="comma-separated contenders to run, e.g. a,d (default: all; ratios need a,b,c,d)")
     options = parser.parse_args()
@@ -541,9 +550,12 @@ def main() -> None:
     if options.skip_wget:
         wanted.discard("e")
 
+    if options.pages is not None and not options.pages.is_dir():
+        raise SystemExit(f"error: --pages {options.pages}: no such folder")
     per_outlet = math.ceil(options.articles / 4)
-    with NewsWeb(seed=3, articles_per_outlet=per_outlet, page_padding_kb=options.padding_kb) as web, \
-            tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+    served = RealPagesWeb(options.pages, options.copies) if options.pages is not None else \
+        NewsWeb(seed=3, articles_per_outlet=per_outlet, page_padding_kb=options.padding_kb)
+    with served as web, tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         urls = web.article_urls()
         url_file = work / "urls.txt"

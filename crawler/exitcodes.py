@@ -5,8 +5,9 @@
     every page it fetched failed in the archive pipeline
 2   bad input: a seed file, spider argument or setting to fix
 3   the archive could not be written (a directory that cannot be written, disk full, WARC write failure)
-4   nothing could be fetched: no outlet was reachable (check the network or proxy)
+4   nothing could be fetched: no outlet was reachable (check the network or proxy; offline, make demo)
 75  another crawl holds the archive's lock (EX_TEMPFAIL: try again later)
+78  the archive's schema needs ``newsarchive migrate`` first (EX_CONFIG)
 130 stopped by Ctrl-C (SIGINT), a JOBDIR pause included: run the same command to go on
 
 :func:`verdict` reads a finished crawl's stats once, for the closing line of
@@ -19,12 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storage.db.errors import SchemaNeedsMigration
+
 OK = 0
 FAILED = 1
 BAD_INPUT = 2
 ARCHIVE_WRITE_FAILED = 3
 NOTHING_FETCHED = 4
 LOCKED = 75
+MIGRATION_NEEDED = SchemaNeedsMigration.exit_code
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a program Ctrl-C stopped
 
 _GOOD_REASONS = {"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount",
@@ -78,7 +82,8 @@ def _nothing_fetched(stats: dict[str, Any]) -> str | None:
     if not any(failures.values()):
         return None
     counted = ", ".join(f"{count} {_NETWORK_KINDS[kind]}" for kind, count in failures.items() if count)
-    return f"no outlet could be reached: {counted}; check the network (or the proxy in http_proxy)"
+    return (f"no outlet could be reached: {counted}; check the network (or the proxy in http_proxy); "
+            "offline, `make demo` crawls a simulated news web instead")
 
 
 def _pipeline_failed(stats: dict[str, Any]) -> str | None:

@@ -12,10 +12,14 @@ settings:
 - ``ARCHIVE_INDEX``: extract and index pages during the crawl (default on). Off
   makes an archive-only crawl (WARCs only); ``newsarchive ingest`` indexes later.
 - ``EXTRACT_WORKERS``: extraction processes (default: one per core but one, at least one).
+- ``EXTRACT_MAX_ELEMENTS``: an article page with more HTML elements is archived, not extracted (default 50,000).
 - ``WARC_PREFIX``, ``WARC_MAX_SIZE``: WARC file naming and rotation size.
 - ``REDIS_URL``: distributed mode (:mod:`crawler.distributed.addon`): every process
   given the same Redis shares one frontier and duplicate filter; see below.
 """
+
+from extract import limits
+from storage.warc.capped import payload_limit
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -38,7 +42,10 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# A body past this (as downloaded, or as decoded: gzip bombs) is refused. It is also every reader's limit on a
+# payload read back from the WARCs (storage/warc/capped.py: ingest, reindex, the reading room), so reindex
+# refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets both.
+DOWNLOAD_MAXSIZE = payload_limit()
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
 RETRY_BACKOFF_BASE = 1.0
@@ -84,6 +91,9 @@ ARCHIVE_INDEX = True
 ARCHIVE_LOCK_ENABLED = True  # one crawl per archive directory (off for several processes sharing one)
 ARCHIVE_WRITE_BATCH = 50
 EXTRACT_WORKERS = 0  # 0: one per core but one (the crawl and writer processes share the last)
+# An article page with more HTML elements is archived but not extracted (an unread capture, one log line):
+# trafilatura's time grows faster than the page, and a crawl cannot stop inside it (extract/page.py). 0: no cap.
+EXTRACT_MAX_ELEMENTS = limits.MAX_ELEMENTS
 RECHECK_MAX = 10_000  # re-checks one crawl takes on
 BOILERPLATE_LEARNING = True  # learn and strip each outlet's recurring clutter lines
 BOILERPLATE_SAVE_EVERY = 200  # pages between saves of the outlet clutter models

@@ -62,3 +62,29 @@ def best_language(text: str, declared: str | None) -> str | None:
     if detected is not None and probability >= needed:
         return detected
     return declared
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """ISO 639-1 codes by their English and native names, lower case (CLDR's tables, through babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    english = Locale("en").languages
+    codes = {code for code in english if len(code) == 2}
+    names = {english[code].lower(): code for code in codes}
+    for code in codes:
+        try:
+            native = Locale(code).get_display_name(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if native:
+            names.setdefault(native.lower(), code)
+    return names
+
+
+def language_code(typed: str) -> str | None:
+    """The ISO 639-1 code a user means by ``typed`` (``en``, ``EN``, ``English``, ``Deutsch``), or ``None``."""
+    wanted = typed.strip().lower()
+    if len(wanted) == 2 and wanted.isalpha():
+        return wanted if wanted in _codes_by_name().values() else None
+    return _codes_by_name().get(wanted)

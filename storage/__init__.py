@@ -22,10 +22,11 @@ from storage.db.errors import (
     NoSuchOutlet,
     NoSuchPage,
     NoSuchVersion,
+    SchemaNeedsMigration,
 )
 
 __all__ = ["Archive", "ArchiveError", "ArchiveMissing", "BadQuery", "BadTime", "DatabaseUnreachable",
-           "NoSuchOutlet", "NoSuchPage", "NoSuchVersion"]
+           "NoSuchOutlet", "NoSuchPage", "NoSuchVersion", "SchemaNeedsMigration"]
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,11 +32,11 @@ from storage.db.engine import (
     display,
     make_engine,
     resolve_url,
+    unreachable,
 )
 from storage.db.errors import (
     ArchiveError,
     ArchiveMissing,
-    DatabaseUnreachable,
     NoSuchVersion,
 )
 from storage.db.migrate import check_schema_current, current_revisions, upgrade
@@ -55,11 +55,13 @@ from storage.search import watches as watch_defs
 from storage.search import sql as search_sql
 from storage.search.results import SearchHit
 from storage.stories import matcher as story_matcher
+from storage.stories import MIN_OUTLETS
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, moves, recheck, recorder
+from storage.versions import activity, capture_log, history, lookup, moves, recheck, recorder
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
+from storage.warc.files import warcs_in
 from storage.versions.results import CaptureView, VersionView
 from storage.warc.errors import WarcUnreadable
 from storage.warc.rendered import Renditions, renditions_after
@@ -80,10 +82,13 @@ class Archive:
 
     Opening never creates: a missing archive raises :class:`ArchiveMissing`
     naming where it looked. Writers that start an archive (a crawl, ingest,
-    reindex, a copy) say so with ``create=True``, which also brings an older
-    schema up to date.
-    ``read_only=True`` (the reading room) never migrates either, and its
-    connections cannot write.
+    reindex, a copy) say so with ``create=True``; a new archive gets the whole
+    schema. A writer brings an older schema up to date when the revisions it
+    lacks are cheap, and is refused (:class:`SchemaNeedsMigration`) when one
+    works through a big table: ``newsarchive migrate`` runs those
+    (:mod:`storage.db.migrate`). ``migrate=False`` (read commands) and
+    ``read_only=True`` (the reading room, whose connections cannot write) never
+    migrate: an older schema is refused.
     """
 
     def __init__(
@@ -94,6 +99,7 @@ class Archive:
         create: bool = False,
         extractor_version: str | None = EXTRACTOR_VERSION,
         read_only: bool = False,
+        migrate: bool = True,
     ) -> None:
         self.archive_dir = Path(archive_dir)
         self.url = resolve_url(db_url, archive_dir)
@@ -109,24 +115,21 @@ class Archive:
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
         self._write_lock = threading.Lock()
         try:
-            self._open(create)
+            self._open(create, migrate and not read_only)
         except BaseException:
             self._engine.dispose()
             raise
 
-    def _open(self, create: bool) -> None:
+    def _open(self, create: bool, migrate: bool) -> None:
         try:
             if not create and not current_revisions(self._engine):
                 raise ArchiveMissing(f"no newsarchive tables in {display(self.url)}: crawl into it first")
-            if self.read_only:
-                check_schema_current(self._engine, display(self.url))
+            if not migrate:
+                check_schema_current(self._engine, self.url)
                 return
-            upgrade(self._engine)
+            upgrade(self._engine, self.url)
         except DBAPIError as error:
-            reason = str(error.orig or error).strip().splitlines()[0]
-            raise DatabaseUnreachable(
-                f"cannot open database {display(self.url)}: {reason} (check --db / NEWSARCHIVE_DB_URL)"
-            ) from None
+            raise unreachable(display(self.url), error) from None
 
     @property
     def backend(self) -> str:
@@ -171,11 +174,18 @@ class Archive:
         """How many archived pages of ``outlets`` have a re-check scheduled, and when the earliest falls due."""
         return self.read(lambda session: recheck.outlook(session, outlets))
 
-    def known_urls(self, outlets: list[str] | None = None) -> set[str]:
-        """Every archived page URL and fetched URL (canonicalised) of these outlets.
+    def archived_among(self, urls: Iterable[str]) -> set[str]:
+        """The canonical forms of ``urls`` already archived (see :func:`storage.versions.lookup.archived_among`).
 
         The crawler skips them in discovery: their re-check schedule decides
         when they are fetched again.
+        """
+        return self.read(lambda session: lookup.archived_among(session, urls))
+
+    def known_urls(self, outlets: list[str] | None = None) -> set[str]:
+        """Every archived page URL and fetched URL (canonicalised) of these outlets: a whole-table read.
+
+        For listings of small archives; discovery asks :meth:`archived_among` per batch of links.
         """
         def query(session: Session) -> set[str]:
             pages = select(Page.url, Capture.fetched_url).join(Capture, Capture.page_id == Page.id)
@@ -190,19 +200,20 @@ class Archive:
         return self.read(query)
 
     def start_run(self, run_id: str, started_at: datetime, host: str, pid: int,
-                  arguments: dict[str, Any]) -> None:
-        """Open the record of a crawl run (see :mod:`storage.outlets.runs`)."""
-        self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments))
+                  arguments: dict[str, Any], crawl_id: str | None = None) -> bool:
+        """Open the record of a crawl run (see :mod:`storage.outlets.runs`); whether it was new."""
+        return self._write(lambda session: run_log.start_run(session, run_id, started_at, host, pid, arguments,
+                                                             crawl_id))
 
     def finish_run(self, run_id: str, finished_at: datetime, finish_reason: str | None, *,
                    counts: dict[str, Any], errors: dict[str, Any], outlets: dict[str, Any],
-                   warc_files: list[str]) -> None:
+                   warc_files: list[str], exit_status: int | None = None) -> None:
         """Close a run's record with what it did."""
         self._write(lambda session: run_log.finish_run(session, run_id, finished_at, finish_reason,
-                                                    counts, errors, outlets, warc_files))
+                                                    counts, errors, outlets, warc_files, exit_status))
 
     def runs(self, limit: int = 20) -> list[run_log.RunView]:
-        """The latest crawl runs, newest first."""
+        """The latest crawls, newest first: a distributed crawl is one, its processes within."""
         return self.read(lambda session: run_log.list_runs(session, limit))
 
     def health(self, runs_back: int = 3) -> list[run_log.OutletHealth]:
@@ -341,6 +352,19 @@ class Archive:
             except OperationalError as error:
                 raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
 
+    def search_count(self, query: str, outlet: str | None = None, since: datetime | None = None,
+                     until: datetime | None = None, as_of: datetime | None = None, all_versions: bool = False,
+                     language: str | None = None, cap: int = 1000) -> int:
+        """How many hits :meth:`search` has with these filters and no limit, counted up to ``cap + 1``."""
+        with self._session() as session:
+            if outlet is not None:
+                require_outlet(session, outlet)
+            try:
+                return search_sql.count(session, self.backend, query, outlet, since, until, as_of, all_versions,
+                                        language, cap)
+            except OperationalError as error:
+                raise ArchiveError(f"search failed for {query!r}: {error.orig}") from None
+
     def copies(self, url: str) -> StoryView | None:
         """The story of the page's latest version (origin first), or ``None`` if it has no copies."""
         with self._session() as session:
@@ -362,6 +386,21 @@ class Archive:
             if done < batch:
                 return seen, joined
 
+    def outlets_as_of(self, upto: listing.Generation, previous: list[OutletView] | None = None,
+                      since: listing.Generation | None = None) -> list[OutletView]:
+        """:meth:`outlets` over the rows up to generation ``upto``; given ``previous`` (as of ``since``), grown by
+        the rows added since instead of counted again (see :func:`storage.outlets.listing.outlets_as_of`)."""
+        return self.read(lambda session: listing.outlets_as_of(session, upto, previous, since))
+
+    def generation(self) -> listing.Generation:
+        """A marker that changes whenever the archive gains rows: the highest outlet, page, capture and version ids.
+
+        Four primary-key lookups, cheap at any size: the reading room recomputes its kept counts when it changes.
+        """
+        columns = (Outlet.id, Page.id, Capture.id, Version.id)
+        return self.read(lambda session: tuple(session.scalar(select(func.max(c))) or 0  # type: ignore[return-value]
+                                               for c in columns))
+
     def stats(self) -> StatsView:
         """Counts of everything in the archive and the span of its captures."""
         with self._session() as session:
@@ -379,10 +418,19 @@ class Archive:
                 changed_pages=count(
                     func.distinct(Version.page_id), Version.seq >= 2, Version.state != "extractor-change"
                 ),
-                warc_files=session.scalar(select(func.count(func.distinct(Capture.warc_file)))),
+                **self._warc_file_counts(session),
                 first_capture=aware(first),
                 last_capture=aware(last),
             )
+
+    def _warc_file_counts(self, session: Session) -> dict[str, int]:
+        """The archive's WARC files (those in ``warcs/`` and any elsewhere captures point to), and how many hold captures.
+
+        A file may hold no capture: a crawl that reached no outlet still writes its run's records.
+        """
+        named = {str(self.warc_path(name)) for name in session.scalars(select(Capture.warc_file).distinct())}
+        on_disk = {str(path) for path in warcs_in(self.archive_dir / "warcs")}
+        return {"warc_files": len(named | on_disk), "warc_files_with_captures": len(named)}
 
     def export(
         self,
@@ -396,14 +444,14 @@ class Archive:
         """Stream versions (first seen between ``since`` and ``until``, in ``language``) in constant memory."""
         query = _version_select().order_by(Version.first_seen, Version.id)
         query = search_sql.filter_versions(query, outlet, since, until, language)
-        if url is not None:
-            query = query.where(Page.url == url)
         if latest_only:
             newer = aliased(Version)
             query = query.where(~exists().where(and_(newer.page_id == Version.page_id, newer.seq > Version.seq)))
         with self._session() as session:
             if outlet is not None:
                 require_outlet(session, outlet)
+            if url is not None:  # found as forgivingly as `versions URL` finds it, or the closest named
+                query = query.where(Version.page_id == self._page(session, url).id)
             arrived = moves.moved_from(session)  # moves are few: all of them, once
             for row in session.execute(query.execution_options(yield_per=EXPORT_BATCH)):
                 yield _version_view(row, arrived)
@@ -455,7 +503,8 @@ class Archive:
         """The story with this id, origin first; raises :class:`NoSuchStory`."""
         return self.read(lambda session: story_results.story(session, story_id))
 
-    def story_page(self, offset: int = 0, limit: int = 20, min_outlets: int = 2) -> list[StoryView]:
+    def story_page(self, offset: int = 0, limit: int = 20,
+                   min_outlets: int = MIN_OUTLETS) -> list[StoryView]:
         """Stories on at least ``min_outlets`` outlets in :meth:`stories`' order, ``limit`` from ``offset``."""
         return self.read(lambda session: story_results.story_page(session, offset, limit, min_outlets))
 
@@ -560,6 +609,7 @@ class StatsView(Result):
     versions: int
     changed_pages: int
     warc_files: int
+    warc_files_with_captures: int
     first_capture: datetime | None
     last_capture: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -640,12 +690,18 @@ def _capture_view(row: Any) -> CaptureView:
         warc_record_id=capture.warc_record_id,
         run_id=capture.run_id,
         blocked=capture.blocked,
+        unread=capture.unread,
     )
 
 
 def _no_version_message(session: Session, page: Page, at: datetime | None, number: int | None) -> str:
     count = session.scalar(select(func.count(Version.id)).where(Version.page_id == page.id))
     if not count:
+        unread = session.scalar(select(Capture.unread).where(Capture.page_id == page.id, Capture.unread.is_not(None))
+                                .order_by(Capture.fetched_at.desc()).limit(1))
+        if unread is not None:
+            return (f"{page.url} was captured but not extracted ({unread}: more HTML elements than the crawl's "
+                    "EXTRACT_MAX_ELEMENTS); the WARC holds the page")
         return f"{page.url} was captured but has no article text (not an article page?)"
     if number is not None:
         return f"{page.url} has no version {number}: it has versions 1 to {count}"

@@ -143,6 +143,17 @@ def archive(db_url: str, archive_dir: Path):
         yield opened
 
 
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the archive ``make demo`` builds (``archive/``) and ``.venv``: the README's examples' state.
+
+    Shared by the session: tests may add to the archive (the README's watches) but not take away.
+    """
+    from tests.helpers.demo import build_demo_site
+
+    return build_demo_site(tmp_path_factory.mktemp("demo"))
+
+
 @pytest.fixture(scope="module")
 def web(request: pytest.FixtureRequest):
     """The simulated news web (``tests/newsweb``), running for one test module.

@@ -21,7 +21,7 @@ from scrapy.settings import BaseSettings
 
 from crawler import settings as defaults
 from crawler.archive_access import archive_db_url
-from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, verdict
+from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, MIGRATION_NEEDED, verdict
 from crawler.settings_check import bad_setting, unknown_settings
 from crawler.spiders.news import ARGUMENTS, RECHECK_CHOICES
 from storage.db.lock import ArchiveLock, ArchiveLocked
@@ -34,7 +34,8 @@ class Command(ScrapyCrawlCommand):
         arguments = "; ".join(f"-a {name}={text}" for name, text in ARGUMENTS.items())
         return (f"{super().long_desc()}. The news spider takes {arguments}. "
                 "Exit status: 0 finished, 1 failed, 2 bad seed file, argument or setting, 3 the archive "
-                "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive, 130 stopped by Ctrl-C.")
+                "could not be written, 4 no outlet could be reached, 75 another crawl holds the archive, "
+                "78 the archive needs newsarchive migrate first, 130 stopped by Ctrl-C.")
 
     def process_options(self, args: list[str], opts) -> None:  # type: ignore[no-untyped-def]
         super().process_options(args, opts)
@@ -46,6 +47,8 @@ class Command(ScrapyCrawlCommand):
         archive_dir = Path(self.settings.get("ARCHIVE_DIR", defaults.ARCHIVE_DIR))
         if len(args) == 1 and not (_writable(archive_dir) and self._database_reachable()):
             sys.exit(ARCHIVE_WRITE_FAILED)
+        if len(args) == 1 and not self._schema_ok(archive_dir):
+            sys.exit(MIGRATION_NEEDED)
         # The lock too: a locked-out run then prints its one line and nothing else.
         self._lock = ArchiveLock(archive_dir)
         if len(args) == 1 and _lock_enabled(self.settings):
@@ -125,6 +128,24 @@ class Command(ScrapyCrawlCommand):
         print(f"error: cannot reach the archive database {url} ({reason}): start it, or set -s ARCHIVE_DB_URL "
               "(or NEWSARCHIVE_DB_URL) to one that answers", file=sys.stderr)
         return False
+
+    def _schema_ok(self, archive_dir: Path) -> bool:
+        """An archive whose schema needs ``newsarchive migrate`` is one line, not a crawl that fails to store."""
+        if not self.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
+            return True
+        from sqlalchemy.exc import DBAPIError
+
+        from storage.db.errors import SchemaNeedsMigration
+        from storage.db.migrate import refuse_heavy_at
+
+        try:
+            refuse_heavy_at(archive_db_url(self.settings), str(archive_dir))
+        except SchemaNeedsMigration as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return False
+        except DBAPIError:
+            pass  # a database that fails here fails the crawl's own opening, which says why
+        return True
 
 
 def _writable(archive_dir: Path) -> bool:

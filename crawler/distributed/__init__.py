@@ -9,7 +9,9 @@ archive database then shares:
   processes is fetched once. Re-check requests (``dont_filter=True`` or meta
   ``recheck=True``) always pass;
 - one run: the first process to claim the run's seed key issues the start
-  requests, the others only consume (:class:`SharedFrontier`). A process whose
+  requests, the others only consume (:class:`SharedFrontier`); every process
+  records the crawl id the first one set, so ``newsarchive runs`` lists them
+  as one crawl. A process whose
   frontier stays empty for ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds closes; the
   last one out deletes the run's keys, so the next run starts afresh.
 

@@ -38,7 +38,7 @@ local live = 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[2] .. id) == 1 then live = live + 1 else redis.call('SREM', KEYS[1], id) end
 end
-if live == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]) end
+if live == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]) end
 return live
 """
 
@@ -160,6 +160,19 @@ class SharedFrontier:
         """Discovery's marks, shared by every process of the run (crawler/discovery/hint_board.py)."""
         return RedisHintBoard(self.server, self.keys["hints"])
 
+    def join_crawl(self, run_id: str) -> str | None:
+        """The id of the crawl this process takes part in: the run id of the first process on the frontier.
+
+        Every process of one crawl records it with its run (``newsarchive runs`` groups them by it); it goes
+        with the run's other keys when the last process leaves. ``None`` when Redis cannot be reached.
+        """
+        try:
+            self.server.set(self.keys["crawl"], run_id, nx=True, ex=WORKER_TTL)
+            return _text(self.server.get(self.keys["crawl"]))
+        except RedisError as exc:
+            logger.debug("cannot join the crawl id: %s", exc)  # spider_opened reports and closes
+            return None
+
     def claim_seeding(self) -> bool:
         """True in the one process that should issue this run's start requests."""
         try:
@@ -205,8 +218,9 @@ class SharedFrontier:
             return
         self._heartbeat.stop()
         try:
-            live = self.server.eval(_LEAVE_SCRIPT, 5, self.keys["workers"], self.keys["requests"],
+            live = self.server.eval(_LEAVE_SCRIPT, 6, self.keys["workers"], self.keys["requests"],
                                     self.keys["dupefilter"], self.keys["seeded"], self.keys["hints"],
+                                    self.keys["crawl"],
                                     self.worker_id, self.keys["worker"] + ":")
         except RedisError as exc:
             logger.warning("could not leave the shared crawl cleanly (%s); its keys expire by themselves", exc)
@@ -220,6 +234,7 @@ class SharedFrontier:
                 pipe.sadd(self.keys["workers"], self.worker_id)
                 pipe.set(f"{self.keys['worker']}:{self.worker_id}", 1, ex=WORKER_TTL)
                 pipe.expire(self.keys["seeded"], WORKER_TTL)
+                pipe.expire(self.keys["crawl"], WORKER_TTL)
                 pipe.execute()
         except RedisError as exc:
             logger.warning("Redis heartbeat failed: %s", exc)

@@ -14,5 +14,5 @@ def distributed_enabled(settings: BaseSettings) -> bool:
 def redis_keys(settings: BaseSettings, spider_name: str) -> dict[str, str]:
     """The Redis keys of one spider's shared run."""
     base = f"{settings.get('REDIS_KEY_PREFIX') or 'newsarchive'}:{spider_name}"
-    return {name: f"{base}:{name}" for name in ("requests", "dupefilter", "seeded", "workers", "worker", "hints")}
+    return {name: f"{base}:{name}" for name in ("requests", "dupefilter", "seeded", "workers", "worker", "hints", "crawl")}
 

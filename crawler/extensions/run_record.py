@@ -1,8 +1,10 @@
 """Leave a record of every crawl run in the archive database (table ``runs``).
 
-At start a run row is opened (id, host, pid, spider arguments); when the engine
-stops it is closed with how the crawl ended, its counts, errors by kind, the
-WARC files it wrote and per-outlet figures (``outlet/<name>/…`` stats). The
+At start a run row is opened (id, host, pid, spider arguments, and for a
+process of a distributed crawl the crawl's id, shared through its Redis
+frontier); when the engine stops it is closed with how the crawl ended, its
+exit status, counts, errors by kind, the WARC files it wrote and per-outlet
+figures (``outlet/<name>/…`` stats). The
 run id is also in the stats (``run/id``) and the summary. ``newsarchive runs``
 lists the rows and ``newsarchive health`` judges outlets from them.
 
@@ -24,7 +26,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
 from crawler.archive_access import open_archive
-from storage.warc.context import RunEnd, RunStart
+from crawler.exitcodes import verdict
+from storage.warc.context import MAX_ELEMENTS_ARGUMENT, RunEnd, RunStart
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +48,18 @@ def run_start(crawler: Any) -> RunStart:
         spider = crawler.spider
         arguments = {k: v for k, v in vars(spider).items() if k in ("recheck",)}
         arguments["outlets"] = sorted(getattr(spider, "outlets", {}))
+        # ingest and reindex apply the cap this crawl applied (storage.ingest.ingest)
+        arguments[MAX_ELEMENTS_ARGUMENT] = crawler.settings.getint("EXTRACT_MAX_ELEMENTS", defaults.EXTRACT_MAX_ELEMENTS)
         started = datetime.now(UTC)
-        start = RunStart(f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}", started, socket.gethostname(),
-                         os.getpid(), arguments, [seed.entry() for seed in getattr(spider, "outlets", {}).values()])
+        run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        frontier = getattr(spider, "frontier", None)  # distributed: the crawl this process joins
+        start = RunStart(run_id, started, socket.gethostname(), os.getpid(), arguments,
+                         [seed.entry() for seed in getattr(spider, "outlets", {}).values()],
+                         crawl_id=frontier.join_crawl(run_id) if frontier is not None else None)
         _STARTS[crawler] = start
         crawler.stats.set_value("run/id", start.run_id)
+        if start.crawl_id is not None:
+            crawler.stats.set_value("run/crawl_id", start.crawl_id)
     return start
 
 
@@ -64,6 +74,7 @@ def run_end(crawler: Any, finish_reason: str | None, warc_files: list[str] | Non
             errors={key.split("/", 1)[1]: value for key, value in stats.items() if key.startswith("errors/")},
             outlets=outlet_figures(stats),
             warc_files=list(warc_files if warc_files is not None else stats.get("warc/file_names", [])),
+            exit_status=verdict(stats, finish_reason).status,
         )
         _ENDS[crawler] = end
     return end
@@ -91,7 +102,8 @@ class RunRecord:
         start = run_start(self.crawler)
         try:
             with open_archive(self.crawler.settings) as archive:
-                archive.start_run(start.run_id, start.started_at, start.host, start.pid, start.arguments)
+                archive.start_run(start.run_id, start.started_at, start.host, start.pid, start.arguments,
+                                  start.crawl_id)
             self.started = True
         except Exception as exc:  # a run record is worth having, not worth failing a crawl for
             logger.error("cannot open the run record: %s", exc)
@@ -108,7 +120,8 @@ class RunRecord:
         try:
             with open_archive(self.crawler.settings) as archive:
                 archive.finish_run(end.run_id, end.finished_at, end.finish_reason, counts=end.counts,
-                                   errors=end.errors, outlets=end.outlets, warc_files=end.warc_files)
+                                   errors=end.errors, outlets=end.outlets, warc_files=end.warc_files,
+                                   exit_status=end.exit_status)
         except Exception as exc:
             logger.error("cannot close the run record %s: %s", end.run_id, exc)
 

@@ -80,6 +80,9 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
         f"  robots.txt {int(stats.get('robotstxt/forbidden', 0))} URLs forbidden",
         f"  WARC       {int(stats.get('warc/files', 0))} files, {_size(int(stats.get('warc/bytes_written', 0)))} written",
     ]
+    if stats.get("archive/unread"):
+        lines.append(f"  unread     {int(stats['archive/unread'])} pages archived but not extracted "
+                     "(more HTML elements than EXTRACT_MAX_ELEMENTS)")
     blocked = _blocked(stats)
     if blocked:
         lines.append(f"  blocked    {blocked} (walls instead of pages; `newsarchive health` names the outlets)")

@@ -13,6 +13,8 @@ database write loses no data (``newsarchive reindex`` restores the rows) and is
 counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
 pipeline off for archive-only crawls. Stats: ``archive/batches``, ``archive/new``, ``archive/changed``,
 ``archive/unchanged``, ``archive/not-article``, ``archive/front-page``, ``extract/empty``.
+An article page of more than ``EXTRACT_MAX_ELEMENTS`` HTML elements is not extracted: one
+warning line, ``extract/oversized`` and ``archive/unread`` (an unread capture, :mod:`extract.page`).
 A page that answered with a wall instead of itself (:mod:`extract.walls`: consent,
 challenge, denied, login, maintenance, rate-limit) is recorded as a blocked capture
 and counted as ``blocked/<kind>`` and ``outlet/<name>/blocked/<kind>``.
@@ -80,6 +82,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = settings.getint("EXTRACT_WORKERS") or default_workers()
+        self.max_elements = settings.getint("EXTRACT_MAX_ELEMENTS", defaults.EXTRACT_MAX_ELEMENTS)
         self.batch_size = settings.getint("ARCHIVE_WRITE_BATCH", defaults.ARCHIVE_WRITE_BATCH)
         self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", defaults.BOILERPLATE_LEARNING)
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
@@ -147,6 +150,8 @@ class ArchivePipeline:
         outcome = await self._write((_capture(item), article, unstripped), item.url)
         if outcome is not None:
             self.stats.inc_value(f"archive/{outcome.value}")
+            if outcome is Outcome.NOT_ARTICLE:  # `newsarchive health` shows these per outlet
+                self.stats.inc_value(f"outlet/{item.outlet}/not_article")
         if item.blocked is not None:
             self.stats.inc_value(f"blocked/{item.blocked}")
             self.stats.inc_value(f"outlet/{item.outlet}/blocked/{item.blocked}")
@@ -204,13 +209,19 @@ class ArchivePipeline:
 
         seed = self.crawler.spider.outlets[item.outlet]
         work = partial(analyse_page, item.fetched_url, item.body, item.content_type, owns=seed.owns,
-                       article_pattern=seed.article_pattern, listed=item.listed, headers=item.headers)
+                       article_pattern=seed.article_pattern, listed=item.listed, headers=item.headers,
+                       max_elements=self.max_elements)
         analysis: PageAnalysis = await self.pool.run(work)
         if item.is_article is None:  # a re-check keeps the identity and verdict it came with
             item.url, item.is_article = analysis.verdict.url, analysis.verdict.is_article
             if not item.is_article and not item.listed:
                 self._listed_since(item)
         item.blocked = analysis.wall
+        if analysis.unread is not None:
+            item.unread = analysis.unread
+            self.stats.inc_value(f"extract/{analysis.unread}")
+            logger.warning("not extracted %s: %d HTML elements, over EXTRACT_MAX_ELEMENTS=%d (archived; recorded as "
+                           "an unread capture)", item.fetched_url, analysis.elements, self.max_elements)
         seed_render = self.crawler.spider.outlets[item.outlet].render
         if item.is_article and handed_to_browser(seed_render, analysis.needs_scripts, item.rendered):
             await self._hand_to_browser(item)
@@ -284,6 +295,7 @@ def _capture(item: FetchedPage) -> CaptureInput:
         last_modified=item.last_modified,
         record_type=record.record_type,
         blocked=item.blocked,
+        unread=item.unread,
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,6 +43,7 @@ from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, resolve_link, strip_tracking
 from extract.walls import WALL_STATUSES
+from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, load_seeds
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         if recheck not in RECHECK_CHOICES:  # `scrapy crawl` says so in one line before it gets here
             raise ValueError(f"-a recheck={recheck}: expected one of {', '.join(RECHECK_CHOICES)}")
         self.recheck = recheck
-        self.known_urls: set[str] = set()
+        self.archive: Any = None  # the archive discovery asks what it holds (None: archive-only crawl)
         # Article URLs this spider has asked for: a feed, a sitemap and a section page often list the
         # same article, and Scrapy's duplicate filter would drop the repeats only after building each
         # request and passing it through every spider middleware.
@@ -88,6 +89,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
+        self.outlet_map = OutletMap(list(self.outlets.values()))  # which outlet owns a URL a fetch ended at
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -104,7 +106,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.crawler.settings.getbool("ARCHIVE_INDEX", defaults.ARCHIVE_INDEX):
             # Whatever the mode, discovery skips what the archive holds: `no` leaves out re-checks, not the skip.
-            targets, self.known_urls = await asyncio.to_thread(self._archive_state)
+            targets = await asyncio.to_thread(self._archive_state)
             if self.recheck != "no":
                 self.crawler.stats.set_value("recheck/due", len(targets))
             for target in targets:
@@ -118,7 +120,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                 yield self._request(seed, url, self.parse_feed)
             for url in seed.sitemaps:
                 yield self._request(seed, url, self.parse_sitemap, sitemap_depth=0)
-            # Due every crawl: known_urls never holds them, and the duplicate filter lives one run
+            # Due every crawl: discovery never skips them as archived, and the duplicate filter lives one run
             # (the shared frontier's too: its last process out deletes it, crawler/distributed/).
             for url in seed.start_urls:
                 yield self._request(seed, url, self.parse_start_page)
@@ -139,8 +141,9 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self._bad_urls("feed", response.url, feed.bad_urls)
         self.crawler.stats.inc_value("discovery/feed_entries", len(feed.entries))
         self._count(seed.name, "feed_entries", len(feed.entries))
+        archived = await self._archived_among(seed, [entry.url for entry in feed.entries])
         for entry in feed.entries:
-            for request in self._article_request(seed, entry.url, listed=True,
+            for request in self._article_request(seed, entry.url, listed=True, archived=archived,
                                                  hints={"title": entry.title, "published": entry.published}):
                 yield request
 
@@ -162,15 +165,14 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
                     yield self._request(seed, entry.url, self.parse_sitemap, sitemap_depth=depth)
             return
         self.crawler.stats.inc_value("discovery/sitemap_entries", len(sitemap.entries))
-        for entry in sitemap.entries:
-            stamp = entry.news_published or entry.lastmod
-            if self.sitemap_cutoff and stamp and stamp < self.sitemap_cutoff:
-                continue
-            for request in self._article_request(seed, entry.url, listed=True,
+        entries = [entry for entry in sitemap.entries if not self._too_old(entry.news_published or entry.lastmod)]
+        archived = await self._archived_among(seed, [entry.url for entry in entries])
+        for entry in entries:
+            for request in self._article_request(seed, entry.url, listed=True, archived=archived,
                                                  hints={"title": entry.news_title, "published": entry.news_published}):
                 yield request
 
-    def parse_start_page(self, response: Response) -> Iterator[scrapy.Request | FetchedFrontPage]:
+    async def parse_start_page(self, response: Response) -> AsyncIterator[scrapy.Request | FetchedFrontPage]:
         seed = self._seed(response)
         if not isinstance(response, TextResponse):
             return
@@ -178,19 +180,30 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         if response.meta.get("warc_record") is not None and is_html_type(_header(response, b"Content-Type")):
             # its ranked links become a record of the front page (storage.outlets.frontpages)
             yield FetchedFrontPage(seed.name, response.url, response.body, response.meta["warc_record"])
-        base_url, bad_urls = get_base_url(response), 0
+        base_url, bad_urls, links = get_base_url(response), 0, []
         for href in response.css("a::attr(href)").getall():
             url = resolve_link(base_url, href)
             if url is None:
                 bad_urls += 1
             elif url.startswith(("http://", "https://")) and seed.links_to_article(url):
-                yield from self._article_request(seed, url, listed=False)
+                links.append(url)
         self._bad_urls("start page", response.url, bad_urls)
+        archived = await self._archived_among(seed, links)
+        for url in links:
+            for request in self._article_request(seed, url, listed=False, archived=archived):
+                yield request
 
     # -- articles ------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[FetchedPage]:
         seed = self._seed(response)
+        owner = self.outlet_map.owner(seed, response.url, response.meta.get("role", "article"))
+        if owner is not seed:  # a link of one outlet redirected to another's article: that outlet's, by its rules
+            self.crawler.stats.inc_value("discovery/redirected_to_other_outlet")
+            logger.info("%s (a link of %s) redirected to %s: archived as an article of %s",
+                        response.meta["redirect_urls"][0] if response.meta.get("redirect_urls") else response.url,
+                        seed.name, response.url, owner.name)
+            seed = owner
         self.crawler.stats.inc_value("pages/fetched")
         content_type = _header(response, b"Content-Type")
         is_text = isinstance(response, TextResponse) and is_html_type(content_type)
@@ -259,12 +272,23 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _article_request(self, seed: OutletSeed, url: str, listed: bool,
+    def _too_old(self, stamp: datetime | None) -> bool:
+        return bool(self.sitemap_cutoff and stamp and stamp < self.sitemap_cutoff)
+
+    async def _archived_among(self, seed: OutletSeed, urls: list[str]) -> set[str]:
+        """The canonical forms of ``urls`` (of this outlet's, not yet asked for) the archive holds: one batch query."""
+        asking = [url for url in urls if seed.owns(url) and strip_tracking(url) not in self.requested_urls]
+        if self.archive is None or not asking:
+            return set()
+        return await asyncio.to_thread(self.archive.archived_among, asking)
+
+    def _article_request(self, seed: OutletSeed, url: str, listed: bool, archived: Collection[str] = (),
                          hints: dict[str, Any] | None = None) -> Iterator[scrapy.Request]:
+        """The request for article ``url`` unless offsite, asked for already or among ``archived`` (canonical URLs)."""
         if not seed.owns(url):
             self.crawler.stats.inc_value("discovery/offsite_links")
             return
-        if self.known_urls and canonicalize_url(url) in self.known_urls:
+        if canonicalize_url(url) in archived:
             self.crawler.stats.inc_value("discovery/already_archived")
             return  # its re-check schedule decides when it is fetched again
         self._count(seed.name, "discovered")
@@ -292,25 +316,26 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         request = self._request(self.outlets[outlet], url, self.parse_page, listed=True, hints={})
         return request.replace(dont_filter=True)
 
-    def _archive_state(self) -> tuple[list[Any], set[str]]:
-        """Re-checks due now (claimed for this crawl; none with `no`) and the URLs already archived."""
+    def _archive_state(self) -> list[Any]:
+        """Opens the archive discovery asks; returns the re-checks due now (claimed for this crawl; none with `no`)."""
         from crawler.archive_access import (
             open_archive,  # archive-only crawls never load the database layer
         )
 
         settings = self.crawler.settings
-        outlets = list(self.outlets)
-        with open_archive(settings) as archive:
-            if self.recheck == "no":
-                self.rendered_outlets = archive.rendered_outlets(outlets)
-                return [], archive.known_urls(outlets)
-            # Leases count from the real time, whatever the mode: a page `all` claims but the run never
-            # reaches comes due again a lease later, not a century later.
-            self.rendered_outlets = archive.rendered_outlets(outlets)
-            targets = archive.claim_rechecks(datetime.now(UTC), outlets,
-                                             limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX),
-                                             every=self.recheck == "all")
-            return targets, archive.known_urls(outlets)
+        self.archive = open_archive(settings)
+        self.rendered_outlets = self.archive.rendered_outlets(list(self.outlets))
+        if self.recheck == "no":
+            return []
+        # Leases count from the real time, whatever the mode: a page `all` claims but the run never
+        # reaches comes due again a lease later, not a century later.
+        return self.archive.claim_rechecks(datetime.now(UTC), list(self.outlets),
+                                           limit=settings.getint("RECHECK_MAX", defaults.RECHECK_MAX),
+                                           every=self.recheck == "all")
+
+    def closed(self, reason: str) -> None:
+        if self.archive is not None:
+            self.archive.close()
 
     def _recheck_request(self, target: Any) -> scrapy.Request:
         headers = {}

@@ -6,7 +6,7 @@ One module per family of commands, each with a ``register(group)``:
 :mod:`~storage.cli.stories` (copies, stories), :mod:`~storage.cli.export`
 (export, wacz, copy), :mod:`~storage.cli.warcs` (ingest, reindex, warcs repair, warcs fix-replay),
 :mod:`~storage.cli.clutter` (boilerplate, reextract), :mod:`~storage.cli.crawls`
-(runs, health), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
+(runs, health), :mod:`~storage.cli.migrate` (migrate), :mod:`~storage.cli.serve` (the reading room), :mod:`~storage.cli.datasette`
 (the archive in Datasette), :mod:`~storage.cli.watches` (watch add/list/remove/test, alerts),
 :mod:`~storage.cli.frontpages` (frontpage, prominence, headlines).
 Nothing outside this package imports click.
@@ -27,6 +27,7 @@ from storage.cli import (
     datasette,
     export,
     frontpages,
+    migrate,
     outlets,
     search,
     serve,
@@ -60,5 +61,5 @@ def main(ctx: click.Context, db: str | None, archive_dir: str) -> None:
 
 
 for _commands in (outlets, versions, search, stories, export, warcs, clutter, crawls, serve, datasette, watches,
-                  frontpages):
+                  frontpages, migrate):
     _commands.register(main)

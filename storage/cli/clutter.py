@@ -63,7 +63,7 @@ def reextract(ctx: click.Context, outlet: str | None, as_json: bool) -> None:
     """
     from storage.ingest.reextract import reextract as run_reextract
 
-    archive = open_archive(ctx)
+    archive = open_archive(ctx, writes=True)
     summary = run_reextract(archive, outlet)
     deliver_after(archive)  # watches: whatever the outbox holds that is due
     for error in summary.errors[:20]:

@@ -15,11 +15,23 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from storage.db.errors import ArchiveError, BadTime
-from storage.db.times import parse_time
+from storage.db.times import iso, parse_time
 from storage.warc.errors import WarcError
 
 if TYPE_CHECKING:
     from storage.archive import Archive
+
+
+USAGE = 2
+"""The exit status of a mistake in the command (a bad option, time, outlet or language): click's own for usage
+errors, and ``scrapy crawl news``'s for bad input (crawler/exitcodes.py). Other failures exit 1."""
+
+
+def usage_error(message: str) -> click.ClickException:
+    """A one-line ``Error: message`` (no usage block) with the status of a mistake in the command."""
+    error = click.ClickException(message)
+    error.exit_code = USAGE
+    return error
 
 
 class ArchiveGroup(click.Group):
@@ -28,6 +40,9 @@ class ArchiveGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.NoSuchOption as error:
+            _hint_global_option(self, ctx, error)
+            raise
         except (ArchiveError, WarcError) as error:
             failure = click.ClickException(str(error))
             failure.exit_code = getattr(error, "exit_code", 1)
@@ -37,6 +52,17 @@ class ArchiveGroup(click.Group):
             # flush of stdout from failing on the closed pipe.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(1)
+
+
+def _hint_global_option(group: click.Group, ctx: click.Context, error: click.NoSuchOption) -> None:
+    """``newsarchive outlets --archive-dir X``: say that the group's own options go before the command."""
+    name = error.option_name.split("=", 1)[0]
+    if not any(name in param.opts for param in group.get_params(ctx)):
+        return
+    command = error.ctx.info_name if error.ctx is not None else "COMMAND"
+    error.message = (f"No such option {name!r} for {command}: it is an option of newsarchive itself, "
+                     f"so it goes before the command (newsarchive {name} … {command})")
+    error.possibilities = []
 
 
 class QueryCommand(click.Command):
@@ -74,7 +100,28 @@ class TimeType(click.ParamType):
         try:
             return parse_time(str(value), end_of_day=self.end_of_day, what=what)
         except BadTime as error:
-            raise click.ClickException(str(error)) from None
+            raise usage_error(str(error)) from None
+
+
+def check_window(since: datetime | None, until: datetime | None) -> None:
+    """Refuse ``--since`` later than ``--until``: nothing could match, and saying so beats an empty answer."""
+    if since is not None and until is not None and since > until:
+        raise usage_error(f"--since {iso(since)} is after --until {iso(until)}: nothing can match; swap them")
+
+
+class LanguageType(click.ParamType):
+    """An ISO 639-1 code (``en``), or a language's English name (``English``) taken as its code."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from extract.language import language_code  # here: --help loads no language model or tables
+
+        code = language_code(str(value))
+        if code is None:
+            raise usage_error(f"--language {value!r} is no language this archive knows: give an ISO 639-1 code "
+                              "(en, de, fr…) or an English name (English, German…)")
+        return code
 
 
 @dataclass(slots=True)
@@ -83,14 +130,19 @@ class ArchiveLocation:
     archive_dir: str
 
 
-def open_archive(ctx: click.Context) -> Archive:
-    """The archive the group's ``--db`` / ``--archive-dir`` name, read-only-ish: never created here."""
+def open_archive(ctx: click.Context, *, writes: bool = False) -> Archive:
+    """The archive the group's ``--db`` / ``--archive-dir`` name: never created here.
+
+    A command that only reads (``writes=False``) never migrates: an older
+    schema is one line naming ``newsarchive migrate``. One that writes brings
+    it up to date when that is cheap (see :class:`storage.archive.Archive`).
+    """
     from storage.archive import (
         Archive,  # here: `newsarchive --help` needs no database layer
     )
 
     where: ArchiveLocation = ctx.find_object(ArchiveLocation)
-    archive = Archive(where.db, where.archive_dir, create=False)
+    archive = Archive(where.db, where.archive_dir, create=False, migrate=writes)
     ctx.call_on_close(archive.close)
     return archive
 

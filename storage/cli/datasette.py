@@ -80,7 +80,12 @@ def _terminate_as_exit() -> Iterator[None]:
 def _run_datasette(archive_file: Path, database: str, host: str, port: int, extra: tuple[str, ...],
                    immutable: bool) -> None:
     from datasette.cli import cli as datasette_cli  # here: only this command needs Datasette
+    from datasette.plugins import pm
 
+    from storage.search import datasette_syntax
+
+    if not pm.is_registered(datasette_syntax):  # the search box reads the CLI's syntax
+        pm.register(datasette_syntax, name=datasette_syntax.PLUGIN_NAME)
     with _terminate_as_exit(), tempfile.TemporaryDirectory(prefix="newsarchive-datasette-") as scratch:
         metadata = Path(scratch) / "metadata.json"
         _write_metadata(metadata, database)

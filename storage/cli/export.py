@@ -9,20 +9,21 @@ from datetime import datetime
 
 import click
 
-from storage.cli.common import TimeType, open_archive
+from storage.cli.common import LanguageType, TimeType, check_window, open_archive
 from storage.export import COPY_BATCH, FORMATS
 
 logger = logging.getLogger(__name__)
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="jsonl", show_default=True)
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--since", type=TimeType(), help="Versions first seen at or after this time.")
 @click.option("--until", type=TimeType(end_of_day=True), help="Versions first seen up to this time.")
 @click.option("--url", help="Only the versions of this page.")
 @click.option("--latest", is_flag=True, help="Only each page's latest version.")
-@click.option("--language", metavar="CODE", help="Only versions in this language (ISO 639-1, as detected: en, de…).")
+@click.option("--language", type=LanguageType(),
+              help="Only versions in this language (ISO 639-1 as detected: en, de…; or its name: English).")
 @click.option("--frontpages", is_flag=True,
               help="Export front pages instead: one row per article per capture (rank, headline, section, lead); "
                    "--outlet, --since and --until choose the captures.")
@@ -50,6 +51,7 @@ def export(
     Example:
         newsarchive export --format parquet --outlet politico-eu --since 2024-01-01 -o politico.parquet
     """
+    check_window(since, until)
     if fmt == "parquet" and output is None and sys.stdout.isatty():
         raise click.ClickException("Parquet is binary: pass -o FILE or redirect stdout")
     from storage.export.files import FRONT_PAGES, VERSIONS, write_rows
@@ -75,21 +77,25 @@ def export(
 @click.option("--outlet", help="Only captures of this outlet.")
 @click.option("--since", type=TimeType(), help="Captures fetched at or after this time.")
 @click.option("--until", type=TimeType(end_of_day=True), help="Captures fetched up to this time (a date: that whole day).")
+@click.option("--frontpages", is_flag=True,
+              help="Include the front pages' captures (of --outlet, between --since and --until) beside the articles'.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The .wacz file to write.")
 @click.pass_context
 def wacz_command(ctx: click.Context, outlet: str | None, since: datetime | None, until: datetime | None,
-                 output: str) -> None:
+                 frontpages: bool, output: str) -> None:
     """Package the selected captures as a WACZ file for replay (ReplayWeb.page, pywb).
 
     \b
     Example:
-        newsarchive wacz --outlet politico-eu --since 2024-05-01 -o politico-may.wacz
+        newsarchive wacz --outlet politico-eu --since 2024-05-01 --frontpages -o politico-may.wacz
     """
     from storage.export.wacz import write_wacz
 
-    summary = write_wacz(open_archive(ctx), output, outlet=outlet, since=since, until=until)
-    click.echo(f"wrote {summary.path}: {summary.captures} captures, {summary.records} WARC records, "
-               f"{summary.pages} article pages, {summary.bytes / 1e6:.1f} MB", err=True)
+    check_window(since, until)
+    summary = write_wacz(open_archive(ctx), output, outlet=outlet, since=since, until=until, frontpages=frontpages)
+    fronts = f" ({summary.frontpages} of front pages)" if frontpages else ""
+    click.echo(f"wrote {summary.path}: {summary.captures} captures{fronts}, {summary.records} WARC records, "
+               f"{summary.pages} pages, {summary.bytes / 1e6:.1f} MB", err=True)
 
 class _ProgressLine:
     """``copying TABLE rows/total`` redrawn on one stderr line, on a terminal only."""

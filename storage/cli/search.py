@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from storage.cli.common import QueryCommand, TimeType, json_option, open_archive
+from storage.cli.common import LanguageType, QueryCommand, TimeType, check_window, json_option, open_archive
 from storage.cli.output import echo_json, highlighted, safe
 from storage.db.times import iso
 
@@ -19,7 +19,8 @@ from storage.db.times import iso
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--as-of", type=TimeType(), help="Search the archive as it stood then: one current version per page.")
 @click.option("--all-versions", is_flag=True, help="Every matching version, not only each page's latest.")
-@click.option("--language", metavar="CODE", help="Only versions in this language (ISO 639-1, as detected: en, de…).")
+@click.option("--language", type=LanguageType(),
+              help="Only versions in this language (ISO 639-1 as detected: en, de…; or its name: English).")
 @json_option
 @click.pass_context
 def search(
@@ -45,6 +46,7 @@ def search(
     Example:
         newsarchive search '"climate summit"' '(paris OR berlin)' -football --since 7d
     """
+    check_window(since, until)
     hits = open_archive(ctx).search(" ".join(query), outlet=outlet, since=since, until=until, limit=limit,
                                     as_of=as_of, all_versions=all_versions, language=language)
     if as_json:

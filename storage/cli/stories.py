@@ -15,6 +15,7 @@ import click
 from storage.cli.common import TimeType, json_option, open_archive
 from storage.cli.output import echo_json, echo_rows, echo_table, one_line
 from storage.db.times import iso
+from storage.stories import MIN_OUTLETS
 
 if TYPE_CHECKING:
     from storage.stories.results import StoryMemberView, StoryView
@@ -61,7 +62,8 @@ def copies(ctx: click.Context, url: str, as_json: bool) -> None:
 @click.command()
 @click.option("--since", type=TimeType(), help="Stories with a copy first seen at or after this time.")
 @click.option("--outlet", help="Only stories this outlet carries.")
-@click.option("--min-outlets", type=click.IntRange(min=1), default=1, show_default=True, help="At least N outlets.")
+@click.option("--min-outlets", type=click.IntRange(min=1), default=MIN_OUTLETS, show_default=True,
+              help="At least N outlets (1: stories copied within one outlet too).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--index", "index_first", is_flag=True, help="First fingerprint versions archived before stories existed.")
 @json_option
@@ -81,7 +83,7 @@ def stories(
     Example:
         newsarchive stories --since 2026-11-01 --min-outlets 3 --limit 10
     """
-    archive = open_archive(ctx)
+    archive = open_archive(ctx, writes=index_first)
     if index_first:
         seen, joined = archive.index_stories()
         click.echo(f"indexed {seen} versions, {joined} joined a story", err=True)

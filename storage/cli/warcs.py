@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from storage.cli.common import usage_error
 from storage.cli.watches import deliver_after
 
 if TYPE_CHECKING:  # the commands load the ingest machinery when they run, not for --help
@@ -128,12 +129,26 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], outlet: str | Non
 
     outlets = _outlets(seeds, outlet, auto_outlets)
     files = warc_files(paths)
+    if not outlets.seeds and not auto_outlets:
+        _refuse_files_naming_no_outlet(files)
     db, archive_dir = _where(ctx)
     with Archive(db, archive_dir, create=True) as archive:
         summary = _run_with_progress(files, lambda line: ingest(archive, files, outlets, workers=workers, progress=line,
                                                                 all_pages=all_pages))
         deliver_after(archive)  # watches: the alerts this ingest raised, now that they are committed
     _report(summary, as_json)
+
+
+def _refuse_files_naming_no_outlet(files: list[Path]) -> None:
+    """Before anything is created: WARCs of other tools need outlets from somewhere."""
+    from storage.ingest.ingest import files_naming_no_outlet
+
+    foreign = files_naming_no_outlet(files)
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise usage_error(f"{foreign[0]}{more}: its pages belong to no outlet (no seed file in seeds/, and the "
+                          "file is not from this crawler, whose run records name them): pass --seeds FILE.toml "
+                          "(outlets by domain) or --auto-outlets (an outlet per site)")
 
 
 @click.command("reindex")
@@ -153,33 +168,47 @@ def reindex_command(ctx: click.Context, yes: bool, force: bool, auto_outlets: bo
     PostgreSQL schema) and takes its place only when complete; the old one is
     kept as archive.sqlite3.previous (or the schema NAME_previous). A rebuild
     that holds fewer outlets, pages or versions than the archive asks first,
-    even with --yes, unless --force. Outlets and runs come from the WARCs'
-    own records; --seeds adds outlets for WARCs of other tools.
+    even with --yes, unless --force; when captures are in WARC files outside
+    warcs/ it asks before building. The answer may be piped in (echo y |).
+    Outlets and runs come from the WARCs' own records; --seeds adds outlets
+    for WARCs of other tools.
 
     \b
     Example:
         newsarchive --archive-dir archive reindex --yes
     """
-    from storage.ingest.reindex import archive_warcs, reindex
+    from storage.ingest.reindex import archive_warcs, reindex, unread_warcs
 
     db, archive_dir = _where(ctx)
     outlets = _outlets(seeds, None, auto_outlets)
     files = archive_warcs(archive_dir)
     if not yes:
         click.confirm(f"Rebuild the archive's index from its {len(files)} WARC files?", abort=True)
+    unread = [] if force else unread_warcs(db, archive_dir)
+    if unread:  # said before building, not after
+        more = f" and {len(unread) - 1} more" if len(unread) > 1 else ""
+        force = _answer(f"The archive's captures are also in {unread[0]}{more}, not in {Path(archive_dir) / 'warcs'}: "
+                        "the rebuild will not hold them. Rebuild without them, and replace the archive's index?")
+        if not force:
+            raise click.ClickException("kept the archive as it was: put those files in warcs/ first, or answer y "
+                                       "(reindex --force rebuilds without asking)")
     summary = _run_with_progress(files, lambda line: reindex(db, archive_dir, outlets, confirm=_swap_confirmer(force),
                                                              workers=workers, progress=line, all_pages=all_pages))
     _report(summary, as_json)
 
 
+def _answer(question: str) -> bool:
+    """y or n to ``question``, typed or piped in (``echo y | newsarchive reindex --yes``); no answer is no."""
+    try:
+        return click.confirm(question, err=True)
+    except click.Abort:  # stdin ended before an answer
+        click.echo(err=True)
+        return False
+
+
 def _swap_confirmer(force: bool) -> Any:
     def confirm(before: Any, after: Any) -> bool:
-        if force:
-            return True
-        if not sys.stdin.isatty():
-            return False
-        return click.confirm(f"The rebuild holds {after}; the archive has {before}. Replace the archive's index?",
-                             err=True)
+        return force or _answer(f"The rebuild holds {after}; the archive has {before}. Replace the archive's index?")
     return confirm
 
 

@@ -77,7 +77,7 @@ def watch_add(ctx: click.Context, name: str, query: tuple[str, ...], outlets: tu
     """
     from storage.search.watches import parse_events
 
-    added = open_archive(ctx).add_watch(name, " ".join(query), list(outlets), parse_events(events), list(notify),
+    added = open_archive(ctx, writes=True).add_watch(name, " ".join(query), list(outlets), parse_events(events), list(notify),
                                         digest)
     click.echo(f"watch {added.name} added: {added.query} (on {','.join(added.events)}; "
                f"{len(added.notify)} notification targets{', as a digest' if digest else ''})")
@@ -109,7 +109,7 @@ def watch_remove(ctx: click.Context, name: str) -> None:
     Example:
         newsarchive watch remove rival
     """
-    open_archive(ctx).remove_watch(name)
+    open_archive(ctx, writes=True).remove_watch(name)
     click.echo(f"watch {name} removed")
 
 
@@ -154,7 +154,7 @@ def alerts(ctx: click.Context, watch: str | None, since: datetime | None, undeli
     Example:
         newsarchive alerts --watch rival --since 1d --json
     """
-    archive = open_archive(ctx)
+    archive = open_archive(ctx, writes=deliver)
     if deliver:
         report = archive.deliver_alerts(ignore_backoff=ignore_backoff)
         click.echo(report.line(), err=True)

@@ -71,6 +71,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "run_id": "the crawl run that made the fetch",
             "blocked": "the wall met instead of the page (consent, challenge, denied, login, maintenance, "
                        "rate-limit), or empty: a blocked capture is neither a version nor a removal",
+            "unread": "why the page's text was not extracted: oversized (more HTML elements than the cap), "
+                      "or empty; an unread capture is neither a version nor a removal",
         },
     ),
     "versions": TableDescription(
@@ -170,6 +172,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "errors": "errors by kind (JSON)",
             "outlets": "figures per outlet (JSON)",
             "warc_files": "the WARC files it wrote (JSON list)",
+            "crawl_id": "the distributed crawl it was one process of (empty: a crawl of its own)",
+            "exit_status": "what scrapy crawl returned: 0 ok, 1 failed, 3 archive not written, 4 nothing fetched, ...",
         },
     ),
     "watches": TableDescription(

@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, NoSuchModuleError
 
-from storage.db.errors import ArchiveError, ArchiveMissing
+from storage.db.errors import ArchiveError, ArchiveMissing, DatabaseUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +80,18 @@ def make_engine(url: URL, *, create: bool, read_only: bool = False) -> Engine:
             f"unsupported database {display(url)}: use sqlite:///FILE or postgresql://USER@HOST/DB"
         ) from None
     if url.get_backend_name() == "sqlite":
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, read_only=read_only)
+        if path is not None:
+            _follow_replaced_file(engine, path)
     elif url.get_backend_name() == "postgresql":
         _replace_nul_characters(engine)
     return engine
+
+
+def unreachable(where: str, error: DBAPIError) -> DatabaseUnreachable:
+    """The one-line error for a database at ``where`` that failed to open with ``error``."""
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return DatabaseUnreachable(f"cannot open database {where}: {reason} (check --db / NEWSARCHIVE_DB_URL)")
 
 
 def can_connect(db_url: str) -> str | None:
@@ -149,14 +157,15 @@ def _without_nul(value: Any) -> Any:
     return value
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     # pysqlite's own transaction handling would BEGIN lazily (and never for
     # DDL); take it over so reads BEGIN and writes BEGIN IMMEDIATE.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # setting the journal mode writes the file's header: a reader reads in the file's mode
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -169,3 +178,31 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _follow_replaced_file(engine: Engine, path: Path) -> None:
+    """A pooled connection to a file since replaced (``reindex`` renames a rebuilt index over it) is dropped.
+
+    Each connection remembers the file (inode) it opened; at checkout a
+    connection to a file no longer at ``path`` is discarded and a new one
+    opened, so a long-running reader (the reading room) reads the rebuilt index
+    instead of the one it replaced, and a writer never writes into the old one.
+    """
+    path = path.resolve()
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file_id"] = _file_id(path)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        opened = record.info.get("file_id")
+        if opened is not None and _file_id(path) not in (None, opened):
+            raise DisconnectionError(f"{path} was replaced (reindex); reconnecting")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino

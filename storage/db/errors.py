@@ -20,6 +20,15 @@ class DatabaseUnreachable(ArchiveError):
     """The database URL is wrong or its server does not answer."""
 
 
+class SchemaNeedsMigration(ArchiveError):
+    """The archive's schema is older than this code's, and opening it may not migrate it: run ``newsarchive migrate``.
+
+    Its status is EX_CONFIG (sysexits.h), the same for a crawl and a command, so cron can tell it from a failure.
+    """
+
+    exit_code = 78
+
+
 class NoSuchOutlet(ArchiveError):
     """An ``--outlet`` that names no outlet of the archive: a mistake in the command, like a bad option."""
 

@@ -12,12 +12,13 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from storage.db.errors import ArchiveMissing, DatabaseUnreachable
+from storage.db.engine import unreachable
+from storage.db.errors import ArchiveMissing
 from storage.db.migrate import check_schema_current, current_revisions
 
 
@@ -36,9 +37,8 @@ def check_archive_file(path: Path) -> None:
     try:
         if not current_revisions(engine):
             raise ArchiveMissing(f"no newsarchive tables in {path}: crawl into it first")
-        check_schema_current(engine, str(path))
+        check_schema_current(engine, make_url(f"sqlite:///{path}"))
     except DBAPIError as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise DatabaseUnreachable(f"cannot open database {path}: {reason} (check --db / NEWSARCHIVE_DB_URL)") from None
+        raise unreachable(str(path), error) from None
     finally:
         engine.dispose()

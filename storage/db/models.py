@@ -130,6 +130,7 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     run_id: Mapped[str | None] = mapped_column(String(100))
     blocked: Mapped[str | None] = mapped_column(String(20))  # a wall met instead of the page (extract.walls), 0019
+    unread: Mapped[str | None] = mapped_column(String(20))  # why its text was not extracted (extract.page), 0021
 
 
 class Version(Base):
@@ -281,6 +282,8 @@ class Run(Base):
     outlets: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     warc_files: Mapped[list[str]] = mapped_column(JSONType, default=list)
     note: Mapped[str | None] = mapped_column(Text)
+    crawl_id: Mapped[str | None] = mapped_column(String(40), index=True)  # the distributed crawl it took part in
+    exit_status: Mapped[int | None]  # what `scrapy crawl` returned (crawler/exitcodes.py)
 
 
 # -- Outlet clutter models (storage/outlets/clutter_models.py) --

@@ -5,7 +5,9 @@ captures' records, the request records that go with them and the responses
 their revisits stand for (so replay can serve them), copied from the archive's WARCs (gzip members byte for
 byte; records of uncompressed WARCs recompressed by warcio; an older crawl's 304 revisit without the
 block replay tools misread and its request records without ``Proxy-*`` headers, as ``newsarchive warcs
-fix-replay`` writes them). Our capture records are not copied,
+fix-replay`` writes them). With ``frontpages``, the front pages' fetches of
+the time and outlet come along (their response and request records, listed
+in the pages as "front page: URL"). Our capture records are not copied,
 so the index lists HTTP captures only. Beside it: a
 sorted CDXJ index made by cdxj-indexer (``indexes/index.cdx``), the article
 pages with their titles (``pages/pages.jsonl``) and ``datapackage.json`` with
@@ -35,7 +37,7 @@ from warcio.warcwriter import WARCWriter
 from storage.archive import Archive
 from storage.db.engine import make_engine
 from storage.db.errors import ArchiveError
-from storage.db.models import Capture, Outlet, Page, Version
+from storage.db.models import Capture, FrontPage, FrontPageCapture, Outlet, Page, Version
 from storage.db.times import iso, utc
 from storage.export.output import replacing
 from storage.outlets.names import require_outlet
@@ -55,6 +57,7 @@ class WaczSummary:
     records: int
     pages: int
     bytes: int
+    frontpages: int = 0  # front-page captures among ``captures``
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +86,14 @@ def write_wacz(
     outlet: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    frontpages: bool = False,
 ) -> WaczSummary:
-    """Write the captures of ``outlet`` fetched between ``since`` and ``until`` to ``output``."""
+    """Write the captures of ``outlet`` fetched between ``since`` and ``until`` to ``output`` (front pages too)."""
     captures, pages = _select(archive, outlet, since, until)
+    fronts: list[_Selected] = []
+    if frontpages:
+        fronts, front_pages = _select_frontpages(archive, outlet, since, until)
+        captures, pages = list(dict.fromkeys(captures + fronts)), pages + front_pages
     if not captures:
         raise ArchiveError("no captures match: check --outlet / --since / --until (newsarchive outlets lists them)")
     output = Path(output)
@@ -96,7 +104,7 @@ def write_wacz(
         with index.open("w", encoding="utf-8") as out:
             write_cdx_index(out, [str(warc)], {"sort": True, "fields": "referrer"})
         _zip(partial, warc, index, _pages_jsonl(pages))
-    return WaczSummary(output, len(captures), records, len(pages), output.stat().st_size)
+    return WaczSummary(output, len(captures), records, len(pages), output.stat().st_size, len(fronts))
 
 
 def _select(
@@ -131,6 +139,27 @@ def _select(
     finally:
         engine.dispose()
     return list(dict.fromkeys(captures)), pages
+
+
+def _select_frontpages(
+    archive: Archive, outlet: str | None, since: datetime | None, until: datetime | None
+) -> tuple[list[_Selected], list[dict[str, str]]]:
+    """The front pages' fetches, as :func:`_select` chooses captures, and their entries in the pages list."""
+    query = (
+        select(FrontPageCapture, FrontPage.url)
+        .join(FrontPage, FrontPage.id == FrontPageCapture.frontpage_id)
+        .order_by(FrontPageCapture.fetched_at, FrontPageCapture.id)
+    )
+    if outlet is not None:
+        query = query.where(FrontPage.outlet_id == archive.read(lambda session: require_outlet(session, outlet)))
+    if since is not None:
+        query = query.where(FrontPageCapture.fetched_at >= utc(since))
+    if until is not None:
+        query = query.where(FrontPageCapture.fetched_at <= utc(until))
+    rows = archive.read(lambda session: session.execute(query).all())
+    captures = [_Selected(c.warc_file, c.warc_offset, c.warc_length, c.warc_record_id) for c, _ in rows]
+    pages = [{"url": url, "ts": iso(utc(c.fetched_at)), "title": f"front page: {url}"} for c, url in rows]
+    return captures, pages
 
 
 def _selected(capture: Capture) -> _Selected:

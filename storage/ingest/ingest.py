@@ -32,7 +32,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -41,6 +41,7 @@ from typing import Any
 
 from extract import Article
 from extract.frontpage import FrontPageLink, front_page_links
+from extract.limits import MAX_ELEMENTS
 from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
 from storage.archive import Archive
@@ -50,17 +51,20 @@ from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, SeedError, handed_to_browser
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
-from storage.warc.context import CaptureContext, RunEnd, RunStart
-from storage.warc.errors import WarcUnreadable
+from storage.versions.recorder import batch_record_ids, indexed_records
+from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
+from storage.warc.errors import PayloadTooLarge, WarcUnreadable
+from storage.warc.files import WARC_SUFFIXES
 from storage.warc.payload import read_payload
-from storage.warc.reader import Damage, Skipped, WarcEntry
+from storage.warc.reader import Damage, Skipped, WarcEntry, read_entries
 
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 200
 GONE_STATUSES = (404, 410, 451)  # with 3xx: indexed as removals/redirects of known pages
 IN_FLIGHT_PER_WORKER = 16
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# HTML responses whose place is kept for the revisits after them; an older one is found through the index.
+PAYLOADS_KEPT = 20_000
 # What a re-check archives besides a page (not modified, gone); a discovery fetch only a 200.
 RECHECK_INDEXED = (200, 304, 404, 410)
 
@@ -84,11 +88,15 @@ class IngestSummary:
     skipped_no_outlet: int = 0
     skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
     skipped_bad_records: int = 0  # whole records that cannot be used (port 99999, a forged run record): one line each
-    runs: int = 0  # run records restored from the files
+    runs: int = 0  # crawl runs restored from the files' run records
+    runs_known: int = 0  # runs the files name that the archive had already
     skipped_status: int = 0
     skipped_not_html: int = 0
+    skipped_too_large: int = 0  # payloads decoding past the archive's limit, the crawl's DOWNLOAD_MAXSIZE: refused
     revisits_unresolved: int = 0
     extract_errors: int = 0
+    unread: int = 0  # pages not extracted: more HTML elements than the cap (extract.limits)
+    blocked: int = 0  # walls met instead of the page (extract.walls): a capture of an archived page, else nothing
     damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
     seconds: float = 0.0
 
@@ -110,6 +118,7 @@ class _Task:
     all_pages: bool = False
     front_page: bool = False  # a start page: its ranked article links, not an article
     status: int = 200  # a 2xx other than 200 may be a challenge (extract.walls)
+    max_elements: int = MAX_ELEMENTS  # the cap the crawl that wrote the record applied (its run record)
 
 
 @dataclass(slots=True)
@@ -127,7 +136,7 @@ def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
     listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
                         article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract,
-                        status=task.status)
+                        status=task.status, max_elements=task.max_elements)
 
 
 def _unanalysed(url: str) -> PageAnalysis:
@@ -160,6 +169,28 @@ def warc_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def files_naming_no_outlet(files: list[Path]) -> list[Path]:
+    """The files whose captures come before any run record of this project's crawler: from another tool.
+
+    Such a file names no outlet itself; without seed files or ``--auto-outlets``
+    every one of its records would be skipped. A crawl's file starts with its
+    run record, so reading up to the first capture tells.
+    """
+    foreign = []
+    for path in files:
+        try:
+            with path.open("rb") as stream:
+                for item in read_entries(stream, path, path.name, want_body=lambda _type: False):
+                    if isinstance(item, RunStart | RunEnd | Damage):
+                        break  # ours, or damaged: reported when it is read
+                    if isinstance(item, WarcEntry):
+                        foreign.append(path)
+                        break
+        except OSError:
+            continue  # reported when it is read
+    return foreign
+
+
 def file_ref(path: Path, archive_dir: Path) -> str:
     """How captures name ``path``: relative inside ``ARCHIVE_DIR/warcs``, else absolute."""
     absolute = path.resolve()
@@ -181,7 +212,6 @@ def ingest(
     """Index every capture in the WARC files ``paths`` into ``archive`` (``all_pages``: every HTML page an article)."""
     files = warc_files(paths)
     started = time.monotonic()
-    before = archive.stats().captures
     workers = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
     run = _Run(archive, outlets, progress, pool, window=IN_FLIGHT_PER_WORKER * workers, all_pages=all_pages)
@@ -196,9 +226,8 @@ def ingest(
             pool.shutdown(wait=True, cancel_futures=True)
     summary = run.summary
     summary.files = len(files)
-    summary.captures_added = archive.stats().captures - before
-    summary.already_indexed = summary.new + summary.changed + summary.unchanged + summary.not_article \
-        - summary.captures_added
+    summary.captures_added = summary.new + summary.changed + summary.unchanged + summary.not_article \
+        + summary.unread - summary.already_indexed
     summary.unchanged -= summary.already_indexed  # the recorder reports a known record as unchanged
     summary.seconds = time.monotonic() - started
     return summary
@@ -222,8 +251,10 @@ class _Run:
         self.models: OutletModels | None = OutletModels.load(archive) if use_models else None
         self.known_outlets: set[str] = set()
         self.runs_seen: set[str] = set()
-        # payload digest / record id → (file, offset, content type) of HTML responses seen in this run
-        self.payloads: dict[str, tuple[Path, int, str | None]] = {}
+        self.caps: dict[str, int] = {}  # run id → the EXTRACT_MAX_ELEMENTS its crawl applied
+        # more than can be in flight or unwritten, so a response no longer kept is in the index
+        self.payloads = RecentPayloads(max(PAYLOADS_KEPT, window + WRITE_BATCH + 1))
+        self.refused: set[str] = set()  # record ids and digests of payloads past the limit
 
     def ingest_files(self, files: list[Path]) -> None:
         """Every file's records, captures in ``WARC-Date`` order across files (:mod:`storage.ingest.time_order`)."""
@@ -257,7 +288,8 @@ class _Run:
         """
         if isinstance(record, RunEnd):
             self.archive.finish_run(record.run_id, record.finished_at, record.finish_reason, counts=record.counts,
-                                    errors=record.errors, outlets=record.outlets, warc_files=record.warc_files)
+                                    errors=record.errors, outlets=record.outlets, warc_files=record.warc_files,
+                                    exit_status=record.exit_status)
             return
         try:
             seeds = [OutletSeed.from_entry(entry, source=f"{path}: run record {record.run_id[:80]!r}")
@@ -265,22 +297,34 @@ class _Run:
         except SeedError as error:
             self._skip(f"{error}; run record skipped")
             return
+        cap = record.arguments.get(MAX_ELEMENTS_ARGUMENT)
+        if isinstance(cap, int) and not isinstance(cap, bool) and cap >= 0:
+            self.caps[record.run_id] = cap
         for seed in seeds:
             if self.outlets.learn(seed):
                 self.known_outlets.discard(seed.name)
-        if record.run_id not in self.runs_seen:
+        if record.run_id not in self.runs_seen:  # a run's record heads each of its files
             self.runs_seen.add(record.run_id)
-            self.summary.runs += 1
-            self.archive.start_run(record.run_id, record.started_at, record.host, record.pid, record.arguments)
+            if self.archive.start_run(record.run_id, record.started_at, record.host, record.pid, record.arguments,
+                                      record.crawl_id):
+                self.summary.runs += 1
+            else:
+                self.summary.runs_known += 1
 
     def _rule(self, entry: WarcEntry) -> OutletSeed | None:
         named = self.outlets.named(entry.context.outlet) if entry.context is not None else None
-        return named or self.outlets.outlet_for(entry.url)
+        if named is not None:  # the outlet whose discovery made the fetch; a redirect may have left it
+            return self.outlets.owner(named, entry.url, entry.context.role)
+        return self.outlets.outlet_for(entry.url)
 
     def _take(self, path: Path, entry: WarcEntry) -> None:
         rule = self._rule(entry)
         if rule is None:
             self.summary.skipped_no_outlet += 1
+            return
+        if entry.too_large and not 300 <= entry.status < 400:  # the crawl follows a redirect before it decodes
+            self.summary.damaged.append(f"{entry.too_large}: not indexed, as the crawl refuses such a fetch")
+            self._refuse(entry)
             return
         if entry.context is not None and _front_page(entry):
             self._ensure_outlet(rule)
@@ -305,6 +349,9 @@ class _Run:
             return
         if entry.record_type == "revisit":
             task = self._revisit_task(entry, rule)
+            if task is None:
+                self._refuse(entry)
+                return
         elif not is_html_type(entry.content_type):
             self.summary.skipped_not_html += 1
             return
@@ -312,32 +359,52 @@ class _Run:
             self._remember(path, entry, entry.content_type)
             task = _Task(entry.url, entry.body, entry.content_type, rule, extract=True,
                          listed=entry.context.listed if entry.context is not None else None,
-                         all_pages=self.all_pages, status=entry.status)
+                         all_pages=self.all_pages, status=entry.status, max_elements=self._cap(entry))
         self._ensure_outlet(rule)
         self.pending.append(_Pending(entry, rule, self._submit(task)))
         entry.body = b""  # the task holds it now
         self.drain(self.window)
 
+    def _refuse(self, entry: WarcEntry) -> None:
+        """A payload past the limit: no capture, as the crawl made none; a revisit of it is refused alike."""
+        self.summary.skipped_too_large += 1
+        self.refused.add(entry.pointer.record_id)
+        if entry.payload_digest:
+            self.refused.add(entry.payload_digest)
+
     def _submit(self, task: _Task) -> Future[PageAnalysis | list[FrontPageLink]]:
         return self.pool.submit(analyse, task) if self.pool is not None else _inline(task)
 
     def _remember(self, path: Path, entry: WarcEntry, content_type: str | None) -> None:
-        where = (path, entry.pointer.offset, content_type)
-        self.payloads[entry.pointer.record_id] = where
-        if entry.payload_digest:
-            self.payloads.setdefault(entry.payload_digest, where)
+        self.payloads.add((path, entry.pointer.offset, content_type), entry.pointer.record_id, entry.payload_digest)
 
-    def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task:
-        found = self._find_payload(entry)
+    def _revisit_task(self, entry: WarcEntry, rule: OutletSeed) -> _Task | None:
+        """What to analyse for a revisit: its original payload; ``None`` when the crawl would refuse it as too large.
+
+        A 304 has no body to refuse: past the limit, its original is left unread, as when it is not found.
+        """
+        refused = entry.refers_to in self.refused or entry.payload_digest in self.refused
+        try:
+            found = None if refused else self._find_payload(entry)
+        except PayloadTooLarge:
+            refused, found = True, None
+        if refused and entry.status != 304:
+            return None
         if found is None:
             self.summary.revisits_unresolved += 1
             return _Task(entry.url, b"", entry.content_type, rule, extract=False)
         body, content_type = found
         return _Task(entry.url, body, entry.content_type or content_type, rule, extract=True,
-                     listed=entry.context.listed if entry.context is not None else None, all_pages=self.all_pages)
+                     listed=entry.context.listed if entry.context is not None else None, all_pages=self.all_pages,
+                     max_elements=self._cap(entry))
+
+    def _cap(self, entry: WarcEntry) -> int:
+        """The element cap of the crawl that wrote ``entry`` (its run record), else the default."""
+        run_id = entry.context.run_id if entry.context is not None else None
+        return self.caps.get(run_id or "", MAX_ELEMENTS)
 
     def _find_payload(self, entry: WarcEntry) -> tuple[bytes, str | None] | None:
-        where = self.payloads.get(entry.refers_to or "") or self.payloads.get(entry.payload_digest or "")
+        where = self.payloads.find(entry.refers_to, entry.payload_digest)
         if where is None:
             where = self._find_in_archive(entry)
         if where is None:
@@ -345,6 +412,8 @@ class _Run:
         path, offset, content_type = where
         try:
             return read_payload(path, offset), content_type
+        except PayloadTooLarge:
+            raise
         except WarcUnreadable as error:
             logger.warning("revisit of %s: %s", entry.url, error)
             return None
@@ -385,10 +454,14 @@ class _Run:
                 self.summary.skipped_not_page += 1  # the crawl fetched it again with the browser
                 self.archive.mark_rendered(item.rule.name, item.entry.date, analysis.verdict.url)
                 continue
+            if analysis.unread is not None:
+                logger.warning("not extracted %s (%s @ %d): %d HTML elements, over the cap of %d (indexed as an "
+                               "unread capture)", item.entry.url, item.entry.pointer.file, item.entry.pointer.offset,
+                               analysis.elements, self._cap(item.entry))
             article, unstripped = self._article(item.rule.name, analysis)
             if article is not None and item.entry.context is not None:
                 apply_listing_hints(article, item.entry.context.hints)
-            capture = _capture(item.entry, item.rule, analysis.verdict, analysis.wall)
+            capture = _capture(item.entry, item.rule, analysis.verdict, analysis.wall, analysis.unread)
             self.batch.append((capture, article, unstripped))
             if len(self.batch) >= WRITE_BATCH:
                 self.flush()
@@ -419,6 +492,8 @@ class _Run:
     def flush(self) -> None:
         if not self.batch:
             return
+        ids = batch_record_ids(self.batch)  # counted here: other writers' captures never enter the figures
+        self.summary.already_indexed += len(self.archive.read(lambda session: indexed_records(session, ids)))
         for outcome in self.archive.record_captures(self.batch):
             self._count(outcome)
         self.batch = []
@@ -426,6 +501,40 @@ class _Run:
     def _count(self, outcome: Outcome) -> None:
         name = outcome.value.replace("-", "_")
         setattr(self.summary, name, getattr(self.summary, name) + 1)
+
+
+Where = tuple[Path, int, str | None]  # (file, offset, content type) of an HTML response
+
+
+class RecentPayloads:
+    """The latest ``kept`` HTML responses, by record id and by payload digest, for the revisits that follow.
+
+    Bounded, so memory stays flat however many WARCs a run reads; a revisit
+    of an older response finds it through the archive's index instead (it was
+    written by then: the caller keeps more than can be in flight or unwritten).
+    """
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self._by_record: OrderedDict[str, Where] = OrderedDict()
+        self._by_digest: OrderedDict[str, Where] = OrderedDict()
+
+    def add(self, where: Where, record_id: str, digest: str | None) -> None:
+        _keep(self._by_record, record_id, where, self.kept)
+        if digest and digest not in self._by_digest:  # the first response with a payload is the one referred to
+            _keep(self._by_digest, digest, where, self.kept)
+
+    def find(self, record_id: str | None, digest: str | None) -> Where | None:
+        return self._by_record.get(record_id or "") or self._by_digest.get(digest or "")
+
+    def __len__(self) -> int:
+        return len(self._by_record) + len(self._by_digest)
+
+
+def _keep(table: OrderedDict[str, Where], key: str, where: Where, kept: int) -> None:
+    table[key] = where
+    if len(table) > kept:
+        table.popitem(last=False)
 
 
 def _front_page(entry: WarcEntry) -> bool:
@@ -448,7 +557,8 @@ def _identity(entry: WarcEntry, verdict: PageVerdict) -> str:
     return verdict.url if verdict.is_html else canonicalize_url(entry.url)
 
 
-def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str | None = None) -> CaptureInput:
+def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str | None = None,
+             unread: str | None = None) -> CaptureInput:
     return CaptureInput(
         outlet=rule.name,
         url=_identity(entry, verdict),
@@ -462,6 +572,7 @@ def _capture(entry: WarcEntry, rule: OutletSeed, verdict: PageVerdict, wall: str
         last_modified=entry.last_modified,
         record_type=entry.record_type,
         blocked=wall,
+        unread=unread,
     )
 
 
@@ -471,8 +582,9 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
     files = "1 WARC file" if summary.files == 1 else f"{summary.files} WARC files"
     yield (f"ingested {files}, {summary.bytes / 1e6:.1f} MB, {summary.records} records "
            f"in {summary.seconds:.1f}s ({rate:.0f} records/s)")
-    if summary.runs:
-        yield f"crawl runs restored from the files' run records: {summary.runs}"
+    if summary.runs or summary.runs_known:
+        known = f" ({summary.runs_known} already recorded)" if summary.runs_known else ""
+        yield f"crawl runs restored from the files' run records: {summary.runs}{known}"
     yield (f"captures added {summary.captures_added} (already indexed {summary.already_indexed}); versions: "
            f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
            f"not an article {summary.not_article}")
@@ -480,11 +592,16 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield f"front-page captures recorded: {summary.front_page}"
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
                ("not HTML", summary.skipped_not_html),
+               ("payload past the size limit, which the crawl refuses", summary.skipped_too_large),
                ("feeds, sitemaps and failed fetches the crawl did not archive as pages", summary.skipped_not_page),
                ("unusable (see the lines above)", summary.skipped_bad_records)]
     if any(count for _, count in skipped):
         yield "records skipped: " + ", ".join(f"{what} {count}" for what, count in skipped if count)
     if summary.revisits_unresolved:
         yield f"revisits whose payload is in no file read: {summary.revisits_unresolved} (matched by digest only)"
+    if summary.blocked:
+        yield f"walls instead of pages (blocked captures): {summary.blocked}"
+    if summary.unread:
+        yield f"pages not extracted, more HTML elements than the cap: {summary.unread} (indexed as unread captures)"
     if summary.extract_errors:
         yield f"pages whose extraction failed: {summary.extract_errors} (indexed as captures without text; see the log)"

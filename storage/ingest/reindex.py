@@ -39,14 +39,15 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from storage.archive import Archive, StatsView
-from storage.db.engine import display, resolve_url, sqlite_path
+from storage.archive import Archive
+from storage.db.engine import SQLITE_BUSY_SECONDS, display, resolve_url, sqlite_path
 from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
-from storage.db.models import Capture, Run
-from storage.ingest.ingest import WARC_SUFFIXES, IngestSummary, Progress, ingest
+from storage.db.models import Capture, Outlet, Page, Run, Version
+from storage.ingest.ingest import IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
 from storage.search.watch_state import WatchState, restore_state, saved_state
+from storage.warc.files import warcs_in
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,13 @@ class Counts:
     versions: int
 
     @classmethod
-    def of(cls, stats: StatsView | None) -> Counts:
-        return cls(0, 0, 0) if stats is None else cls(stats.outlets, stats.pages, stats.versions)
+    def none(cls) -> Counts:
+        return cls(0, 0, 0)
+
+    @classmethod
+    def read(cls, session: Session) -> Counts:
+        """Three counts, not :meth:`Archive.stats`' eight aggregates."""
+        return cls(*(session.scalar(select(func.count()).select_from(model)) or 0 for model in (Outlet, Page, Version)))
 
     def fewer_than(self, other: Counts) -> bool:
         return self.outlets < other.outlets or self.pages < other.pages or self.versions < other.versions
@@ -85,7 +91,23 @@ def archive_warcs(archive_dir: str | Path) -> list[Path]:
     warcs = Path(archive_dir) / "warcs"
     if not warcs.is_dir():
         raise ArchiveError(f"{warcs}: no such directory; reindex rebuilds from the WARCs a crawl wrote there")
-    return sorted((p for p in warcs.iterdir() if p.is_file() and p.name.endswith(WARC_SUFFIXES)), key=lambda p: p.name)
+    return warcs_in(warcs)
+
+
+def unread_warcs(db_url: str | None, archive_dir: str | Path) -> list[str]:
+    """The WARC files the archive's captures are in that a rebuild will not read (not in ``warcs/``).
+
+    Files ingested in place from elsewhere, or moved away: their captures, and
+    the pages and versions only they hold, would be missing from the rebuild.
+    Known before building, so ``reindex`` can say so first.
+    """
+    read = {str(path) for path in archive_warcs(archive_dir)}
+    try:
+        with Archive(db_url, archive_dir) as archive:
+            named = archive.read(lambda session: list(session.scalars(select(Capture.warc_file).distinct())))
+            return sorted(name for name in named if str(archive.warc_path(name)) not in read)
+    except ArchiveMissing:
+        return []
 
 
 def current_counts(db_url: str | None, archive_dir: str | Path) -> Counts:
@@ -97,9 +119,9 @@ def _current(db_url: str | None, archive_dir: str | Path) -> tuple[Counts, Watch
     """What the archive's index holds now, the watches the rebuild must carry over, and its writes so far."""
     try:
         with Archive(db_url, archive_dir) as archive:
-            return Counts.of(archive.stats()), archive.read(saved_state), archive.read(WriteMark.of)
+            return archive.read(Counts.read), archive.read(saved_state), archive.read(WriteMark.of)
     except ArchiveMissing:
-        return Counts.of(None), WatchState([], [], []), WriteMark(0, 0, 0)
+        return Counts.none(), WatchState([], [], []), WriteMark(0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +177,7 @@ def reindex(
                     # Rebuilt with no watches, so the rebuild raises no alerts; then they come back.
                     summary = ingest(built, files, outlets, workers=workers, progress=progress, all_pages=all_pages)
                     built.write(lambda session: restore_state(session, watches))
-                    after = Counts.of(built.stats())
+                    after = built.read(Counts.read)
                 if after.fewer_than(before) and not confirm(before, after):
                     raise ReindexDeclined(f"the rebuild holds {after} where the archive has {before}: "
                                           "kept the archive as it was (reindex --force swaps it in anyway)")
@@ -200,6 +222,8 @@ class _SqliteBuild:
             previous.unlink(missing_ok=True)
             os.link(self.path, previous)  # the old index stays reachable until the swap is done
             for part in _files(self.path)[1:]:
+                # Readers still open on the old file keep theirs; a new connection must not take them for the
+                # rebuilt file's (a -wal beside a file is read as its log, whatever its header says).
                 part.unlink(missing_ok=True)
         os.replace(self.build, self.path)
         logger.info("rebuilt index swapped in at %s", self.path)
@@ -210,13 +234,21 @@ def _files(path: Path) -> list[Path]:
 
 
 def _checkpoint(path: Path) -> None:
-    """Fold the file's write-ahead log into it, so the file alone is the whole database."""
-    connection = sqlite3.connect(path)
+    """Fold the file's write-ahead log into it, so the file alone is the whole database.
+
+    Readers may have the file open (the reading room, Datasette): the
+    checkpoint waits for their reads as a writer would, and the file keeps its
+    journal mode (leaving WAL mode needs every other connection closed).
+    """
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_SECONDS)
     try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode=DELETE")  # leaves no -wal beside the file
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         connection.close()
+    if busy:
+        raise ArchiveError(f"cannot swap the rebuilt index in: a reader of {path} (the reading room, Datasette) "
+                           f"held a read open for {SQLITE_BUSY_SECONDS} s; kept the archive as it was, run reindex "
+                           "again")
 
 
 class _SchemaBuild:

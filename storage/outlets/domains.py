@@ -61,6 +61,19 @@ class OutletMap:
     def named(self, name: str) -> OutletSeed | None:
         return self.by_name.get(name)
 
+    def owner(self, requested: OutletSeed, url: str, role: str) -> OutletSeed:
+        """The outlet a fetch for ``requested`` that ended at ``url`` is filed under (crawl and ingest alike).
+
+        An article found on one outlet that redirects to another outlet's
+        article is that outlet's, judged by its rules: an article belongs to
+        the outlet that owns its final URL. A re-check stays with its page,
+        wherever it now redirects (:mod:`storage.versions.removals`), and so
+        do feeds, sitemaps and start pages.
+        """
+        if role != "article" or requested.owns(url):
+            return requested
+        return self.outlet_for(url) or requested
+
     def _index(self) -> None:
         pairs = ((d, seed) for seed in self.by_name.values() for d in seed.domains)
         self._by_domain = sorted(pairs, key=lambda pair: -len(pair[0]))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.db.models import Outlet, Page, Version
+from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import aware
 from storage.outlets.names import require_outlet
@@ -123,3 +123,40 @@ def change_histogram(session: Session, outlet_name: str) -> list[VersionCount]:
     bars = [VersionCount(n, int(counts.get(n, 0)), False) for n in range(1, HISTOGRAM_TOP)]
     top = sum(int(count) for n, count in counts.items() if n >= HISTOGRAM_TOP)
     return bars + [VersionCount(HISTOGRAM_TOP, top, True)]
+
+
+Generation = tuple[int, int, int, int]  # the highest outlet, page, capture and version ids (Archive.generation)
+
+
+def outlets_as_of(session: Session, upto: Generation, previous: list[OutletView] | None = None,
+                  since: Generation | None = None) -> list[OutletView]:
+    """Every outlet with its counts over the rows up to generation ``upto``.
+
+    Given ``previous`` (the outlets as of ``since``), only the rows added
+    between are counted and added to it: a few rows after a crawl's write,
+    where a full count reads every page and version. Pages only gain
+    ``last_seen``, so the new last capture is the latest of the pages
+    captured since. A new outlet means a full count.
+    """
+    outlets = list(session.execute(select(Outlet).order_by(Outlet.name)).scalars())
+    if previous is None or since is None or any(o.id > since[0] for o in outlets):
+        previous, since = None, None
+    low = since or (0, 0, 0, 0)
+    pages = dict(session.execute(select(Page.outlet_id, func.count()).where(Page.id > low[1], Page.id <= upto[1])
+                                 .group_by(Page.outlet_id)).all())
+    versions = dict(session.execute(select(Version.outlet_id, func.count())
+                                    .where(Version.id > low[3], Version.id <= upto[3]).group_by(Version.outlet_id)).all())
+    touched = select(Page.outlet_id, func.max(Page.last_seen)).group_by(Page.outlet_id)
+    if since is not None:
+        captured = select(Capture.page_id).where(Capture.id > low[2], Capture.id <= upto[2])
+        touched = touched.where(Page.id.in_(captured))
+    last = {outlet_id: aware(when) for outlet_id, when in session.execute(touched).all()}
+    before = {o.name: o for o in previous or []}
+    views = []
+    for outlet in outlets:
+        kept = before.get(outlet.name)
+        old_pages, old_versions, old_last = (kept.pages, kept.versions, kept.last_capture) if kept else (0, 0, None)
+        newest = max((t for t in (old_last, last.get(outlet.id)) if t is not None), default=None)
+        views.append(OutletView(outlet.name, list(outlet.domains), outlet.created_at,
+                                old_pages + pages.get(outlet.id, 0), old_versions + versions.get(outlet.id, 0), newest))
+    return views

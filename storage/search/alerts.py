@@ -35,7 +35,7 @@ from storage.search import watches as watch_defs
 from storage.search.outbox import alert_key, masked, shortened
 from storage.search.matching import Document, matching_branch, term_tokens
 from storage.search.watches import CompiledWatch, WatchSet
-from storage.versions.changes import short, state_words
+from storage.versions.changes import short, state_words, title_change
 from storage.versions.declared import is_stealth
 from storage.versions.diffing import split_paragraphs
 from storage.versions.phrases.notes import CORRECTING
@@ -210,8 +210,8 @@ def excerpt(watch: CompiledWatch, event: str, change: Change) -> str:
     if event == "removed":
         return state_words(version.state, summary)
     if event == "headline":
-        title = summary.get("title") or {}
-        return _cut(f"title: {title.get('before')!r} → {title.get('after')!r}")
+        old, new = title_change(summary) or (None, None)
+        return _cut(f"title: {old!r} → {new!r}")
     if event == "correction":
         notes = _corrections(summary)
         return _cut(notes[0] if notes else short(summary, version.state, version.seq))
@@ -230,9 +230,11 @@ def _around(text: str | None, branch: Any) -> str:
         return _cut(text[: 2 * EXCERPT])
     start, end = max(0, found.start() - CONTEXT), min(len(text), found.end() + CONTEXT)
     lead, tail = ("…" if start else ""), ("…" if end < len(text) else "")
-    before, match, after = (" ".join(part.split()) for part in
-                            (text[start:found.start()], found.group(0), text[found.end():end]))
-    return " ".join(part for part in (lead + before, f"{MARK}{match}{MARK}", after + tail) if part)
+    before, after = text[start:found.start()], text[found.end():end]
+    # a space beside the match only where the text has one: "**Correction**: …", not "**Correction** : …"
+    left = lead + " ".join(before.split()) + (" " if before[-1:].isspace() else "")
+    right = (" " if after[:1].isspace() else "") + " ".join(after.split()) + tail
+    return f"{left}{MARK}{' '.join(found.group(0).split())}{MARK}{right}".strip()
 
 
 def _find(text: str, term: str) -> re.Match[str] | None:
@@ -294,12 +296,14 @@ class AlertView(Result):
     warc_record_id: str
     created_at: datetime | None
     deliveries: list[dict[str, Any]]
+    old_title: str | None = None  # a headline alert's title before the change
 
 
 def list_alerts(session: Session, watch: str | None = None, since: datetime | None = None,
                 undelivered: bool = False, limit: int = 100) -> list[AlertView]:
     """Alerts, newest first; of one watch, created since a time, or only those still waiting to be delivered."""
-    query = select(Alert, Watch.name, Watch.key).join(Watch, Watch.id == Alert.watch_id)
+    query = (select(Alert, Watch.name, Watch.key, Version.change_summary).join(Watch, Watch.id == Alert.watch_id)
+             .outerjoin(Version, Version.id == Alert.version_id))
     if watch is not None:
         query = query.where(Watch.id == watch_defs.find(session, watch).id)
     if since is not None:
@@ -308,8 +312,14 @@ def list_alerts(session: Session, watch: str | None = None, since: datetime | No
         waiting = select(AlertDelivery.alert_id).where(AlertDelivery.delivered_at.is_(None))
         query = query.where(Alert.id.in_(waiting))
     rows = session.execute(query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)).all()
-    deliveries = _deliveries(session, [alert.id for alert, _, _ in rows])
-    return [_view(alert, name, key, deliveries.get(alert.id, [])) for alert, name, key in rows]
+    deliveries = _deliveries(session, [alert.id for alert, _, _, _ in rows])
+    return [_view(alert, name, key, deliveries.get(alert.id, []), _old_title(alert.event, summary))
+            for alert, name, key, summary in rows]
+
+
+def _old_title(event: str, summary: dict[str, Any] | None) -> str | None:
+    changed = title_change(summary) if event == "headline" else None
+    return None if changed is None else changed[0]
 
 
 def _deliveries(session: Session, alert_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -325,10 +335,12 @@ def _deliveries(session: Session, alert_ids: list[int]) -> dict[int, list[dict[s
     return found
 
 
-def _view(alert: Alert, watch: str, key: str | None, deliveries: list[dict[str, Any]]) -> AlertView:
+def _view(alert: Alert, watch: str, key: str | None, deliveries: list[dict[str, Any]],
+          old_title: str | None = None) -> AlertView:
     return AlertView(alert.id, None if key is None else alert_key(key, alert.id), watch, alert.event, alert.outlet,
                      alert.url, alert.version_seq, alert.previous_seq, alert.first_seen, alert.title, alert.excerpt,
-                     alert.warc_file, alert.warc_offset, alert.warc_record_id, alert.created_at, deliveries)
+                     alert.warc_file, alert.warc_offset, alert.warc_record_id, alert.created_at, deliveries,
+                     old_title)
 
 
 def alerts_of_watch(session: Session, name: str, limit: int) -> list[AlertView]:
@@ -355,7 +367,8 @@ def trial(session: Session, name: str, since: datetime | None = None, limit: int
             found.append(AlertView(None, None, watch.name, event, outlet, url, version.seq,
                                    None if change.previous is None else change.previous.seq, version.first_seen,
                                    version.title, excerpt(watch, event, change), capture.warc_file,
-                                   capture.warc_offset, capture.warc_record_id, None, []))
+                                   capture.warc_offset, capture.warc_record_id, None, [],
+                                   _old_title(event, version.change_summary)))
             if len(found) >= limit:
                 return found
     return found

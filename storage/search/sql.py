@@ -65,6 +65,36 @@ def run(
     raise NotImplementedError(f"full-text search is not available on {backend}")
 
 
+def count(
+    session: Session,
+    backend: str,
+    query: str,
+    outlet: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    as_of: datetime | None,
+    all_versions: bool,
+    language: str | None,
+    cap: int,
+) -> int:
+    """How many hits :func:`run` would list without a limit, counted up to ``cap + 1`` (more reads as "cap+")."""
+    parsed = parse(query)
+    if backend == "sqlite":
+        matching = select(Version.id, Version.page_id).join(Version, Version.id == _fts.c.rowid).select_from(_fts)
+        matching = matching.where(_fts_self.op("MATCH")(to_fts5(parsed)))
+    elif backend == "postgresql":
+        search = literal_column("versions.search")
+        matching = select(Version.id, Version.page_id).where(search.op("@@")(_tsquery(parsed)))
+    else:
+        raise NotImplementedError(f"full-text search is not available on {backend}")
+    if outlet is not None:
+        matching = matching.join(Outlet, Outlet.id == Version.outlet_id)
+    matching = _filters(matching, outlet, since, until, as_of, language)
+    if not all_versions:
+        matching = matching.with_only_columns(Version.page_id).distinct()  # each page once, as run() lists it
+    return session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
+
+
 def hit(row: Any, snippet: str | None) -> SearchHit:
     return SearchHit(
         url=row.url,

@@ -13,7 +13,7 @@ from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import aware, utc
 from storage.outlets.names import require_outlet
-from storage.versions.changes import short
+from storage.versions.changes import short, title_change
 from storage.versions.declared import edit_word
 from storage.versions.history import STATE_EXCLUDED_FROM_CHANGES
 
@@ -43,6 +43,7 @@ class ChangeEntry(Result):
     chars_removed: int | None
     warc_record_id: str
     edit: str = ""  # "stealth", "declared (…)" or "" (storage.versions.declared.edit_word)
+    old_title: str | None = None  # the title before, when this version changed it
 
 
 def activity(session: Session, backend: str, days: int, outlet_name: str | None = None,
@@ -100,9 +101,14 @@ def recent_changes(session: Session, limit: int, outlet_name: str | None = None,
     return [
         ChangeEntry(row.url, row.name, row.seq, row.first_seen, row.title, row.state,
                     short(row.change_summary, row.state, row.seq), row.chars_added, row.chars_removed,
-                    row.warc_record_id, edit_word(row.change_summary))
+                    row.warc_record_id, edit_word(row.change_summary), _old_title(row.change_summary))
         for row in session.execute(query)
     ]
+
+
+def _old_title(summary: dict[str, Any] | None) -> str | None:
+    changed = title_change(summary)
+    return None if changed is None else changed[0]
 
 
 def _last_title() -> Any:

@@ -30,6 +30,7 @@ class CaptureInput:
     last_modified: str | None = None
     record_type: str = "response"  # "response" or "revisit"
     blocked: str | None = None  # the kind of wall met instead of the page (extract.walls.KINDS)
+    unread: str | None = None  # why the page's text was not extracted (extract.page.OVERSIZED)
 
 
 class Outcome(str, enum.Enum):
@@ -40,6 +41,7 @@ class Outcome(str, enum.Enum):
     UNCHANGED = "unchanged"  # same text: the latest version's last_seen moved
     NOT_ARTICLE = "not-article"  # captured, but no article text to version
     BLOCKED = "blocked"  # a wall (consent, challenge, …) stood in for the page: neither a version nor a removal
+    UNREAD = "unread"  # the page was not extracted (too many elements): neither a version nor a removal
     FRONT_PAGE = "front-page"  # a capture of a front page: its ranked links recorded (storage.outlets.frontpages)
     CHECK_FAILED = "check-failed"  # a re-check got no answer: noted on the page's schedule, which backs off
 

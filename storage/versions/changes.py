@@ -247,6 +247,19 @@ def short(summary: dict[str, Any] | None, state: str = "ok", version: int = 1) -
     return "; ".join(parts) or "text"
 
 
+def title_change(summary: dict[str, Any] | None) -> tuple[str | None, str | None] | None:
+    """(old, new) title when the version changed its title, else ``None``."""
+    if not summary or not summary.get("title_changed"):
+        return None
+    title = summary.get("title") or {}
+    return title.get("before"), title.get("after")
+
+
+def headline_words(old: str | None, new: str | None) -> str:
+    """A headline change as people read it: “old” → “new”."""
+    return f"“{old or ''}” → “{new or ''}”"
+
+
 def state_words(state: str, summary: dict[str, Any] | None) -> str:
     """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "moved → URL", "paywalled"."""
     summary = summary or {}

@@ -4,16 +4,18 @@ The URL is tried as given, then as the crawler canonicalises it (tracking
 parameters and fragment dropped), then with the other scheme, with or without
 ``www.`` and with or without a trailing slash — as a page's identity or as any
 URL it was fetched as. When nothing matches, the error names the closest
-archived URLs of that host.
+archived URLs of that host. :func:`archived_among` answers, for a batch of
+discovered links, which the archive already holds, by the same indexes.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from extract.urls import canonicalize_url, strip_tracking
@@ -23,6 +25,7 @@ from storage.db.models import Capture, Page
 SUGGESTIONS = 3
 _OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:(?!//|\d)", re.IGNORECASE)
 _CANDIDATES = 5000  # archived URLs of the host compared for suggestions
+_BATCH = 300  # URLs per IN (...) of archived_among: well under every backend's bound-parameter limit
 
 
 def url_variants(url: str) -> list[str]:
@@ -71,11 +74,50 @@ def find_page(session: Session, url: str) -> Page:
 
 def _missing(session: Session, url: str, variants: list[str]) -> str:
     try:
-        host = (urlsplit(variants[-1]).hostname or "").removeprefix("www.")
         wanted = canonicalize_url(variants[0])
     except ValueError:
-        host, wanted = "", variants[0]
-    known = list(session.scalars(select(Page.url).where(Page.url.contains(host)).limit(_CANDIDATES))) if host else []
-    close = difflib.get_close_matches(wanted, known, n=SUGGESTIONS, cutoff=0.6)
+        wanted = variants[0]
+    close = difflib.get_close_matches(wanted, _host_urls(session, variants), n=SUGGESTIONS, cutoff=0.6)
     hint = f"closest archived: {', '.join(close)}" if close else "newsarchive search can find pages by text"
     return f"no page {url} in the archive ({hint})"
+
+
+def _host_urls(session: Session, variants: list[str]) -> list[str]:
+    """Up to ``_CANDIDATES`` archived URLs of the host ``variants`` name (either scheme, with or without ``www.``).
+
+    Each ``scheme://host/`` prefix is a range of the unique index on ``pages.url``
+    (contiguous in byte order: SQLite's, and PostgreSQL's under a C collation),
+    never a scan of every page; the prefix test keeps other collations from
+    naming another host.
+    """
+    prefixes = sorted({f"{parts.scheme}://{parts.netloc}/" for parts in map(urlsplit, variants)
+                       if parts.scheme in ("http", "https") and parts.netloc})
+    if not prefixes:
+        return []
+    ranges = [and_(Page.url >= prefix, Page.url < prefix[:-1] + "0") for prefix in prefixes]  # "0" follows "/"
+    found = session.scalars(select(Page.url).where(or_(*ranges)).limit(_CANDIDATES))
+    return [known for known in found if known.startswith(tuple(prefixes))]
+
+
+def archived_among(session: Session, urls: Iterable[str]) -> set[str]:
+    """The canonical forms of ``urls`` the archive holds, as a page's identity or as a URL a capture was fetched as.
+
+    A link is looked up as found, without tracking parameters and canonicalised
+    (the crawler fetches the second and names pages by the third), in batches
+    against the unique ``pages.url`` and the ``captures.fetched_url`` index:
+    the cost grows with the links asked about, not with the archive.
+    """
+    forms: dict[str, str] = {}  # a form a link may be stored as -> the link's canonical URL
+    for url in urls:
+        try:
+            canonical = canonicalize_url(url)
+            forms.update(dict.fromkeys((url, strip_tracking(url), canonical), canonical))
+        except ValueError:
+            continue  # no URL the archive could hold
+    found: set[str] = set()
+    candidates = list(forms)
+    for start in range(0, len(candidates), _BATCH):
+        batch = candidates[start:start + _BATCH]
+        found.update(session.scalars(select(Page.url).where(Page.url.in_(batch))))
+        found.update(session.scalars(select(Capture.fetched_url).where(Capture.fetched_url.in_(batch)).distinct()))
+    return {forms[form] for form in found}

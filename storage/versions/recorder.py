@@ -63,6 +63,8 @@ def record(
     fetched_at = utc(capture.fetched_at)
     if capture.blocked is not None:
         return _record_blocked(session, capture, fetched_at)
+    if capture.unread is not None:
+        return _record_unread(session, capture, fetched_at)
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
     moved_to = None if created else _move_target(session, page, capture, article)
@@ -184,13 +186,21 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
     a failed re-check (:func:`storage.versions.recheck.record_failure`), in the same transaction and order.
     """
     matcher.lock_stories(session)  # before any page row lock: every writer takes them in this one order
-    ids = [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
-    known = select(Capture.warc_record_id).where(Capture.warc_record_id.in_(ids))
-    memo(session).recorded_ids = set(session.scalars(known))
+    memo(session).recorded_ids = indexed_records(session, batch_record_ids(batch))
     alerts.start_batch(session)  # watches: note the versions this batch adds …
     outcomes = [_record_entry(session, entry, extractor_version) for entry in batch]
     alerts.on_batch(session)  # … and turn their events into alerts, in this same transaction
     return outcomes
+
+
+def batch_record_ids(batch: list[tuple[Any, ...]]) -> list[str]:
+    """The WARC record ids of a batch's captures (front pages and failed checks have none)."""
+    return [entry[0].warc.record_id for entry in batch if isinstance(entry[0], CaptureInput)]
+
+
+def indexed_records(session: Session, record_ids: list[str]) -> set[str]:
+    """Those of ``record_ids`` already indexed as captures."""
+    return set(session.scalars(select(Capture.warc_record_id).where(Capture.warc_record_id.in_(record_ids))))
 
 
 def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: str | None) -> Outcome:
@@ -216,6 +226,18 @@ def _record_blocked(session: Session, capture: CaptureInput, fetched_at: Any) ->
     insert_object(session, _capture_row(page.id, capture, fetched_at))
     recheck.retry_blocked(session, page, fetched_at, _blocked_why(capture.status, capture.blocked))
     return Outcome.BLOCKED
+
+
+def _record_unread(session: Session, capture: CaptureInput, fetched_at: Any) -> Outcome:
+    """A page not extracted (too big): its page and a capture row saying why; no version, no removal.
+
+    An archived page's re-check that could not be read backs off as a failed one does.
+    """
+    page, created = _page(session, capture.url, outlet_id_for(session, capture.outlet), fetched_at)
+    insert_object(session, _capture_row(page.id, capture, fetched_at))
+    if not created:
+        recheck.retry_blocked(session, page, fetched_at, f"unread_{capture.unread}")
+    return Outcome.UNREAD
 
 
 def _blocked_why(status: int, wall: str | None) -> str:
@@ -382,6 +404,7 @@ def _capture_row(page_id: int, capture: CaptureInput, fetched_at: Any) -> Captur
         etag=capture.etag,
         last_modified=capture.last_modified,
         blocked=capture.blocked,
+        unread=capture.unread,
     )
 
 

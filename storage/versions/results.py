@@ -72,3 +72,4 @@ class CaptureView(Result):
     warc_record_id: str
     run_id: str | None
     blocked: str | None = None  # the wall met instead of the page (extract.walls), when one was
+    unread: str | None = None  # why the page was not extracted (extract.page.OVERSIZED), when it was not

@@ -64,6 +64,9 @@ class OutletEntry:
     render: str = "auto"  # "auto", "browser" or "static" (issue 38)
 
 
+MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # in a run's arguments: the crawl's EXTRACT_MAX_ELEMENTS
+
+
 @dataclass(frozen=True, slots=True)
 class RunStart:
     """A crawl run as it began: written at the start of each of its WARC files."""
@@ -74,6 +77,7 @@ class RunStart:
     pid: int
     arguments: dict[str, Any]
     outlets: list[OutletEntry]
+    crawl_id: str | None = None  # shared by the processes of one distributed crawl (one Redis frontier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,7 @@ class RunEnd:
     errors: dict[str, Any]
     outlets: dict[str, Any]
     warc_files: list[str]
+    exit_status: int | None = None  # what `scrapy crawl` returned (crawler/exitcodes.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +121,15 @@ Context = RunStart | RunEnd | CaptureContext
 _KINDS = {"run": RunStart, "run_end": RunEnd, "capture": CaptureContext}
 _KIND_OF = {cls: kind for kind, cls in _KINDS.items()}
 _TIMES = {"started_at", "finished_at"}
+_OMITTED_WHEN_NONE = {"crawl_id", "exit_status"}
 
 
 def to_json(context: Context) -> bytes:
     """The JSON body of a context's ``metadata`` record."""
     data = {MARK: VERSION, "kind": _KIND_OF[type(context)], **asdict(context)}
+    for name in _OMITTED_WHEN_NONE & data.keys():
+        if data[name] is None:
+            del data[name]  # a single-process run's records read as they did before these fields
     return json.dumps(data, default=_jsonable, ensure_ascii=False).encode("utf-8")
 
 
@@ -131,7 +140,8 @@ class ContextError(ValueError):
 # The fields each kind must have, with their JSON types: a forged record fails here, not deep in the database.
 _REQUIRED: dict[type, dict[str, type | tuple[type, ...]]] = {
     RunStart: {"run_id": str, "started_at": str, "host": str, "pid": int, "arguments": dict, "outlets": list},
-    RunEnd: {"run_id": str, "finished_at": str, "counts": dict, "errors": dict, "outlets": dict, "warc_files": list},
+    RunEnd: {"run_id": str, "finished_at": str, "counts": dict, "errors": dict, "outlets": dict, "warc_files": list,
+             "exit_status": (int, type(None))},  # optional (older files have none), as RunStart's crawl_id
     CaptureContext: {"record_id": str, "outlet": str, "role": str, "hints": (dict, type(None))},
 }
 
@@ -167,7 +177,7 @@ def from_json(body: bytes) -> Context | None:
 
 def _check_fields(kind: type, data: dict[str, Any]) -> None:
     for name, expected in _REQUIRED[kind].items():
-        if name not in data and name == "hints":
+        if name not in data and name in ("hints", "exit_status"):
             continue
         if name not in data:
             raise ContextError(f"{_KIND_OF[kind]} record without {name!r}")
@@ -175,6 +185,8 @@ def _check_fields(kind: type, data: dict[str, Any]) -> None:
             raise ContextError(f"{_KIND_OF[kind]} record: {name!r} is not a {getattr(expected, '__name__', 'value')}")
     if kind is RunStart and not all(isinstance(entry, dict) for entry in data["outlets"]):
         raise ContextError("run record: 'outlets' must list tables")
+    if kind is RunStart and not isinstance(data.get("crawl_id", ""), str | None):
+        raise ContextError("run record: 'crawl_id' is not a str")
 
 
 def _jsonable(value: Any) -> Any:

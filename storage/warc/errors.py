@@ -17,6 +17,10 @@ class WarcUnreadable(WarcError):
     """The WARC record a row points at is missing or corrupt."""
 
 
+class PayloadTooLarge(WarcUnreadable):
+    """A record's payload decodes to more than the archive's limit (:mod:`storage.warc.capped`); reading stopped."""
+
+
 class WarcWriteError(WarcError, OSError):
     """Writing a WARC file failed; ``path`` names the file, ``str()`` says what to do."""
 

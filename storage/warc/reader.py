@@ -30,6 +30,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
 from extract.urls import usable_url
+from storage.warc.capped import payload_limit, read_capped
 from storage.warc.context import (
     CONTENT_TYPE,
     CaptureContext,
@@ -39,6 +40,7 @@ from storage.warc.context import (
     RunStart,
     from_json,
 )
+from storage.warc.errors import PayloadTooLarge
 from storage.warc.pointer import WarcPointer
 from storage.warc.records import NOT_MODIFIED_PROFILE
 from storage.warc.rendered import rendition_of
@@ -66,6 +68,7 @@ class WarcEntry:
     refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
     context: CaptureContext | None = None  # why our crawler fetched it, when it says
     rendered: bool = False  # body is the DOM a browser rendered (storage.warc.rendered), not the payload
+    too_large: str | None = None  # why its payload was not kept: it decodes past the archive's limit (body b"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +108,22 @@ class _Unusable(ValueError):
 
 
 def read_entries(
-    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None,
+    limit: int | None = None,
 ) -> Iterator[WarcEntry | RunStart | RunEnd | Damage | Skipped]:
     """Yield the captures in ``stream`` (the WARC or ARC file at ``path``) in file order, and our run records.
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
-    says whether a response's payload is needed (default: always). A capture is
-    yielded once the records after it are read, so the capture record that
-    describes it (written right after its request) is attached.
+    says whether a response's payload is needed (default: always). A payload
+    is read up to ``limit`` bytes (default: the archive's,
+    :mod:`storage.warc.capped`); one that decodes past it is not kept, and its
+    entry is ``too_large``. A capture is yielded once the records after it are
+    read, so the capture record that describes it (written right after its
+    request) is attached.
     """
     held: WarcEntry | None = None
-    for item in _records(stream, path, file_ref, want_body):
+    limit = payload_limit() if limit is None else limit
+    for item in _records(stream, path, file_ref, want_body, limit):
         if isinstance(item, _Dom):
             if held is not None and held.pointer.record_id == item.about:
                 held.body, held.rendered = item.body, True
@@ -143,7 +151,7 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 
 def _records(
-    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, limit: int
 ) -> Iterator[WarcEntry | Context | _Dom | Damage | Skipped]:
     offset = 0
     try:
@@ -154,7 +162,7 @@ def _records(
                 yield Damage(path, offset, f"not a WARC record (read as {record.format}); is this a WARC file?")
                 return
             try:
-                item = _item(record, iterator, file_ref, want_body, arc)
+                item = _item(record, iterator, file_ref, want_body, limit, arc)
             except (_Unusable, ContextError) as unusable:
                 iterator.read_to_end(record)
                 item = Skipped(path, iterator.get_record_offset(), _reason(unusable))
@@ -188,24 +196,30 @@ def _is_arc(stream: BinaryIO) -> bool:
 
 def _item(
     record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
-    arc: bool = False,
+    limit: int, arc: bool = False,
 ) -> WarcEntry | Context | _Dom | None:
     if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
             CONTENT_TYPE):
-        found = from_json(record.content_stream().read())
+        try:
+            found = from_json(read_capped(record, _where(file_ref, iterator), limit))
+        except PayloadTooLarge:
+            found = None  # none of ours is near the limit
         iterator.read_to_end(record)
         return found
     named = rendition_of(record)
     if named is not None and named[0] == "dom":
-        dom = _Dom(named[1], record.content_stream().read())
+        try:
+            dom = _Dom(named[1], read_capped(record, _where(file_ref, iterator), limit))
+        except PayloadTooLarge:
+            dom = None  # past the limit, as a payload would be: the capture keeps its own body
         iterator.read_to_end(record)
         return dom
-    return _entry(record, iterator, file_ref, want_body, arc)
+    return _entry(record, iterator, file_ref, want_body, limit, arc)
 
 
 def _entry(
     record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
-    arc: bool = False,
+    limit: int, arc: bool = False,
 ) -> WarcEntry | None:
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI") or ""
@@ -220,7 +234,12 @@ def _entry(
     http = record.http_headers or StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
     content_type = http.get_header("Content-Type")
     wanted = record.rec_type == "response" and (want_body is None or want_body(content_type))
-    body = record.content_stream().read() if wanted else b""
+    body, too_large = b"", None
+    if wanted:
+        try:
+            body = read_capped(record, _where(file_ref, iterator), limit)
+        except PayloadTooLarge as refused:
+            too_large = str(refused)
     iterator.read_to_end(record)
     record_id = headers.get_header("WARC-Record-ID")
     if arc:  # an ARC record has no id: warcio makes a new one at each read, so name it by place
@@ -238,7 +257,12 @@ def _entry(
         last_modified=http.get_header("Last-Modified"),
         refers_to=headers.get_header("WARC-Refers-To"),
         refers_to_uri=headers.get_header("WARC-Refers-To-Target-URI"),
+        too_large=too_large,
     )
+
+
+def _where(file_ref: str, iterator: ArchiveIterator) -> str:
+    return f"the WARC record at offset {iterator.offset} of {file_ref}"
 
 
 def _date(value: str | None) -> datetime:

@@ -24,6 +24,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from storage.warc import holder
+from storage.warc.capped import iter_capped
 from storage.warc.writer import OPEN_SUFFIX, safe_name_part
 
 logger = logging.getLogger(__name__)
@@ -204,12 +205,11 @@ def complete_members_end(path: Path) -> int:
 
 
 def count_records(path: Path) -> int:
-    """How many records warcio reads from ``path``, reading every payload."""
+    """How many records warcio reads from ``path``, decoding every payload whole, in bounded pieces."""
     count = 0
     with path.open("rb") as handle:
         for record in ArchiveIterator(handle):
-            stream = record.content_stream()
-            while stream.read(_CHUNK):
+            for _ in iter_capped(record, f"a record of {path}", limit=0):
                 pass
             count += 1
     return count

@@ -37,7 +37,8 @@ from warcio.timeutils import iso_date_to_datetime
 from warcio.warcwriter import WARCWriter
 
 from storage.warc import context, records
-from storage.warc.errors import WarcUnreadable
+from storage.warc.capped import read_capped
+from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 
 _BUILDER = RecordBuilder(warc_version="1.1")
 
@@ -135,9 +136,19 @@ def located_records(stream: BinaryIO) -> Iterator[tuple[ArcWarcRecord, bytes, in
     """
     iterator = ArchiveIterator(stream)
     for record in iterator:
-        body = record.content_stream().read() if record.rec_type in ("metadata", "request") else b""
+        body = _needed_body(record, iterator)
         iterator.read_to_end(record)
         yield record, body, iterator.get_record_offset(), iterator.get_record_length()
+
+
+def _needed_body(record: ArcWarcRecord, iterator: ArchiveIterator) -> bytes:
+    """The body of a metadata or request record (what a fix may need), up to the archive's limit; else ``b""``."""
+    if record.rec_type not in ("metadata", "request"):
+        return b""
+    try:
+        return read_capped(record, f"the record at offset {iterator.offset}")
+    except PayloadTooLarge:
+        return b""  # no record a fix rewrites is near the limit: copied as it is
 
 
 def _plan(source: Path) -> Iterator[_Record]:
@@ -212,7 +223,7 @@ def _verify(path: Path, expected_ids: list[str]) -> None:
         with path.open("rb") as stream:
             iterator = ArchiveIterator(stream, check_digests="raise")
             for record in iterator:
-                body = record.content_stream().read()
+                body = _needed_body(record, iterator)  # the iterator reads the rest, checking its digests
                 if needs_fix(record, body):
                     raise WarcUnreadable(f"{path}: a record of {record.rec_headers.get_header('WARC-Target-URI')} "
                                          "is still one replay tools misread; the original is untouched")

@@ -37,14 +37,15 @@ from storage.db.errors import (
     NoSuchVersion,
     NoSuchWatch,
 )
-from storage.warc.errors import WarcUnreadable
+from storage.warc.errors import PayloadTooLarge, WarcUnreadable
+from storage.web.counts import OutletCounts
 from storage.web.params import BadParameter, NoSuchThing, Params
 from storage.web.rendering import Result, environment
 
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SUMMARY_SECONDS = 30.0  # archive-wide counts and charts are recomputed at most this often
+SUMMARY_SECONDS = 30.0  # charts are recomputed at most this often (and once the archive gained rows)
 
 # The app's own pages: no script at all, styles and images from the app, frames only of the app
 # (a frame's navigation is checked against frame-src, so an archived page cannot lead it elsewhere).
@@ -73,20 +74,24 @@ class Memo:
     Only the first request for a value waits for it. Once it is older than
     ``seconds``, the next request starts one recomputation in the background
     and every request meanwhile gets the value it had, so a slow count never
-    holds up the page, nor runs twice at once.
+    holds up the page, nor runs twice at once. A value computed at another
+    ``generation`` of the archive (:meth:`storage.Archive.generation`: a
+    crawl wrote since) is stale too, so charts catch up with a write as soon
+    as one recomputation ends.
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self._values: dict[Any, tuple[float, Any]] = {}
+        self._values: dict[Any, tuple[float, Any, Any]] = {}  # key: (expires, generation, value)
         self._refreshing: set[Any] = set()
         self._lock = threading.Lock()
         self._first: dict[Any, threading.Lock] = {}  # per key: one first computation, no stampede when cold
 
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Any, compute: Callable[[], Any], generation: Any = None) -> Any:
         with self._lock:
             found = self._values.get(key)
-            stale = found is not None and found[0] <= time.monotonic() and key not in self._refreshing
+            stale = (found is not None and (found[0] <= time.monotonic() or found[1] != generation)
+                     and key not in self._refreshing)
             if stale:
                 self._refreshing.add(key)
             first = self._first.setdefault(key, threading.Lock()) if found is None else None
@@ -96,23 +101,23 @@ class Memo:
                     found = self._values.get(key)
                 try:
                     if found is None:
-                        return self._store(key, compute)
+                        return self._store(key, compute, generation)
                 finally:
                     with self._lock:
                         self._first.pop(key, None)
         if stale:
-            threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
-        return found[1]
+            threading.Thread(target=self._refresh, args=(key, compute, generation), daemon=True).start()
+        return found[2]
 
-    def _store(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def _store(self, key: Any, compute: Callable[[], Any], generation: Any) -> Any:
         value = compute()
         with self._lock:
-            self._values[key] = (time.monotonic() + self.seconds, value)
+            self._values[key] = (time.monotonic() + self.seconds, generation, value)
         return value
 
-    def _refresh(self, key: Any, compute: Callable[[], Any]) -> None:
+    def _refresh(self, key: Any, compute: Callable[[], Any], generation: Any) -> None:
         try:
-            self._store(key, compute)
+            self._store(key, compute, generation)
         except Exception:
             logger.exception("recomputing %r failed; the old value stays", key)
         finally:
@@ -121,13 +126,15 @@ class Memo:
 
 
 class ReadingRoom:
-    """What every view shares: the archive, the base path, the templates and the memo."""
+    """What every view shares: the archive, the base path and public base URL, the templates and the memo."""
 
-    def __init__(self, archive: Archive, base_path: str) -> None:
+    def __init__(self, archive: Archive, base_path: str, base_url: str | None = None) -> None:
         self.archive = archive
         self.base_path = base_path
+        self.base_url = base_url
         self.templates = environment(base_path)
         self.memo = Memo(SUMMARY_SECONDS)
+        self.outlet_counts = OutletCounts(archive, SUMMARY_SECONDS)
 
     def render(self, request: Request, result: Result, as_json: bool) -> Response:
         if as_json:
@@ -143,8 +150,8 @@ class ReadingRoom:
         return self.render(request, result, as_json)
 
 
-_STATUS_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 500: "Internal error",
-                  503: "Archive unavailable"}
+_STATUS_TITLES = {400: "Bad request", 403: "Refused", 404: "Not found", 405: "Method not allowed",
+                  500: "Internal error", 503: "Archive unavailable"}
 
 
 def page(room: ReadingRoom, view: View, allowed: tuple[str, ...]) -> Callable[[Request], Response]:
@@ -161,6 +168,10 @@ def page(room: ReadingRoom, view: View, allowed: tuple[str, ...]) -> Callable[[R
             if isinstance(result, Response):
                 return result
             return room.render(request, result, as_json)
+        except PayloadTooLarge:
+            return room.error(request, 403, "this capture's payload decodes to more than the archive's size limit "
+                                            "(the crawl's DOWNLOAD_MAXSIZE), so it is not served; its WARC record "
+                                            "is kept as it is")
         except NOT_FOUND as error:
             return room.error(request, 404, _message(error))
         except BAD_REQUEST as error:
@@ -205,12 +216,17 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(archive: Archive, base_path: str = "") -> ASGIApp:
-    """The reading room over ``archive``, its pages under ``base_path`` (e.g. ``/news``, or "" for the root)."""
+def create_app(archive: Archive, base_path: str = "", base_url: str | None = None) -> ASGIApp:
+    """The reading room over ``archive``, its pages under ``base_path`` (e.g. ``/news``, or "" for the root).
+
+    ``base_url`` is the public address of its home page (``https://archive.example.org/news``): permalinks,
+    the Cite box and Atom feeds use it; without it they are relative, and nothing is ever built from ``Host``.
+    """
     from storage.web.views import ROUTES
+    from storage.web.views.common import public_base_url
 
     base_path = base_path.rstrip("/")
-    room = ReadingRoom(archive, base_path)
+    room = ReadingRoom(archive, base_path, public_base_url(base_url) if base_url else None)
     routes: list[BaseRoute] = [Route(path, page(room, view, allowed), methods=["GET"]) for path, view, allowed in ROUTES]
     routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     if base_path:

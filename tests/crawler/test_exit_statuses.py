@@ -3,6 +3,7 @@ mistake and every failed run, the summary last on the screen (issue 15)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, FAILED, NOTHING_FETCHED
 from storage.archive import Archive
 from tests.helpers.captures import scratch_schema
+from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import ROOT, run_crawl
 
 NEWSWEB = {"seed": 21, "articles_per_outlet": 1}  # options of the `web` fixture (conftest.py)
@@ -46,6 +48,7 @@ def test_a_crawl_that_reached_no_outlet_fails_with_a_line_that_says_why(unreacha
     assert unreachable.returncode == NOTHING_FETCHED, unreachable.stderr[-3000:]
     last = lines(unreachable.stderr)[-1]
     assert re.fullmatch(r"error: no outlet could be reached: \d+ DNS failures; check the network .*", last), last
+    assert last.endswith("; offline, `make demo` crawls a simulated news web instead"), last  # issue 36
 
 
 def test_the_summary_is_the_last_thing_on_the_screen(unreachable) -> None:
@@ -105,6 +108,10 @@ def test_a_second_crawl_says_when_the_next_recheck_falls_due(web, tmp_path: Path
     [line] = [line for line in lines(second.stderr) if line.strip().startswith("re-checks")]
     assert re.fullmatch(r"\s+re-checks\s+0 due, \d+ scheduled, next at \d{4}-\d\d-\d\dT[\d:.]+Z; `-a recheck=all` re-checks every "
                         r"archived page now", line), line
+    # The second crawl found nothing new: its WARC holds start pages and feeds, no capture, and is counted all the same.
+    stats = json.loads(newsarchive("--archive-dir", str(tmp_path / "archive"), "stats", "--json").stdout)
+    written = list((tmp_path / "archive" / "warcs").glob("*.warc.gz"))
+    assert stats["warc_files"] == len(written) > stats["warc_files_with_captures"]
 
 
 @pytest.mark.parametrize(("options", "status", "expected"), [
@@ -167,3 +174,13 @@ def test_processes_sharing_an_archive_directory_probe_it_without_tripping_each_o
         results = list(pool.map(lambda _: _writable(tmp_path / "archive"), range(400)))
     assert all(results)
     assert list((tmp_path / "archive" / "warcs").iterdir()) == []
+
+
+
+def test_runs_tell_a_crawl_that_reached_no_outlet(unreachable) -> None:
+    archive_dir = Path(next(arg for arg in unreachable.args if arg.startswith("ARCHIVE_DIR=")).split("=", 1)[1])
+    listed = newsarchive("--archive-dir", str(archive_dir), "runs", "--json").stdout
+    [run] = [json.loads(line) for line in listed.splitlines()]
+    assert (run["finish_reason"], run["exit_status"]) == ("finished", NOTHING_FETCHED)
+    table = newsarchive("--archive-dir", str(archive_dir), "runs").stdout.splitlines()
+    assert table[0].split()[3:5] == ["REASON", "EXIT"] and table[1].split()[3:5] == ["finished", str(NOTHING_FETCHED)]

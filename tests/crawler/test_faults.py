@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import time
 from collections import defaultdict
@@ -16,11 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from crawler import settings as project_settings
 from crawler.middlewares.retry import backoff_seconds, retry_after_seconds
 from storage.archive import Archive
 from storage.db.errors import NoSuchPage
+from storage.warc.capped import LIMIT_ENV
+from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, tool, warc_files
 from tests.newsweb import NewsWeb
 
@@ -177,6 +181,35 @@ def test_gzip_bomb_and_endless_body_are_cut_by_the_size_limit(faulty_crawl) -> N
     with Archive(archive_dir=archive_dir) as archive:
         assert not versions_of(archive, FAULTY + "/gzip-bomb")
         assert not versions_of(archive, FAULTY + "/endless")
+
+
+CAPTURES = ("SELECT c.fetched_url, c.status, c.record_type, c.warc_file, c.warc_offset, c.warc_record_id "
+            "FROM captures c")
+
+
+def captures_of(archive_dir: Path) -> list[tuple]:
+    engine = create_engine(f"sqlite:///{archive_dir / 'archive.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            return sorted(tuple(row) for row in connection.execute(text(CAPTURES)))
+    finally:
+        engine.dispose()
+
+
+def test_reindex_refuses_the_gzip_bomb_the_crawl_refused(faulty_crawl, tmp_path) -> None:
+    """The bomb's body is in the WARC as sent; reindex, under the crawl's limit, makes the captures the crawl made."""
+    _, _, archive_dir, _, _ = faulty_crawl
+    assert FAULTY + "/gzip-bomb" in cdxj_urls(archive_dir)
+    crawled = captures_of(archive_dir)
+    assert not [row for row in crawled if row[0].endswith("/gzip-bomb")]
+    copy = tmp_path / "archive"
+    shutil.copytree(archive_dir / "warcs", copy / "warcs")
+    shutil.copy2(archive_dir / "archive.sqlite3", copy / "archive.sqlite3")
+    result = newsarchive("--archive-dir", str(copy), "reindex", "--yes", "--json",
+                         env={LIMIT_ENV: str(MAX_SIZE)})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1])["skipped_too_large"] == 1
+    assert captures_of(copy) == crawled
 
 
 def test_binary_and_non_html_responses_are_archived_without_a_version(faulty_crawl) -> None:

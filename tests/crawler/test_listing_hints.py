@@ -10,6 +10,7 @@ process and by three sharing a Redis frontier, crawl after crawl.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +20,16 @@ import redis
 
 from crawler.discovery.hint_board import HintBoard, RedisHintBoard
 from tests.helpers.captures import scalars_of, scratch_schema
+from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, start_crawl
 from tests.newsweb import NewsWeb
 
 DISTRIBUTED_ROUNDS = 3
 ARTICLES_PER_OUTLET = 12
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def assert_every_article_archived(db_url: str, urls: set[str]) -> None:
@@ -52,6 +58,13 @@ def test_one_process_archives_every_listed_article_whichever_link_came_first(und
     run_crawl(tmp_path / "archive", seeds, undeclared_web.proxy_url, args={"recheck": "no"})
     db_url = f"sqlite:///{tmp_path / 'archive' / 'archive.sqlite3'}"
     assert_every_article_archived(db_url, set(undeclared_web.article_urls()))
+    # A page judged no article before its listing came is counted per outlet, and `health` shows the count.
+    [run] = json_lines(newsarchive("--db", db_url, "runs", "--json").stdout)
+    by_outlet = {name: figures.get("not_article", 0) for name, figures in run["outlets"].items()}
+    assert sum(by_outlet.values()) == run["counts"].get("archive/not-article", 0)
+    health = {entry["outlet"]: entry["not_article"] for entry in
+              json_lines(newsarchive("--db", db_url, "health", "--json").stdout)}
+    assert health == by_outlet
 
 
 def test_three_processes_archive_every_article_every_time(undeclared_web: NewsWeb, pg_url: str, redis_url: str,
@@ -70,6 +83,19 @@ def test_three_processes_archive_every_article_every_time(undeclared_web: NewsWe
                 _, stderr = process.communicate(timeout=300)
                 assert process.returncode == 0, stderr[-4000:]
             assert_every_article_archived(db_url, urls)
+            assert_one_crawl_adding_up(db_url, [process.pid for process in processes])
+
+
+def assert_one_crawl_adding_up(db_url: str, pids: list[int]) -> None:
+    """`newsarchive runs` shows the three processes as one crawl whose figures are their sums (issue 39)."""
+    [crawl] = json_lines(newsarchive("--db", db_url, "runs", "--json").stdout)
+    assert sorted(process["pid"] for process in crawl["processes"]) == sorted(pids)
+    assert {process["crawl_id"] for process in crawl["processes"]} == {crawl["id"]}
+    assert crawl["exit_status"] == 0 and all(process["finished_at"] for process in crawl["processes"])
+    for figure in ("downloader/response_count", "archive/new", "archive/not-article"):
+        assert crawl["counts"].get(figure, 0) == sum(p["counts"].get(figure, 0) for p in crawl["processes"]), figure
+    first_versions = scalars_of(db_url, "SELECT count(*) FROM versions WHERE seq = 1")[0]
+    assert crawl["counts"]["archive/new"] == first_versions  # each page new once, whichever process fetched it
 
 
 # -- the board itself: a listing and a "no article" verdict, whichever comes second, fetch the page again, once -------

@@ -43,8 +43,9 @@ def test_an_article_listed_twice_is_requested_once_with_its_first_listing(tmp_pa
 def test_archived_and_offsite_articles_are_not_requested(tmp_path: Path) -> None:
     news = spider(tmp_path)
     seed = news.outlets["courier"]
-    news.known_urls = {"https://courier.test/a/archived"}
-    assert list(news._article_request(seed, "https://courier.test/a/archived#comments", listed=True)) == []
+    archived = {"https://courier.test/a/archived"}
+    assert list(news._article_request(seed, "https://courier.test/a/archived#comments", listed=True,
+                                      archived=archived)) == []
     assert list(news._article_request(seed, "https://elsewhere.test/a/story", listed=True)) == []
     stats = news.crawler.stats
     assert stats.get_value("discovery/already_archived") == 1 and stats.get_value("discovery/offsite_links") == 1

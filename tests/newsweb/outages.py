@@ -3,7 +3,9 @@
 A host in an outage answers every request one way, whatever the path:
 ``"503"`` (Service Unavailable with ``Retry-After``, as an overloaded site does)
 or ``"reset"`` (the connection closes before any answer, as a host that is down
-looks through a proxy). Other hosts answer as usual.
+looks through a proxy). Other hosts answer as usual. ``articles_only`` keeps
+the host's home page, feeds and sitemaps up (a site whose article servers are
+overloaded); ``retry_after`` is the seconds its 503 asks to wait.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ KINDS = ("503", "reset")
 class Outages:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._down: dict[str, str] = {}
+        self._down: dict[str, tuple[str, int, bool]] = {}
 
-    def begin(self, host: str, kind: str = "503") -> None:
+    def begin(self, host: str, kind: str = "503", *, retry_after: int = 1, articles_only: bool = False) -> None:
         if kind not in KINDS:
             raise ValueError(f"outage kind must be one of {KINDS}, not {kind!r}")
         with self._lock:
-            self._down[host] = kind
+            self._down[host] = (kind, retry_after, articles_only)
 
     def end(self, host: str | None = None) -> None:
         """End ``host``'s outage, or every outage."""
@@ -35,12 +37,14 @@ class Outages:
             else:
                 self._down.pop(host, None)
 
-    def answer(self, host: str) -> Response | None:
-        """The outage's answer for a request to ``host``; None when it is up."""
+    def answer(self, host: str, is_article: bool) -> Response | None:
+        """The outage's answer for a request to ``host`` (for an article or not); None when it is up."""
         with self._lock:
-            kind = self._down.get(host)
-        if kind is None:
+            down = self._down.get(host)
+        if down is None or (down[2] and not is_article):
             return None
+        kind, retry_after, _ = down
         if kind == "reset":
             return Response(0, stream=_reset)
-        return text_response(503, "Service temporarily unavailable\n", "text/plain", headers=[("Retry-After", "1")])
+        return text_response(503, "Service temporarily unavailable\n", "text/plain",
+                             headers=[("Retry-After", str(retry_after))])

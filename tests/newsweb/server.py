@@ -159,7 +159,7 @@ def respond(web: NewsWeb, host: str, path: str, headers) -> Response:
     """The answer for ``http://{host}{path}``."""
     from tests.newsweb import probe  # its pages build this module's Response
 
-    down = web.outages.answer(host)
+    down = web.outages.answer(host, web.lookup(f"http://{host}{path}") is not None)
     if down is not None:
         return down
     if host in HOST_REDIRECTS:

@@ -10,7 +10,7 @@ ROUTES = [
     ("/frontpage/{name}", frontpage.view, ("at", "page")),
     ("/page", page.view, ("url", "v")),
     ("/diff", diff.view, ("url", "from", "to", "view")),
-    ("/search", search.view, ("q", "outlet", "since", "until", "as_of", "page")),
+    ("/search", search.view, ("q", "outlet", "since", "until", "as_of", "language", "versions", "page")),
     ("/stories", stories.list_view, ("page",)),
     ("/story/{story_id}", stories.story_view, ()),
     ("/changes.atom", feed.view, ("outlet", "url", "q", "watch")),

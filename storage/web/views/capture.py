@@ -4,8 +4,13 @@ The banner names the WARC file, offset, record id and fetch time. The archived
 HTML itself comes from ``/capture/ID/raw`` with a policy that allows no script
 and no request outside the app (``sandbox`` gives it an opaque origin too), and
 it is shown in an ``<iframe sandbox>`` without ``allow-scripts`` or
-``allow-same-origin``. The WARC file is the one the database row names; no
-request parameter ever becomes part of a path.
+``allow-same-origin``, filling the window below the banner (no script may
+measure the capture, so the frame takes the room there is and scrolls the
+capture itself), with links to the page's previous and next captures and to
+the capture opened alone. The WARC file is the one the database row names; no
+request parameter ever becomes part of a path. The payload is streamed in
+chunks; it is decoded once through first, so one past the archive's limit
+(:mod:`storage.warc.capped`) is refused before any byte is sent.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import re
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from storage.warc.errors import WarcUnreadable
-from storage.warc.payload import read_payload
+from storage.warc.payload import stream_payload
 from storage.warc.rendered import SCREENSHOT_TYPE
 from storage.web.params import NoSuchThing, Params, path_id
 from storage.web.rendering import Result
@@ -32,8 +37,15 @@ def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
     entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
     source = archive.payload_capture(entry.id)
-    context = {"capture": entry, "source": source}
-    data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json()}
+    siblings = archive.page_captures(entry.url)
+    here = next((index for index, c in enumerate(siblings) if c.id == entry.id), None)
+    earlier = siblings[here - 1] if here else None
+    later = siblings[here + 1] if here is not None and here + 1 < len(siblings) else None
+    context = {"capture": entry, "source": source, "earlier": earlier, "later": later,
+               "number": None if here is None else here + 1, "count": len(siblings)}
+    data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json(),
+            "previous_capture": None if earlier is None else earlier.id,
+            "next_capture": None if later is None else later.id}
     return Result("capture.html", f"Capture of {entry.url}", context, data)
 
 
@@ -43,13 +55,15 @@ def raw_view(room, request: Request, params: Params) -> Response:
     source = archive.payload_capture(entry.id)
     if source is None:
         raise WarcUnreadable(f"capture {entry.id} is a revisit whose original response is not in the archive")
-    body = read_payload(warc_file(archive, source.warc_file), source.warc_offset)
+    path = warc_file(archive, source.warc_file)
+    for _ in stream_payload(path, source.warc_offset):  # PayloadTooLarge (or damage) before any byte is sent
+        pass
     # content-type set as a header, not media_type: Starlette would add "charset=utf-8" to any text/ type,
     # and a page that names its charset only in a <meta> tag must keep it.
     headers = {"content-type": media_type(source.content_type), "content-security-policy": RAW_POLICY,
                "x-frame-options": "SAMEORIGIN", "content-disposition": "inline",
                "cache-control": "private, max-age=3600"}
-    return Response(body, headers=headers)
+    return StreamingResponse(stream_payload(path, source.warc_offset), headers=headers)
 
 
 def warc_file(archive, name: str) -> Path:

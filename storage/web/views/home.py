@@ -14,13 +14,15 @@ LATEST_CHANGES = 15
 
 def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
-    outlets = room.memo.get("outlets", archive.outlets)
-    activity = room.memo.get(("activity", None), lambda: archive.activity(CHART_DAYS))
+    generation = archive.generation()  # counts as of the latest write, like the latest changes below
+    outlets = room.outlet_counts.get(generation)
+    activity = room.memo.get(("activity", None), lambda: archive.activity(CHART_DAYS), generation)
     edits = params.choice("edits", ("all", "stealth"))  # the filter: every change, or only stealth edits
     changes = archive.recent_changes(limit=LATEST_CHANGES, stealth_only=edits == "stealth")
     charts = [
-        bar_chart("Captures per day", [(d.day, d.captures) for d in activity]),
-        bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity]),
+        bar_chart("Captures per day", [(d.day, d.captures) for d in activity], "day (UTC)", "captures"),
+        bar_chart("Changed articles per day (new versions after the first)", [(d.day, d.changes) for d in activity],
+                  "day (UTC)", "changes"),
     ]
     context = {"outlets": outlets, "changes": changes, "charts": charts, "edits": edits,
                "totals": {"pages": sum(o.pages for o in outlets), "versions": sum(o.versions for o in outlets)}}

@@ -18,19 +18,20 @@ def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
     name = request.path_params["name"]
     number = params.page_number()
-    head = room.memo.get(("outlet", name), lambda: archive.outlet(name))
+    generation = archive.generation()
+    head = next((o for o in room.outlet_counts.get(generation) if o.name == name), None) or archive.outlet(name)
     listing = archive.outlet_pages(name, offset=(number - 1) * PER_PAGE, limit=PER_PAGE + 1)
     pages = paging(number, PER_PAGE, len(listing.articles))
     articles = listing.articles[:PER_PAGE]
     changes = archive.recent_changes(limit=RECENT_CHANGES, outlet=name)
-    histogram = room.memo.get(("histogram", name), lambda: archive.change_histogram(name))
+    histogram = room.memo.get(("histogram", name), lambda: archive.change_histogram(name), generation)
     activity = room.memo.get(("activity", name), lambda: archive.activity(CHART_DAYS, outlet=name,
-                                                                             with_captures=False))
+                                                                             with_captures=False), generation)
     charts = [
         bar_chart("Articles by number of versions",
                   [(f"{h.versions}{'+' if h.or_more else ''} version{'' if h.versions == 1 else 's'}", h.articles)
-                   for h in histogram]),
-        bar_chart("Changes per day", [(d.day, d.changes) for d in activity]),
+                   for h in histogram], "versions of an article", "articles"),
+        bar_chart("Changes per day", [(d.day, d.changes) for d in activity], "day (UTC)", "changes"),
     ]
     context = {"outlet": head, "articles": articles, "paging": pages, "changes": changes, "charts": charts}
     data = {**listing.to_json(), "outlet": head.to_json(), "limit": PER_PAGE,

@@ -15,7 +15,7 @@ from storage.versions.results import VersionView
 from storage.web.charts import rank_chart, timeline
 from storage.web.params import Params
 from storage.web.rendering import Result, link, when
-from storage.web.views.common import absolute
+from storage.web.views.common import public_link
 from storage.web.views.screenshots import screenshot_link
 
 
@@ -30,12 +30,12 @@ def view(room, request: Request, params: Params) -> Result:
     story = archive.copies(url) if versions else None
     record_ids = {c.warc_record_id: c.id for c in captures}
     marks = timeline([(v.first_seen, f"v{v.version} {short(v.change_summary, v.state, v.version)}", _kind(v, chosen),
-                       link(room.base_path, "/page", url=canonical, v=v.version)) for v in versions])
+                       link(room.base_path, "/page", url=canonical, v=v.version), f"v{v.version}") for v in versions])
     prominence = archive.prominence(canonical)
     charts = [(item, rank_chart(f"Rank on {item.page}", [(when(s.captured_at), f"“{s.headline}”", s.rank)
                                                           for s in item.sightings])) for item in prominence]
     headlines = archive.headlines(canonical) if prominence else []
-    permalink = None if chosen is None else absolute(request, room.base_path, "/page", url=canonical, v=chosen.version)
+    permalink = None if chosen is None else public_link(room, "/page", url=canonical, v=chosen.version)
     headline = last_headline(versions, chosen)
     screenshot = screenshot_link(room, chosen, record_ids)
     context = {"url": canonical, "screenshot": screenshot, "outlet": captures[0].outlet if captures else None, "versions": versions,

@@ -7,13 +7,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import create_engine
 
 from storage.archive import Archive
-from storage.db.migrate import alembic_config
 from storage.db.times import iso, parse_time
 from tests.helpers.captures import article, capture
+from tests.helpers.cli import newsarchive
+from tests.helpers.schema import downgrade_to
 
 T = datetime(2026, 12, 2, 3, 28, 35, 862339, tzinfo=timezone.utc)
 STEPS = [timedelta(minutes=-2), timedelta(0), timedelta(seconds=30), timedelta(hours=5)]
@@ -49,14 +48,11 @@ def test_times_in_the_file_are_what_the_cli_prints(archive_file: Path) -> None:
 
 
 def test_the_migration_rewrites_older_archives_and_loses_no_time(archive_file: Path) -> None:
-    engine = create_engine(f"sqlite:///{archive_file}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0009")
+    downgrade_to(f"sqlite:///{archive_file}", "0009")
     assert count(archive_file, "first_seen LIKE '2026-12-02 03:28:35.862339'") == 1  # the old form
-    engine.dispose()
-    with Archive(archive_dir=archive_file.parent, create=True) as archive:  # opening migrates
+    migrated = newsarchive("--archive-dir", str(archive_file.parent), "migrate", "--yes")  # 0010 rewrites every row
+    assert migrated.exit_code == 0, migrated.output
+    with Archive(archive_dir=archive_file.parent) as archive:
         firsts = sorted(v.first_seen for url in (f"https://daily.example/{n}" for n in range(4))
                         for v in archive.versions(url))
     assert firsts == [T + step for step in STEPS]

@@ -158,3 +158,24 @@ def test_seed_files_refuse_patterns_that_can_backtrack_without_bound(tmp_path) -
     path.write_text('[[outlet]]\nname = "n"\ndomains = ["n.test"]\nstart_urls = ["http://n.test/"]\n'
                     "article_pattern = '/(news|politics)/[0-9]+-[a-z-]+(\\.html)?$'\n", encoding="utf-8")
     assert load_seed_file(path)[0].article_pattern is not None
+
+
+def test_a_wall_among_the_pages_costs_only_itself(tmp_path, db_url) -> None:
+    """A consent wall served with 200 (a blocked capture) no longer ends ingest with a traceback."""
+    archive_dir = tmp_path / "archive"
+    wall = (Path(__file__).resolve().parents[2] / "data" / "walls" / "consent-en.html").read_bytes()
+
+    def walled(writer: WARCWriter):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                           ("Content-Length", str(len(wall)))], protocol="HTTP/1.1")
+        return writer.create_warc_record("http://good.test/2026/11/20/a-story-behind-a-consent-wall/", "response",
+                                         payload=io.BytesIO(wall), length=len(wall), http_headers=http,
+                                         warc_headers_dict={"WARC-Date": DATE})
+
+    warc = write_warc(tmp_path / "walls.warc.gz", [lambda w: response(w, GOOD[0]), walled,
+                                                   lambda w: response(w, GOOD[1])])
+    result = run(archive_dir, db_url, "ingest", str(warc), "--auto-outlets", "--all-pages", "--workers", "1", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["new"] == 2 and summary["blocked"] == 1, summary
+    assert urls(archive_dir, db_url) == set(GOOD)

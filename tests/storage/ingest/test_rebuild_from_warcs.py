@@ -132,9 +132,11 @@ def test_a_rebuild_holding_less_asks_first_even_with_yes(crawled: Path, no_seeds
     moved = [shutil.move(str(path), aside / path.name) for path in warcs[len(warcs) // 2:]]
     try:
         refused = newsarchive("--archive-dir", str(crawled), "reindex", "--yes", "--workers", "1")
-        assert refused.exit_code == 1
-        [line] = refused.stderr.strip().splitlines()
-        assert "the rebuild holds" in line and "kept the archive as it was" in line and "--force" in line
+        assert refused.exit_code == 1 and refused.stdout == ""  # asked before building: nothing was read
+        assert f"captures are also in {Path(moved[0]).name}" in refused.stderr
+        assert "the rebuild will not hold them" in refused.stderr
+        assert refused.stderr.strip().splitlines()[-1].startswith("Error: kept the archive as it was")
+        assert "--force" in refused.stderr
         assert dump(crawled) == before
         assert not list(crawled.glob("archive.sqlite3.reindex-*"))
         forced = newsarchive("--archive-dir", str(crawled), "reindex", "--yes", "--force", "--workers", "1")

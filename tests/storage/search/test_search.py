@@ -150,3 +150,20 @@ def test_postgres_finds_the_newest_matches_either_way(pg_archive: Archive, monke
     assert [h.url for h in hits] == [f"https://a.example/{n}" for n in (5, 4, 3)]
     searched = [s for s in statements if "ts_rank_cd" in s]
     assert len(searched) == 1 and ("every_match" in searched[0]) == (way == "every match collected")
+
+
+def test_search_count_is_the_number_of_hits_without_a_limit(archive: Archive) -> None:
+    for n in range(5):
+        record(archive, f"https://a.example/{n}", hours(n), f"Flood warning number {n} for the river.", "Flood",
+               outlet="alpha" if n % 2 else "beta")
+    record(archive, "https://a.example/0", hours(9), "Flood warning lifted for the river.", "Flood over",
+           outlet="beta")
+    record(archive, "https://a.example/9", hours(9), "Nothing to see.", "Calm", outlet="beta")
+    cases = [dict(), dict(all_versions=True), dict(outlet="alpha"), dict(since=hours(2)), dict(as_of=hours(3)),
+             dict(language="fr"), dict(query="flood -lifted"), dict(query="lifted OR number")]
+    for case in cases:
+        query = case.pop("query", "flood")
+        expected = len(archive.search(query, limit=100, **case))
+        assert archive.search_count(query, **case) == expected, (query, case)
+    assert archive.search_count("flood") == 5 and archive.search_count("flood", all_versions=True) == 6
+    assert archive.search_count("flood", cap=2) == 3  # counted up to cap + 1: "more than 2"

@@ -143,6 +143,17 @@ def test_an_alert_cites_its_versions_excerpt_and_warc_record(archive: Archive) -
     assert "'Harbour vote' → 'Harbour vote delayed'" in title.excerpt
 
 
+def test_an_excerpt_keeps_the_punctuation_beside_the_match(archive: Archive) -> None:
+    archive.add_watch("notes", "correction", events=["appears"])
+    archive.add_watch("quote", '"rushed into a decision"', events=["appears"])
+    archive.record_captures([(capture(URL, hours(0)), article(text(*BODY)))])
+    archive.record_captures([(capture(URL, hours(1)), article(text(CORRECTION, QUOTE, *BODY)))])
+    [note] = archive.alerts(watch="notes")
+    assert note.excerpt.startswith("**Correction**: an earlier version of this article")
+    [quote] = archive.alerts(watch="quote")
+    assert "be **rushed into a decision** on the waterfront" in quote.excerpt
+
+
 def test_a_watch_follows_only_its_outlets(archive: Archive) -> None:
     archive.ensure_outlet("weekly", ["weekly.example"])
     archive.add_watch("weekly-only", "harbour", outlets=["weekly"], events=["new"])

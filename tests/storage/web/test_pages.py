@@ -84,10 +84,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(archive: Archive, base_path: str = "") -> Iterator[str]:
+def running_app(archive: Archive, base_path: str = "", base_url: str | None = None) -> Iterator[str]:
     """The reading room under a real uvicorn on 127.0.0.1; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(archive, base_path), host="127.0.0.1", port=port, log_level="warning",
+    app = create_app(archive, base_path) if base_url is None else create_app(archive, base_path, base_url)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="reading-room", daemon=True)

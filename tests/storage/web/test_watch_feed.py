@@ -30,7 +30,7 @@ def test_a_watch_has_a_feed_of_its_alerts_linking_to_each_diff(db_url: str, arch
         assert not feed.bozo, feed.bozo_exception
         assert feed.feed.title == "Alerts of watch harbour"
         headline, new = feed.entries
-        assert headline.title.startswith("headline: Harbour vote <delayed>") and "version 2" in headline.title
+        assert headline.title == "headline: “Harbour vote” → “Harbour vote <delayed>” (version 2)"
         assert headline.link.endswith(f"/diff?{q(url=URL, **{'from': 1, 'to': 2})}")
         assert "'Harbour vote' → 'Harbour vote <delayed>'" in headline.summary
         assert new.title.startswith("new: Harbour vote") and new.link.endswith(f"/page?{q(url=URL, v=1)}")
@@ -38,6 +38,9 @@ def test_a_watch_has_a_feed_of_its_alerts_linking_to_each_diff(db_url: str, arch
         assert all(quote(OTHER, safe="") not in e.link for e in feed.entries)
         as_json = get(app + f"/changes.atom?{q(watch='harbour', format='json')}").json()
         assert [e["version"] for e in as_json["entries"]] == [2, 1]
+        changes = feedparser.parse(get(app + f"/changes.atom?{q(url=URL)}").body)
+        assert [e.title for e in changes.entries] == ["“Harbour vote” → “Harbour vote <delayed>” (version 2)"]
+        assert "&lt;delayed&gt;" in get(app + f"/changes.atom?{q(url=URL)}").text  # escaped in the XML
 
 
 def test_an_unknown_watch_is_a_404_and_mixing_filters_a_400(db_url: str, archive_dir) -> None:

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy, build_index
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+HEAVY = Heavy("index", "captures", "builds ix_captures_fetched_url on captures")
+
 
 def upgrade() -> None:
-    op.create_index("ix_captures_fetched_url", "captures", ["fetched_url"])
+    build_index("ix_captures_fetched_url", "captures", ["fetched_url"])
 
 
 def downgrade() -> None:

@@ -14,17 +14,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy, build_index
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+HEAVY = Heavy("index", "pages", "builds ix_pages_state on pages")
 
 
 def upgrade() -> None:
     # Plain ADD COLUMN: a batch rebuild of ``versions`` would drop its full-text triggers on SQLite.
     op.add_column("versions", sa.Column("chars_added", sa.Integer, nullable=True))
     op.add_column("versions", sa.Column("chars_removed", sa.Integer, nullable=True))
-    op.create_index("ix_pages_state", "pages", ["state"])
+    build_index("ix_pages_state", "pages", ["state"])
 
 
 def downgrade() -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from storage.db.migrations.heavy import drop_index
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -22,7 +24,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.drop_index("ix_versions_text_hash", table_name="versions")
+    drop_index("ix_versions_text_hash", "versions")
 
 
 def downgrade() -> None:

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
+
+HEAVY = Heavy("rewrite", "captures", "rewrites the times of every row (captures, versions, …) as ISO 8601 text",
+              dialects=("sqlite",))
 
 TIME_COLUMNS = {
     "outlets": ["created_at"],

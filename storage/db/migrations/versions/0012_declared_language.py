@@ -15,16 +15,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy, build_index, rewrite_rows
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
 
+HEAVY = Heavy("rewrite", "versions",
+              "writes declared_language into every row of versions and builds ix_versions_language_time")
+
 
 def upgrade() -> None:
     op.add_column("versions", sa.Column("declared_language", sa.String(20), nullable=True))
-    op.execute("UPDATE versions SET declared_language = language")
-    op.create_index("ix_versions_language_time", "versions", ["language", "first_seen"])
+    rewrite_rows("versions", "declared_language = language")
+    build_index("ix_versions_language_time", "versions", ["language", "first_seen"])
 
 
 def downgrade() -> None:

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy, replace_index
+
 revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
 
+HEAVY = Heavy("index", "versions", "rebuilds ix_versions_outlet_time on versions")
+
 COVERING = ["outlet_id", "first_seen", "seq", "state", "page_id"]
 
 
 def upgrade() -> None:
-    op.drop_index("ix_versions_outlet_time", table_name="versions")
-    op.create_index("ix_versions_outlet_time", "versions", COVERING)
+    replace_index("ix_versions_outlet_time", "versions", COVERING)
 
 
 def downgrade() -> None:

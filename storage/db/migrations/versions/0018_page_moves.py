@@ -10,10 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from storage.db.migrations.heavy import Heavy, build_index
+
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
+
+HEAVY = Heavy("index", "pages", "builds ix_pages_moved_to_id on pages")
 
 
 def upgrade() -> None:
@@ -22,7 +26,7 @@ def upgrade() -> None:
         op.execute("ALTER TABLE pages ADD COLUMN moved_to_id INTEGER REFERENCES pages (id)")
     else:
         op.add_column("pages", sa.Column("moved_to_id", sa.Integer(), sa.ForeignKey("pages.id"), nullable=True))
-    op.create_index("ix_pages_moved_to_id", "pages", ["moved_to_id"])
+    build_index("ix_pages_moved_to_id", "pages", ["moved_to_id"])
 
 
 def downgrade() -> None:

@@ -10,8 +10,8 @@ A live blog's version keeps its posts (id, time, author, text; JSON), so the
 next version can say which posts were added, edited and deleted
 (:mod:`storage.versions.posts`); null for other pages.
 
-Revision ID: 0021_browser_render
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 """
 
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0021_browser_render"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
