@@ -16,6 +16,8 @@ from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.browser.errors import RenderFailed
+
 # Scrapy 2.13+ wraps Twisted's errors in its own exception types; both are listed.
 _KINDS: list[tuple[type[BaseException] | tuple[type[BaseException], ...], str]] = [
     ((net_error.DNSLookupError, CannotResolveHostError), "dns"),
@@ -29,6 +31,8 @@ _KINDS: list[tuple[type[BaseException] | tuple[type[BaseException], ...], str]] 
 
 def error_kind(failure: Failure) -> str:
     """A short stable name for why a request failed (``http_404``, ``timeout``, ``dns``, …)."""
+    if failure.check(RenderFailed):
+        return f"browser_{failure.value.kind}"
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
     if failure.check(IgnoreRequest):

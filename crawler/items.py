@@ -26,6 +26,8 @@ class FetchedPage:
     hints: dict[str, Any] = field(default_factory=dict)  # title/published from feed or sitemap
     headers: dict[str, str] = field(default_factory=dict)  # the response's, names lowercased
     blocked: str | None = None  # the wall the pipeline found instead of the page (extract.walls)
+    rendered: bool = False  # fetched by the browser (body: the rendered DOM)
+    handed_to_browser: bool = False  # needs scripts: fetched again with the browser, this capture not indexed
     unread: str | None = None  # why the pipeline did not extract the page (extract.limits.OVERSIZED)
 
 

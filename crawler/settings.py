@@ -109,10 +109,11 @@ WARC_MAX_SIZE = 1_000_000_000
 WARC_GZIP_LEVEL = 3  # ISA-L level, 0-3: 3 is ~8x cheaper than zlib's 6 for ~12% bigger records
 WARC_OPERATOR = ""  # the warcinfo record's ``operator``: who ran the crawl
 # Our HTTP handler keeps what WARC records need and Scrapy drops: the real
-# reason phrase and whether the body came chunked.
+# reason phrase and whether the body came chunked. Requests marked playwright=True
+# (outlets rendered by a browser) go to Chromium instead (crawler/browser/handler.py).
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.middlewares.warc_handler.WarcHttpDownloadHandler",
-    "https": "crawler.middlewares.warc_handler.WarcHttpDownloadHandler",
+    "http": "crawler.browser.handler.BrowserDownloadHandler",
+    "https": "crawler.browser.handler.BrowserDownloadHandler",
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -153,3 +154,16 @@ EXTENSIONS = {
 # database migrations' lines show with -s LOG_LEVEL=INFO (or DEBUG).
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Pages that need JavaScript (issue 38): an outlet's seed entry says render = "browser", or "auto" (the
+# default) finds out. Rendered requests go to Debian's Chromium through scrapy-playwright
+# (crawler/browser/handler.py); the browser starts with the first of them, never for a static crawl.
+BROWSER_EXECUTABLE = "/usr/bin/chromium"
+BROWSER_PAGE_TIMEOUT = 30.0  # seconds a page may take in all; then it fails alone
+BROWSER_SETTLE_TIMEOUT = 5.0  # seconds for the network to fall quiet after load (polling scripts: taken as is)
+BROWSER_MAX_PAGES = 2  # pages open at once
+BROWSER_JS_HEAP_MB = 256  # each renderer's JavaScript heap
+BROWSER_MAX_RESOURCE_BYTES = 5 * 1024 * 1024  # bodies over this (big images, video) are left out of the WARC
+BROWSER_LOAD_MORE_CLICKS = 10  # "load more" buttons clicked per page at most
+BROWSER_SCREENSHOTS = True  # a JPEG screenshot of every rendered capture, beside it in the WARC
+BROWSER_FRONT_PAGES = False  # render every outlet's start pages: a screenshot of every front-page capture

@@ -31,6 +31,8 @@ class Article:
     canonical_url: str | None = None
     tags: list[str] = field(default_factory=list)
     declared_language: str | None = None
+    # a live blog's posts (extract.liveblog): id, time, author, text; the text holds one paragraph per post
+    posts: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

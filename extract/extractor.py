@@ -33,6 +33,7 @@ from extract.clutter import strip_clutter, tidy_paragraphs
 from extract.decode import decode_html
 from extract.fallback_metadata import FallbackMetadata
 from extract.language import best_language
+from extract.liveblog import live_posts, post_paragraph
 from extract.markup_repair import close_runaway_elements
 from extract.pretrim import trimmed
 
@@ -140,8 +141,12 @@ def _extract(parsed: ParsedPage, url: str | None) -> ExtractedPage:
         return ExtractedPage(Article(text=""))
     meta = metadata.meta_values(tree)
     objects = list(metadata.json_ld_objects(tree))
+    posts = live_posts(tree, objects)  # before trafilatura, which cleans the tree it reads
     document = _main_document(tree, url)
     article = _article(tree, meta, objects, document, FallbackMetadata(tree, url), url)
+    if posts:  # a live blog: its text is its posts, one paragraph each
+        article.posts = posts
+        article.text = "\n\n".join(post_paragraph(post) for post in posts)
     raw = "\n".join(line.strip() for line in _nfc(document.text).splitlines() if line.strip()) if document else ""
     return ExtractedPage(article, raw)
 

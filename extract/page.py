@@ -35,9 +35,11 @@ from w3lib.html import get_base_url
 from extract.extractor import ExtractedPage, extract_parsed, parse_page
 from extract.limits import MAX_ELEMENTS, OVERSIZED
 from extract.page_signals import (
+    TEASER_CHARS,
     declared_identity,
     is_html_type,
     page_declares_article,
+    page_needs_scripts,
     url_looks_like_article,
 )
 from extract.urls import canonicalize_url
@@ -130,6 +132,9 @@ class PageAnalysis:
     verdict: PageVerdict
     extracted: ExtractedPage | None = None  # None: not an article, or asked not to extract
     wall: str | None = None  # the kind of wall the page is instead of itself (extract.walls), else None
+    # it declares itself an article (JSON-LD, og:type) and has scripts, but shows no text or only a teaser
+    # without them: a browser would (storage.outlets.rendering)
+    needs_scripts: bool = False
     unread: str | None = None  # why an article page was not extracted (OVERSIZED), else None
     elements: int = 0  # the page's HTML elements, counted when an article page is extracted or refused
 
@@ -170,7 +175,8 @@ def analyse_page(
     extracted = extract_parsed(parsed, fetched_url) if wall is None else None
     if wall is None:  # after extraction, whose text spares measuring an article's page (the tree is unchanged)
         wall = judge_parsed(parsed.tree, parsed.text, extracted.article.text)
-    return PageAnalysis(verdict, None if wall else extracted, wall, elements=elements)
+    needs = wall is None and len(extracted.article.text) < TEASER_CHARS and page_needs_scripts(selector)
+    return PageAnalysis(verdict, None if wall else extracted, wall, needs_scripts=needs, elements=elements)
 
 
 def element_count(tree: Any) -> int:

@@ -50,6 +50,17 @@ def page_declares_article(selector: Selector) -> bool:
     return any(t.lower() in _ARTICLE_TYPES for t in jsonld_types(selector))
 
 
+# Article text shorter than this, on a page that declares an article and runs scripts, is taken for a teaser.
+TEASER_CHARS = 400
+
+
+def page_needs_scripts(selector: Selector) -> bool:
+    """A page that declares itself an article and runs scripts (the caller has found little text without them)."""
+    scripts = selector.xpath("//script[@src or (not(@type) or @type='module' or @type='text/javascript')]"
+                             "[not(@type='application/ld+json')]")
+    return bool(scripts) and page_declares_article(selector)
+
+
 def jsonld_types(selector: Selector) -> list[str]:
     """Every ``@type`` declared in the page's JSON-LD blocks (broken blocks are skipped)."""
     found: list[str] = []

@@ -45,7 +45,7 @@ from storage.db.results import Result
 from storage.db import times
 from storage.db.times import aware, iso, utc
 from storage.outlets import frontpage_history as fronts
-from storage.outlets import listing
+from storage.outlets import listing, rendering
 from storage.outlets import runs as run_log
 from storage.outlets.names import require_outlet
 from storage.outlets.results import OutletView
@@ -63,6 +63,8 @@ from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.warc.files import warcs_in
 from storage.versions.results import CaptureView, VersionView
+from storage.warc.errors import WarcUnreadable
+from storage.warc.rendered import Renditions, renditions_after
 
 logger = logging.getLogger(__name__)
 
@@ -253,9 +255,18 @@ class Archive:
         query = select(Outlet, pages, versions, last).order_by(Outlet.name)
         with self._session() as session:
             return [
-                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, aware(last_seen))
+                OutletView(o.name, list(o.domains), o.created_at, n_pages, n_versions, aware(last_seen),
+                           rendering.render_words(o.seed, o.rendered_since))
                 for o, n_pages, n_versions, last_seen in session.execute(query)
             ]
+
+    def mark_rendered(self, outlet: str, since: datetime, because: str) -> bool:
+        """Record that an ``auto`` outlet's pages need the browser from ``since`` on; False if known already."""
+        return self._write(lambda session: rendering.mark_rendered(session, outlet, since, because))
+
+    def rendered_outlets(self, names: list[str] | None = None) -> set[str]:
+        """The outlets found to need the browser (:mod:`storage.outlets.rendering`)."""
+        return self.read(lambda session: rendering.rendered_outlets(session, names))
 
     def versions(self, url: str) -> list[VersionView]:
         """All versions of the page at ``url``, oldest first; raises :class:`NoSuchPage`."""
@@ -450,6 +461,13 @@ class Archive:
         path = Path(warc_file)
         return path if path.is_absolute() else self.archive_dir / "warcs" / path
 
+    def renditions(self, warc_file: str, warc_offset: int, record_id: str) -> Renditions:
+        """The rendered DOM and screenshot a browser capture recorded beside its response (none for others)."""
+        try:
+            return renditions_after(self.warc_path(warc_file), warc_offset, record_id)
+        except (OSError, ValueError, EOFError) as error:
+            raise WarcUnreadable(f"{warc_file} @ {warc_offset}: {error}") from error
+
     # -- read side: listings, charts, captures (the reading room's pages) -------
 
     def outlet(self, name: str) -> OutletView:
@@ -641,6 +659,7 @@ def _version_view(row: Any, moved_from: dict[str, list[str]]) -> VersionView:
         warc_record_id=capture.warc_record_id,
         moved_to=moved_to,
         moved_from=list(moved_from.get(url, [])),
+        posts=version.posts,
     )
 
 

@@ -92,6 +92,18 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, for crawls that render pages through scrapy-playwright (``BROWSER_EXECUTABLE``)."""
+    if not Path(CHROMIUM).is_file():
+        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium, or set NEWSARCHIVE_CHROMIUM)")
+    try:
+        import scrapy_playwright  # noqa: F401
+    except ImportError:
+        _unavailable("the scrapy-playwright package is not installed (pip install -e .)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
 def fake_clock():
     """A clock crawls can be set to (tests/helpers/clock.py): Debian's libfaketime."""
     from tests.helpers.clock import FakeClock, find_libfaketime

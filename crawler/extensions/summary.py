@@ -86,6 +86,8 @@ def format_summary(stats: dict[str, Any], reason: str) -> str:
     blocked = _blocked(stats)
     if blocked:
         lines.append(f"  blocked    {blocked} (walls instead of pages; `newsarchive health` names the outlets)")
+    if stats.get("browser/pages"):
+        lines.append(f"  browser    {_rendered(stats)}")
     if "recheck/due" in stats:
         lines.append(f"  re-checks  {_rechecks(stats)}")
     if any(stats.get(f"alerts/{name}") for name in ("sent", "failed", "waiting")):  # watches' alerts
@@ -100,6 +102,16 @@ def _blocked(stats: dict[str, Any]) -> str:
     """Blocked captures by kind ("consent 2 · challenge 1"), or "" when there were none."""
     kinds = {key.split("/", 1)[1]: int(value) for key, value in stats.items() if key.startswith("blocked/") and value}
     return " · ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+
+
+def _rendered(stats: dict[str, Any]) -> str:
+    """Pages the browser rendered, milliseconds per render, bytes per screenshot."""
+    pages = int(stats["browser/pages"])
+    text = f"{pages} pages rendered, {int(stats.get('browser/render_ms', 0)) / pages:.0f} ms each"
+    shots = int(stats.get("browser/screenshots", 0))
+    if shots:
+        text += f", {shots} screenshots of {_size(int(stats.get('browser/screenshot_bytes', 0)) // shots)} each"
+    return text
 
 
 def _rechecks(stats: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ class PrivateNetworkGuard:
         if request.meta.get("proxy"):
             return
         host = urlsplit(request.url).hostname or ""
-        addresses = await _resolve(host)
+        addresses = await resolve(host)
         blocked = [a for a in addresses if not is_public_address(a)]
         if blocked:
             self._refuse(request, f"{host} resolves to non-public address {blocked[0]}")
@@ -71,7 +71,8 @@ class PrivateNetworkGuard:
         raise IgnoreRequest(why)
 
 
-async def _resolve(host: str) -> list[str]:
+async def resolve(host: str) -> list[str]:
+    """The addresses ``host`` resolves to (itself when it is one); [] when it does not resolve."""
     try:
         ipaddress.ip_address(host.strip("[]"))
         return [host.strip("[]")]

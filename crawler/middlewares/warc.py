@@ -46,9 +46,10 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler import settings as defaults
 from crawler.extensions.run_record import run_end, run_start
 from crawler.middlewares import warc_records
-from storage.warc import context, records
+from storage.warc import context, records, rendered
 from storage.warc.errors import WarcWriteError
 from storage.warc.pointer import WrittenRecord
+from storage.warc.rendered import BrowserCapture
 from storage.warc.repair import repair_open_files
 from storage.warc.writer import WARC_VERSION, WarcFileWriter
 
@@ -148,6 +149,9 @@ class WarcMiddleware:
 
     def _archive(self, request: Request, response: Response, previous: dict[str, Any] | None) -> WrittenRecord:
         """Build the records and append them to the current file."""
+        capture = request.meta.pop("browser_capture", None)
+        if capture is not None and "playwright" in response.flags:
+            return self._archive_rendered(request, response, capture)
         date = datetime.now(UTC)
         ip = warc_records.peer_address(request, response)
         main = self._main_record(response, date, previous, ip)
@@ -167,6 +171,25 @@ class WarcMiddleware:
             date=date,
             ip=ip,
         )
+
+    def _archive_rendered(self, request: Request, response: Response, capture: BrowserCapture) -> WrittenRecord:
+        """A rendered page in the order :mod:`storage.warc.rendered` gives: the page, its renditions, the
+        capture record, then every other exchange the browser made."""
+        date = capture.document.date
+        keep = self._keeps_credentials(request)
+        main, sent = rendered.exchange_records(capture.document, keep)
+        record_id = main.rec_headers.get_header("WARC-Record-ID")
+        batch = [main, sent, *rendered.rendition_records(capture, record_id, date)]
+        described = self._capture_context(request, response, record_id, not_modified=False)
+        if described is not None:
+            batch.append(self._context_record(context.capture_uri(record_id), described, date, about=record_id))
+        for exchange in capture.others:
+            batch.extend(rendered.exchange_records(exchange, keep))
+        pointer = self.writer.write(batch)[0]
+        self.stats.inc_value("warc/browser_records", len(batch))
+        return WrittenRecord(pointer=pointer, record_type="response",
+                             payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"), date=date,
+                             ip=capture.document.ip)
 
     @staticmethod
     def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None, ip: str | None) -> Any:

@@ -51,6 +51,7 @@ from extract import Article
 from extract.frontpage import front_page_links
 from extract.urls import canonicalize_url
 from extract.walls import WALL_STATUSES, judge_wall
+from storage.outlets.seeds import handed_to_browser
 from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, apply_listing_hints
 from storage.warc.writer import sync_open_files
 
@@ -144,6 +145,8 @@ class ArchivePipeline:
             logger.error("cannot extract %s: %s (the WARC record is kept; `newsarchive ingest` indexes it later)",
                          item.url, exc or type(exc).__name__)
             return _without_body(item)
+        if item.handed_to_browser:
+            return _without_body(item)  # the WARC keeps this capture; the browser's is the one indexed
         outcome = await self._write((_capture(item), article, unstripped), item.url)
         if outcome is not None:
             self.stats.inc_value(f"archive/{outcome.value}")
@@ -219,6 +222,10 @@ class ArchivePipeline:
             self.stats.inc_value(f"extract/{analysis.unread}")
             logger.warning("not extracted %s: %d HTML elements, over EXTRACT_MAX_ELEMENTS=%d (archived; recorded as "
                            "an unread capture)", item.fetched_url, analysis.elements, self.max_elements)
+        seed_render = self.crawler.spider.outlets[item.outlet].render
+        if item.is_article and handed_to_browser(seed_render, analysis.needs_scripts, item.rendered):
+            await self._hand_to_browser(item)
+            return None, None
         page = analysis.extracted
         if page is None:
             return None, None
@@ -240,6 +247,21 @@ class ArchivePipeline:
             return None, None
         apply_listing_hints(article, item.hints)
         return article, unstripped
+
+    async def _hand_to_browser(self, item: FetchedPage) -> None:
+        """An ``auto`` outlet's page that needs scripts: the outlet is rendered from now on, this page again now."""
+        spider = self.crawler.spider
+        item.handed_to_browser = True
+        if item.outlet not in spider.rendered_outlets:
+            spider.rendered_outlets.add(item.outlet)
+            logger.warning("%s: %s declares an article but shows its text only with scripts; the outlet's pages "
+                           "are rendered by the browser from now on", item.outlet, item.fetched_url)
+        try:  # every such page: the earliest is kept, as reindex keeps it
+            await asyncio.to_thread(self.archive.mark_rendered, item.outlet, item.fetched_at, item.url)
+        except Exception as exc:  # this crawl renders anyway; the next one finds out again
+            logger.error("cannot record that %s needs the browser: %s", item.outlet, exc)
+        self.stats.inc_value(f"outlet/{item.outlet}/handed_to_browser")
+        self.crawler.engine.crawl(spider.rendered_again(item.outlet, item.fetched_url, item.listed, item.hints))
 
     def _listed_since(self, item: FetchedPage) -> None:
         """An unlisted page judged no article: fetched again if a feed or sitemap has listed it meanwhile."""

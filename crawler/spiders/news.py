@@ -64,6 +64,8 @@ UNREACHABLE_KINDS = {"dns", "connection_refused", "timeout", "connection_lost"}
 # The role of a fetch by its callback (storage.warc.context.ROLES): only articles and re-checks become pages.
 ROLES = {"parse_feed": "feed", "parse_sitemap": "sitemap", "parse_start_page": "start_page", "parse_page": "article"}
 # Statuses a re-check must see rather than have filtered as errors: not modified, gone, moved, walled off.
+# Fetches the browser renders for an outlet that needs it; feeds and sitemaps are never rendered.
+RENDERED_ROLES = ("article", "start_page")
 RECHECK_STATUSES = [304, 404, 410, *sorted(WALL_STATUSES - {202})]  # 2xx pass anyway
 
 
@@ -82,6 +84,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         # request and passing it through every spider middleware.
         self.requested_urls: set[str] = set()
         self.reported_failures: set[tuple[str, str]] = set()  # (host, kind) already logged once
+        self.rendered_outlets: set[str] = set()  # render = "auto" outlets found to need the browser
+        self.render_front_pages = False
         paths = [p.strip() for p in seeds.split(",") if p.strip()] if seeds else None
         self.outlets: dict[str, OutletSeed] = {seed.name: seed for seed in load_seeds(paths, outlet)}
         self.allowed_domains = sorted({d for seed in self.outlets.values() for d in seed.domains})
@@ -95,6 +99,8 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         spider.sitemap_cutoff = datetime.now(UTC) - timedelta(days=max_age) if max_age > 0 else None
         # what every discovery of an article URL learned, merged into the request that is fetched
         spider.hint_board = spider.frontier.hint_board() if spider.frontier is not None else HintBoard()
+        # every outlet's front pages rendered, each capture with its screenshot (issue 38, "when asked")
+        spider.render_front_pages = crawler.settings.getbool("BROWSER_FRONT_PAGES", defaults.BROWSER_FRONT_PAGES)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -228,6 +234,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             hints=hints,
             headers=_headers(response),
+            rendered="playwright" in response.flags,
         )
 
     def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
@@ -296,6 +303,12 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self.requested_urls.add(target)
         yield self._request(seed, target, self.parse_page, listed=listed, hints=hints or {})
 
+    def rendered_again(self, outlet: str, url: str, listed: bool, hints: dict[str, Any]) -> scrapy.Request:
+        """A page fetched without the browser that needs its scripts, asked for again from the browser."""
+        self.crawler.stats.inc_value("browser/fetched_again")
+        request = self._request(self.outlets[outlet], url, self.parse_page, listed=listed, hints=hints)
+        return request.replace(dont_filter=True)
+
     def listed_again(self, outlet: str, url: str) -> scrapy.Request:
         """A page judged no article when fetched unlisted, asked for once more now that a listing names it."""
         self.crawler.stats.inc_value("discovery/judged_again")
@@ -311,6 +324,7 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
 
         settings = self.crawler.settings
         self.archive = open_archive(settings)
+        self.rendered_outlets = self.archive.rendered_outlets(list(self.outlets))
         if self.recheck == "no":
             return []
         # Leases count from the real time, whatever the mode: a page `all` claims but the run never
@@ -331,17 +345,29 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             headers["If-Modified-Since"] = target.last_modified
         previous = {"payload_digest": target.payload_digest, "url": target.fetched_url,
                     "date": target.fetched_at, "record_id": target.warc_record_id}
+        meta = {"outlet": target.outlet, "role": "recheck", "listed": True, "recheck": True, "page_url": target.url,
+                "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES}
+        if target.outlet in self.outlets and self.renders(target.outlet):
+            # the browser renders the page whole: no conditional request, no revisit of the bare HTML
+            headers, meta["playwright"] = {}, True
+            del meta["warc_previous"]
         return scrapy.Request(
             target.fetched_url, callback=self.parse_page, errback=self.on_error, headers=headers,
             dont_filter=True,  # a re-check is meant to fetch a URL already seen
-            meta={"outlet": target.outlet, "role": "recheck", "listed": True, "recheck": True, "page_url": target.url,
-                  "warc_previous": previous, "handle_httpstatus_list": RECHECK_STATUSES},
+            meta=meta,
         )
 
     def _request(self, seed: OutletSeed, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         role = ROLES[callback.__name__]  # what the fetch is for, recorded beside it in the WARC
+        if role in RENDERED_ROLES and self.renders(seed.name) or role == "start_page" and self.render_front_pages:
+            meta["playwright"] = True  # crawler/browser/handler.py
         return scrapy.Request(url, callback=callback, errback=self.on_error,
                               meta={"outlet": seed.name, "role": role, **meta})
+
+    def renders(self, outlet: str) -> bool:
+        """Whether the outlet's pages are fetched by the browser: its seed says so, or ``auto`` found they need it."""
+        mode = self.outlets[outlet].render
+        return mode == "browser" or (mode == "auto" and outlet in self.rendered_outlets)
 
     def _seed(self, response: Response) -> OutletSeed:
         return self.outlets[response.meta["outlet"]]

@@ -88,7 +88,7 @@ def health(ctx: click.Context, runs_back: int, as_json: bool) -> None:
         for entry in report:
             echo_json(entry.to_json())
     else:
-        echo_table(report, [("OUTLET", lambda h: h.outlet), ("STATUS", lambda h: h.status),
+        echo_table(report, [("OUTLET", lambda h: h.outlet), ("STATUS", lambda h: h.status), ("RENDER", lambda h: h.render),
                             ("NOT ARTICLE", lambda h: "-" if h.not_article is None else h.not_article),
                             ("PROBLEMS", lambda h: "; ".join(h.problems) or "-")])
     if any(entry.status != "ok" for entry in report):

@@ -32,6 +32,7 @@ def outlets(ctx: click.Context, as_json: bool) -> None:
             ("PAGES", lambda o: o.pages),
             ("VERSIONS", lambda o: o.versions),
             ("LAST CAPTURE", lambda o: iso(o.last_capture)),
+            ("RENDER", lambda o: o.render),
             ("DOMAINS", lambda o: o.domains),
         ],
     )

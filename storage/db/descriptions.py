@@ -39,6 +39,8 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "domains": "the domains its crawl stays inside (JSON list)",
             "created_at": "when the outlet entered the archive",
             "seed": "its seed entry as crawled (JSON), from the WARC files' run records",
+            "rendered_since": "render = \"auto\": when its pages turned out to need a browser (null: not so far)",
+            "rendered_because": "the page that showed it: an article whose text came only with its scripts",
         },
     ),
     "pages": TableDescription(
@@ -89,6 +91,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "capture_id": "the capture this version was extracted from",
             "state": "ok, or removed, redirected, paywalled or moved (then the text is empty)",
             "change_summary": "what this version changed from the one before (JSON); declared: false marks a stealth edit",
+            "posts": "a live blog's posts in this version (JSON: id, time, author, text); null for other pages",
             "chars_added": "reader-visible characters this version added",
             "chars_removed": "reader-visible characters this version removed",
             "extractor_version": "the extractor that produced the text",

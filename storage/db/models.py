@@ -85,6 +85,9 @@ class Outlet(Base):
     domains: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=now)
     seed: Mapped[dict[str, Any] | None]  # the seed entry as crawled (revision 0011), from the WARC run records
+    # render = "auto": since when its pages are rendered by a browser, and the page that showed the need (0021)
+    rendered_since: Mapped[datetime | None]
+    rendered_because: Mapped[str | None] = mapped_column(Text)
 
 
 class Page(Base):
@@ -165,6 +168,7 @@ class Version(Base):
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
     extractor_version: Mapped[str | None] = mapped_column(String(50))
     change_summary: Mapped[dict[str, Any] | None]
+    posts: Mapped[list[Any] | None] = mapped_column(JSONType)  # a live blog's posts (0021; storage.versions.posts)
     state: Mapped[str] = mapped_column(String(20), default="ok")  # "ok" or a removal (storage.versions.removals)
     chars_added: Mapped[int | None]  # reader-visible characters this version added (storage.versions.changes)
     chars_removed: Mapped[int | None]

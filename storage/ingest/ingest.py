@@ -49,7 +49,7 @@ from storage.db.errors import ArchiveError, NoSuchPage
 from storage.ingest.time_order import TimeOrder
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
-from storage.outlets.seeds import OutletSeed, SeedError
+from storage.outlets.seeds import OutletSeed, SeedError, handed_to_browser
 from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
 from storage.versions.recorder import batch_record_ids, indexed_records
 from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
@@ -447,6 +447,10 @@ class _Run:
                 logger.warning("cannot extract %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
                                item.entry.pointer.offset, error)
                 analysis = _unanalysed(item.entry.url)
+            if handed_to_browser(item.rule.render, analysis.needs_scripts, item.entry.rendered):
+                self.summary.skipped_not_page += 1  # the crawl fetched it again with the browser
+                self.archive.mark_rendered(item.rule.name, item.entry.date, analysis.verdict.url)
+                continue
             if analysis.unread is not None:
                 logger.warning("not extracted %s (%s @ %d): %d HTML elements, over the cap of %d (indexed as an "
                                "unread capture)", item.entry.url, item.entry.pointer.file, item.entry.pointer.offset,

@@ -16,3 +16,4 @@ class OutletView(Result):
     pages: int
     versions: int
     last_capture: datetime | None
+    render: str = "auto: static"  # how its pages are fetched (storage.outlets.rendering.render_words)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storage.db.models import Outlet, Run, Version
 from storage.db.times import aware, iso
 from storage.db.words import counted
+from storage.outlets.rendering import render_words
 
 SHORT_TEXT_RATIO = 0.4  # recent extractions under 40% of the outlet's usual length look broken
 
@@ -55,11 +56,12 @@ class OutletHealth:
     outlet: str
     status: str = "ok"  # "ok" or "attention"
     problems: list[str] = field(default_factory=list)
+    render: str = "auto: static"  # how its pages are fetched (storage.outlets.rendering.render_words)
     not_article: int | None = None  # pages the last crawl judged no article (None: no crawl of it recorded that)
 
     def to_json(self) -> dict[str, Any]:
         return {"outlet": self.outlet, "status": self.status, "problems": list(self.problems),
-                "not_article": self.not_article}
+                "render": self.render, "not_article": self.not_article}
 
 
 def start_run(session: Session, run_id: str, started_at: datetime, host: str, pid: int,
@@ -143,8 +145,9 @@ def outlet_health(session: Session, runs: int = 3) -> list[OutletHealth]:
     """Each outlet's state judged from the last ``runs`` finished crawls and its recent versions."""
     recent = [r for r in list_runs(session, limit=runs) if r.finished_at is not None]
     report = []
-    for name in session.scalars(select(Outlet.name).order_by(Outlet.name)):
-        health = OutletHealth(name)
+    for name, seed, since in session.execute(select(Outlet.name, Outlet.seed, Outlet.rendered_since)
+                                             .order_by(Outlet.name)):
+        health = OutletHealth(name, render=render_words(seed, since))
         _judge_runs(health, [r.outlets.get(name) for r in recent if name in r.outlets])
         _judge_text_lengths(session, health)
         health.status = "attention" if health.problems else "ok"

@@ -19,7 +19,8 @@ from storage.warc.context import OutletEntry
 DEFAULT_SEEDS_DIR = Path("seeds")
 
 _LIST_KEYS = ("domains", "feeds", "sitemaps", "start_urls")
-_KNOWN_KEYS = {"name", "article_pattern", "warc_credentials", *_LIST_KEYS}
+_KNOWN_KEYS = {"name", "article_pattern", "warc_credentials", "render", *_LIST_KEYS}
+RENDER_MODES = ("auto", "browser", "static")  # how pages are fetched: found out, always a browser, never
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -39,6 +40,7 @@ class OutletSeed:
     article_pattern: re.Pattern[str] | None = None
     source: str = ""
     warc_credentials: bool = False  # archive the Authorization and Cookie headers the crawl sent
+    render: str = "auto"  # "browser": pages rendered by Chromium; "auto": when they turn out to need it
 
     def owns(self, url: str) -> bool:
         """True when ``url``'s host is one of the outlet's domains or a subdomain."""
@@ -55,7 +57,7 @@ class OutletSeed:
         """The seed entry as a crawl records it in its WARC files."""
         return OutletEntry(self.name, list(self.domains), list(self.feeds), list(self.sitemaps),
                            list(self.start_urls), self.article_pattern.pattern if self.article_pattern else None,
-                           self.warc_credentials)
+                           self.warc_credentials, self.render)
 
     @classmethod
     def stored(cls, entry: OutletEntry) -> OutletSeed:
@@ -66,16 +68,26 @@ class OutletSeed:
         except SeedError:
             pattern = None  # stored before patterns were checked: the URL heuristics decide instead
         return cls(entry.name, tuple(d.lower().strip(".") for d in entry.domains), tuple(entry.feeds),
-                   tuple(entry.sitemaps), tuple(entry.start_urls), pattern, "", entry.warc_credentials)
+                   tuple(entry.sitemaps), tuple(entry.start_urls), pattern, "", entry.warc_credentials,
+                   entry.render if entry.render in RENDER_MODES else "auto")
 
     @classmethod
     def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
         """The seed a WARC run record names, checked as a seed file's outlet is (:class:`SeedError` if it fails)."""
         table = {"name": entry.name, "domains": entry.domains, "feeds": entry.feeds, "sitemaps": entry.sitemaps,
-                 "start_urls": entry.start_urls, "warc_credentials": entry.warc_credentials}
+                 "start_urls": entry.start_urls, "warc_credentials": entry.warc_credentials, "render": entry.render}
         if entry.article_pattern is not None:
             table["article_pattern"] = entry.article_pattern
         return _parse_outlet(source, 0, table)
+
+
+def handed_to_browser(render: str, needs_scripts: bool, rendered: bool) -> bool:
+    """Whether a capture goes unindexed because the crawl fetched the page again with the browser.
+
+    The one rule for crawl and ``reindex``/``ingest`` alike: a page of an ``auto`` outlet,
+    fetched without the browser, that needs scripts for its text.
+    """
+    return render == "auto" and needs_scripts and not rendered
 
 
 def host_in_domains(host: str, domains: tuple[str, ...] | list[str]) -> bool:
@@ -159,7 +171,14 @@ def _parse_outlet(path: Path | str, index: int, table: object) -> OutletSeed:
         article_pattern=_compile_pattern(where, table.get("article_pattern")),
         source=str(path),
         warc_credentials=_flag(where, "warc_credentials", table.get("warc_credentials", False)),
+        render=_render_mode(where, table.get("render", "auto")),
     )
+
+
+def _render_mode(where: str, value: object) -> str:
+    if value not in RENDER_MODES:
+        raise SeedError(f"{where}: 'render' is {value!r}; use one of {', '.join(map(repr, RENDER_MODES))}")
+    return str(value)
 
 
 def _flag(where: str, key: str, value: object) -> bool:

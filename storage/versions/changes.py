@@ -24,6 +24,7 @@ from storage.db.times import iso
 from storage.versions import declared, meta_lines
 from storage.versions.diffing import diff_paragraphs, split_paragraphs
 from storage.versions.normalize import normalize_text, text_hash
+from storage.versions.posts import post_changes, posts_words
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Snapshot:
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
     modified: datetime | None = None
+    posts: list[dict[str, Any]] = field(default_factory=list)  # a live blog's (extract.liveblog)
 
 
 # The stamp and counter patterns are slow to scan a paragraph with, and almost no
@@ -215,6 +217,8 @@ def summarize(before: Snapshot, after: Snapshot) -> dict[str, Any]:
         was, now = getattr(before, name), getattr(after, name)
         if was != now:
             summary[name] = {"before": iso(was), "after": iso(now)}
+    if before.posts or after.posts:
+        summary["posts"] = post_changes(before.posts, after.posts)
     summary.update(declared.declaration(before, after, summary))  # did the outlet say so, or is it a stealth edit
     return summary
 
@@ -233,7 +237,10 @@ def short(summary: dict[str, Any] | None, state: str = "ok", version: int = 1) -
     if "authors" in summary:
         parts.append("byline")
     counts = [("paragraphs_added", "+{} ¶"), ("paragraphs_removed", "-{} ¶"), ("paragraphs_edited", "{} edited")]
-    parts += [fmt.format(summary[key]) for key, fmt in counts if summary.get(key)]
+    if summary.get("posts"):  # a live blog counts posts, not paragraphs
+        parts.append(posts_words(summary["posts"]))
+    else:
+        parts += [fmt.format(summary[key]) for key, fmt in counts if summary.get(key)]
     parts += [f"{n['kind']} note" for n in summary.get("notes", [])]
     if not parts and ("published" in summary or "modified" in summary):
         parts.append("dates")

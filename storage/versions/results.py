@@ -49,6 +49,7 @@ class VersionView(Result):
     warc_record_id: str
     moved_to: str | None = None
     moved_from: list[str] = field(default_factory=list)
+    posts: list[dict[str, Any]] | None = None  # a live blog's posts: id, time, author, text (extract.liveblog)
 
 
 @dataclass(frozen=True, slots=True)

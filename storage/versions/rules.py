@@ -50,7 +50,8 @@ def change_summary(previous: Any, article: Any) -> dict[str, Any]:
 def snapshot(value: Any) -> changes.Snapshot:
     """The fields of a version (or article) that a change summary compares."""
     return changes.Snapshot(value.title, value.text or "", list(getattr(value, "authors", None) or []),
-                            getattr(value, "published", None), getattr(value, "modified", None))
+                            getattr(value, "published", None), getattr(value, "modified", None),
+                            list(getattr(value, "posts", None) or []))
 
 
 def version_fields(article: Article, previous_seq: int | None, summary: dict[str, Any] | None,
@@ -76,6 +77,7 @@ def version_fields(article: Article, previous_seq: int | None, summary: dict[str
         "last_seen": seen_at,
         "extractor_version": extractor_version,
         "change_summary": summary,
+        "posts": list(getattr(article, "posts", None) or []) or None,
         "chars_added": changes.text_size(article.text) if summary is None else summary["chars_added"],
         "chars_removed": 0 if summary is None else summary["chars_removed"],
         "state": "ok",

@@ -61,6 +61,7 @@ class OutletEntry:
     start_urls: list[str] = field(default_factory=list)
     article_pattern: str | None = None
     warc_credentials: bool = False
+    render: str = "auto"  # "auto", "browser" or "static" (issue 38)
 
 
 MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # in a run's arguments: the crawl's EXTRACT_MAX_ELEMENTS

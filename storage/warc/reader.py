@@ -43,6 +43,7 @@ from storage.warc.context import (
 from storage.warc.errors import PayloadTooLarge
 from storage.warc.pointer import WarcPointer
 from storage.warc.records import NOT_MODIFIED_PROFILE
+from storage.warc.rendered import rendition_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class WarcEntry:
     refers_to: str | None = None  # WARC-Refers-To (record id of the revisited capture)
     refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
     context: CaptureContext | None = None  # why our crawler fetched it, when it says
+    rendered: bool = False  # body is the DOM a browser rendered (storage.warc.rendered), not the payload
     too_large: str | None = None  # why its payload was not kept: it decodes past the archive's limit (body b"")
 
 
@@ -93,6 +95,14 @@ class Skipped:
         return f"{self.path}: record at offset {self.offset} skipped ({self.reason})"
 
 
+@dataclass(frozen=True, slots=True)
+class _Dom:
+    """A browser capture's rendered DOM, read where it follows its response (:mod:`storage.warc.rendered`)."""
+
+    about: str  # the response's record id
+    body: bytes
+
+
 class _Unusable(ValueError):
     """Raised for a record that is read whole but cannot be used; becomes a :class:`Skipped`."""
 
@@ -114,6 +124,10 @@ def read_entries(
     held: WarcEntry | None = None
     limit = payload_limit() if limit is None else limit
     for item in _records(stream, path, file_ref, want_body, limit):
+        if isinstance(item, _Dom):
+            if held is not None and held.pointer.record_id == item.about:
+                held.body, held.rendered = item.body, True
+            continue
         if isinstance(item, CaptureContext):
             if held is not None and held.pointer.record_id == item.record_id:
                 _attach(held, item)
@@ -138,7 +152,7 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 def _records(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, limit: int
-) -> Iterator[WarcEntry | Context | Damage | Skipped]:
+) -> Iterator[WarcEntry | Context | _Dom | Damage | Skipped]:
     offset = 0
     try:
         arc = _is_arc(stream)
@@ -183,7 +197,7 @@ def _is_arc(stream: BinaryIO) -> bool:
 def _item(
     record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
     limit: int, arc: bool = False,
-) -> WarcEntry | Context | None:
+) -> WarcEntry | Context | _Dom | None:
     if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
             CONTENT_TYPE):
         try:
@@ -192,6 +206,14 @@ def _item(
             found = None  # none of ours is near the limit
         iterator.read_to_end(record)
         return found
+    named = rendition_of(record)
+    if named is not None and named[0] == "dom":
+        try:
+            dom = _Dom(named[1], read_capped(record, _where(file_ref, iterator), limit))
+        except PayloadTooLarge:
+            dom = None  # past the limit, as a payload would be: the capture keeps its own body
+        iterator.read_to_end(record)
+        return dom
     return _entry(record, iterator, file_ref, want_body, limit, arc)
 
 

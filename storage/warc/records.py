@@ -186,3 +186,19 @@ def _common_headers(date: datetime, ip: str | None) -> dict[str, str]:
 
 def _as_warc_date(value: datetime | str) -> str:
     return warc_date(value) if isinstance(value, datetime) else value
+
+
+def resource_record(target_uri: str, body: bytes, date: datetime, *, content_type: str,
+                    concurrent_to: str | None = None) -> ArcWarcRecord:
+    """A ``resource`` record of ``body`` named ``target_uri`` (a ``urn:``), made beside the record ``concurrent_to``.
+
+    A browser capture's rendered DOM and screenshot (:mod:`storage.warc.rendered`): the
+    record links to its response both ways WARC 1.1 offers (``WARC-Concurrent-To``
+    and ``WARC-Refers-To``), as Browsertrix links its ``urn:view:`` screenshots.
+    """
+    headers = {"WARC-Date": warc_date(date), "WARC-Payload-Digest": payload_digest(body)}
+    if concurrent_to is not None:
+        headers["WARC-Concurrent-To"] = concurrent_to
+        headers["WARC-Refers-To"] = concurrent_to
+    return _BUILDER.create_warc_record(target_uri, "resource", payload=BytesIO(body), length=len(body),
+                                       warc_content_type=content_type, warc_headers_dict=headers)

@@ -16,4 +16,5 @@ ROUTES = [
     ("/changes.atom", feed.view, ("outlet", "url", "q", "watch")),
     ("/capture/{capture_id}", capture.view, ()),
     ("/capture/{capture_id}/raw", capture.raw_view, ()),
+    ("/capture/{capture_id}/screenshot", capture.screenshot_view, ()),
 ]

@@ -23,7 +23,8 @@ from starlette.responses import Response, StreamingResponse
 
 from storage.warc.errors import WarcUnreadable
 from storage.warc.payload import stream_payload
-from storage.web.params import Params, path_id
+from storage.warc.rendered import SCREENSHOT_TYPE
+from storage.web.params import NoSuchThing, Params, path_id
 from storage.web.rendering import Result
 
 RAW_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -84,3 +85,15 @@ def media_type(content_type: str | None) -> str:
     charset = _CHARSET.search(content_type or "")
     suffix = f"; charset={charset.group(1)}" if charset else ""
     return (kind if kind in HTML_TYPES else "text/plain") + suffix
+
+
+def screenshot_view(room, request: Request, params: Params) -> Response:
+    """``/capture/ID/screenshot``: the screenshot a browser capture recorded beside it, as the JPEG it is."""
+    archive = room.archive
+    entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
+    warc_file(archive, entry.warc_file)  # refused if the name climbs out of warcs/
+    shot = archive.renditions(entry.warc_file, entry.warc_offset, entry.warc_record_id).screenshot
+    if shot is None:
+        raise NoSuchThing(f"capture {entry.id} has no screenshot (only pages rendered by a browser have one)")
+    return Response(shot, headers={"content-type": SCREENSHOT_TYPE, "cache-control": "private, max-age=86400",
+                                   "content-security-policy": "default-src 'none'; sandbox"})

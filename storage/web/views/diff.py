@@ -18,6 +18,7 @@ from storage.versions.removals import REMOVAL_STATES
 from storage.versions.results import VersionView
 from storage.web.params import Params
 from storage.web.rendering import Result
+from storage.web.views.screenshots import diff_shots
 
 VIEWS = ("inline", "side")
 
@@ -53,10 +54,14 @@ def view(room, request: Request, params: Params) -> Result:
     by_number = {v.version: v for v in versions}
     summary = summarize(result, by_number[result.old.version], by_number[result.new.version])
     removal = removal_of(by_number[result.new.version], versions)
+    capture_of = {c.warc_record_id: c.id for c in archive.page_captures(url)}
+    shots = diff_shots(room, result, by_number[result.old.version], by_number[result.new.version], capture_of)
     context = {"diff": result, "summary": summary, "versions": versions, "mode": mode, "removal": removal,
+               "shots": shots,
                "old_version": by_number[result.old.version], "new_version": by_number[result.new.version],
                "side_rows": [side_by_side(p) for p in result.paragraphs]}
-    data = {**result.to_json(), "summary": summary.to_json(), "removal": removal}
+    data = {**result.to_json(), "summary": summary.to_json(), "removal": removal,
+            "screenshots": None if shots is None else {"before": shots[0].to_json(), "after": shots[1].to_json()}}
     return Result("diff.html", f"Changes to {result.new.title or result.url}", context, data)
 
 

@@ -16,6 +16,7 @@ from storage.web.charts import rank_chart, timeline
 from storage.web.params import Params
 from storage.web.rendering import Result, link, when
 from storage.web.views.common import public_link
+from storage.web.views.screenshots import screenshot_link
 
 
 def view(room, request: Request, params: Params) -> Result:
@@ -36,12 +37,13 @@ def view(room, request: Request, params: Params) -> Result:
     headlines = archive.headlines(canonical) if prominence else []
     permalink = None if chosen is None else public_link(room, "/page", url=canonical, v=chosen.version)
     headline = last_headline(versions, chosen)
-    context = {"url": canonical, "outlet": captures[0].outlet if captures else None, "versions": versions,
+    screenshot = screenshot_link(room, chosen, record_ids)
+    context = {"url": canonical, "screenshot": screenshot, "outlet": captures[0].outlet if captures else None, "versions": versions,
                "chosen": chosen, "captures": captures, "story": story, "timeline": marks, "permalink": permalink,
                "capture_of": record_ids, "paragraphs": _paragraphs(chosen), "prominence": charts,
                "headlines": headlines, "headline": headline}
     data = {"url": canonical, "versions": [v.to_json() for v in versions],
-            "version": None if chosen is None else chosen.to_json(), "permalink": permalink,
+            "version": None if chosen is None else chosen.to_json(), "permalink": permalink, "screenshot": screenshot,
             "captures": [c.to_json() for c in captures], "story": None if story is None else story.to_json(),
             "prominence": [p.to_json() for p in prominence], "headlines": [h.to_json() for h in headlines]}
     title = headline or canonical

@@ -38,6 +38,9 @@ def test_good_seed_file(tmp_path: Path) -> None:
     assert outlet.name == "daily"
     assert outlet.article_pattern.search("https://www.daily.test/news/x")
     assert outlet.owns("https://sub.daily.test/a") and not outlet.owns("https://evildaily.test/a")
+    assert outlet.render == "auto"  # pages that turn out to need scripts are rendered (issue 38)
+    [rendered] = load_seed_file(write(tmp_path, GOOD + 'render = "browser"\n', "rendered.toml"))
+    assert rendered.render == "browser" and rendered.entry().render == "browser"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +54,7 @@ def test_good_seed_file(tmp_path: Path) -> None:
         (GOOD.replace("https://www.daily.test/feed.xml", "https://elsewhere.test/feed.xml"), "outside the outlet's domains"),
         (GOOD.replace('name = "daily"', 'name = "../etc"'), "name must be"),
         (GOOD + GOOD, "already used"),
+        (GOOD + 'render = "javascript"\n', "'render' is 'javascript'; use one of 'auto', 'browser', 'static'"),
     ],
 )
 def test_bad_seed_file_names_file_outlet_and_problem(tmp_path: Path, text: str, expected: str) -> None:
@@ -73,5 +77,5 @@ def test_bad_seed_file_stops_scrapy_crawl_before_it_starts(tmp_path: Path) -> No
     result = run_crawl(tmp_path / "a", path, None, check=False)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, sitemaps, start_urls, warc_credentials)"]
+    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, render, sitemaps, start_urls, warc_credentials)"]
     assert not (tmp_path / "a").exists()
