@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from cdxj_indexer.main import write_cdx_index
 from sqlalchemy import select
@@ -117,12 +118,7 @@ def _select(
         .outerjoin(Version, Version.capture_id == Capture.id)
         .order_by(Capture.fetched_at, Capture.id)
     )
-    if outlet is not None:
-        query = query.where(Page.outlet_id == archive.read(lambda session: require_outlet(session, outlet)))
-    if since is not None:
-        query = query.where(Capture.fetched_at >= utc(since))
-    if until is not None:
-        query = query.where(Capture.fetched_at <= utc(until))
+    query = _within(query, archive, Page.outlet_id, Capture.fetched_at, outlet, since, until)
     engine = make_engine(archive.url, create=False)
     captures: list[_Selected] = []
     pages: list[dict[str, str]] = []
@@ -150,16 +146,23 @@ def _select_frontpages(
         .join(FrontPage, FrontPage.id == FrontPageCapture.frontpage_id)
         .order_by(FrontPageCapture.fetched_at, FrontPageCapture.id)
     )
-    if outlet is not None:
-        query = query.where(FrontPage.outlet_id == archive.read(lambda session: require_outlet(session, outlet)))
-    if since is not None:
-        query = query.where(FrontPageCapture.fetched_at >= utc(since))
-    if until is not None:
-        query = query.where(FrontPageCapture.fetched_at <= utc(until))
+    query = _within(query, archive, FrontPage.outlet_id, FrontPageCapture.fetched_at, outlet, since, until)
     rows = archive.read(lambda session: session.execute(query).all())
     captures = [_Selected(c.warc_file, c.warc_offset, c.warc_length, c.warc_record_id) for c, _ in rows]
     pages = [{"url": url, "ts": iso(utc(c.fetched_at)), "title": f"front page: {url}"} for c, url in rows]
     return captures, pages
+
+
+def _within(query: Any, archive: Archive, outlet_column: Any, time_column: Any, outlet: str | None,
+            since: datetime | None, until: datetime | None) -> Any:
+    """``query`` narrowed to one outlet's rows and a time window (each bound optional)."""
+    if outlet is not None:
+        query = query.where(outlet_column == archive.read(lambda session: require_outlet(session, outlet)))
+    if since is not None:
+        query = query.where(time_column >= utc(since))
+    if until is not None:
+        query = query.where(time_column <= utc(until))
+    return query
 
 
 def _selected(capture: Capture) -> _Selected:
