@@ -40,7 +40,9 @@ def states(archive_dir: Path, url: str) -> list[str]:
 
 
 def test_make_demo_runs_the_demo_with_its_arguments() -> None:
-    planned = subprocess.run(["make", "-n", "demo", "DEMO_ARGS=--no-serve"], cwd=ROOT, capture_output=True, text=True)
+    # --no-print-directory: under `make test` this make is a sub-make, which would name its directory
+    planned = subprocess.run(["make", "--no-print-directory", "-n", "demo", "DEMO_ARGS=--no-serve"], cwd=ROOT,
+                             capture_output=True, text=True)
     assert planned.returncode == 0, planned.stderr
     assert planned.stdout.splitlines()[-1].endswith("/python -m demo --no-serve"), planned.stdout
 

@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
 from storage.db.engine import SQLITE_FILE, WRITE_OPTION, display, make_engine, resolve_url, sqlite_path
@@ -109,10 +109,18 @@ def check_schema_current(engine: Engine, url: URL) -> None:
 
 
 def refuse_heavy(engine: Engine, url: URL) -> None:
-    """Raise :class:`SchemaNeedsMigration` when the archive has rows and needs a heavy revision."""
+    """Raise :class:`SchemaNeedsMigration` when the archive needs a heavy revision on a table that has rows.
+
+    On empty tables every revision is cheap: a new archive, and one that
+    another process is creating right now (its revisions commit one by one,
+    so a second crawl starting beside the first sees it half-built).
+    """
     if not current_revisions(engine):
         return  # a new archive: every revision runs on empty tables
     heavy = [step for step in pending_steps(engine) if step.heavy]
+    if heavy:
+        with engine.connect() as connection:
+            heavy = [step for step in heavy if _has_rows(connection, step.heavy.table)]
     if heavy:
         more = ", …" if len(heavy) > 1 else ""
         raise SchemaNeedsMigration(
@@ -143,6 +151,13 @@ def estimate(engine: Engine, steps: list[Step]) -> list[Estimate]:
             rows = _rows(connection, step.heavy.table)
             found.append(Estimate(step, step.heavy.table, rows, rows / ROWS_PER_SECOND[step.heavy.kind]))
         return found
+
+
+def _has_rows(connection: Connection, table: str) -> bool:
+    """Whether ``table`` exists and holds a row (one index or heap probe, whatever its size)."""
+    if not inspect(connection).has_table(table):
+        return False
+    return bool(connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar())
 
 
 def _rows(connection: Connection, table: str) -> int:

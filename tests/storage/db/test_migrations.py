@@ -103,3 +103,14 @@ def test_a_crawl_still_creates_a_new_archive(db_url: str, archive_dir: Path, tmp
     result = crawl(archive_dir, db_url, tmp_path)
     assert result.returncode == NOTHING_FETCHED, result.stderr[-3000:]
     assert revision_of(db_url) == HEAD
+
+
+def test_a_half_built_new_archive_is_finished_by_the_next_writer(db_url: str, archive_dir: Path) -> None:
+    """Another process creating the archive commits its revisions one by one: a crawl starting beside it sees a
+    schema below a heavy revision with empty tables, and must go on (three distributed crawls start together)."""
+    with Archive(db_url, archive_dir, create=True):
+        pass
+    downgrade_to(db_url, BEFORE_HEAVY)
+    with Archive(db_url, archive_dir, create=True) as archive:
+        archive.ensure_outlet("daily", ["daily.example"])
+    assert revision_of(db_url) == HEAD
