@@ -27,7 +27,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from storage.archive import Archive
 from storage.warc.rendered import DOM_URI, LAYOUT_URI, SCREENSHOT_URI, renditions_after
-from tests.crawler.test_warc_crawl import PYWB_BIN, free_port, wait_for
+from tests.helpers.pywb import serving
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, warc_files
 from tests.newsweb.scripted import ScriptedWeb
@@ -182,23 +182,8 @@ def test_reindex_rebuilds_the_versions_from_the_rendered_dom(crawled: Crawled, t
 
 @pytest.fixture(scope="module")
 def pywb(crawled: Crawled, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (PYWB_BIN / "wayback").exists():
-        pytest.skip(f"pywb is not installed in {PYWB_BIN.parent} (its own venv; see the Makefile)")
-    home = tmp_path_factory.mktemp("pywb")
-    manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", "warcs"], cwd=home, check=True, capture_output=True)
-    subprocess.run([manager, "add", "warcs", *map(str, warc_files(crawled.archive_dir))], cwd=home, check=True,
-                   capture_output=True)
-    port = free_port()
-    wayback = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=home,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        root = f"http://127.0.0.1:{port}"
-        wait_for(root + "/", wayback)
+    with serving(tmp_path_factory.mktemp("pywb"), {"warcs": ["add", *map(str, warc_files(crawled.archive_dir))]}) as root:
         yield root
-    finally:
-        wayback.terminate()
-        wayback.wait(timeout=10)
 
 
 def replayed_raw(root: str, url: str) -> bytes:

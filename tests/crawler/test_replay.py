@@ -29,7 +29,7 @@ from warcio.archiveiterator import ArchiveIterator
 from extract import extract_article
 from storage.archive import Archive
 from storage.warc.context import CAPTURE_URI
-from tests.crawler.test_warc_crawl import PYWB_BIN, free_port, wait_for
+from tests.helpers.pywb import serving
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl, tool, warc_files
 from tests.helpers.warcs import record_at, write_old_form
@@ -102,25 +102,10 @@ def waczs(crawled: Crawled, older: Path) -> dict[str, Path]:
 def pywb(crawled: Crawled, fixed: list[Path], waczs: dict[str, Path],
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One pywb serving four collections: the WARCs, their WACZ, the fixed older WARCs, the older archive's WACZ."""
-    if not (PYWB_BIN / "wayback").exists():
-        pytest.skip(f"pywb is not installed in {PYWB_BIN.parent} (its own venv; see the Makefile)")
-    home = tmp_path_factory.mktemp("pywb")
-    manager = str(PYWB_BIN / "wb-manager")
     sources = {"warcs": ["add", *map(str, warc_files(crawled.archive_dir))], "fixed": ["add", *map(str, fixed)],
                **{name: ["add", "--unpack-wacz", str(path)] for name, path in waczs.items()}}
-    for collection, (add, *files) in sources.items():
-        subprocess.run([manager, "init", collection], cwd=home, check=True, capture_output=True)
-        subprocess.run([manager, add, collection, *files], cwd=home, check=True, capture_output=True)
-    port = free_port()
-    wayback = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=home,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        root = f"http://127.0.0.1:{port}"
-        wait_for(root + "/", wayback)
+    with serving(tmp_path_factory.mktemp("pywb"), sources) as root:
         yield root
-    finally:
-        wayback.terminate()
-        wayback.wait(timeout=10)
 
 
 def replayed(root: str, collection: str, timestamp: str, url: str) -> tuple[str, bytes]:

@@ -8,7 +8,6 @@ between crawls, so each front page has two captures that differ.
 from __future__ import annotations
 
 import json
-import subprocess
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -20,7 +19,7 @@ from sqlalchemy import select
 from storage.archive import Archive
 from storage.db.models import FrontPage, FrontPageCapture, Outlet
 from tests.crawler.test_replay import replayed, timestamp_of
-from tests.crawler.test_warc_crawl import PYWB_BIN, free_port, wait_for
+from tests.helpers.pywb import serving
 from tests.helpers.cli import newsarchive
 from tests.storage.export.test_wacz import package_records, validate
 
@@ -82,23 +81,9 @@ def test_front_pages_are_in_the_package_only_when_asked(demo_site: Path, package
 @pytest.fixture(scope="module")
 def pywb(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """pywb serving the --frontpages package, unpacked as the README says."""
-    if not (PYWB_BIN / "wayback").exists():
-        pytest.skip(f"pywb is not installed in {PYWB_BIN.parent} (its own venv; see the Makefile)")
-    home = tmp_path_factory.mktemp("pywb-frontpages")
-    manager = str(PYWB_BIN / "wb-manager")
-    subprocess.run([manager, "init", "news"], cwd=home, check=True, capture_output=True)
-    subprocess.run([manager, "add", "--unpack-wacz", "news", str(packages["frontpages"])], cwd=home, check=True,
-                   capture_output=True)
-    port = free_port()
-    wayback = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=home,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        root = f"http://127.0.0.1:{port}"
-        wait_for(root + "/", wayback)
+    with serving(tmp_path_factory.mktemp("pywb-frontpages"),
+                 {"news": ["add", "--unpack-wacz", str(packages["frontpages"])]}) as root:
         yield root
-    finally:
-        wayback.terminate()
-        wayback.wait(timeout=10)
 
 
 def test_each_front_page_capture_replays_as_it_was(demo_site: Path, pywb: str) -> None:
