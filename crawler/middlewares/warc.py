@@ -118,6 +118,7 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         request.meta.pop("warc_record", None)  # copied from an earlier attempt or redirect hop
+        request.meta.pop("warc_also", None)
         try:
             if self._wanted(response):
                 self._record(request, response)
@@ -163,14 +164,43 @@ class WarcMiddleware:
                                           and response.status == 304)
         if described is not None:
             records.append(self._context_record(context.capture_uri(record_id), described, date, about=record_id))
-        pointer = self.writer.write(records)[0]  # WarcWriteError: _record stops the crawl
+        elsewhere = self._filed_elsewhere(request, response)
+        if elsewhere is not None:  # its revisit and capture record follow in the same batch
+            original = previous if main.rec_type == "revisit" else {
+                "payload_digest": main.rec_headers.get_header("WARC-Payload-Digest"), "url": response.url,
+                "date": date, "record_id": record_id}
+            also = warc_records.revisit_record(response, date, original, not_modified=False, ip=ip)
+            also_id = also.rec_headers.get_header("WARC-Record-ID")
+            records.append(also)
+            records.append(self._context_record(context.capture_uri(also_id), context.CaptureContext(
+                also_id, elsewhere, "article", run_id=run_start(self.crawler).run_id), date, about=also_id))
+        pointers = self.writer.write(records)  # WarcWriteError: _record stops the crawl
+        if elsewhere is not None:
+            request.meta["warc_also"] = (elsewhere, WrittenRecord(
+                pointer=pointers[-2], record_type="revisit",
+                payload_digest=records[-2].rec_headers.get_header("WARC-Payload-Digest"), date=date, ip=ip))
         return WrittenRecord(
-            pointer=pointer,
+            pointer=pointers[0],
             record_type=main.rec_type,
             payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"),
             date=date,
             ip=ip,
         )
+
+    def _filed_elsewhere(self, request: Request, response: Response) -> str | None:
+        """The other outlet a re-check that ended on its page is filed under too (``OutletMap.also_filed_under``).
+
+        That capture is a record of its own, a revisit of the same payload named
+        by a capture record of that outlet's, as a discovery fetch of it would
+        be: captures are keyed by their record, and ``ingest`` files it alike.
+        """
+        spider = getattr(self.crawler, "spider", None)
+        outlet_map, seeds = getattr(spider, "outlet_map", None), getattr(spider, "outlets", None) or {}
+        seed = seeds.get(request.meta.get("outlet"))
+        if outlet_map is None or seed is None or response.status != 200:
+            return None
+        other = outlet_map.also_filed_under(seed, response.url, request.meta.get("role", "other"))
+        return other.name if other is not None and other.name in seeds else None
 
     def _archive_rendered(self, request: Request, response: Response, capture: BrowserCapture) -> WrittenRecord:
         """A rendered page in the order :mod:`storage.warc.rendered` gives: the page, its renditions, the

@@ -236,6 +236,15 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
             headers=_headers(response),
             rendered="playwright" in response.flags,
         )
+        if response.meta.get("warc_also"):  # a re-check that ended on another outlet's page: that outlet's too
+            outlet, record = response.meta["warc_also"]
+            self.crawler.stats.inc_value("recheck/filed_under_other_outlet")
+            yield FetchedPage(
+                outlet=outlet, url=canonicalize_url(response.url), fetched_url=response.url, status=response.status,
+                fetched_at=record.date, body=response.body if is_text else b"", content_type=content_type,
+                is_article=None, warc_record=record, etag=_header(response, b"ETag"),
+                last_modified=_header(response, b"Last-Modified"), headers=_headers(response),
+                rendered="playwright" in response.flags)
 
     def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
         request = failure.request

@@ -70,9 +70,22 @@ class OutletMap:
         wherever it now redirects (:mod:`storage.versions.removals`), and so
         do feeds, sitemaps and start pages.
         """
-        if role != "article" or requested.owns(url):
-            return requested
-        return self.outlet_for(url) or requested
+        return (self._other_owner(requested, url) if role == "article" else None) or requested
+
+    def also_filed_under(self, requested: OutletSeed, url: str, role: str) -> OutletSeed | None:
+        """The other outlet a re-check for ``requested`` that ended at ``url`` is also filed under, if any.
+
+        A re-check stays with its page, which is marked ``redirected``; the page
+        it reached is another outlet's, and a capture of that outlet's page too,
+        judged by its rules, so an article no one else links is not lost. The
+        crawl writes it as a record of its own (a revisit of the same payload,
+        :mod:`crawler.middlewares.warc`) that ``ingest`` files by :meth:`owner`.
+        """
+        return self._other_owner(requested, url) if role == "recheck" else None
+
+    def _other_owner(self, requested: OutletSeed, url: str) -> OutletSeed | None:
+        """The outlet owning ``url`` when ``requested`` does not."""
+        return None if requested.owns(url) else self.outlet_for(url)
 
     def _index(self) -> None:
         pairs = ((d, seed) for seed in self.by_name.values() for d in seed.domains)

@@ -346,15 +346,17 @@ class NewsWeb:
         with self._lock:
             self._live(url).declared_url = declared
 
-    def redirect_article(self, url: str, to_url: str, moves: bool = True) -> None:
+    def redirect_article(self, url: str, to_url: str, moves: bool = True, listed: bool = True) -> None:
         """Make ``url`` answer 301 to ``to_url``; the article moves there unless ``to_url`` already is one
-        (or ``moves=False``: the target, a section page say, stays what it is)."""
+        (or ``moves=False``: the target, a section page say, stays what it is); with ``listed=False`` nothing
+        links its new address."""
         with self._lock:
             article = self._live(url)
             target = strip_url(to_url)
             if moves and target not in self._articles and self.outlet_for_host(urlsplit(target).hostname or ""):
                 moved = article.snapshot()
                 moved.url = target
+                moved.listed = listed
                 self._articles[target] = moved
             article.status = 301
             article.location = to_url
@@ -369,10 +371,7 @@ class NewsWeb:
         article = self.article(url)
         outlet = self.outlet(article.outlet)
         target = outlet.url(outlet.article_path(f"{slugify(article.title)}-{suffix}", article.published, item_id))
-        self.redirect_article(url, target)
-        if not listed:
-            with self._lock:
-                self._articles[strip_url(target)].listed = False
+        self.redirect_article(url, target, listed=listed)
         return target
 
     # -- lifecycle -----------------------------------------------------------
