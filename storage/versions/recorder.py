@@ -68,13 +68,14 @@ def record(
     outlet_id = outlet_id_for(session, capture.outlet)
     page, created = _page(session, capture.url, outlet_id, fetched_at)
     moved_to = None if created else _move_target(session, page, capture, article)
-    moved_from = None
+    moved_from = moved_text = None
     if moved_to is not None:  # the capture is the new address's, and the history goes on there
         moved_from, (page, created) = page, _page(session, moved_to, outlet_id, fetched_at)
     row = insert_object(session, _capture_row(page.id, capture, fetched_at))
     if moved_from is not None:
+        moved_text = _last_text_version(session, moved_from.id)
         moves.record(session, moved_from, page, row, _latest_version(session, moved_from.id),
-                     _last_text_version(session, moved_from.id), fetched_at, extractor_version)
+                     moved_text, fetched_at, extractor_version)
     latest = None if created else _latest_version(session, page.id)
     if latest is not None and fetched_at < latest.last_seen:
         return _record_earlier(session, page, row, capture, article, fetched_at, extractor_version, unstripped_text)
@@ -103,10 +104,25 @@ def record(
         recheck.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
     version = insert_object(session, _version_row(page, row, article, latest, fetched_at, extractor_version))
-    alerts.note(session, page, version, latest, row)  # watches: evaluated at the end of the batch
+    _note_for_watches(session, page, version, latest if latest is not None else moved_text, row, article,
+                      unstripped_text, moved=latest is None and moved_text is not None)
     matcher.index_version(session, version)  # fingerprint and link copies in the same transaction
     recheck.record_check(session, page, fetched_at, changed=latest is not None)
     return Outcome.NEW if latest is None else Outcome.CHANGED
+
+
+def _note_for_watches(session: Session, page: Page, version: Version, before: Version | None, row: Capture,
+                      article: Article, unstripped_text: str | None, moved: bool) -> None:
+    """Note the version for the watches (evaluated at the end of the batch), against the text ``before`` it.
+
+    A page's first version after its article ``moved`` here is compared with the
+    text it had at its old address: the move alone is no event (a watch has
+    alerted on that article already), a text that changed with it is a change.
+    """
+    if moved and before is not None and rules.same_for_a_reader(
+            rules.reader_hash(before.title, before.text, before.authors), article, unstripped_text):
+        return
+    alerts.note(session, page, version, before, row)
 
 
 def _record_earlier(session: Session, page: Page, row: Capture, capture: CaptureInput, article: Article | None,

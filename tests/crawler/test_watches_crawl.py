@@ -148,3 +148,30 @@ def test_ingest_raises_and_delivers_the_alerts_of_what_it_records(tmp_path: Path
         assert "1 messages sent" in result.stderr
         [message] = receiver.messages()
         assert message.body["event"] == "new" and message.body["url"] == web.article_urls(OUTLET)[0]
+
+
+def test_a_move_is_no_new_article_to_a_watch(tmp_path: Path) -> None:
+    """An article a watch has alerted on moves to a new address (301, nothing links it): no alert; an edit
+    made there later is a change, and alerts."""
+    with NewsWeb(seed=32, articles_per_outlet=2) as web, WebhookReceiver() as receiver:
+        syndicated = {copy.url for copy in web.syndicated}
+        old = next(u for u in web.article_urls(OUTLET) if u not in syndicated)
+        seeds = tmp_path / "seeds.toml"
+        seeds.write_text(web.seed_toml(), encoding="utf-8")
+        archive_dir = tmp_path / "archive"
+        with Archive(archive_dir=archive_dir, create=True) as archive:
+            archive.ensure_outlet(OUTLET, ["daily-courier.test"])
+        add_watch(archive_dir, "story", phrase_of(web.article(old).paragraphs[1]), "--on", "new,changed",
+                  "--notify", receiver.url, "--outlet", OUTLET)
+        run_crawl(archive_dir, seeds, web.proxy_url)
+        assert [(m.body["event"], m.body["url"]) for m in receiver.messages()] == [("new", old)]
+
+        new = web.move_article(old, listed=False)
+        run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"})
+        with Archive(archive_dir=archive_dir) as archive:
+            assert [v.url for v in archive.export() if v.url == new]  # the move was followed
+        assert [(m.body["event"], m.body["url"]) for m in receiver.messages()] == [("new", old)]
+
+        web.edit_article(new, append_paragraph=f"Later, {PHRASE}.")
+        run_crawl(archive_dir, seeds, web.proxy_url, args={"recheck": "all"})
+        assert [(m.body["event"], m.body["url"]) for m in receiver.messages()] == [("new", old), ("changed", new)]
