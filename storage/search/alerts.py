@@ -32,7 +32,7 @@ from storage.db.results import Result
 from storage.db.times import iso, now, utc
 from storage.db.transaction_memo import memo
 from storage.search import watches as watch_defs
-from storage.search.outbox import alert_key, masked, shortened
+from storage.search.outbox import alert_key, headline_before, masked, shortened
 from storage.search.matching import Document, matching_branch, term_tokens
 from storage.search.watches import CompiledWatch, WatchSet
 from storage.versions.changes import short, state_words, title_change
@@ -313,13 +313,8 @@ def list_alerts(session: Session, watch: str | None = None, since: datetime | No
         query = query.where(Alert.id.in_(waiting))
     rows = session.execute(query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)).all()
     deliveries = _deliveries(session, [alert.id for alert, _, _, _ in rows])
-    return [_view(alert, name, key, deliveries.get(alert.id, []), _old_title(alert.event, summary))
+    return [_view(alert, name, key, deliveries.get(alert.id, []), headline_before(alert.event, summary))
             for alert, name, key, summary in rows]
-
-
-def _old_title(event: str, summary: dict[str, Any] | None) -> str | None:
-    changed = title_change(summary) if event == "headline" else None
-    return None if changed is None else changed[0]
 
 
 def _deliveries(session: Session, alert_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -368,7 +363,7 @@ def trial(session: Session, name: str, since: datetime | None = None, limit: int
                                    None if change.previous is None else change.previous.seq, version.first_seen,
                                    version.title, excerpt(watch, event, change), capture.warc_file,
                                    capture.warc_offset, capture.warc_record_id, None, [],
-                                   _old_title(event, version.change_summary)))
+                                   headline_before(event, version.change_summary)))
             if len(found) >= limit:
                 return found
     return found

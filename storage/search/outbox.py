@@ -50,9 +50,10 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db.errors import BadWatch
-from storage.db.models import Alert, AlertDelivery, Watch
+from storage.db.models import Alert, AlertDelivery, Version, Watch
 from storage.db.results import Result
 from storage.db.times import iso, now
+from storage.versions.changes import shown_title, title_change
 
 logger = logging.getLogger(__name__)
 
@@ -224,15 +225,17 @@ def prepare(session: Session, at: datetime, ignore_backoff: bool = False,
     A digest's key is fixed here, before it is first sent.
     """
     # SKIP LOCKED: rows another run is claiming right now are left to it, not waited for (PostgreSQL).
-    query = (select(AlertDelivery, Alert, Watch).join(Alert, Alert.id == AlertDelivery.alert_id)
-             .join(Watch, Watch.id == Alert.watch_id).where(*_due(at, ignore_backoff))
+    query = (select(AlertDelivery, Alert, Watch, Version.change_summary)
+             .join(Alert, Alert.id == AlertDelivery.alert_id).join(Watch, Watch.id == Alert.watch_id)
+             .outerjoin(Version, Version.id == Alert.version_id).where(*_due(at, ignore_backoff))
              .with_for_update(skip_locked=True, of=AlertDelivery))
     rows = session.execute(query.order_by(AlertDelivery.id).limit(MAX_MESSAGES * 20)).all()
     messages: list[Message] = []
     digests: dict[str, list[tuple[AlertDelivery, Alert, Watch]]] = {}
-    for delivery, alert, watch in rows:
+    old_titles = {alert.id: headline_before(alert.event, summary) for _, alert, _, summary in rows}
+    for delivery, alert, watch, _ in rows:
         if not watch.digest and delivery.batch is None:
-            messages.append(_single(delivery, alert, watch))
+            messages.append(_single(delivery, alert, watch, old_titles[alert.id]))
             continue
         if delivery.batch is None:
             open_key = f"open:{watch.id}:{delivery.target}"
@@ -244,7 +247,7 @@ def prepare(session: Session, at: datetime, ignore_backoff: bool = False,
             key = f"newsarchive-{members[0][2].key}-digest-{members[0][0].id}"
             for delivery, _, _ in members:
                 delivery.batch = key  # committed before the first attempt: a retry is the same digest
-        messages.append(_digest(key, members))
+        messages.append(_digest(key, members, old_titles))
     messages.sort(key=lambda m: min(m.delivery_ids))
     chosen = messages[:MAX_MESSAGES]
     _claim(session, chosen, claim_until or at + claim_span(BUDGET))
@@ -256,33 +259,41 @@ def alert_key(watch_key: str, alert_id: int) -> str:
     return f"newsarchive-{watch_key}-{alert_id}"
 
 
-def _single(delivery: AlertDelivery, alert: Alert, watch: Watch) -> Message:
+def headline_before(event: str, summary: dict[str, Any] | None) -> str | None:
+    """A headline alert's title before the change (from its version's change summary), else ``None``."""
+    changed = title_change(summary) if event == "headline" else None
+    return None if changed is None else changed[0]
+
+
+def _single(delivery: AlertDelivery, alert: Alert, watch: Watch, old_title: str | None) -> Message:
     key = alert_key(watch.key, alert.id)
-    title = f"newsarchive [{watch.name}] {alert.event}: {alert.title or alert.url}"
+    title = f"newsarchive [{watch.name}] {alert.event}: {shown_title(alert.title, alert.url, old_title)}"
     fields = {"idempotency_key": key, "watch": watch.name, "event": alert.event, "url": alert.url,
               "outlet": alert.outlet, "version": str(alert.version_seq)}
     if alert.previous_seq is not None:
         fields["previous_version"] = str(alert.previous_seq)
     fields.update({"first_seen": iso(alert.first_seen), "excerpt": alert.excerpt, "warc_file": alert.warc_file,
                    "warc_offset": str(alert.warc_offset), "warc_record_id": alert.warc_record_id})
-    return Message(delivery.target, key, shortened(title, 200), _alert_text(alert, watch.name, key), [delivery.id], fields)
+    return Message(delivery.target, key, shortened(title, 200), _alert_text(alert, watch.name, key, old_title), [delivery.id],
+                   fields)
 
 
-def _digest(key: str, members: list[tuple[AlertDelivery, Alert, Watch]]) -> Message:
+def _digest(key: str, members: list[tuple[AlertDelivery, Alert, Watch]], old_titles: dict[int, str | None]) -> Message:
     watch = members[0][2]
     keys = [alert_key(watch.key, alert.id) for _, alert, _ in members]
-    body = "\n\n".join(_alert_text(alert, watch.name, k) for (_, alert, _), k in zip(members, keys))
+    body = "\n\n".join(_alert_text(alert, watch.name, k, old_titles.get(alert.id))
+                       for (_, alert, _), k in zip(members, keys))
     title = f"newsarchive [{watch.name}] {len(members)} alerts"
     fields = {"idempotency_key": key, "watch": watch.name, "event": "digest", "alert_keys": ",".join(keys)}
     return Message(members[0][0].target, key, title, f"{body}\n\ndigest id {key}",
                    [delivery.id for delivery, _, _ in members], fields)
 
 
-def _alert_text(alert: Alert, watch: str, key: str) -> str:
+def _alert_text(alert: Alert, watch: str, key: str, old_title: str | None = None) -> str:
     versions = f"version {alert.version_seq}" if alert.previous_seq is None else \
         f"version {alert.previous_seq} → {alert.version_seq}"
     return "\n".join([
-        f"{alert.event}: {alert.title or alert.url}",
+        f"{alert.event}: {shown_title(alert.title, alert.url, old_title)}",
         f"{alert.outlet} · {alert.url}",
         f"{versions}, first seen {iso(alert.first_seen)}",
         alert.excerpt,

@@ -260,6 +260,12 @@ def headline_words(old: str | None, new: str | None) -> str:
     return f"“{old or ''}” → “{new or ''}”"
 
 
+def shown_title(title: str | None, fallback: str, old_title: str | None = None) -> str:
+    """A version's title as feeds and alert messages show it: “old” → “new” when its headline changed
+    (``old_title`` given), else the title, else ``fallback`` (its URL)."""
+    return headline_words(old_title, title) if old_title is not None else title or fallback
+
+
 def state_words(state: str, summary: dict[str, Any] | None) -> str:
     """How a removal state reads: "removed (HTTP 404)", "redirected → URL", "moved → URL", "paywalled"."""
     summary = summary or {}

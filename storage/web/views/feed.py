@@ -19,7 +19,7 @@ from typing import Any
 from starlette.requests import Request
 
 from storage.db.times import iso, now
-from storage.versions.changes import headline_words
+from storage.versions.changes import shown_title
 from storage.web.params import BadParameter, Params
 from storage.web.rendering import Result
 from storage.web.views.common import feed_id, public_link, version_id
@@ -99,6 +99,6 @@ def _entry(room, url: str, outlet: str, version: int, when: datetime, title: str
         target = public_link(room, "/diff", url=url, **{"from": version - 1, "to": version})
     else:
         target = public_link(room, "/page", url=url, v=version)
-    shown = headline_words(old_title, title) if old_title is not None else title or url
+    shown = shown_title(title, url, old_title)
     return Entry(version_id(room, url, version), f"{shown} (version {version})", target, when, summary, outlet,
                  url, version)

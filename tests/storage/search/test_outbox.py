@@ -267,3 +267,17 @@ def test_a_json_digest_carries_no_version_of_apprise_s_own(archive: Archive) -> 
         assert archive.deliver_alerts().sent == 1
         [message] = receiver.messages()
         assert "version" not in message.body and message.body["event"] == "digest"
+
+
+def test_a_headline_alert_says_old_and_new_headline_as_the_feeds_do(archive: Archive) -> None:
+    with WebhookReceiver() as receiver:
+        archive.add_watch("headline", "harbour", events=["headline"], notify=[receiver.url])
+        archive.add_watch("digest", "harbour", events=["headline"], notify=[receiver.url], digest=True)
+        archive.record_captures([(capture(URL, hours(0)), article(BODY, title="Harbour vote"))])
+        archive.record_captures([(capture(URL, hours(1)), article(BODY, title="Harbour vote delayed to spring"))])
+        assert archive.deliver_alerts().sent == 2
+        by_watch = {m.body["watch"]: m.body for m in receiver.messages()}
+        shown = "“Harbour vote” → “Harbour vote delayed to spring”"
+        assert by_watch["headline"]["title"] == f"newsarchive [headline] headline: {shown}"
+        assert by_watch["headline"]["message"].startswith(f"headline: {shown}\n")
+        assert f"headline: {shown}\n" in by_watch["digest"]["message"]
