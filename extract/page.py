@@ -40,6 +40,7 @@ from extract.page_signals import (
     is_html_type,
     page_declares_article,
     page_needs_scripts,
+    reading_length,
     url_looks_like_article,
 )
 from extract.urls import canonicalize_url
@@ -175,7 +176,8 @@ def analyse_page(
     extracted = extract_parsed(parsed, fetched_url) if wall is None else None
     if wall is None:  # after extraction, whose text spares measuring an article's page (the tree is unchanged)
         wall = judge_parsed(parsed.tree, parsed.text, extracted.article.text)
-    needs = wall is None and len(extracted.article.text) < TEASER_CHARS and page_needs_scripts(selector)
+    needs = (wall is None and reading_length(extracted.article.text) < TEASER_CHARS
+             and page_needs_scripts(selector))
     return PageAnalysis(verdict, None if wall else extracted, wall, needs_scripts=needs, elements=elements)
 
 

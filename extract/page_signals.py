@@ -50,8 +50,21 @@ def page_declares_article(selector: Selector) -> bool:
     return any(t.lower() in _ARTICLE_TYPES for t in jsonld_types(selector))
 
 
-# Article text shorter than this, on a page that declares an article and runs scripts, is taken for a teaser.
+# Article text shorter than this (its reading_length), on a page that declares an article and runs scripts,
+# is taken for a teaser.
 TEASER_CHARS = 400
+# A Chinese or Japanese character says about what three Latin letters do (an English rendering of such a text
+# runs to about three times its characters), a Hangul syllable block about two: a complete brief in these
+# scripts is a third or half as long as its English version, and must not read as a teaser.
+_THREE_LETTERS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TWO_LETTERS = re.compile("[\uac00-\ud7af]")
+
+
+def reading_length(text: str) -> int:
+    """How long ``text`` is for a reader, in Latin letters: its characters, a CJK character counting as several."""
+    if text.isascii():
+        return len(text)
+    return len(text) + 2 * len(_THREE_LETTERS.findall(text)) + len(_TWO_LETTERS.findall(text))
 
 
 def page_needs_scripts(selector: Selector) -> bool:

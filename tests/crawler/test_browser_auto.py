@@ -1,7 +1,8 @@
 """``render = "auto"`` (issue 38): an outlet whose pages need scripts is found out and rendered from then on.
 
 The API-text outlet (its article pages declare an article but show a teaser
-without their script) and a plain outlet (text in the HTML) are crawled with
+without their script), a plain outlet (text in the HTML) and a Japanese one
+(a complete brief shorter in characters than an English teaser) are crawled with
 the default ``render``, twice; a third crawl of the plain outlet alone must not
 start a browser at all. Shared by the module: the three crawls.
 """
@@ -38,7 +39,7 @@ def crawled(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = {"BROWSER_EXECUTABLE": chromium, "BROWSER_SETTLE_TIMEOUT": "1.5"}
     with ScriptedWeb() as web:
         seeds = root / "seeds.toml"
-        seeds.write_text(web.seed_toml(only=("apitext", "plain")), encoding="utf-8")
+        seeds.write_text(web.seed_toml(only=("apitext", "plain", "nihon")), encoding="utf-8")
         archive_dir = root / "archive"
         first = run_crawl(archive_dir, seeds, web.proxy_url, settings=settings)
         second = run_crawl(archive_dir, seeds, web.proxy_url, settings=settings, args={"recheck": "all"})
@@ -97,3 +98,13 @@ def test_reindex_keeps_the_versions_and_what_it_learned_about_the_outlet(crawled
         for url in urls:
             assert [v.text for v in after.versions(url)] == [v.text for v in before.versions(url)], url
     assert outlets(copy)["apitext"]["render"] == outlets(crawled.archive_dir)["apitext"]["render"]
+
+
+def test_a_short_complete_article_in_japanese_stays_static(crawled: Crawled) -> None:
+    """228 characters of Japanese read like some 700 Latin letters: no teaser, whatever scripts the page runs."""
+    web = crawled.web
+    assert outlets(crawled.archive_dir)["nihon"]["render"] == "auto: static"
+    with Archive(archive_dir=crawled.archive_dir) as archive:
+        [version] = archive.versions(web.url("nihon.example", "minato-bridge"))
+    assert version.text == "\n\n".join(web.story("nihon.example", "minato-bridge").paragraphs)
+    assert "nihon: " not in crawled.first.stderr  # no "shows its text only with scripts" warning for it

@@ -9,6 +9,8 @@
   ``/api/index.json`` or an article from ``/api/news/SLUG.json``, and follows
   links with ``history.pushState`` (client-side routing).
 * ``plain.example``: an ordinary outlet, its text in its HTML (it never needs the browser).
+* ``nihon.example``: an ordinary Japanese outlet running a script, whose one article is a complete brief
+  of fewer characters than an English teaser threshold counts: it never needs the browser either.
 * ``liveblog.example``: ``/live/storm`` is a live blog (JSON-LD
   ``LiveBlogPosting``) whose script shows the newest three posts from
   ``/api/live/storm?page=N`` and a "Load more" button for each older page;
@@ -35,6 +37,14 @@ import random
 
 from tests.newsweb.prose import generate_story
 
+# A complete news brief in Japanese (written for these tests): 228 characters, under 400.
+JAPANESE_TITLE = "港大橋の建て替え、市議会が賛成多数で可決"
+JAPANESE_BRIEF = [
+    "市議会は十二日、老朽化が進む港大橋の建て替え計画を賛成多数で可決した。工事は来年春に始まり、完成までおよそ四年かかる見通しだ。",
+    "計画では、現在の二車線を四車線に広げ、歩行者と自転車のための専用道も設ける。総事業費は約百八十億円で、国の補助金を充てる。",
+    "工事の間は仮設の橋で通行を確保する。漁業関係者からは船の出入りへの影響を心配する声も上がっており、市は説明会を重ねる方針だ。",
+    "市長は記者会見で「市民の安全を守るために欠かせない事業だ。丁寧に進めたい」と述べた。",
+]
 SHELL_STYLE = "body{font-family:sans-serif;max-width:46em;margin:2em auto}h1{color:#123}"
 PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                         "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
@@ -72,6 +82,7 @@ class ScriptedWeb:
                 slug = f"{prefix}-story-{number + 1}"
                 self.stories[host][slug] = Story(slug, f"{prefix.upper()} story {number + 1}: the harbour bridge "
                                                  f"vote", paragraphs_for(f"{host}/{slug}", 5))
+        self.stories["nihon.example"] = {"minato-bridge": Story("minato-bridge", JAPANESE_TITLE, JAPANESE_BRIEF)}
         self.stories["hang.example"] = {"poll": Story("poll", "The council meets again tonight",
                                                       paragraphs_for("hang.example/poll", 4))}
         rng = random.Random("liveblog")
@@ -107,7 +118,7 @@ class ScriptedWeb:
         render = render or {}
         entries = [("apitext", "apitext.example", "/story/"), ("spa", "spa.example", "/news/"),
                    ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/"),
-                   ("liveblog", "liveblog.example", "/live/")]
+                   ("liveblog", "liveblog.example", "/live/"), ("nihon", "nihon.example", "/story/")]
         lines = []
         for name, host, pattern in entries:
             if only is not None and name not in only:
@@ -161,6 +172,8 @@ class ScriptedWeb:
                 return self._hang(path)
             if host == "plain.example":
                 return self._plain(path)
+            if host == "nihon.example":
+                return self._plain(path, host, lang="ja")
             if host == "liveblog.example":
                 return self._liveblog(path)
         return 404, "text/plain", b"no such host\n", False
@@ -222,16 +235,16 @@ class ScriptedWeb:
                      '<div class="live" id="posts"></div><button id="more" hidden>Load more</button>'
                      '<script src="/static/live.js"></script></body></html>')
 
-    def _plain(self, path: str) -> tuple[int, str, bytes, bool]:
-        stories = self.stories["plain.example"]
+    def _plain(self, path: str, host: str = "plain.example", lang: str = "en") -> tuple[int, str, bytes, bool]:
+        stories = self.stories[host]
         if path == "/":
             links = "".join(f'<li><a href="/story/{slug}">{story.title}</a></li>' for slug, story in stories.items())
-            return _html(f"<html><head><title>Plain</title></head><body><ul>{links}</ul></body></html>")
+            return _html(f"<html lang='{lang}'><head><title>Plain</title></head><body><ul>{links}</ul></body></html>")
         story = stories.get(path.removeprefix("/story/"))
         if story is None:
             return 404, "text/html", b"<html><body>not found</body></html>", False
         text = "".join(f"<p>{paragraph}</p>" for paragraph in story.paragraphs)
-        return _html(f'<html><head><title>{story.title}</title><meta property="og:type" content="article">'
+        return _html(f'<html lang="{lang}"><head><title>{story.title}</title><meta property="og:type" content="article">'
                      f'<script>window.analytics = [];</script></head><body><article><h1>{story.title}</h1>'
                      f'{text}</article></body></html>')
 
