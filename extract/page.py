@@ -44,7 +44,7 @@ from extract.page_signals import (
     url_looks_like_article,
 )
 from extract.urls import canonicalize_url
-from extract.walls import judge_parsed, wall_from_headers
+from extract.walls import judge_response, wall_from_headers
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def analyse_page(
         return PageAnalysis(verdict, unread=OVERSIZED, elements=elements)
     extracted = extract_parsed(parsed, fetched_url) if wall is None else None
     if wall is None:  # after extraction, whose text spares measuring an article's page (the tree is unchanged)
-        wall = judge_parsed(parsed.tree, parsed.text, extracted.article.text)
+        wall = judge_response(status, headers, parsed.tree, parsed.text, extracted.article.text)
     needs = (wall is None and reading_length(extracted.article.text) < TEASER_CHARS
              and page_needs_scripts(selector))
     return PageAnalysis(verdict, None if wall else extracted, wall, needs_scripts=needs, elements=elements)

@@ -62,17 +62,33 @@ def judge_wall(status: int, headers: Mapping[str, str] | None, body: bytes, know
     ``headers`` are the response's (any case); ``known_size`` the length of the
     article's last text when the page is archived (0: unknown).
     """
-    kind = wall_from_headers(status, headers)
-    if kind is not None or (status != 200 and status not in WALL_STATUSES):
-        return kind  # a 404's page says the article is gone, whatever else it says
-    if body:
-        from extract.extractor import parse_page  # here: judging headers alone never loads the extractor
+    if not body or wall_from_headers(status, headers) is not None or not judged_by_shape(status):
+        return judge_response(status, headers)
+    from extract.extractor import parse_page  # here: judging headers alone never loads the extractor
 
-        parsed = parse_page(body)
-        kind = judge_parsed(parsed.tree, parsed.text, known_size=known_size)
+    parsed = parse_page(body)
+    return judge_response(status, headers, parsed.tree, parsed.text, known_size=known_size)
+
+
+def judge_response(status: int, headers: Mapping[str, str] | None, tree: object | None = None, html: str = "",
+                   text: str | None = None, known_size: int = 0) -> str | None:
+    """The one wall rule, for a response already parsed (``tree``, ``html``; none: its headers alone).
+
+    Crawl and ``ingest`` judge every capture with it (:func:`judge_wall`, and
+    :func:`extract.page.analyse_page` with the article ``text`` it extracted).
+    """
+    kind = wall_from_headers(status, headers)
+    if kind is not None or not judged_by_shape(status):
+        return kind  # a 404's page says the article is gone, whatever else it says
+    kind = judge_parsed(tree, html, text, known_size)
     if kind is None and status == 503:
         kind = "maintenance"  # Service Unavailable says it itself: overloaded or down for maintenance
     return kind
+
+
+def judged_by_shape(status: int) -> bool:
+    """Whether a response of ``status`` may be a wall by its page's shape: a success or a wall's status."""
+    return 200 <= status < 300 or status in WALL_STATUSES
 
 
 def judge_parsed(tree: object | None, html: str, text: str | None = None, known_size: int = 0) -> str | None:
