@@ -10,6 +10,7 @@ lost. ``reindex`` rebuilds the same tables from the WARCs.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy import create_engine, text
 from tests.helpers.clock import FakeClock
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
+from tests.helpers.warcs import read_file
 from tests.newsweb import NewsWeb
 
 VERSIONS = ("SELECT p.url, o.name, v.seq, v.state, v.title FROM versions v JOIN pages p ON p.id = v.page_id "
@@ -77,3 +79,22 @@ def test_reindex_rebuilds_the_same_tables(crawled: dict, tmp_path: Path) -> None
     result = newsarchive("--archive-dir", str(copy), "reindex", "--yes", "--workers", "1")
     assert result.exit_code == 0, result.output
     assert (_rows(copy, VERSIONS), _rows(copy, CAPTURES)) == before
+
+
+def test_the_other_outlets_capture_is_a_revisit_of_the_same_response(crawled: dict) -> None:
+    """Read back with warcio: the re-check's response at the other outlet's URL, then a revisit of it
+    (identical payload) whose capture record names that outlet as an article fetch."""
+    records = [r for path in sorted((crawled["archive_dir"] / "warcs").glob("*.warc.gz")) for r in read_file(path)]
+    at_target = [r for r in records if r.warc.get_header("WARC-Target-URI") == crawled["target"]
+                 and r.type in ("response", "revisit")]
+    assert [r.type for r in at_target] == ["response", "revisit"]
+    response, revisit = at_target
+    assert revisit.warc.get_header("WARC-Refers-To") == response.warc.get_header("WARC-Record-ID")
+    assert revisit.warc.get_header("WARC-Payload-Digest") == response.warc.get_header("WARC-Payload-Digest")
+    described = {}
+    for record in records:
+        if record.type == "metadata" and record.warc.get_header("WARC-Refers-To"):
+            body = json.loads(record.payload)
+            described[record.warc.get_header("WARC-Refers-To")] = (body["outlet"], body["role"], body.get("page_url"))
+    assert described[response.warc.get_header("WARC-Record-ID")] == (crawled["old_outlet"], "recheck", crawled["old"])
+    assert described[revisit.warc.get_header("WARC-Record-ID")] == (crawled["other"], "article", None)
