@@ -140,7 +140,8 @@ def read_entries(
     limit = payload_limit() if limit is None else limit
     for item in _records(stream, path, file_ref, want_body, limit):
         if isinstance(item, _Rendition):
-            if held is not None and held.pointer.record_id == item.about:  # in its capture's batch
+            # in its capture's batch, which the capture record closes (storage.warc.rendered gives the order)
+            if held is not None and held.pointer.record_id == item.about and held.context is None:
                 if item.kind == "dom" and item.body is not None:
                     held.body, held.rendered = item.body, True
                 continue

@@ -102,9 +102,11 @@ class ScriptedWeb:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def seed_toml(self, render: dict[str, str] | None = None, only: tuple[str, ...] | None = None) -> str:
-        """Seed entries for the outlets (``only`` these); ``render`` gives an outlet's ``render`` (default: none)."""
-        render = render or {}
+    def seed_toml(self, render: dict[str, str] | None = None, only: tuple[str, ...] | None = None,
+                  screenshots: dict[str, str] | None = None) -> str:
+        """Seed entries for the outlets (``only`` these); ``render`` and ``screenshots`` give an outlet's
+        ``render`` and ``screenshots`` (default: none)."""
+        render, screenshots = render or {}, screenshots or {}
         entries = [("apitext", "apitext.example", "/story/"), ("spa", "spa.example", "/news/"),
                    ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/"),
                    ("liveblog", "liveblog.example", "/live/")]
@@ -116,6 +118,8 @@ class ScriptedWeb:
                       f"article_pattern = '{pattern}'"]
             if name in render:
                 lines.append(f'render = "{render[name]}"')
+            if name in screenshots:
+                lines.append(f'screenshots = "{screenshots[name]}"')
             lines.append("")
         return "\n".join(lines)
 
