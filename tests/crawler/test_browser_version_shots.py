@@ -152,3 +152,28 @@ def test_warcio_and_pywb_accept_the_warcs(crawled: Crawled, tmp_path_factory: py
     indexed = subprocess.run([tool("cdxj-indexer"), *files], capture_output=True, text=True, check=True).stdout
     keys = [json.loads(line.split(" ", 2)[2])["url"] for line in indexed.splitlines()]
     assert not [key for key in keys if key.startswith("http") and "screenshot" in key]
+
+
+@pytest.fixture(scope="module")
+def timed_out(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    """The same outlet, every outlet asked by the setting, with no time for any render: each fails alone."""
+    root = tmp_path_factory.mktemp("version-shots-timeout")
+    settings = {"BROWSER_EXECUTABLE": chromium, "BROWSER_VERSION_SCREENSHOTS": "1", "BROWSER_PAGE_TIMEOUT": "0.01"}
+    with ScriptedWeb() as web:
+        seeds = root / "seeds.toml"
+        seeds.write_text(web.seed_toml(only=("plain",)), encoding="utf-8")
+        result = run_crawl(root / "archive", seeds, web.proxy_url, settings=settings)
+        yield Crawled(web, root / "archive", result, result)
+
+
+def test_a_screenshot_render_that_fails_costs_one_line_and_keeps_the_version(timed_out: Crawled) -> None:
+    versions = versions_of(timed_out.archive_dir, timed_out.web)
+    assert [len(versions[slug]) for slug in sorted(versions)] == [1, 1]
+    assert resources(timed_out.archive_dir) == []
+    log = timed_out.first.stderr
+    for slug in timed_out.web.stories[HOST]:
+        url = timed_out.web.url(HOST, slug)
+        lines = [line for line in log.splitlines() if url in line and "] " in line and "screenshot" in line]
+        assert len(lines) == 1 and "no screenshot of the new version of" in lines[0], lines
+    assert "'browser/version_screenshot_failed': 2" in log
+    assert "Traceback" not in log
