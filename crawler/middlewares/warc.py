@@ -203,10 +203,7 @@ class WarcMiddleware:
         """
         capture = request.meta.pop("browser_capture", None)
         if capture is None or not capture.screenshot or capture.document.status != 200:
-            self.stats.inc_value("browser/version_screenshot_missed")
-            logger.info("no screenshot of the new version of %s: the browser got %s", request.url,
-                        f"status {capture.document.status}" if capture is not None and capture.document.status != 200
-                        else "no screenshot")
+            self.stats.inc_value("browser/version_screenshot_missed")  # said once: by the handler or the errback
             return
         batch = rendered.rendition_records(capture, request.meta[SCREENSHOT_OF], capture.document.date)
         pointer = self.writer.write(batch)[0]

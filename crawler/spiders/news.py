@@ -34,12 +34,12 @@ from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
+from crawler.browser import screenshots
 from crawler.discovery.feeds import FeedError, parse_feed
 from crawler.discovery.hint_board import HintBoard
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
-from crawler.browser import screenshots
 from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage, FetchedScreenshot
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, resolve_link, strip_tracking
