@@ -20,6 +20,10 @@ challenge, denied, login, maintenance, rate-limit) is recorded as a blocked capt
 and counted as ``blocked/<kind>`` and ``outlet/<name>/blocked/<kind>``.
 A fetched front page's article links are ranked in the same pool
 (:mod:`extract.frontpage`) and recorded through the same batches.
+A fetch without the browser that made a new version (``new``, ``changed``) is
+rendered once more for its screenshot when its outlet asks
+(:mod:`crawler.browser.screenshots`); where that screenshot lies goes through
+the same batches, linked to the version's capture.
 
 Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
 the main process, on what the workers return; each outlet's model is loaded
