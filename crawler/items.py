@@ -1,4 +1,4 @@
-"""What the ``news`` spider hands to the item pipeline: one fetched page, one fetched front page, or a failed re-check."""
+"""What the ``news`` spider hands to the item pipeline: a fetched page or front page, a failed re-check, or a screenshot."""
 
 from __future__ import annotations
 
@@ -48,3 +48,13 @@ class FailedRecheck:
     url: str  # the page's identity in the archive
     failed_at: datetime
     kind: str  # crawler.failures.error_kind
+
+
+@dataclass(slots=True)
+class FetchedScreenshot:
+    """The renditions (screenshot, layout, DOM) a render wrote for a static page's new version: to be linked to it."""
+
+    outlet: str
+    url: str
+    capture_record_id: str  # the version's capture: its response record id
+    warc_record: Any  # crawler.middlewares.warc.WrittenRecord of the first rendition record

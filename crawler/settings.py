@@ -167,3 +167,7 @@ BROWSER_MAX_RESOURCE_BYTES = 5 * 1024 * 1024  # bodies over this (big images, vi
 BROWSER_LOAD_MORE_CLICKS = 10  # "load more" buttons clicked per page at most
 BROWSER_SCREENSHOTS = True  # a JPEG screenshot of every rendered capture, beside it in the WARC
 BROWSER_FRONT_PAGES = False  # render every outlet's start pages: a screenshot of every front-page capture
+# A screenshot of every new version, for every outlet (as if each seed said screenshots = "versions"): a page
+# fetched without the browser is rendered once more when its fetch made a new version, for its screenshot alone
+# (crawler/browser/screenshots.py). Off: only outlets whose seed asks pay for it.
+BROWSER_VERSION_SCREENSHOTS = False

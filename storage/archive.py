@@ -58,7 +58,7 @@ from storage.stories import matcher as story_matcher
 from storage.stories import MIN_OUTLETS
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, lookup, moves, recheck, recorder
+from storage.versions import activity, capture_log, history, lookup, moves, recheck, recorder, renditions
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.warc.files import warcs_in
@@ -462,7 +462,11 @@ class Archive:
         return path if path.is_absolute() else self.archive_dir / "warcs" / path
 
     def renditions(self, warc_file: str, warc_offset: int, record_id: str) -> Renditions:
-        """The rendered DOM and screenshot a browser capture recorded beside its response (none for others)."""
+        """The rendered DOM and screenshot of a capture: recorded beside its response by a browser capture, or
+        taken afterwards for a static page's new version (:mod:`storage.versions.renditions`); none for others."""
+        apart = self.read(lambda session: renditions.located(session, record_id))
+        if apart is not None:
+            warc_file, warc_offset = apart
         try:
             return renditions_after(self.warc_path(warc_file), warc_offset, record_id)
         except (OSError, ValueError, EOFError) as error:

@@ -12,7 +12,9 @@
   collects every response the page got; the rendered DOM and a screenshot are
   taken once the page has settled, and all of it rides in
   ``request.meta["browser_capture"]`` (:class:`storage.warc.rendered.BrowserCapture`)
-  to the WARC middleware.
+  to the WARC middleware. A render asked for a static page's new version
+  (``meta["screenshot_of"]``, :mod:`crawler.browser.screenshots`) reads no
+  bodies: only its DOM, screenshot and layout are kept.
 * **Bounded.** A page has ``BROWSER_PAGE_TIMEOUT`` seconds in all; the network
   has ``BROWSER_SETTLE_TIMEOUT`` seconds to fall quiet after ``load`` (a page
   whose scripts poll forever is taken as it stands then); "load more" buttons
@@ -50,6 +52,7 @@ from scrapy_playwright.page import PageMethod
 from crawler import settings as defaults
 from crawler.browser.errors import RenderFailed
 from crawler.browser.load_more import expand
+from crawler.browser.screenshots import SCREENSHOT_OF
 from crawler.browser.traffic import TrafficRecorder
 from crawler.middlewares.private_network import is_public_address, resolve
 from crawler.middlewares.warc_handler import _WireNotingFactory
@@ -123,7 +126,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         return await super()._download_request(request, spider)
 
     async def _download_request_with_page(self, request: Request, page: Any, spider: Spider) -> Response:
-        recorder = TrafficRecorder(page, self.max_body)
+        # a render for a static version's screenshot keeps no exchange: its bodies are not even read
+        recorder = TrafficRecorder(page, self.max_body, bodies=SCREENSHOT_OF not in request.meta)
         request.meta["playwright_include_page"] = True  # ours to close, after the screenshot
         request.meta["playwright_page_methods"] = [PageMethod(self._settle)]
         started = time.monotonic()
@@ -145,7 +149,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
                       started: float) -> Response:
         response = await super()._download_request_with_page(request, page, spider)
         rendered_ms = (time.monotonic() - started) * 1000
-        screenshot, layout = await self._screenshot(page) if self.screenshots else (None, None)
+        wanted = self.screenshots or SCREENSHOT_OF in request.meta
+        screenshot, layout = await self._screenshot(page) if wanted else (None, None)
         exchanges = await recorder.finish(timeout=2.0)
         document = _document(exchanges, response.url)
         if document is None:

@@ -24,8 +24,9 @@ logger = logging.getLogger(__name__)
 class TrafficRecorder:
     """Collects the exchanges of one page; :meth:`finish` waits (bounded) for the bodies still being read."""
 
-    def __init__(self, page: Any, max_body: int) -> None:
+    def __init__(self, page: Any, max_body: int, bodies: bool = True) -> None:
         self.max_body = max_body
+        self.bodies = bodies  # False: headers only (nothing of this page's traffic goes to the WARC)
         self.exchanges: list[Exchange] = []
         self.skipped_bodies = 0
         self._reading: set[asyncio.Task[None]] = set()
@@ -56,7 +57,7 @@ class TrafficRecorder:
             response_headers=_pairs(response_headers), body=body, date=date, ip=ip, truncated=truncated))
 
     async def _body(self, response: Any, headers: list[dict[str, str]]) -> tuple[bytes, bool]:
-        if 300 <= response.status < 400:
+        if 300 <= response.status < 400 or not self.bodies:
             return b"", False  # a redirect's body is not kept by the browser
         declared = next((item["value"] for item in headers if item["name"].lower() == "content-length"), None)
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:

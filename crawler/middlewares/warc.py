@@ -44,6 +44,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler import settings as defaults
+from crawler.browser.screenshots import SCREENSHOT_OF
 from crawler.extensions.run_record import run_end, run_start
 from crawler.middlewares import warc_records
 from storage.warc import context, records, rendered
@@ -137,6 +138,9 @@ class WarcMiddleware:
 
     def _record(self, request: Request, response: Response) -> None:
         try:
+            if SCREENSHOT_OF in request.meta:
+                self._archive_screenshot(request, response)
+                return
             written = self._archive(request, response, request.meta.get("warc_previous"))
         except WarcWriteError as error:
             self._fail(error)
@@ -220,6 +224,24 @@ class WarcMiddleware:
         return WrittenRecord(pointer=pointer, record_type="response",
                              payload_digest=main.rec_headers.get_header("WARC-Payload-Digest"), date=date,
                              ip=capture.document.ip)
+
+    def _archive_screenshot(self, request: Request, response: Response) -> None:
+        """A render for a static version's screenshot: its renditions alone, linked to that version's capture.
+
+        No response, request or capture record: the fetch is no capture. Nothing
+        at all when the browser took no screenshot or the page no longer answers 200.
+        """
+        capture = request.meta.pop("browser_capture", None)
+        if capture is None or not capture.screenshot or capture.document.status != 200:
+            self.stats.inc_value("browser/version_screenshot_missed")  # said once: by the handler or the errback
+            return
+        batch = rendered.rendition_records(capture, request.meta[SCREENSHOT_OF], capture.document.date)
+        pointer = self.writer.write(batch)[0]
+        request.meta["warc_record"] = WrittenRecord(pointer=pointer, record_type="resource", payload_digest=None,
+                                                    date=capture.document.date, ip=None)
+        self.stats.inc_value("warc/records", len(batch))
+        self.stats.inc_value("browser/version_screenshots")
+        self.stats.set_value("warc/bytes_written", self.writer.bytes_written)
 
     @staticmethod
     def _main_record(response: Response, date: datetime, previous: dict[str, Any] | None, ip: str | None) -> Any:

@@ -20,6 +20,10 @@ challenge, denied, login, maintenance, rate-limit) is recorded as a blocked capt
 and counted as ``blocked/<kind>`` and ``outlet/<name>/blocked/<kind>``.
 A fetched front page's article links are ranked in the same pool
 (:mod:`extract.frontpage`) and recorded through the same batches.
+A fetch without the browser that made a new version (``new``, ``changed``) is
+rendered once more for its screenshot when its outlet asks
+(:mod:`crawler.browser.screenshots`); where that screenshot lies goes through
+the same batches, linked to the version's capture.
 
 Outlet boilerplate learning (``BOILERPLATE_LEARNING``, default on) runs here in
 the main process, on what the workers return; each outlet's model is loaded
@@ -43,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler import settings as defaults
-from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage, FetchedScreenshot
 from crawler.pipelines.batch_writer import BatchWriter
 from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from crawler.pipelines.writer_process import WriterProcess
@@ -52,7 +56,14 @@ from extract.frontpage import front_page_links
 from extract.urls import canonicalize_url
 from extract.walls import WALL_STATUSES, judge_wall
 from storage.outlets.seeds import handed_to_browser
-from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, apply_listing_hints
+from storage.versions.captures import (
+    CaptureInput,
+    FailedCheck,
+    FrontPageInput,
+    Outcome,
+    RenditionInput,
+    apply_listing_hints,
+)
 from storage.warc.writer import sync_open_files
 
 if TYPE_CHECKING:  # loaded in open_spider: an archive-only crawl never needs the database layer
@@ -129,6 +140,9 @@ class ArchivePipeline:
         if isinstance(item, FailedRecheck):
             await self._write((FailedCheck(item.url, item.failed_at, item.kind),), f"failed re-check of {item.url}")
             return item
+        if isinstance(item, FetchedScreenshot):
+            await self._link_screenshot(item)
+            return item
         if not isinstance(item, FetchedPage):
             return item
         if item.warc_record is None:
@@ -150,6 +164,8 @@ class ArchivePipeline:
         outcome = await self._write((_capture(item), article, unstripped), item.url)
         if outcome is not None:
             self.stats.inc_value(f"archive/{outcome.value}")
+            if outcome in (Outcome.NEW, Outcome.CHANGED) and not item.rendered:
+                self._ask_screenshot(item)
             if outcome is Outcome.NOT_ARTICLE:  # `newsarchive health` shows these per outlet
                 self.stats.inc_value(f"outlet/{item.outlet}/not_article")
         if item.blocked is not None:
@@ -168,6 +184,18 @@ class ArchivePipeline:
             logger.error("database write failed for %s: %s (the WARC record is kept; run `newsarchive reindex`)",
                          url, exc)
             return None
+
+    def _ask_screenshot(self, item: FetchedPage) -> None:
+        """A new version fetched without the browser: rendered once more for its screenshot, if its outlet asks."""
+        request = self.crawler.spider.screenshot_again(item.outlet, item.fetched_url, item.warc_record.pointer.record_id)
+        if request is not None:
+            self.crawler.engine.crawl(request)
+
+    async def _link_screenshot(self, item: FetchedScreenshot) -> None:
+        """Where a version's screenshot, taken after its capture, lies in the WARC: recorded beside the capture."""
+        record = item.warc_record
+        await self._write((RenditionInput(item.capture_record_id, record.pointer, record.date),),
+                          f"screenshot of {item.url}")
 
     async def _record_front_page(self, item: FetchedFrontPage) -> None:
         """Rank the front page's article links (in a worker) and record them beside its captures."""

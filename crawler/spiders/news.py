@@ -34,12 +34,13 @@ from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from crawler import settings as defaults
+from crawler.browser import screenshots
 from crawler.discovery.feeds import FeedError, parse_feed
 from crawler.discovery.hint_board import HintBoard
 from crawler.discovery.sitemaps import SitemapError, parse_sitemap
 from crawler.distributed.spider_mixin import DistributedSpiderMixin
 from crawler.failures import error_kind
-from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage
+from crawler.items import FailedRecheck, FetchedFrontPage, FetchedPage, FetchedScreenshot
 from extract.page_signals import is_html_type
 from extract.urls import canonicalize_url, resolve_link, strip_tracking
 from extract.walls import WALL_STATUSES
@@ -249,6 +250,11 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[FailedRecheck]:
         request = failure.request
         kind = error_kind(failure)
+        if screenshots.SCREENSHOT_OF in request.meta:  # the version is archived; only its picture is missing
+            self.crawler.stats.inc_value("browser/version_screenshot_failed")
+            logger.warning("no screenshot of the new version of %s (%s: %s); the version is archived without one",
+                           request.url, kind, _first_line(failure.value))
+            return
         if request.meta.get("recheck"):  # recorded, so the page backs off instead of coming due every lease
             self.crawler.stats.inc_value("recheck/failed")
             yield FailedRecheck(url=request.meta["page_url"], failed_at=datetime.now(UTC), kind=kind)
@@ -317,6 +323,22 @@ class NewsSpider(DistributedSpiderMixin, scrapy.Spider):
         self.crawler.stats.inc_value("browser/fetched_again")
         request = self._request(self.outlets[outlet], url, self.parse_page, listed=listed, hints=hints)
         return request.replace(dont_filter=True)
+
+    def screenshot_again(self, outlet: str, url: str, record_id: str) -> scrapy.Request | None:
+        """A page fetched without the browser that made a new version, rendered again for its screenshot alone
+        (:mod:`crawler.browser.screenshots`); None when its outlet does not ask for one."""
+        seed = self.outlets.get(outlet)
+        if seed is None or not screenshots.shoots_versions(seed, self.crawler.settings):
+            return None
+        self.crawler.stats.inc_value("browser/version_screenshots_asked")
+        return screenshots.screenshot_request(outlet, url, record_id, self.parse_screenshot, self.on_error)
+
+    def parse_screenshot(self, response: Response) -> Iterator[FetchedScreenshot]:
+        """The renditions the WARC middleware wrote for a version's capture, to be linked to it; no page, no links."""
+        record = response.meta.get("warc_record")
+        if record is not None:
+            yield FetchedScreenshot(response.meta["outlet"], response.url, response.meta[screenshots.SCREENSHOT_OF],
+                                    record)
 
     def listed_again(self, outlet: str, url: str) -> scrapy.Request:
         """A page judged no article when fetched unlisted, asked for once more now that a listing names it."""
@@ -402,6 +424,11 @@ def _headers(response: Response) -> dict[str, str]:
     """The response's headers, names lowercased, the last value of each (for judging walls)."""
     return {name.decode("latin-1").lower(): values[-1].decode("latin-1")
             for name, values in response.headers.items() if values}
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
 
 
 def _fetch_time(response: Response) -> datetime:

@@ -250,6 +250,16 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
             "last_seq": "the last capture of the run",
         },
     ),
+    "renditions": TableDescription(
+        "One row per screenshot taken of a version after its capture: a page fetched without the browser, "
+        "rendered again because its outlet asks for a screenshot of every version.",
+        {
+            "capture_record_id": "the capture it shows (captures.warc_record_id)",
+            "warc_file": "the WARC file holding the screenshot, its layout and the rendered DOM",
+            "warc_offset": "where the first of those records starts",
+            "taken_at": "when the page was rendered",
+        },
+    ),
     "alembic_version": TableDescription(
         "The schema's revision in the Alembic chain (storage/db/migrations/).",
         {"version_num": "the current revision"},

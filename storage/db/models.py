@@ -133,6 +133,24 @@ class Capture(Base):
     unread: Mapped[str | None] = mapped_column(String(20))  # why its text was not extracted (extract.page), 0021
 
 
+class Rendition(Base):
+    """A screenshot (its layout, the rendered DOM) written to the WARC apart from, and after, its capture.
+
+    A static page's new version, rendered once more for its screenshot
+    (:mod:`storage.versions.renditions`); a capture rendered by the browser keeps
+    its renditions beside its response instead and has no row here.
+    """
+
+    __tablename__ = "renditions"
+    __table_args__ = (UniqueConstraint("capture_record_id", name="uq_renditions_capture_record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture_record_id: Mapped[str] = mapped_column(String(100))  # the capture's response record (captures.warc_record_id)
+    warc_file: Mapped[str] = mapped_column(Text)
+    warc_offset: Mapped[int] = mapped_column(BigInteger)  # the first of its records (storage.warc.rendered)
+    taken_at: Mapped[datetime]
+
+
 class Version(Base):
     """One distinct article text (or title) of a page, numbered 1, 2, … by ``seq``.
 

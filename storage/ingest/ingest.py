@@ -50,13 +50,13 @@ from storage.ingest.time_order import TimeOrder
 from storage.outlets.clutter_models import OutletModels
 from storage.outlets.domains import OutletMap
 from storage.outlets.seeds import OutletSeed, SeedError, handed_to_browser
-from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, apply_listing_hints
+from storage.versions.captures import CaptureInput, FrontPageInput, Outcome, RenditionInput, apply_listing_hints
 from storage.versions.recorder import batch_record_ids, indexed_records
 from storage.warc.context import MAX_ELEMENTS_ARGUMENT, CaptureContext, RunEnd, RunStart
 from storage.warc.errors import PayloadTooLarge, WarcUnreadable
 from storage.warc.files import WARC_SUFFIXES
 from storage.warc.payload import read_payload
-from storage.warc.reader import Damage, Skipped, WarcEntry, read_entries
+from storage.warc.reader import Damage, LaterRendition, Skipped, WarcEntry, read_entries
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ class IngestSummary:
     unchanged: int = 0
     not_article: int = 0
     front_page: int = 0  # front-page captures recorded (their ranked links: storage.outlets.frontpages)
+    screenshot: int = 0  # screenshots taken after their capture, linked to it (storage.versions.renditions)
     skipped_no_outlet: int = 0
     skipped_not_page: int = 0  # our crawler's start pages, feeds, sitemaps and failed fetches: archived, not pages
     skipped_bad_records: int = 0  # whole records that cannot be used (port 99999, a forged run record): one line each
@@ -265,6 +266,9 @@ class _Run:
                 continue
             if isinstance(item, RunStart | RunEnd):
                 self._restore_run(path, item)
+                continue
+            if isinstance(item, LaterRendition):  # a version's screenshot, taken after its capture
+                self._queue((RenditionInput(item.about, item.pointer, item.date),))
                 continue
             self.summary.records += 1
             self._take(path, item)
@@ -472,7 +476,10 @@ class _Run:
                            item.entry.pointer.offset, error)
             return
         capture = FrontPageInput(item.rule.name, item.entry.url, item.entry.date, item.entry.pointer, tuple(links))
-        self.batch.append((capture,))
+        self._queue((capture,))
+
+    def _queue(self, entry: tuple[Any, ...]) -> None:
+        self.batch.append(entry)
         if len(self.batch) >= WRITE_BATCH:
             self.flush()
 
@@ -594,6 +601,8 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
            f"not an article {summary.not_article}")
     if summary.front_page:
         yield f"front-page captures recorded: {summary.front_page}"
+    if summary.screenshot:
+        yield f"screenshots of versions taken after their capture, linked to it: {summary.screenshot}"
     skipped = [("no outlet", summary.skipped_no_outlet), ("HTTP status", summary.skipped_status),
                ("not HTML", summary.skipped_not_html),
                ("payload past the size limit, which the crawl refuses", summary.skipped_too_large),
@@ -615,4 +624,4 @@ def _indexed_before(capture: Any, outcome: Outcome, known: set[str]) -> bool:
     """Whether a batch entry was in the archive before this run wrote it (a re-ingested record or front page)."""
     if isinstance(capture, CaptureInput):
         return capture.warc.record_id in known
-    return isinstance(capture, FrontPageInput) and outcome is Outcome.UNCHANGED
+    return isinstance(capture, FrontPageInput | RenditionInput) and outcome is Outcome.UNCHANGED

@@ -19,8 +19,11 @@ from storage.warc.context import OutletEntry
 DEFAULT_SEEDS_DIR = Path("seeds")
 
 _LIST_KEYS = ("domains", "feeds", "sitemaps", "start_urls")
-_KNOWN_KEYS = {"name", "article_pattern", "warc_credentials", "render", *_LIST_KEYS}
+_KNOWN_KEYS = {"name", "article_pattern", "warc_credentials", "render", "screenshots", *_LIST_KEYS}
 RENDER_MODES = ("auto", "browser", "static")  # how pages are fetched: found out, always a browser, never
+# Which captures have a screenshot: those the browser renders anyway, or every new version (a static page's
+# rendered once more, crawler/browser/screenshots.py).
+SCREENSHOT_MODES = ("rendered", "versions")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -41,6 +44,7 @@ class OutletSeed:
     source: str = ""
     warc_credentials: bool = False  # archive the Authorization and Cookie headers the crawl sent
     render: str = "auto"  # "browser": pages rendered by Chromium; "auto": when they turn out to need it
+    screenshots: str = "rendered"  # "versions": every new version has a screenshot, a static page's rendered again
 
     def owns(self, url: str) -> bool:
         """True when ``url``'s host is one of the outlet's domains or a subdomain."""
@@ -57,7 +61,7 @@ class OutletSeed:
         """The seed entry as a crawl records it in its WARC files."""
         return OutletEntry(self.name, list(self.domains), list(self.feeds), list(self.sitemaps),
                            list(self.start_urls), self.article_pattern.pattern if self.article_pattern else None,
-                           self.warc_credentials, self.render)
+                           self.warc_credentials, self.render, self.screenshots)
 
     @classmethod
     def stored(cls, entry: OutletEntry) -> OutletSeed:
@@ -69,13 +73,15 @@ class OutletSeed:
             pattern = None  # stored before patterns were checked: the URL heuristics decide instead
         return cls(entry.name, tuple(d.lower().strip(".") for d in entry.domains), tuple(entry.feeds),
                    tuple(entry.sitemaps), tuple(entry.start_urls), pattern, "", entry.warc_credentials,
-                   entry.render if entry.render in RENDER_MODES else "auto")
+                   entry.render if entry.render in RENDER_MODES else "auto",
+                   entry.screenshots if entry.screenshots in SCREENSHOT_MODES else "rendered")
 
     @classmethod
     def from_entry(cls, entry: OutletEntry, source: str = "") -> OutletSeed:
         """The seed a WARC run record names, checked as a seed file's outlet is (:class:`SeedError` if it fails)."""
         table = {"name": entry.name, "domains": entry.domains, "feeds": entry.feeds, "sitemaps": entry.sitemaps,
-                 "start_urls": entry.start_urls, "warc_credentials": entry.warc_credentials, "render": entry.render}
+                 "start_urls": entry.start_urls, "warc_credentials": entry.warc_credentials, "render": entry.render,
+                 "screenshots": entry.screenshots}
         if entry.article_pattern is not None:
             table["article_pattern"] = entry.article_pattern
         return _parse_outlet(source, 0, table)
@@ -171,13 +177,14 @@ def _parse_outlet(path: Path | str, index: int, table: object) -> OutletSeed:
         article_pattern=_compile_pattern(where, table.get("article_pattern")),
         source=str(path),
         warc_credentials=_flag(where, "warc_credentials", table.get("warc_credentials", False)),
-        render=_render_mode(where, table.get("render", "auto")),
+        render=_one_of(where, "render", table.get("render", "auto"), RENDER_MODES),
+        screenshots=_one_of(where, "screenshots", table.get("screenshots", "rendered"), SCREENSHOT_MODES),
     )
 
 
-def _render_mode(where: str, value: object) -> str:
-    if value not in RENDER_MODES:
-        raise SeedError(f"{where}: 'render' is {value!r}; use one of {', '.join(map(repr, RENDER_MODES))}")
+def _one_of(where: str, key: str, value: object, modes: tuple[str, ...]) -> str:
+    if value not in modes:
+        raise SeedError(f"{where}: {key!r} is {value!r}; use one of {', '.join(map(repr, modes))}")
     return str(value)
 
 

@@ -44,6 +44,7 @@ class Outcome(str, enum.Enum):
     UNREAD = "unread"  # the page was not extracted (too many elements): neither a version nor a removal
     FRONT_PAGE = "front-page"  # a capture of a front page: its ranked links recorded (storage.outlets.frontpages)
     CHECK_FAILED = "check-failed"  # a re-check got no answer: noted on the page's schedule, which backs off
+    SCREENSHOT = "screenshot"  # a screenshot taken after its capture, linked to it (storage.versions.renditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,20 @@ class FrontPageInput:
     fetched_at: datetime  # the record's WARC-Date
     warc: WarcPointer
     links: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionInput:
+    """A screenshot (with its layout and DOM) written to the WARC after the capture it shows.
+
+    An entry of a batch given to :meth:`storage.Archive.record_captures`;
+    ``warc`` points at the first of its records, ``capture_record_id`` names the
+    capture's response record (:mod:`storage.versions.renditions`).
+    """
+
+    capture_record_id: str
+    warc: WarcPointer
+    taken_at: datetime
 
 
 def apply_listing_hints(article: Any, hints: dict[str, Any]) -> None:

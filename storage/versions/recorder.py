@@ -36,8 +36,8 @@ from storage.db.transaction_memo import memo
 from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
-from storage.versions import changes, moves, placement, recheck, removals, rules
-from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome
+from storage.versions import changes, moves, placement, recheck, removals, renditions, rules
+from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, RenditionInput
 from storage.versions.removals import REMOVAL_STATES
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,8 @@ def record_batch(session: Session, batch: list[tuple[Any, ...]], extractor_versi
 
     An entry whose capture is a :class:`FrontPageInput` records a front page
     instead (:mod:`storage.outlets.frontpages`), one that is a :class:`FailedCheck`
-    a failed re-check (:func:`storage.versions.recheck.record_failure`), in the same transaction and order.
+    a failed re-check (:func:`storage.versions.recheck.record_failure`), one that is a :class:`RenditionInput`
+    a screenshot taken after its capture (:mod:`storage.versions.renditions`), in the same transaction and order.
     """
     matcher.lock_stories(session)  # before any page row lock: every writer takes them in this one order
     memo(session).recorded_ids = indexed_records(session, batch_record_ids(batch))
@@ -227,6 +228,8 @@ def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: s
     if isinstance(capture, FrontPageInput):
         added = frontpages.record(session, capture, outlet_id_for(session, capture.outlet))
         return Outcome.FRONT_PAGE if added else Outcome.UNCHANGED
+    if isinstance(capture, RenditionInput):
+        return Outcome.SCREENSHOT if renditions.record(session, capture) else Outcome.UNCHANGED
     return record(session, capture, entry[1], extractor_version, *entry[2:])
 
 

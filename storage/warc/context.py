@@ -62,6 +62,7 @@ class OutletEntry:
     article_pattern: str | None = None
     warc_credentials: bool = False
     render: str = "auto"  # "auto", "browser" or "static" (issue 38)
+    screenshots: str = "rendered"  # "rendered" or "versions": a screenshot of every new version (issue 38)
 
 
 MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # in a run's arguments: the crawl's EXTRACT_MAX_ELEMENTS

@@ -96,11 +96,24 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
-class _Dom:
-    """A browser capture's rendered DOM, read where it follows its response (:mod:`storage.warc.rendered`)."""
+class LaterRendition:
+    """Renditions (screenshot, layout, DOM) of a capture written apart from it, after it: a static page's new
+    version rendered once more for its screenshot (:mod:`storage.versions.renditions`)."""
 
+    about: str  # the capture's response record id
+    pointer: WarcPointer  # the first of its records
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendition:
+    """One of our rendition records (:mod:`storage.warc.rendered`); ``body`` only for a DOM."""
+
+    kind: str  # "dom", "screenshot" or "layout"
     about: str  # the response's record id
-    body: bytes
+    pointer: WarcPointer
+    date: datetime
+    body: bytes | None = None
 
 
 class _Unusable(ValueError):
@@ -110,8 +123,9 @@ class _Unusable(ValueError):
 def read_entries(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None = None,
     limit: int | None = None,
-) -> Iterator[WarcEntry | RunStart | RunEnd | Damage | Skipped]:
-    """Yield the captures in ``stream`` (the WARC or ARC file at ``path``) in file order, and our run records.
+) -> Iterator[WarcEntry | RunStart | RunEnd | LaterRendition | Damage | Skipped]:
+    """Yield the captures in ``stream`` (the WARC or ARC file at ``path``) in file order, our run records, and
+    the renditions of a capture written apart from it (:class:`LaterRendition`).
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
     says whether a response's payload is needed (default: always). A payload
@@ -122,12 +136,19 @@ def read_entries(
     request) is attached.
     """
     held: WarcEntry | None = None
+    apart: str | None = None  # the capture whose renditions, written apart from it, were last yielded
     limit = payload_limit() if limit is None else limit
     for item in _records(stream, path, file_ref, want_body, limit):
-        if isinstance(item, _Dom):
-            if held is not None and held.pointer.record_id == item.about:
-                held.body, held.rendered = item.body, True
-            continue
+        if isinstance(item, _Rendition):
+            # in its capture's batch, which the capture record closes (storage.warc.rendered gives the order)
+            if held is not None and held.pointer.record_id == item.about and held.context is None:
+                if item.kind == "dom" and item.body is not None:
+                    held.body, held.rendered = item.body, True
+                continue
+            if item.about == apart:
+                continue
+            apart = item.about
+            item = LaterRendition(item.about, item.pointer, item.date)
         if isinstance(item, CaptureContext):
             if held is not None and held.pointer.record_id == item.record_id:
                 _attach(held, item)
@@ -152,7 +173,7 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 def _records(
     stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, limit: int
-) -> Iterator[WarcEntry | Context | _Dom | Damage | Skipped]:
+) -> Iterator[WarcEntry | Context | _Rendition | Damage | Skipped]:
     offset = 0
     try:
         arc = _is_arc(stream)
@@ -197,7 +218,7 @@ def _is_arc(stream: BinaryIO) -> bool:
 def _item(
     record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, want_body: Callable[[str | None], bool] | None,
     limit: int, arc: bool = False,
-) -> WarcEntry | Context | _Dom | None:
+) -> WarcEntry | Context | _Rendition | None:
     if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
             CONTENT_TYPE):
         try:
@@ -207,14 +228,23 @@ def _item(
         iterator.read_to_end(record)
         return found
     named = rendition_of(record)
-    if named is not None and named[0] == "dom":
-        try:
-            dom = _Dom(named[1], read_capped(record, _where(file_ref, iterator), limit))
-        except PayloadTooLarge:
-            dom = None  # past the limit, as a payload would be: the capture keeps its own body
-        iterator.read_to_end(record)
-        return dom
+    if named is not None:
+        return _rendition(record, iterator, file_ref, limit, *named)
     return _entry(record, iterator, file_ref, want_body, limit, arc)
+
+
+def _rendition(record: ArcWarcRecord, iterator: ArchiveIterator, file_ref: str, limit: int, kind: str,
+               about: str) -> _Rendition:
+    body = None
+    if kind == "dom":
+        try:
+            body = read_capped(record, _where(file_ref, iterator), limit)
+        except PayloadTooLarge:
+            pass  # past the limit, as a payload would be: the capture keeps its own body
+    iterator.read_to_end(record)
+    pointer = WarcPointer(file_ref, iterator.get_record_offset(), iterator.get_record_length(),
+                          record.rec_headers.get_header("WARC-Record-ID") or "")
+    return _Rendition(kind, about, pointer, _date(record.rec_headers.get_header("WARC-Date")), body)
 
 
 def _entry(

@@ -16,6 +16,10 @@
   ``/api/live/storm?page=N`` and a "Load more" button for each older page;
   :meth:`ScriptedWeb.post`, :meth:`ScriptedWeb.edit_post` and
   :meth:`ScriptedWeb.delete_post` change it between crawls.
+* ``leaky.rebind.test``: a page whose image and script lie on another
+  address, :attr:`ScriptedWeb.leak_to` (a :class:`Listener` on a second
+  loopback address, counting every request that reaches it): a private address
+  a browser must never be led to.
 * ``hang.example``: ``/story/poll`` polls ``/api/tick`` for ever (the network
   never falls quiet; its text is there after the first answer);
   ``/story/loop`` runs a script that never returns; ``/story/oom`` one that
@@ -74,6 +78,7 @@ class ScriptedWeb:
     hits: list[str] = field(default_factory=list)  # every URL asked for, in order
 
     articles: int = 2  # per outlet
+    leak_to: str = "http://127.0.0.2:9"  # where leaky.rebind.test's page sends its image and script requests
 
     def __post_init__(self) -> None:
         for host, prefix in (("apitext.example", "api"), ("spa.example", "spa"), ("plain.example", "plain")):
@@ -113,9 +118,11 @@ class ScriptedWeb:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def seed_toml(self, render: dict[str, str] | None = None, only: tuple[str, ...] | None = None) -> str:
-        """Seed entries for the outlets (``only`` these); ``render`` gives an outlet's ``render`` (default: none)."""
-        render = render or {}
+    def seed_toml(self, render: dict[str, str] | None = None, only: tuple[str, ...] | None = None,
+                  screenshots: dict[str, str] | None = None) -> str:
+        """Seed entries for the outlets (``only`` these); ``render`` and ``screenshots`` give an outlet's
+        ``render`` and ``screenshots`` (default: none)."""
+        render, screenshots = render or {}, screenshots or {}
         entries = [("apitext", "apitext.example", "/story/"), ("spa", "spa.example", "/news/"),
                    ("hang", "hang.example", "/story/"), ("plain", "plain.example", "/story/"),
                    ("liveblog", "liveblog.example", "/live/"), ("nihon", "nihon.example", "/story/")]
@@ -127,6 +134,8 @@ class ScriptedWeb:
                       f"article_pattern = '{pattern}'"]
             if name in render:
                 lines.append(f'render = "{render[name]}"')
+            if name in screenshots:
+                lines.append(f'screenshots = "{screenshots[name]}"')
             lines.append("")
         return "\n".join(lines)
 
@@ -176,7 +185,15 @@ class ScriptedWeb:
                 return self._plain(path, host, lang="ja")
             if host == "liveblog.example":
                 return self._liveblog(path)
+            if host == "leaky.rebind.test" and path == "/":
+                return self._leaky()
         return 404, "text/plain", b"no such host\n", False
+
+    def _leaky(self) -> tuple[int, str, bytes, bool]:
+        text = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs_for("leaky", 3))
+        return _html(f'<html><head><title>Leaky</title><script src="{self.leak_to}/track.js"></script></head>'
+                     f'<body><article><h1>The page that calls home</h1>{text}'
+                     f'<img src="{self.leak_to}/pixel.png" alt=""></article></body></html>')
 
     def _apitext(self, path: str) -> tuple[int, str, bytes, bool]:
         stories = self.stories["apitext.example"]
@@ -381,6 +398,42 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class Listener:
+    """A server on ``address`` (a loopback alias such as 127.0.0.2) that answers 204 and records every path asked."""
+
+    def __init__(self, address: str) -> None:
+        self.hits: list[str] = []
+        self._server = ThreadingHTTPServer((address, 0), _Counting)
+        self._server.daemon_threads = True
+        self._server.hits = self.hits  # type: ignore[attr-defined]
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> Listener:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _Counting(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.server.hits.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -94,6 +94,7 @@ def screenshot_view(room, request: Request, params: Params) -> Response:
     warc_file(archive, entry.warc_file)  # refused if the name climbs out of warcs/
     shot = archive.renditions(entry.warc_file, entry.warc_offset, entry.warc_record_id).screenshot
     if shot is None:
-        raise NoSuchThing(f"capture {entry.id} has no screenshot (only pages rendered by a browser have one)")
+        raise NoSuchThing(f"capture {entry.id} has no screenshot (only pages rendered by a browser, and new "
+                          "versions of outlets with screenshots = 'versions', have one)")
     return Response(shot, headers={"content-type": SCREENSHOT_TYPE, "cache-control": "private, max-age=86400",
                                    "content-security-policy": "default-src 'none'; sandbox"})

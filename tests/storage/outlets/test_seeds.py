@@ -55,6 +55,7 @@ def test_good_seed_file(tmp_path: Path) -> None:
         (GOOD.replace('name = "daily"', 'name = "../etc"'), "name must be"),
         (GOOD + GOOD, "already used"),
         (GOOD + 'render = "javascript"\n', "'render' is 'javascript'; use one of 'auto', 'browser', 'static'"),
+        (GOOD + 'screenshots = "all"\n', "'screenshots' is 'all'; use one of 'rendered', 'versions'"),
     ],
 )
 def test_bad_seed_file_names_file_outlet_and_problem(tmp_path: Path, text: str, expected: str) -> None:
@@ -77,5 +78,5 @@ def test_bad_seed_file_stops_scrapy_crawl_before_it_starts(tmp_path: Path) -> No
     result = run_crawl(tmp_path / "a", path, None, check=False)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, render, sitemaps, start_urls, warc_credentials)"]
+    assert lines == [f"error: {path}: outlet 'daily': unknown key 'feedz' (known: article_pattern, domains, feeds, name, render, screenshots, sitemaps, start_urls, warc_credentials)"]
     assert not (tmp_path / "a").exists()
