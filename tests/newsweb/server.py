@@ -4,7 +4,10 @@ Clients either send absolute-form request lines (``GET http://host/path``, as
 Scrapy does through ``http_proxy``) or origin-form ones with a ``Host`` header.
 Pages of outlets that gzip are compressed when the client accepts it (at
 level 1, nginx's default ``gzip_comp_level``: the server's CPU is shared with the
-crawlers the benchmarks measure); article
+crawlers the benchmarks measure; ``NewsWeb(content_coding="br")`` or ``"zstd"``
+sends those codings instead to a client that asks for them (gzip to one that
+asks only for that), as CDNs do, and ``force_coding=True`` whether it asked
+or not, as some servers do); article
 pages carry ``ETag``/``Last-Modified`` and answer conditional requests with 304.
 """
 
@@ -15,6 +18,13 @@ import gzip
 import logging
 import secrets
 import sys
+
+import brotli
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -35,6 +45,11 @@ GZIP_LEVEL = 1
 
 HTML = "text/html"
 SECTION_LINK_SUFFIX = {"metro-tribune": "?ref=section"}
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda body: gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+    "br": lambda body: brotli.compress(body, quality=1),
+    "zstd": lambda body: zstd.compress(body, level=1),
+}
 
 
 @dataclass(slots=True)
@@ -225,9 +240,11 @@ class NewsWebHandler(BaseHTTPRequestHandler):
         headers = list(response.headers)
         if response.compressible:
             headers.append(("Vary", "Accept-Encoding"))
-            if "gzip" in (self.headers.get("Accept-Encoding") or "") and body:
-                body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-                headers.append(("Content-Encoding", "gzip"))
+            accepted = self.headers.get("Accept-Encoding") or ""
+            coding = next((c for c in (web.content_coding, "gzip") if web.force_coding or c in accepted), None)
+            if coding is not None and body:
+                body = ENCODERS[coding](body)
+                headers.append(("Content-Encoding", coding))
         self.send_response(response.status)
         if response.content_type:
             self.send_header("Content-Type", response.content_type)

@@ -67,6 +67,8 @@ class NewsWeb:
         front_pages: bool = False,
         undeclared: bool = False,
         proxy_auth: str | None = None,
+        content_coding: str = "gzip",
+        force_coding: bool = False,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
 
@@ -78,9 +80,12 @@ class NewsWeb:
         ``evolve``'s, else ``front_rounds.advance()``. ``proxy_auth``
         (``"user:password"``) makes it an authenticating proxy: requests
         without those credentials in ``Proxy-Authorization`` get 407, and
-        ``proxy_url`` carries them.
+        ``proxy_url`` carries them. ``content_coding`` (``gzip``, ``br``, ``zstd``) is how the outlets
+        that compress do it, when the client accepts it (``force_coding``: whether it does or not).
         """
         self.proxy_auth = proxy_auth
+        self.content_coding = content_coding
+        self.force_coding = force_coding
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
         self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
