@@ -294,8 +294,8 @@ class _Run:
         except SeedError as error:
             self._skip(f"{error}; run record skipped")
             return
-        cap = record.arguments.get(MAX_ELEMENTS_ARGUMENT)
-        if isinstance(cap, int) and not isinstance(cap, bool) and cap >= 0:
+        cap = record.limit(MAX_ELEMENTS_ARGUMENT)  # its DOWNLOAD_MAXSIZE is the reader's (storage.warc.reader)
+        if cap is not None:
             self.caps[record.run_id] = cap
         for seed in seeds:
             if self.outlets.learn(seed):

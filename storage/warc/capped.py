@@ -11,14 +11,17 @@ the crawl refused, and no reader holds more than the limit.
 
 The payload is de-chunked and inflated here, in pieces of at most ``CHUNK``
 bytes, as warcio's ``content_stream`` would decode it (``gzip``/``x-gzip``
-and ``deflate``; a body that does not inflate from its first bytes is taken
-as it is), but not with it: warcio inflates a whole transfer chunk, or 16 KB
-of gzip (16 MB of output), in one call.
+and ``deflate``), and ``br`` and ``zstd`` as Scrapy decodes them for the
+crawl (warcio leaves them); a body that does not decode from its first bytes
+is taken as it is. Not with warcio: it inflates a whole transfer chunk, or
+16 KB of gzip (16 MB of output), in one call.
 
-The limit is ``NEWSARCHIVE_DOWNLOAD_MAXSIZE`` (bytes; 0 lifts it) when set,
-else 32 MiB; it is also the crawl's default ``DOWNLOAD_MAXSIZE``
-(:mod:`crawler.settings`). Nothing here imports warcio: the crawl's settings
-read the limit from this module.
+The limit of a file our crawler wrote is the ``DOWNLOAD_MAXSIZE`` its run
+record names (:func:`storage.warc.reader.run_payload_limit`); for other files
+(other tools, older crawls) it is ``NEWSARCHIVE_DOWNLOAD_MAXSIZE`` (bytes; 0
+lifts it) when set, else 32 MiB, which is also the crawl's default
+``DOWNLOAD_MAXSIZE`` (:mod:`crawler.settings`). Nothing here imports warcio:
+the crawl's settings read the limit from this module.
 """
 
 from __future__ import annotations
@@ -67,8 +70,9 @@ def iter_capped(record: Any, where: str, limit: int | None = None) -> Iterator[b
     for piece in _decoded(record):
         size += len(piece)
         if limit and size > limit:
-            raise PayloadTooLarge(f"the payload of {where} decodes to more than {limit} bytes, the archive's limit "
-                                  f"(the crawl's DOWNLOAD_MAXSIZE; {LIMIT_ENV} changes it)")
+            raise PayloadTooLarge(f"the payload of {where} decodes to more than {limit} bytes, the limit of the "
+                                  f"crawl that wrote it (its DOWNLOAD_MAXSIZE; {LIMIT_ENV} for files that do not "
+                                  "say)")
         if piece:
             yield piece
 
@@ -206,7 +210,7 @@ class _Zstd(_Decoder):
 
 
 # Each coding's decoders, tried in turn on the body's first bytes (deflate: zlib-wrapped, else raw), as
-# warcio and Scrapy try them. br and zstd are what Scrapy 2.19 asks for besides (Accept-Encoding) and decodes.
+# warcio and Scrapy try them. Scrapy decodes br and zstd for extraction; a server may send them unasked.
 _DECODERS: dict[str, list[Callable[[], _Decoder]]] = {
     "gzip": [lambda: _Inflate(zlib.MAX_WBITS | 16)],
     "deflate": [lambda: _Inflate(zlib.MAX_WBITS), lambda: _Inflate(-zlib.MAX_WBITS)],

@@ -33,6 +33,7 @@ from extract.urls import usable_url
 from storage.warc.capped import payload_limit, read_capped
 from storage.warc.context import (
     CONTENT_TYPE,
+    MAX_SIZE_ARGUMENT,
     CaptureContext,
     Context,
     ContextError,
@@ -115,14 +116,14 @@ def read_entries(
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
     says whether a response's payload is needed (default: always). A payload
-    is read up to ``limit`` bytes (default: the archive's,
-    :mod:`storage.warc.capped`); one that decodes past it is not kept, and its
-    entry is ``too_large``. A capture is yielded once the records after it are
-    read, so the capture record that describes it (written right after its
-    request) is attached.
+    is read up to ``limit`` bytes (default: the ``DOWNLOAD_MAXSIZE`` of the
+    crawl that wrote the file, as its run record says, else the archive's:
+    :func:`storage.warc.capped.payload_limit`); one that decodes past it is not
+    kept, and its entry is ``too_large``. A capture is yielded once the records
+    after it are read, so the capture record that describes it (written right
+    after its request) is attached.
     """
     held: WarcEntry | None = None
-    limit = payload_limit() if limit is None else limit
     for item in _records(stream, path, file_ref, want_body, limit):
         if isinstance(item, _Dom):
             if held is not None and held.pointer.record_id == item.about:
@@ -151,9 +152,10 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 
 def _records(
-    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, limit: int
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, given: int | None
 ) -> Iterator[WarcEntry | Context | _Dom | Damage | Skipped]:
     offset = 0
+    limit = payload_limit() if given is None else given
     try:
         arc = _is_arc(stream)
         iterator = ArchiveIterator(stream, arc2warc=arc)
@@ -169,12 +171,29 @@ def _records(
             if record.raw_stream.limit:
                 yield Damage(path, iterator.get_record_offset(), "record ends before its Content-Length")
                 return
+            if isinstance(item, RunStart) and given is None:  # a run record heads each of its crawl's files
+                limit = run_payload_limit(item)
             if item is not None:
                 yield item
             offset = iterator.offset
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as error:
         # warcio reports a damaged gzip member or header block in many ways.
         yield Damage(path, offset, _reason(error))
+
+
+def run_payload_limit(run: RunStart | None) -> int:
+    """How far a payload of ``run``'s files is read: its crawl's DOWNLOAD_MAXSIZE, else the archive's limit."""
+    said = run.limit(MAX_SIZE_ARGUMENT) if run is not None else None
+    return payload_limit() if said is None else said
+
+
+def run_of(stream: BinaryIO, path: Path) -> RunStart | None:
+    """The run record ``stream`` (the file at ``path``) begins with, after its warcinfo; ``None`` for a file of
+    another tool or an older crawl (a capture, damage or the end comes first). The stream is read from its start."""
+    stream.seek(0)
+    for item in read_entries(stream, path, path.name, want_body=lambda _type: False):
+        return item if isinstance(item, RunStart) else None
+    return None
 
 
 def _is_arc(stream: BinaryIO) -> bool:
