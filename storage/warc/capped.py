@@ -82,6 +82,17 @@ def read_capped(record: Any, where: str, limit: int | None = None) -> bytes:
     return b"".join(iter_capped(record, where, limit))
 
 
+def encoded(record: Any) -> bool:
+    """Whether the body of ``record`` has a content coding decoded here: one that may decode far past its size."""
+    http = record.http_headers
+    return http is not None and _coding(http) in _DECODERS
+
+
+def _coding(http: Any) -> str:
+    coding = (http.get_header("Content-Encoding") or "").strip().lower()
+    return "gzip" if coding == "x-gzip" else coding
+
+
 def _decoded(record: Any) -> Iterator[bytes]:
     raw: BinaryIO = record.raw_stream
     http = record.http_headers
@@ -89,8 +100,7 @@ def _decoded(record: Any) -> Iterator[bytes]:
         return _blocks(raw)
     chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
     body = _dechunked(raw) if chunked else _blocks(raw)
-    coding = (http.get_header("Content-Encoding") or "").strip().lower()
-    coding = "gzip" if coding == "x-gzip" else coding
+    coding = _coding(http)
     return _decoded_by(body, coding) if coding in _DECODERS else body
 
 

@@ -30,7 +30,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
 from extract.urls import usable_url
-from storage.warc.capped import payload_limit, read_capped
+from storage.warc.capped import encoded, iter_capped, payload_limit, read_capped
 from storage.warc.context import (
     CONTENT_TYPE,
     MAX_SIZE_ARGUMENT,
@@ -69,7 +69,9 @@ class WarcEntry:
     refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
     context: CaptureContext | None = None  # why our crawler fetched it, when it says
     rendered: bool = False  # body is the DOM a browser rendered (storage.warc.rendered), not the payload
-    too_large: str | None = None  # why its payload was not kept: it decodes past the archive's limit (body b"")
+    # why its payload was not kept: it decodes past the limit (body b""); known of every content-encoded response,
+    # its body wanted or not, as the crawl refuses such a fetch whatever it is
+    too_large: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,9 @@ def read_entries(
     is read up to ``limit`` bytes (default: the ``DOWNLOAD_MAXSIZE`` of the
     crawl that wrote the file, as its run record says, else the archive's:
     :func:`storage.warc.capped.payload_limit`); one that decodes past it is not
-    kept, and its entry is ``too_large``. A capture is yielded once the records
+    kept, and its entry is ``too_large``. A content-encoded body that is not
+    wanted is decoded all the same, in pieces that are dropped, to know whether
+    it is ``too_large``: the crawl refused such a fetch whatever its type. A capture is yielded once the records
     after it are read, so the capture record that describes it (written right
     after its request) is attached.
     """
@@ -254,11 +258,16 @@ def _entry(
     content_type = http.get_header("Content-Type")
     wanted = record.rec_type == "response" and (want_body is None or want_body(content_type))
     body, too_large = b"", None
-    if wanted:
-        try:
+    try:
+        if wanted:
             body = read_capped(record, _where(file_ref, iterator), limit)
-        except PayloadTooLarge as refused:
-            too_large = str(refused)
+        elif record.rec_type == "response" and encoded(record):
+            # Scrapy decodes every body it gets and refuses one past DOWNLOAD_MAXSIZE, whatever its type or
+            # status (a non-HTML bomb on a 404): measured in pieces and dropped, so such a fetch is refused here too
+            for _ in iter_capped(record, _where(file_ref, iterator), limit):
+                pass
+    except PayloadTooLarge as refused:
+        too_large = str(refused)
     iterator.read_to_end(record)
     record_id = headers.get_header("WARC-Record-ID")
     if arc:  # an ARC record has no id: warcio makes a new one at each read, so name it by place

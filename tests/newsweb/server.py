@@ -14,10 +14,12 @@ pages carry ``ETag``/``Last-Modified`` and answer conditional requests with 304.
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import logging
 import secrets
 import sys
+import zlib
 
 import brotli
 
@@ -82,6 +84,14 @@ def html_response(outlet: Outlet, html: str, status: int = 200, headers: list | 
     return response
 
 
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """Gzip of ``size`` zero bytes (a few KB per megabyte)."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return b"".join(squeeze.compress(bytes(min(1 << 20, size - done))) for done in range(0, size, 1 << 20)) + \
+        squeeze.flush()
+
+
 def not_modified(article: Article, headers) -> bool:
     """RFC 9110: If-None-Match wins over If-Modified-Since when both are sent."""
     if_none_match = headers.get("If-None-Match")
@@ -114,6 +124,9 @@ def article_response(web: NewsWeb, outlet: Outlet, article: Article, headers) ->
         return Response(wall.status, walls.wall_page(article.wall), f"{HTML}; charset=utf-8", list(wall.headers))
     if article.status == 301:
         return Response(301, b"", None, [("Location", article.location or outlet.home)])
+    if not article.live and article.bomb_bytes:
+        return Response(article.status, gzip_bomb(article.bomb_bytes), "application/octet-stream",
+                        [("Content-Encoding", "gzip")])
     if not article.live:
         return html_response(
             outlet, pages.not_found_page(outlet.site_name, article.path, article.status), article.status

@@ -332,12 +332,17 @@ class NewsWeb:
             article.revision += 1
             return article.snapshot()
 
-    def delete_article(self, url: str, status: int = 404) -> None:
-        """Take an article down: it answers ``status`` (404 or 410) and leaves feeds and sitemaps."""
+    def delete_article(self, url: str, status: int = 404, bomb_bytes: int = 0) -> None:
+        """Take an article down: it answers ``status`` (404 or 410) and leaves feeds and sitemaps.
+
+        ``bomb_bytes``: its answer is no page but a gzip-encoded ``application/octet-stream`` body that
+        decodes to that many bytes (a decompression bomb).
+        """
         if status not in (404, 410):
             raise ValueError(f"delete_article status must be 404 or 410, not {status}")
         with self._lock:
-            self._live(url).status = status
+            article = self._live(url)
+            article.status, article.bomb_bytes = status, bomb_bytes
 
     def wall_article(self, url: str, wall: str | None) -> None:
         """Make ``url`` answer with a wall of tests/newsweb/walls.py (its name) instead of itself; None: itself again."""
