@@ -87,22 +87,26 @@ class ArchivePipeline:
         self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", defaults.BOILERPLATE_LEARNING)
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
         self.models: OutletModels | None = None
-        self.archive: Archive | None = None
         self.pool: WorkerPool | None = None
         self.writer_process: WriterProcess | None = None
         self.writer: BatchWriter | None = None
         self.warcs_dir: Path | None = None
+        from crawler.archive_access import archive_location, open_archive_at
+
+        # Opened here, while the crawler is built: an archive that needs `newsarchive migrate` (made older since the
+        # crawl command checked it) then fails the crawl before its engine exists, so nothing opens or closes and the
+        # command's one line is all that is said (crawler.commands.crawl).
+        self.location = archive_location(settings)
+        self.archive: Archive | None = open_archive_at(*self.location)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        from crawler.archive_access import archive_location, open_archive_at
         from storage.outlets.clutter_models import OutletModels
 
-        location = archive_location(self.crawler.settings)
-        self.archive = open_archive_at(*location)
+        location = self.location
         try:
             for seed in getattr(self.crawler.spider, "outlets", {}).values():
                 self.archive.ensure_outlet(seed.name, list(seed.domains), asdict(seed.entry()))
