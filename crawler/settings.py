@@ -44,9 +44,10 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
-# A body past this (as downloaded, or as decoded: gzip bombs) is refused. It is also every reader's limit on a
-# payload read back from the WARCs (storage/warc/capped.py: ingest, reindex, the reading room), so reindex
-# refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets both.
+# A body past this (as downloaded, or as decoded: gzip bombs) is refused. The run record names it, and it is every
+# reader's limit on a payload read back from the run's WARCs (storage/warc/capped.py: ingest, reindex, the reading
+# room), so reindex refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets the default (and the limit of
+# WARCs without a run record).
 DOWNLOAD_MAXSIZE = payload_limit()
 # Scrapy asks for br and zstd too, but a WARC keeps a body as sent, and pywb (through warcio) replays neither:
 # it drops the Content-Encoding header and sends the encoded bytes. So the crawl asks for what every WARC tool
