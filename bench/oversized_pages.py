@@ -8,11 +8,15 @@ what every crawl did before the cap) and at its default, alternated run by run:
   crawl     ``scrapy crawl news -s CLOSESPIDER_TIMEOUT=--bound`` over a local outlet
             whose feed lists one article of ``--crawl-size`` elements: the crawl's
             wall time, against its bound
+  front     :func:`extract.frontpage.front_page_links` (a start page's ranked links,
+            in the crawl's workers and ingest) on a start page of N list items, one
+            in ten an article link, for each ``--front-sizes``
 
 Every run is printed, then medians and the ratio off/on. Run:
 
     .venv/bin/python bench/oversized_pages.py                       # 50k-300k elements, 1 crawl each
     .venv/bin/python bench/oversized_pages.py --sizes 20000 --runs 3 --crawl-runs 0
+    .venv/bin/python bench/oversized_pages.py --sizes --crawl-runs 0 --front-sizes 200000 --runs 3
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extract.frontpage import FrontPageTooLarge, front_page_links  # noqa: E402
 from extract.limits import MAX_ELEMENTS  # noqa: E402
 from extract.page import analyse_page  # noqa: E402
 from tests.crawler.test_hostile_discovery import OutletHandler, article_html, article_path  # noqa: E402
@@ -51,6 +56,22 @@ def time_analyse(body: bytes, cap: int) -> tuple[float, str]:
     seconds = time.perf_counter() - started
     what = analysis.unread or f"{len(analysis.extracted.article.text) if analysis.extracted else 0} chars"
     return seconds, what
+
+
+def front_page(elements: int) -> str:
+    """A start page of ``elements`` list items, one in ten a link to an article."""
+    items = "".join(f'<li><a href="/2026/11/20/story-{i}/">Story {i} of the day</a></li>' if i % 10 == 0
+                    else f"<li>Archive entry {i}</li>" for i in range(elements))
+    return f"<html><head><title>Home</title></head><body><h2>Latest</h2><ul>{items}</ul></body></html>"
+
+
+def time_front(body: bytes, cap: int) -> tuple[float, str]:
+    started = time.perf_counter()
+    try:
+        what = f"{len(front_page_links(body, 'http://127.0.0.1/', lambda url: '/2026/' in url, cap))} links ranked"
+    except FrontPageTooLarge as refused:
+        what = f"not ranked: {refused}"
+    return time.perf_counter() - started, what
 
 
 def time_crawl(root: Path, base: str, cap: int, bound: int) -> float:
@@ -77,7 +98,19 @@ def main() -> None:
     parser.add_argument("--crawl-size", type=int, default=300_000)
     parser.add_argument("--crawl-runs", type=int, default=1, help="crawls per mode (0: none)")
     parser.add_argument("--bound", type=int, default=45, help="the crawls' CLOSESPIDER_TIMEOUT")
+    parser.add_argument("--front-sizes", type=int, nargs="*", default=[100_000, 200_000])
     args = parser.parse_args()
+
+    for size in args.front_sizes:
+        body = front_page(size).encode("utf-8")
+        runs = {label: [] for label, _ in MODES}
+        for run in range(args.runs):
+            for label, cap in MODES:
+                seconds, what = time_front(body, cap)
+                runs[label].append(seconds)
+                print(f"front page of {size} elements ({len(body) / 1e6:.1f} MB) run {run + 1} {label}: "
+                      f"{seconds:.2f} s ({what})", flush=True)
+        report(f"front page of {size} elements", runs)
 
     for size in args.sizes:
         body = page(size).encode("utf-8")

@@ -18,6 +18,8 @@ settings:
   given the same Redis shares one frontier and duplicate filter; see below.
 """
 
+from scrapy.settings.default_settings import DEFAULT_REQUEST_HEADERS as _SCRAPY_REQUEST_HEADERS
+
 from extract import limits
 from storage.warc.capped import payload_limit
 
@@ -42,10 +44,15 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
-# A body past this (as downloaded, or as decoded: gzip bombs) is refused. It is also every reader's limit on a
-# payload read back from the WARCs (storage/warc/capped.py: ingest, reindex, the reading room), so reindex
-# refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets both.
+# A body past this (as downloaded, or as decoded: gzip bombs) is refused. The run record names it, and it is every
+# reader's limit on a payload read back from the run's WARCs (storage/warc/capped.py: ingest, reindex, the reading
+# room), so reindex refuses what the crawl refused; NEWSARCHIVE_DOWNLOAD_MAXSIZE sets the default (and the limit of
+# WARCs without a run record).
 DOWNLOAD_MAXSIZE = payload_limit()
+# Scrapy asks for br and zstd too, but a WARC keeps a body as sent, and pywb (through warcio) replays neither:
+# it drops the Content-Encoding header and sends the encoded bytes. So the crawl asks for what every WARC tool
+# decodes; a server that sends br or zstd all the same is read back all the same (storage/warc/capped.py).
+DEFAULT_REQUEST_HEADERS = {**_SCRAPY_REQUEST_HEADERS, "Accept-Encoding": "gzip, deflate"}
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 2
 RETRY_BACKOFF_BASE = 1.0

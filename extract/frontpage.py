@@ -22,6 +22,7 @@ import lxml.html
 from lxml import etree
 
 from extract.decode import decode_html
+from extract.limits import MAX_ELEMENTS, element_count
 from extract.urls import canonicalize_url
 
 HEADINGS = {"h1", "h2", "h3"}
@@ -51,12 +52,30 @@ class _Found:
     in_heading: str | None  # the h1–h3 the link sits in, if any
 
 
-def front_page_links(html: bytes | str, base_url: str,
-                     links_to_article: Callable[[str], bool]) -> list[FrontPageLink]:
-    """The article links of the front page ``html`` fetched from ``base_url``, ranked in reading order."""
+class FrontPageTooLarge(ValueError):
+    """A front page of more HTML elements than the cap: its links are not ranked (``elements`` says how many)."""
+
+    def __init__(self, elements: int, cap: int) -> None:
+        super().__init__(f"{elements} HTML elements, over the cap of {cap}")
+        self.elements, self.cap = elements, cap
+
+    def __reduce__(self) -> tuple[type, tuple[int, int]]:  # comes back from a worker process whole
+        return FrontPageTooLarge, (self.elements, self.cap)
+
+
+def front_page_links(html: bytes | str, base_url: str, links_to_article: Callable[[str], bool],
+                     max_elements: int = MAX_ELEMENTS) -> list[FrontPageLink]:
+    """The article links of the front page ``html`` fetched from ``base_url``, ranked in reading order.
+
+    A page of more than ``max_elements`` elements (0: no cap) raises :class:`FrontPageTooLarge` once parsed:
+    the cap of article pages (:mod:`extract.limits`), as the walk below costs more per element than parsing.
+    """
     root = _parse(html)
     if root is None:
         return []
+    elements = element_count(root)
+    if 0 < max_elements < elements:
+        raise FrontPageTooLarge(elements, max_elements)
     base = _base(root, base_url)
     found: dict[str, _Found] = {}
     for item in _walk(root, base, links_to_article):

@@ -25,7 +25,6 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -33,7 +32,7 @@ from w3lib.encoding import html_to_unicode
 from w3lib.html import get_base_url
 
 from extract.extractor import ExtractedPage, extract_parsed, parse_page
-from extract.limits import MAX_ELEMENTS, OVERSIZED
+from extract.limits import MAX_ELEMENTS, OVERSIZED, element_count
 from extract.page_signals import (
     TEASER_CHARS,
     declared_identity,
@@ -179,8 +178,3 @@ def analyse_page(
     needs = (wall is None and reading_length(extracted.article.text) < TEASER_CHARS
              and page_needs_scripts(selector))
     return PageAnalysis(verdict, None if wall else extracted, wall, needs_scripts=needs, elements=elements)
-
-
-def element_count(tree: Any) -> int:
-    """The HTML elements of a parsed page (comments and processing instructions too): tens of ms for 300,000."""
-    return 0 if tree is None else sum(1 for _ in tree.iter())

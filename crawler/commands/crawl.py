@@ -9,11 +9,13 @@ a traceback. After the crawl the exit status says how it ended (see
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from scrapy.addons import AddonManager
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -24,6 +26,7 @@ from crawler.archive_access import archive_db_url
 from crawler.exitcodes import ARCHIVE_WRITE_FAILED, BAD_INPUT, LOCKED, MIGRATION_NEEDED, verdict
 from crawler.settings_check import bad_setting, unknown_settings
 from crawler.spiders.news import ARGUMENTS, RECHECK_CHOICES
+from storage.db.errors import SchemaNeedsMigration
 from storage.db.lock import ArchiveLock, ArchiveLocked
 from storage.outlets.seeds import SeedError, load_seeds
 from storage.warc.writer import check_gzip_level
@@ -63,12 +66,16 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)
             return
         lock = self._lock  # acquired in process_options
+        refused: list[SchemaNeedsMigration] = []
         try:
             crawler = self._create_crawler(args[0])
-            self.crawler_process.crawl(crawler, **opts.spargs)
+            _catch_refusal(self.crawler_process.crawl(crawler, **opts.spargs), refused)
             self.crawler_process.start()
         finally:
             lock.release()
+        if refused:
+            self.exitcode = MIGRATION_NEEDED
+            return
         if self.crawler_process.bootstrap_failed or not crawler.stats:
             self.exitcode = 1
             return
@@ -135,7 +142,6 @@ class Command(ScrapyCrawlCommand):
             return True
         from sqlalchemy.exc import DBAPIError
 
-        from storage.db.errors import SchemaNeedsMigration
         from storage.db.migrate import refuse_heavy_at
 
         try:
@@ -146,6 +152,28 @@ class Command(ScrapyCrawlCommand):
         except DBAPIError:
             pass  # a database that fails here fails the crawl's own opening, which says why
         return True
+
+
+def _catch_refusal(started: Any, refused: list[SchemaNeedsMigration]) -> None:
+    """A crawl that fails to open because its archive needs ``newsarchive migrate`` ends in the one line the
+    check before it gives (:meth:`Command._schema_ok`), not a traceback.
+
+    That check passes and the pipeline's opening refuses when the archive changed in between (another,
+    older writer made it, or a restore put an older database in its place). ``started`` is what
+    ``crawler_process.crawl`` returned: an asyncio task, or a Deferred under the Twisted reactor.
+    """
+    def refusal(error: BaseException | None) -> bool:
+        if isinstance(error, SchemaNeedsMigration):
+            print(f"error: {error}", file=sys.stderr)
+            refused.append(error)
+            return True
+        return False
+
+    if isinstance(started, asyncio.Future):
+        # taking the exception here keeps asyncio from printing it when the task is collected
+        started.add_done_callback(lambda task: task.cancelled() or refusal(task.exception()))
+    elif hasattr(started, "addErrback"):
+        started.addErrback(lambda failure: None if refusal(failure.value) else failure)
 
 
 def _writable(archive_dir: Path) -> bool:

@@ -27,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import settings as defaults
 from crawler.archive_access import open_archive
 from crawler.exitcodes import verdict
-from storage.warc.context import MAX_ELEMENTS_ARGUMENT, RunEnd, RunStart
+from storage.warc.context import MAX_ELEMENTS_ARGUMENT, MAX_SIZE_ARGUMENT, RunEnd, RunStart
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ def run_start(crawler: Any) -> RunStart:
         spider = crawler.spider
         arguments = {k: v for k, v in vars(spider).items() if k in ("recheck",)}
         arguments["outlets"] = sorted(getattr(spider, "outlets", {}))
-        # ingest and reindex apply the cap this crawl applied (storage.ingest.ingest)
+        # ingest and reindex apply the limits this crawl applied (storage.ingest.ingest, storage.warc.reader)
         arguments[MAX_ELEMENTS_ARGUMENT] = crawler.settings.getint("EXTRACT_MAX_ELEMENTS", defaults.EXTRACT_MAX_ELEMENTS)
+        arguments[MAX_SIZE_ARGUMENT] = crawler.settings.getint("DOWNLOAD_MAXSIZE", defaults.DOWNLOAD_MAXSIZE)
         started = datetime.now(UTC)
         run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         frontier = getattr(spider, "frontier", None)  # distributed: the crawl this process joins

@@ -14,7 +14,8 @@ counted as ``errors/db_write``. Setting ``ARCHIVE_INDEX=False`` turns the
 pipeline off for archive-only crawls. Stats: ``archive/batches``, ``archive/new``, ``archive/changed``,
 ``archive/unchanged``, ``archive/not-article``, ``archive/front-page``, ``extract/empty``.
 An article page of more than ``EXTRACT_MAX_ELEMENTS`` HTML elements is not extracted: one
-warning line, ``extract/oversized`` and ``archive/unread`` (an unread capture, :mod:`extract.page`).
+warning line, ``extract/oversized`` and ``archive/unread`` (an unread capture, :mod:`extract.page`);
+a start page of as many is archived, its links not ranked: one warning line and ``extract/oversized``.
 A page that answered with a wall instead of itself (:mod:`extract.walls`: consent,
 challenge, denied, login, maintenance, rate-limit) is recorded as a blocked capture
 and counted as ``blocked/<kind>`` and ``outlet/<name>/blocked/<kind>``.
@@ -52,7 +53,7 @@ from crawler.pipelines.batch_writer import BatchWriter
 from crawler.pipelines.worker_pool import PageKilledWorkers, WorkerPool
 from crawler.pipelines.writer_process import WriterProcess
 from extract import Article
-from extract.frontpage import front_page_links
+from extract.frontpage import FrontPageTooLarge, front_page_links
 from extract.urls import canonicalize_url
 from extract.walls import WALL_STATUSES, judge_wall
 from storage.outlets.seeds import handed_to_browser
@@ -98,22 +99,26 @@ class ArchivePipeline:
         self.learn_boilerplate = settings.getbool("BOILERPLATE_LEARNING", defaults.BOILERPLATE_LEARNING)
         self.boilerplate_save_every = settings.getint("BOILERPLATE_SAVE_EVERY", defaults.BOILERPLATE_SAVE_EVERY)
         self.models: OutletModels | None = None
-        self.archive: Archive | None = None
         self.pool: WorkerPool | None = None
         self.writer_process: WriterProcess | None = None
         self.writer: BatchWriter | None = None
         self.warcs_dir: Path | None = None
+        from crawler.archive_access import archive_location, open_archive_at
+
+        # Opened here, while the crawler is built: an archive that needs `newsarchive migrate` (made older since the
+        # crawl command checked it) then fails the crawl before its engine exists, so nothing opens or closes and the
+        # command's one line is all that is said (crawler.commands.crawl).
+        self.location = archive_location(settings)
+        self.archive: Archive | None = open_archive_at(*self.location)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        from crawler.archive_access import archive_location, open_archive_at
         from storage.outlets.clutter_models import OutletModels
 
-        location = archive_location(self.crawler.settings)
-        self.archive = open_archive_at(*location)
+        location = self.location
         try:
             for seed in getattr(self.crawler.spider, "outlets", {}).values():
                 self.archive.ensure_outlet(seed.name, list(seed.domains), asdict(seed.entry()))
@@ -201,7 +206,13 @@ class ArchivePipeline:
         """Rank the front page's article links (in a worker) and record them beside its captures."""
         seed = self.crawler.spider.outlets[item.outlet]
         try:
-            links = await self.pool.run(partial(front_page_links, item.body, item.url, seed.links_to_article))
+            links = await self.pool.run(partial(front_page_links, item.body, item.url, seed.links_to_article,
+                                                self.max_elements))
+        except FrontPageTooLarge as exc:  # reindex refuses it alike, under the cap in the run record
+            self.stats.inc_value("extract/oversized")
+            logger.warning("front page not ranked %s: %d HTML elements, over EXTRACT_MAX_ELEMENTS=%d (archived)",
+                           item.url, exc.elements, self.max_elements)
+            return
         except Exception as exc:  # the WARC record is safe; reindex reads it again
             self.stats.inc_value("errors/frontpage")
             logger.error("cannot read front page %s: %s (the WARC record is kept)", item.url, exc)

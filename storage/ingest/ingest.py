@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import Article
-from extract.frontpage import FrontPageLink, front_page_links
+from extract.frontpage import FrontPageLink, FrontPageTooLarge, front_page_links
 from extract.limits import MAX_ELEMENTS
 from extract.page import PageAnalysis, PageVerdict, analyse_page, is_html_type
 from extract.urls import canonicalize_url
@@ -97,6 +97,7 @@ class IngestSummary:
     revisits_unresolved: int = 0
     extract_errors: int = 0
     unread: int = 0  # pages not extracted: more HTML elements than the cap (extract.limits)
+    unranked: int = 0  # start pages whose links were not ranked: more HTML elements than the cap, as the crawl
     blocked: int = 0  # walls met instead of the page (extract.walls): a capture of an archived page, else nothing
     damaged: list[str] = field(default_factory=list)  # one line per damaged file or skipped record
     seconds: float = 0.0
@@ -133,7 +134,7 @@ class _Pending:
 def analyse(task: _Task) -> PageAnalysis | list[FrontPageLink]:
     """Worker side: identity, article verdict and extraction for one page; a front page's ranked links."""
     if task.front_page:
-        return front_page_links(task.body, task.url, task.rule.links_to_article)
+        return front_page_links(task.body, task.url, task.rule.links_to_article, task.max_elements)
     listed = True if task.all_pages else task.listed
     return analyse_page(task.url, task.body, task.content_type, owns=task.rule.owns,
                         article_pattern=task.rule.article_pattern, listed=listed, extract=task.extract,
@@ -298,8 +299,8 @@ class _Run:
         except SeedError as error:
             self._skip(f"{error}; run record skipped")
             return
-        cap = record.arguments.get(MAX_ELEMENTS_ARGUMENT)
-        if isinstance(cap, int) and not isinstance(cap, bool) and cap >= 0:
+        cap = record.limit(MAX_ELEMENTS_ARGUMENT)  # its DOWNLOAD_MAXSIZE is the reader's (storage.warc.reader)
+        if cap is not None:
             self.caps[record.run_id] = cap
         for seed in seeds:
             if self.outlets.learn(seed):
@@ -329,7 +330,8 @@ class _Run:
             return
         if entry.context is not None and _front_page(entry):
             self._ensure_outlet(rule)
-            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=False, front_page=True)
+            task = _Task(entry.url, entry.body, entry.content_type, rule, extract=False, front_page=True,
+                         max_elements=self._cap(entry))
             self.pending.append(_Pending(entry, rule, self._submit(task), front_page=True))
             entry.body = b""
             self.drain(self.window)
@@ -470,6 +472,11 @@ class _Run:
     def _front_page_done(self, item: _Pending) -> None:
         try:
             links = item.result.result()
+        except FrontPageTooLarge as error:  # as the crawl refused it
+            self.summary.unranked += 1
+            logger.warning("front page not ranked %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
+                           item.entry.pointer.offset, error)
+            return
         except Exception as error:
             self.summary.extract_errors += 1
             logger.warning("cannot read front page %s (%s @ %d): %s", item.entry.url, item.entry.pointer.file,
@@ -616,6 +623,8 @@ def iter_summary_lines(summary: IngestSummary) -> Iterator[str]:
         yield f"walls instead of pages (blocked captures): {summary.blocked}"
     if summary.unread:
         yield f"pages not extracted, more HTML elements than the cap: {summary.unread} (indexed as unread captures)"
+    if summary.unranked:
+        yield f"front pages whose links were not ranked, more HTML elements than the cap: {summary.unranked}"
     if summary.extract_errors:
         yield f"pages whose extraction failed: {summary.extract_errors} (indexed as captures without text; see the log)"
 

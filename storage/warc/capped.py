@@ -11,22 +11,33 @@ the crawl refused, and no reader holds more than the limit.
 
 The payload is de-chunked and inflated here, in pieces of at most ``CHUNK``
 bytes, as warcio's ``content_stream`` would decode it (``gzip``/``x-gzip``
-and ``deflate``; a body that does not inflate from its first bytes is taken
-as it is), but not with it: warcio inflates a whole transfer chunk, or 16 KB
-of gzip (16 MB of output), in one call.
+and ``deflate``), and ``br`` and ``zstd`` as Scrapy decodes them for the
+crawl (warcio leaves them); a body that does not decode from its first bytes
+is taken as it is. Not with warcio: it inflates a whole transfer chunk, or
+16 KB of gzip (16 MB of output), in one call.
 
-The limit is ``NEWSARCHIVE_DOWNLOAD_MAXSIZE`` (bytes; 0 lifts it) when set,
-else 32 MiB; it is also the crawl's default ``DOWNLOAD_MAXSIZE``
-(:mod:`crawler.settings`). Nothing here imports warcio: the crawl's settings
-read the limit from this module.
+The limit of a file our crawler wrote is the ``DOWNLOAD_MAXSIZE`` its run
+record names (:func:`storage.warc.reader.run_payload_limit`); for other files
+(other tools, older crawls) it is ``NEWSARCHIVE_DOWNLOAD_MAXSIZE`` (bytes; 0
+lifts it) when set, else 32 MiB, which is also the crawl's default
+``DOWNLOAD_MAXSIZE`` (:mod:`crawler.settings`). Nothing here imports warcio:
+the crawl's settings read the limit from this module.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
+
+import brotli
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 from storage.warc.errors import PayloadTooLarge, WarcError
 
@@ -59,8 +70,9 @@ def iter_capped(record: Any, where: str, limit: int | None = None) -> Iterator[b
     for piece in _decoded(record):
         size += len(piece)
         if limit and size > limit:
-            raise PayloadTooLarge(f"the payload of {where} decodes to more than {limit} bytes, the archive's limit "
-                                  f"(the crawl's DOWNLOAD_MAXSIZE; {LIMIT_ENV} changes it)")
+            raise PayloadTooLarge(f"the payload of {where} decodes to more than {limit} bytes, the limit of the "
+                                  f"crawl that wrote it (its DOWNLOAD_MAXSIZE; {LIMIT_ENV} for files that do not "
+                                  "say)")
         if piece:
             yield piece
 
@@ -70,6 +82,17 @@ def read_capped(record: Any, where: str, limit: int | None = None) -> bytes:
     return b"".join(iter_capped(record, where, limit))
 
 
+def encoded(record: Any) -> bool:
+    """Whether the body of ``record`` has a content coding decoded here: one that may decode far past its size."""
+    http = record.http_headers
+    return http is not None and _coding(http) in _DECODERS
+
+
+def _coding(http: Any) -> str:
+    coding = (http.get_header("Content-Encoding") or "").strip().lower()
+    return "gzip" if coding == "x-gzip" else coding
+
+
 def _decoded(record: Any) -> Iterator[bytes]:
     raw: BinaryIO = record.raw_stream
     http = record.http_headers
@@ -77,9 +100,8 @@ def _decoded(record: Any) -> Iterator[bytes]:
         return _blocks(raw)
     chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
     body = _dechunked(raw) if chunked else _blocks(raw)
-    coding = (http.get_header("Content-Encoding") or "").strip().lower()
-    coding = "gzip" if coding == "x-gzip" else coding
-    return _inflated(body, coding) if coding in _WBITS else body
+    coding = _coding(http)
+    return _decoded_by(body, coding) if coding in _DECODERS else body
 
 
 def _blocks(raw: BinaryIO) -> Iterator[bytes]:
@@ -119,34 +141,119 @@ def _chunk_size(line: bytes) -> int | None:
         return None
 
 
-_WBITS = {"gzip": [zlib.MAX_WBITS | 16], "deflate": [zlib.MAX_WBITS, -zlib.MAX_WBITS]}  # deflate: zlib, else raw
+class _Decoder:
+    """One content coding undone in steps of at most CHUNK bytes of output (the engine's own bound per call)."""
+
+    errors: tuple[type[BaseException], ...] = ()
+
+    def feed(self, data: bytes) -> bytes:
+        raise NotImplementedError
+
+    def more(self) -> bytes | None:
+        """Output still held from input already fed, CHUNK bytes at most; ``None`` when it needs input."""
+        raise NotImplementedError
+
+    @property
+    def done(self) -> bool:
+        raise NotImplementedError
 
 
-def _inflated(body: Iterable[bytes], coding: str) -> Iterator[bytes]:
-    """``body`` inflated, never more than CHUNK bytes per call; as it is when its first bytes do not inflate."""
+class _Inflate(_Decoder):
+    errors = (zlib.error,)
+
+    def __init__(self, wbits: int) -> None:
+        self.engine = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes) -> bytes:
+        return self.engine.decompress(data, CHUNK)
+
+    def more(self) -> bytes | None:
+        tail = self.engine.unconsumed_tail
+        return self.engine.decompress(tail, CHUNK) if tail and not self.engine.eof else None
+
+    @property
+    def done(self) -> bool:
+        return self.engine.eof
+
+
+class _Brotli(_Decoder):
+    errors = (brotli.error,)
+
+    def __init__(self) -> None:
+        self.engine = brotli.Decompressor()
+
+    def feed(self, data: bytes) -> bytes:
+        return self.engine.process(data, output_buffer_limit=CHUNK)
+
+    def more(self) -> bytes | None:
+        # can_accept_more_data() says nothing of output still held: ask until none comes, as Scrapy does
+        if self.engine.is_finished():
+            return None
+        return self.engine.process(b"", output_buffer_limit=CHUNK) or None
+
+    @property
+    def done(self) -> bool:
+        return self.engine.is_finished()
+
+
+class _Zstd(_Decoder):
+    """zstd, frame after frame, as Scrapy reads it; bytes after a frame that are none end the body."""
+
+    errors = (zstd.ZstdError, EOFError)
+
+    def __init__(self) -> None:
+        self.engine = zstd.ZstdDecompressor()
+
+    def feed(self, data: bytes) -> bytes:
+        if self.engine.eof:  # the next frame
+            data, self.engine = self.engine.unused_data + data, zstd.ZstdDecompressor()
+        return self.engine.decompress(data, CHUNK)
+
+    def more(self) -> bytes | None:
+        if self.engine.eof:
+            return self.feed(b"") if self.engine.unused_data else None
+        return None if self.engine.needs_input else self.engine.decompress(b"", CHUNK)
+
+    @property
+    def done(self) -> bool:
+        return False
+
+
+# Each coding's decoders, tried in turn on the body's first bytes (deflate: zlib-wrapped, else raw), as
+# warcio and Scrapy try them. Scrapy decodes br and zstd for extraction; a server may send them unasked.
+_DECODERS: dict[str, list[Callable[[], _Decoder]]] = {
+    "gzip": [lambda: _Inflate(zlib.MAX_WBITS | 16)],
+    "deflate": [lambda: _Inflate(zlib.MAX_WBITS), lambda: _Inflate(-zlib.MAX_WBITS)],
+    "br": [_Brotli],
+    "zstd": [_Zstd],
+}
+
+
+def _decoded_by(body: Iterable[bytes], coding: str) -> Iterator[bytes]:
+    """``body`` decoded, never more than CHUNK bytes per call; as it is when its first bytes do not decode."""
     blocks = iter(body)
     first = next(blocks, b"")
-    for wbits in _WBITS[coding]:
-        inflater = zlib.decompressobj(wbits)
+    for make in _DECODERS[coding]:
+        decoder = make()
         try:
-            head = inflater.decompress(first, CHUNK)
-        except zlib.error:
+            head = decoder.feed(first)
+        except decoder.errors:
             continue
         yield head
-        yield from _rest(inflater, blocks)
+        yield from _rest(decoder, blocks)
         return
     yield first
     yield from blocks
 
 
-def _rest(inflater: Any, blocks: Iterator[bytes]) -> Iterator[bytes]:
+def _rest(decoder: _Decoder, blocks: Iterator[bytes]) -> Iterator[bytes]:
     try:
         while True:
-            while inflater.unconsumed_tail and not inflater.eof:
-                yield inflater.decompress(inflater.unconsumed_tail, CHUNK)
+            while (piece := decoder.more()) is not None:
+                yield piece
             data = next(blocks, None)
-            if data is None or inflater.eof:
+            if data is None or decoder.done:
                 return
-            yield inflater.decompress(data, CHUNK)
-    except zlib.error:
-        return  # damaged after it began: what inflated is kept (warcio stops there too)
+            yield decoder.feed(data)
+    except decoder.errors:
+        return  # damaged after it began: what decoded is kept (warcio stops there too)

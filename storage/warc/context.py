@@ -65,7 +65,9 @@ class OutletEntry:
     screenshots: str = "rendered"  # "rendered" or "versions": a screenshot of every new version (issue 38)
 
 
-MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # in a run's arguments: the crawl's EXTRACT_MAX_ELEMENTS
+# A run's arguments carry the limits its crawl applied, so ingest and reindex apply the same to its files.
+MAX_ELEMENTS_ARGUMENT = "extract_max_elements"  # the crawl's EXTRACT_MAX_ELEMENTS (extract.limits)
+MAX_SIZE_ARGUMENT = "download_maxsize"  # the crawl's DOWNLOAD_MAXSIZE: no reader decodes a payload further
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,12 @@ class RunStart:
     arguments: dict[str, Any]
     outlets: list[OutletEntry]
     crawl_id: str | None = None  # shared by the processes of one distributed crawl (one Redis frontier)
+
+    def limit(self, argument: str) -> int | None:
+        """A limit the crawl applied (``MAX_ELEMENTS_ARGUMENT``, ``MAX_SIZE_ARGUMENT``; 0: none), or ``None`` when
+        its record does not say (an older crawl) or says something that is no count of bytes or elements."""
+        value = self.arguments.get(argument)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 @dataclass(frozen=True, slots=True)

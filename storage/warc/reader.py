@@ -30,9 +30,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import iso_date_to_datetime
 
 from extract.urls import usable_url
-from storage.warc.capped import payload_limit, read_capped
+from storage.warc.capped import encoded, iter_capped, payload_limit, read_capped
 from storage.warc.context import (
     CONTENT_TYPE,
+    MAX_SIZE_ARGUMENT,
     CaptureContext,
     Context,
     ContextError,
@@ -68,7 +69,9 @@ class WarcEntry:
     refers_to_uri: str | None = None  # WARC-Refers-To-Target-URI
     context: CaptureContext | None = None  # why our crawler fetched it, when it says
     rendered: bool = False  # body is the DOM a browser rendered (storage.warc.rendered), not the payload
-    too_large: str | None = None  # why its payload was not kept: it decodes past the archive's limit (body b"")
+    # why its payload was not kept: it decodes past the limit (body b""); known of every content-encoded response,
+    # its body wanted or not, as the crawl refuses such a fetch whatever it is
+    too_large: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +132,17 @@ def read_entries(
 
     ``file_ref`` is what pointers name the file by. ``want_body(content_type)``
     says whether a response's payload is needed (default: always). A payload
-    is read up to ``limit`` bytes (default: the archive's,
-    :mod:`storage.warc.capped`); one that decodes past it is not kept, and its
-    entry is ``too_large``. A capture is yielded once the records after it are
-    read, so the capture record that describes it (written right after its
-    request) is attached.
+    is read up to ``limit`` bytes (default: the ``DOWNLOAD_MAXSIZE`` of the
+    crawl that wrote the file, as its run record says, else the archive's:
+    :func:`storage.warc.capped.payload_limit`); one that decodes past it is not
+    kept, and its entry is ``too_large``. A content-encoded body that is not
+    wanted is decoded all the same, in pieces that are dropped, to know whether
+    it is ``too_large``: the crawl refused such a fetch whatever its type. A capture is yielded once the records
+    after it are read, so the capture record that describes it (written right
+    after its request) is attached.
     """
     held: WarcEntry | None = None
     apart: str | None = None  # the capture whose renditions, written apart from it, were last yielded
-    limit = payload_limit() if limit is None else limit
     for item in _records(stream, path, file_ref, want_body, limit):
         if isinstance(item, _Rendition):
             # in its capture's batch, which the capture record closes (storage.warc.rendered gives the order)
@@ -172,9 +177,10 @@ def _attach(entry: WarcEntry, described: CaptureContext) -> None:
 
 
 def _records(
-    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, limit: int
+    stream: BinaryIO, path: Path, file_ref: str, want_body: Callable[[str | None], bool] | None, given: int | None
 ) -> Iterator[WarcEntry | Context | _Rendition | Damage | Skipped]:
     offset = 0
+    limit = payload_limit() if given is None else given
     try:
         arc = _is_arc(stream)
         iterator = ArchiveIterator(stream, arc2warc=arc)
@@ -190,12 +196,46 @@ def _records(
             if record.raw_stream.limit:
                 yield Damage(path, iterator.get_record_offset(), "record ends before its Content-Length")
                 return
+            if isinstance(item, RunStart) and given is None:  # a run record heads each of its crawl's files
+                limit = run_payload_limit(item)
             if item is not None:
                 yield item
             offset = iterator.offset
     except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as error:
         # warcio reports a damaged gzip member or header block in many ways.
         yield Damage(path, offset, _reason(error))
+
+
+def run_payload_limit(run: RunStart | None) -> int:
+    """How far a payload of ``run``'s files is read: its crawl's DOWNLOAD_MAXSIZE, up to the archive's limit.
+
+    A run record may lower the limit but never raise it past the archive's own
+    (``NEWSARCHIVE_DOWNLOAD_MAXSIZE``, 0: none): a WARC from elsewhere could
+    carry a forged record that would let a decompression bomb through. A crawl
+    that raised its limit is read back by setting that variable as high.
+    """
+    ceiling = payload_limit()
+    said = run.limit(MAX_SIZE_ARGUMENT) if run is not None else None
+    if said is None or ceiling == 0 or 0 < said <= ceiling:
+        return ceiling if said is None else said
+    if run is not None and run.run_id not in _said_raised:
+        _said_raised.add(run.run_id)
+        logger.warning("run %s fetched bodies up to %s; read back up to %d bytes: set NEWSARCHIVE_DOWNLOAD_MAXSIZE=%s "
+                       "to read them as the crawl did", run.run_id, "any size" if said == 0 else f"{said} bytes",
+                       ceiling, said)
+    return ceiling
+
+
+_said_raised: set[str] = set()  # runs whose raised limit was reported once
+
+
+def run_of(stream: BinaryIO, path: Path) -> RunStart | None:
+    """The run record ``stream`` (the file at ``path``) begins with, after its warcinfo; ``None`` for a file of
+    another tool or an older crawl (a capture, damage or the end comes first). The stream is read from its start."""
+    stream.seek(0)
+    for item in read_entries(stream, path, path.name, want_body=lambda _type: False):
+        return item if isinstance(item, RunStart) else None
+    return None
 
 
 def _is_arc(stream: BinaryIO) -> bool:
@@ -265,11 +305,16 @@ def _entry(
     content_type = http.get_header("Content-Type")
     wanted = record.rec_type == "response" and (want_body is None or want_body(content_type))
     body, too_large = b"", None
-    if wanted:
-        try:
+    try:
+        if wanted:
             body = read_capped(record, _where(file_ref, iterator), limit)
-        except PayloadTooLarge as refused:
-            too_large = str(refused)
+        elif record.rec_type == "response" and encoded(record):
+            # Scrapy decodes every body it gets and refuses one past DOWNLOAD_MAXSIZE, whatever its type or
+            # status (a non-HTML bomb on a 404): measured in pieces and dropped, so such a fetch is refused here too
+            for _ in iter_capped(record, _where(file_ref, iterator), limit):
+                pass
+    except PayloadTooLarge as refused:
+        too_large = str(refused)
     iterator.read_to_end(record)
     record_id = headers.get_header("WARC-Record-ID")
     if arc:  # an ARC record has no id: warcio makes a new one at each read, so name it by place

@@ -27,6 +27,13 @@ from tests.helpers.crawl import run_crawl
 
 CAP = 1000
 NORMAL, HUGE = "harbour-vote-ends-in-a-tie", "minutes-of-every-council-meeting-ever"
+SMALL_HOME, HUGE_HOME = "/", "/everything"
+
+
+def home_html(links: list[str], filler: int = 0) -> str:
+    items = "".join(f'<li><a href="{link}">Story {n}</a></li>' for n, link in enumerate(links))
+    rows = "".join(f"<li>Archive entry {i}</li>" for i in range(filler))
+    return f"<html><head><title>Home</title></head><body><h2>Latest</h2><ul>{items}{rows}</ul></body></html>"
 
 
 def huge_article_html(slug: str, paragraphs: int = 3 * CAP) -> str:
@@ -46,12 +53,14 @@ def crawled(tmp_path_factory):
                       f"<?xml version='1.0'?><rss version='2.0'><channel><title>N</title>{items}</channel></rss>"),
         article_path(NORMAL): ("text/html", article_html(NORMAL)),
         article_path(HUGE): ("text/html", huge_article_html(HUGE)),
+        SMALL_HOME: ("text/html", home_html([article_path(NORMAL)])),
+        HUGE_HOME: ("text/html", home_html([article_path(NORMAL), article_path(HUGE)], filler=3 * CAP)),
     }
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         seeds = root / "seeds.toml"
-        seeds.write_text(f'[[outlet]]\nname = "local"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/feed.xml"]\n',
-                         encoding="utf-8")
+        seeds.write_text(f'[[outlet]]\nname = "local"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/feed.xml"]\n'
+                         f'start_urls = ["{base}{SMALL_HOME}", "{base}{HUGE_HOME}"]\n', encoding="utf-8")
         result = run_crawl(root / "archive", seeds, None, timeout=180,
                            settings={"ROBOTSTXT_OBEY": "0", "EXTRACT_MAX_ELEMENTS": str(CAP)})
         yield root / "archive", base, result.stderr
@@ -98,6 +107,22 @@ def test_reindex_reaches_the_crawls_verdict_from_the_warc(crawled, tmp_path) -> 
     result = newsarchive("--archive-dir", str(copy), "reindex", "--yes", "--workers", "1")
     assert result.exit_code == 0, result.output
     assert "pages not extracted, more HTML elements than the cap: 1" in result.output
+    assert "front pages whose links were not ranked, more HTML elements than the cap: 1" in result.output
     for slug in (NORMAL, HUGE):
         url = f"{base}{article_path(slug)}"
         assert states(copy, url) == states(archive_dir, url)
+    assert ranked_front_pages(copy) == ranked_front_pages(archive_dir)
+
+
+def ranked_front_pages(archive_dir: Path) -> list[str]:
+    with Archive(archive_dir=archive_dir) as archive:
+        return archive.frontpage_urls("local")
+
+
+def test_a_start_page_over_the_cap_is_followed_not_ranked_with_one_line(crawled) -> None:
+    archive_dir, base, stderr = crawled
+    assert ranked_front_pages(archive_dir) == [f"{base}{SMALL_HOME}"]
+    lines = [line for line in stderr.splitlines() if "front page" in line and HUGE_HOME in line]
+    assert len(lines) == 1 and "not ranked" in lines[0] and f"EXTRACT_MAX_ELEMENTS={CAP}" in lines[0], lines
+    assert "Traceback" not in stderr
+    assert warc_payload(archive_dir, f"{base}{HUGE_HOME}").decode("utf-8").count("<li>") > 3 * CAP

@@ -69,6 +69,7 @@ class Article:
     unsafe_html: str = ""  # markup put in the page unescaped (only the hostile article has any)
     wall: str | None = None  # a wall it answers with instead (tests/newsweb/walls.py), None: itself
     declared_url: str | None = None  # the URL its canonical link and og:url name (a CMS bug), None: its own
+    bomb_bytes: int = 0  # deleted: its answer is a gzip bomb of this many bytes decoded (not a page)
 
     @property
     def text(self) -> str:

@@ -4,17 +4,29 @@ Clients either send absolute-form request lines (``GET http://host/path``, as
 Scrapy does through ``http_proxy``) or origin-form ones with a ``Host`` header.
 Pages of outlets that gzip are compressed when the client accepts it (at
 level 1, nginx's default ``gzip_comp_level``: the server's CPU is shared with the
-crawlers the benchmarks measure); article
+crawlers the benchmarks measure; ``NewsWeb(content_coding="br")`` or ``"zstd"``
+sends those codings instead to a client that asks for them (gzip to one that
+asks only for that), as CDNs do, and ``force_coding=True`` whether it asked
+or not, as some servers do); article
 pages carry ``ETag``/``Last-Modified`` and answer conditional requests with 304.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import logging
 import secrets
 import sys
+import zlib
+
+import brotli
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -35,6 +47,11 @@ GZIP_LEVEL = 1
 
 HTML = "text/html"
 SECTION_LINK_SUFFIX = {"metro-tribune": "?ref=section"}
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda body: gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+    "br": lambda body: brotli.compress(body, quality=1),
+    "zstd": lambda body: zstd.compress(body, level=1),
+}
 
 
 @dataclass(slots=True)
@@ -65,6 +82,14 @@ def html_response(outlet: Outlet, html: str, status: int = 200, headers: list | 
     response = text_response(status, html, HTML, outlet.charset, compressible=outlet.gzip)
     response.headers = _cookies() + (headers or [])
     return response
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """Gzip of ``size`` zero bytes (a few KB per megabyte)."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return b"".join(squeeze.compress(bytes(min(1 << 20, size - done))) for done in range(0, size, 1 << 20)) + \
+        squeeze.flush()
 
 
 def not_modified(article: Article, headers) -> bool:
@@ -99,6 +124,9 @@ def article_response(web: NewsWeb, outlet: Outlet, article: Article, headers) ->
         return Response(wall.status, walls.wall_page(article.wall), f"{HTML}; charset=utf-8", list(wall.headers))
     if article.status == 301:
         return Response(301, b"", None, [("Location", article.location or outlet.home)])
+    if not article.live and article.bomb_bytes:
+        return Response(article.status, gzip_bomb(article.bomb_bytes), "application/octet-stream",
+                        [("Content-Encoding", "gzip")])
     if not article.live:
         return html_response(
             outlet, pages.not_found_page(outlet.site_name, article.path, article.status), article.status
@@ -225,9 +253,11 @@ class NewsWebHandler(BaseHTTPRequestHandler):
         headers = list(response.headers)
         if response.compressible:
             headers.append(("Vary", "Accept-Encoding"))
-            if "gzip" in (self.headers.get("Accept-Encoding") or "") and body:
-                body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-                headers.append(("Content-Encoding", "gzip"))
+            accepted = self.headers.get("Accept-Encoding") or ""
+            coding = next((c for c in (web.content_coding, "gzip") if web.force_coding or c in accepted), None)
+            if coding is not None and body:
+                body = ENCODERS[coding](body)
+                headers.append(("Content-Encoding", coding))
         self.send_response(response.status)
         if response.content_type:
             self.send_header("Content-Type", response.content_type)

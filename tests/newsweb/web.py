@@ -67,6 +67,8 @@ class NewsWeb:
         front_pages: bool = False,
         undeclared: bool = False,
         proxy_auth: str | None = None,
+        content_coding: str = "gzip",
+        force_coding: bool = False,
     ) -> None:
         """``templated_outlet`` adds ``river-notices``, whose reports share their paragraphs (tests/newsweb/notices.py).
 
@@ -78,9 +80,12 @@ class NewsWeb:
         ``evolve``'s, else ``front_rounds.advance()``. ``proxy_auth``
         (``"user:password"``) makes it an authenticating proxy: requests
         without those credentials in ``Proxy-Authorization`` get 407, and
-        ``proxy_url`` carries them.
+        ``proxy_url`` carries them. ``content_coding`` (``gzip``, ``br``, ``zstd``) is how the outlets
+        that compress do it, when the client accepts it (``force_coding``: whether it does or not).
         """
         self.proxy_auth = proxy_auth
+        self.content_coding = content_coding
+        self.force_coding = force_coding
         self.seed = seed
         self.articles_per_outlet = articles_per_outlet
         self.outlets: list[Outlet] = build_outlets() + ([notices.notices_outlet()] if templated_outlet else [])
@@ -327,12 +332,17 @@ class NewsWeb:
             article.revision += 1
             return article.snapshot()
 
-    def delete_article(self, url: str, status: int = 404) -> None:
-        """Take an article down: it answers ``status`` (404 or 410) and leaves feeds and sitemaps."""
+    def delete_article(self, url: str, status: int = 404, bomb_bytes: int = 0) -> None:
+        """Take an article down: it answers ``status`` (404 or 410) and leaves feeds and sitemaps.
+
+        ``bomb_bytes``: its answer is no page but a gzip-encoded ``application/octet-stream`` body that
+        decodes to that many bytes (a decompression bomb).
+        """
         if status not in (404, 410):
             raise ValueError(f"delete_article status must be 404 or 410, not {status}")
         with self._lock:
-            self._live(url).status = status
+            article = self._live(url)
+            article.status, article.bomb_bytes = status, bomb_bytes
 
     def wall_article(self, url: str, wall: str | None) -> None:
         """Make ``url`` answer with a wall of tests/newsweb/walls.py (its name) instead of itself; None: itself again."""

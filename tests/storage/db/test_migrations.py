@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from storage.db.errors import SchemaNeedsMigration
 from storage.db.migrate import head_revisions
 from tests.helpers.captures import T0, article, capture
 from tests.helpers.cli import newsarchive
-from tests.helpers.crawl import run_crawl
+from tests.helpers.crawl import run_crawl, start_crawl
 from tests.helpers.schema import downgrade_to, revision_of
 
 HEAD = next(iter(head_revisions()))
@@ -114,3 +116,35 @@ def test_a_half_built_new_archive_is_finished_by_the_next_writer(db_url: str, ar
     with Archive(db_url, archive_dir, create=True) as archive:
         archive.ensure_outlet("daily", ["daily.example"])
     assert revision_of(db_url) == HEAD
+
+
+def test_an_archive_made_older_after_the_crawl_checked_it_is_refused_in_the_same_line(tmp_path: Path) -> None:
+    """The race the check before a crawl cannot see: the archive is replaced by an older one (a restore, an older
+    writer) between that check and the crawl opening it. The crawl's opening refuses it as the check would have:
+    one line, exit 78, no traceback. The older archive is put in place the moment the crawl holds its lock, which
+    it takes right after the check, seconds before its engine starts."""
+    older = tmp_path / "older.sqlite3"
+    with Archive(f"sqlite:///{older}", tmp_path / "scratch", create=True) as archive:
+        archive.ensure_outlet("daily", ["daily.example"])
+        archive.record_capture(capture(URL, T0), article("The council met on Monday.", language="en"))
+    downgrade_to(f"sqlite:///{older}", BEFORE_HEAVY)
+    seeds = tmp_path / "seeds.toml"
+    seeds.write_text(UNREACHABLE_SEED, encoding="utf-8")
+    archive_dir = tmp_path / "archive"
+    crawl = start_crawl(archive_dir, seeds, None, settings={"LOG_LEVEL": "WARNING", "RETRY_TIMES": "0"})
+    try:
+        deadline = time.monotonic() + 120
+        while not (archive_dir / "crawl.lock").exists() and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert not (archive_dir / "archive.sqlite3").exists(), "the crawl opened its archive before the swap"
+        os.replace(older, archive_dir / "archive.sqlite3")
+        _, stderr = crawl.communicate(timeout=120)
+    finally:
+        crawl.kill()
+        crawl.wait()
+    assert crawl.returncode == MIGRATION_NEEDED, stderr[-3000:]
+    assert "Traceback" not in stderr and " ERROR: " not in stderr, stderr[-3000:]
+    errors = [line for line in stderr.splitlines() if line.strip() and " WARNING: " not in line]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("error: ") and "0012" in errors[0] and " migrate" in errors[0]
+    assert revision_of(f"sqlite:///{archive_dir / 'archive.sqlite3'}") == BEFORE_HEAVY
