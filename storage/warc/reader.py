@@ -226,7 +226,10 @@ def run_payload_limit(run: RunStart | None) -> int:
     return ceiling
 
 
-_said_raised: set[str] = set()  # runs whose raised limit was reported once
+_said_raised: set[str] = set()
+# Our own context records (run and capture records) are read up to this, whatever the payload limit: a run
+# record read with a low NEWSARCHIVE_DOWNLOAD_MAXSIZE would otherwise be lost, and its run with it.
+CONTEXT_LIMIT = 16 * 1024 * 1024  # runs whose raised limit was reported once
 
 
 def run_of(stream: BinaryIO, path: Path) -> RunStart | None:
@@ -262,9 +265,9 @@ def _item(
     if record.rec_type == "metadata" and (record.rec_headers.get_header("Content-Type") or "").startswith(
             CONTENT_TYPE):
         try:
-            found = from_json(read_capped(record, _where(file_ref, iterator), limit))
+            found = from_json(read_capped(record, _where(file_ref, iterator), CONTEXT_LIMIT))
         except PayloadTooLarge:
-            found = None  # none of ours is near the limit
+            found = None  # none of ours is near it
         iterator.read_to_end(record)
         return found
     named = rendition_of(record)
