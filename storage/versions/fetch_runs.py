@@ -3,7 +3,7 @@
 Most re-checks find a page as it was: the crawler writes a ``revisit`` record of
 the payload it last fetched (a 304, or a 200 with the same digest). Such a
 fetch of a page's latest capture — same fetched URL, payload digest, content
-type, ETag and Last-Modified, neither side blocked nor unread, later than the
+type (none on a 304), ETag and Last-Modified, neither side blocked nor unread, later than the
 run's last fetch, and one that changed no version — adds no ``captures`` row:
 it joins that capture's *run*, one small ``capture_fetches`` row (time, status,
 WARC file, offset, length, record UUID) and the capture's ``last_fetched_at``.
@@ -28,7 +28,7 @@ from storage.db.models import Capture, CaptureFetch, WarcFile
 from storage.db.transaction_memo import memo
 from storage.versions.captures import CaptureInput
 
-SAME = ("fetched_url", "payload_digest", "content_type", "etag", "last_modified")  # a run's fetches share these
+SAME = ("fetched_url", "payload_digest", "etag", "last_modified")  # a run's fetches share these
 CHUNK = 500
 
 
@@ -87,9 +87,16 @@ def anchor_for(session: Session, page_id: int, capture: CaptureInput, fetched_at
         return None
     if any(getattr(latest, name) != getattr(capture, name) for name in SAME):
         return None
+    if capture.content_type != fetch_content_type(latest.content_type, capture.status):
+        return None
     if fetched_at <= (latest.last_fetched_at or latest.fetched_at):
         return None
     return latest
+
+
+def fetch_content_type(anchor_content_type: str | None, status: int) -> str | None:
+    """A run fetch's Content-Type: its capture's, but none on a 304 (which need not repeat it, and in practice does not)."""
+    return None if status == 304 else anchor_content_type
 
 
 def add_fetch(session: Session, anchor: Capture, capture: CaptureInput, fetched_at: datetime) -> None:
@@ -220,5 +227,6 @@ def _run_rows(session: Session, capture_ids: list[int]) -> dict[int, list[Any]]:
 
 def _run_fetch(own: Fetch, number: int, row: Any) -> Fetch:
     return replace(own, fetch=number, fetched_at=row.fetched_at, status=row.status, record_type="revisit",
+                   content_type=fetch_content_type(own.content_type, row.status),
                    warc_file=row.name, warc_offset=row.warc_offset, warc_length=row.warc_length,
                    warc_record_id=record_id_of(row.record_id), run_id=None)
