@@ -7,12 +7,16 @@ every fetch, and ``reindex`` rebuilds the same runs from the WARCs alone.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from warcio.archiveiterator import ArchiveIterator
 
 from storage.archive import Archive
+from storage.export.wacz import write_wacz
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
 
@@ -55,6 +59,12 @@ def listing(db_url: str, archive_dir: Path, url: str) -> list[tuple]:
                 for c in archive.captures(url)]
 
 
+def record_ids_in(wacz: Path) -> set[str]:
+    with zipfile.ZipFile(wacz) as package:
+        data = package.read("archive/data.warc.gz")
+    return {record.rec_headers.get_header("WARC-Record-ID") for record in ArchiveIterator(io.BytesIO(data))}
+
+
 def crawl(archive_dir: Path, seeds: Path, web, db_url: str, outlet: str, recheck: str | None = None) -> None:
     args = {"outlet": outlet} if recheck is None else {"outlet": outlet, "recheck": recheck}
     run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args=args)
@@ -86,6 +96,10 @@ def test_unchanged_rechecks_join_the_captures_run_and_reindex_rebuilds_it(web, s
         assert version.last_seen == listed[-1][0]
         stats = archive.stats()
         assert stats.last_capture >= listed[-1][0]
+        # a WACZ of the last two re-checks holds their revisit records and the response they revisit
+        write_wacz(archive, tmp_path / "late.wacz", outlet=outlet, since=listed[-2][0])
+    packed = record_ids_in(tmp_path / "late.wacz")
+    assert {listed[0][-1], listed[-2][-1], listed[-1][-1]} <= packed and listed[1][-1] not in packed
 
     result = newsarchive("--db", db_url, "--archive-dir", str(archive_dir), "reindex", "--yes",
                          "--seeds", str(seeds), "--workers", "1")
