@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy import create_engine, insert, select
+
 from storage.archive import Archive
+from storage.db.models import Capture
 from tests.helpers.captures import T0, article, capture, scalars_of
+from tests.helpers.schema import downgrade_to, revision_of
 from tests.storage.web.test_pages import get, running_app
 
 URL = "https://daily.example/news/council-vote"
@@ -96,3 +100,30 @@ def test_every_fetch_of_a_run_opens_in_the_reading_room(db_url, archive_dir) -> 
             missing = get(app + f"/capture/{anchor}?fetch=3")
             assert missing.status == 404 and f"no fetch 3 of capture {anchor}" in missing.text
             assert get(app + f"/capture/{anchor}?fetch=x").status == 400
+
+
+def test_an_older_archive_keeps_its_capture_ids_and_its_latest_row_anchors_the_next_run(db_url, archive_dir) -> None:
+    """Rows written one per fetch before revision 0024 stay as they are: every id resolves, and growth stops."""
+    with Archive(db_url, archive_dir, create=True) as archive:
+        archive.record_captures([(FIRST, article(TEXT))])
+    downgrade_to(db_url, "0023")
+    old = [recheck(6), recheck(12)]
+    engine = create_engine(db_url)
+    with engine.begin() as connection:  # the rows an older newsarchive wrote for two unchanged re-checks
+        [page_id] = connection.execute(select(Capture.page_id)).scalars()
+        for check in old:
+            connection.execute(insert(Capture.__table__).values(
+                page_id=page_id, fetched_url=check.fetched_url, fetched_at=check.fetched_at, status=200,
+                record_type="revisit", warc_file=check.warc.file, warc_offset=check.warc.offset,
+                warc_length=check.warc.length, warc_record_id=check.warc.record_id, payload_digest=DIGEST,
+                content_type=check.content_type, etag=check.etag))
+    engine.dispose()
+    with Archive(db_url, archive_dir, create=True) as archive:  # a writer: the cheap revision 0024 runs
+        assert revision_of(db_url) == "0024"
+        ids = [int(i) for i in scalars_of(db_url, "SELECT id FROM captures ORDER BY fetched_at")]
+        assert [archive.capture(i).warc_record_id for i in ids] == [
+            FIRST.warc.record_id, *(c.warc.record_id for c in old)]
+        archive.record_captures([(recheck(18), None)])
+        assert table_count(db_url, "captures") == 3 and table_count(db_url, "capture_fetches") == 1
+        assert [(e.id, e.fetch) for e in archive.page_captures(URL)] == [(ids[0], 0), (ids[1], 0), (ids[2], 0),
+                                                                         (ids[2], 1)]
