@@ -1,27 +1,31 @@
-"""What each unchanged re-check adds to the database: the ``captures`` row per fetch, and what runs would cost.
+"""What each unchanged re-check adds to the database, before and after runs of re-checks (issue 37.6), side by side.
 
 Fills a PostgreSQL schema (or an SQLite file) through the Archive API with
 PAGES pages, then records RECHECKS rounds of unchanged re-checks (a revisit
-record of the same payload per page) and prints, per page per re-check, the
-rows and bytes the database grew by (tables, indexes and TOAST, as
-``pg_total_relation_size``; the file size on SQLite).
+record of the same payload per page) and measures, per page per re-check, the
+capture rows and the bytes the database grew by once vacuumed (tables, indexes
+and TOAST, as ``pg_total_relation_size``; the file size on SQLite).
 
-Then it measures, on the same rows, the two layouts issue 37 weighed for a run
-of unchanged re-checks: the run row alone (the first fetch's row grows a
-``last_fetched_at``, ``fetches`` and the last record's location: nothing per
-re-check, but the fetches between first and last are found only by reading
-the WARC files), and the run row plus a compact per-fetch side table (time,
-WARC file id, offset, length, record id as a UUID) that keeps every fetch
-listable from the database. Run:
+Given ``--before DIR`` (a checkout of the code to compare with, e.g. a
+worktree of main), it measures that code and this one alternately, ROUNDS
+times each, each run in a process of its own, and prints every run, the
+medians and the ratio after/before. Run:
 
-    .venv/bin/python bench/capture_rows.py --db postgresql://postgres@127.0.0.1/test --pages 2000 --rechecks 5
-    .venv/bin/python bench/capture_rows.py --db sqlite --pages 2000 --rechecks 5
+    git worktree add /tmp/main-code main
+    .venv/bin/python bench/capture_rows.py --db postgresql://postgres@127.0.0.1/test --before /tmp/main-code
+    .venv/bin/python bench/capture_rows.py --db sqlite --before /tmp/main-code
+
+``--code DIR`` measures once with the code in DIR and prints one JSON line
+(what the comparison runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -29,7 +33,17 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _code_dir() -> Path:
+    """The checkout whose code is measured: ``--code DIR``, else this one (read before importing it)."""
+    if "--code" in sys.argv:
+        return Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
+    return ROOT
+
+
+sys.path.insert(0, str(_code_dir()))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -89,26 +103,56 @@ def compacted_bytes(archive: Archive, db_url: str, sqlite_file: Path | None) -> 
     return db_bytes(archive, sqlite_file)
 
 
-def captures_bytes(archive: Archive) -> int:
-    if archive.backend != "postgresql":
-        return 0
-    return int(archive.read(lambda s: s.execute(text("SELECT pg_total_relation_size('captures')")).scalar_one()))
+def capture_rows(archive: Archive) -> int:
+    return int(archive.read(lambda s: s.execute(text("SELECT count(*) FROM captures")).scalar_one()))
 
 
-def side_table_bytes(db_url: str) -> tuple[int, int]:
-    """Bytes and rows of a compact per-fetch table holding every revisit row (PostgreSQL)."""
-    engine = create_engine(db_url)
-    with engine.begin() as connection:
-        connection.execute(text(SIDE_TABLE))
-        connection.execute(text(
-            "INSERT INTO bench_fetches SELECT c.page_id, c.fetched_at, 1, c.warc_offset, c.warc_length, "
-            "gen_random_uuid() FROM captures c WHERE c.record_type = 'revisit'"))
-        connection.execute(text("CREATE INDEX ix_bench_fetches ON bench_fetches (capture_id, fetched_at)"))
-        connection.execute(text("ANALYZE bench_fetches"))
-        size = connection.execute(text("SELECT pg_total_relation_size('bench_fetches')")).scalar_one()
-        rows = connection.execute(text("SELECT count(*) FROM bench_fetches")).scalar_one()
-    engine.dispose()
-    return int(size), int(rows)
+def measure(db: str, pages: int, rechecks: int) -> dict[str, float]:
+    """One run with the code on the path: bytes and capture rows per page per unchanged re-check."""
+    with tempfile.TemporaryDirectory(prefix="capture-rows-") as tmp:
+        schema = None
+        if db == "sqlite":
+            db_url, sqlite_file = f"sqlite:///{tmp}/archive.sqlite3", Path(tmp) / "archive.sqlite3"
+        else:
+            schema, sqlite_file = f"bench_captures_{uuid.uuid4().hex[:8]}", None
+            admin = create_engine(db)
+            with admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            db_url = make_url(db).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+                hide_password=False)
+        try:
+            with Archive(db_url, tmp, create=True) as archive:
+                archive.ensure_outlet("daily", ["daily.example"])
+                digests = first_crawl(archive, pages)
+                before, rows_before = compacted_bytes(archive, db_url, sqlite_file), capture_rows(archive)
+                for number in range(1, rechecks + 1):
+                    recheck_round(archive, pages, digests, number)
+                after, rows_after = compacted_bytes(archive, db_url, sqlite_file), capture_rows(archive)
+                fetches = archive.stats().captures
+        finally:
+            if schema is not None:
+                with admin.begin() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+    return {"bytes": (after - before) / pages / rechecks, "rows": (rows_after - rows_before) / pages / rechecks,
+            "fetches_listed": fetches / pages, "first_crawl_bytes": before / pages}
+
+
+def compare(options: argparse.Namespace) -> None:
+    """``--before`` and this code measured alternately, each run in a process of its own."""
+    runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    for number in range(1, options.rounds + 1):
+        for name, code in (("before", options.before), ("after", str(ROOT))):
+            command = [sys.executable, __file__, "--db", options.db, "--pages", str(options.pages),
+                       "--rechecks", str(options.rechecks), "--code", code]
+            result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            runs[name].append(result)
+            print(f"round {number} {name:6}: {result['bytes']:7.1f} bytes and {result['rows']:.2f} capture rows "
+                  f"a page per re-check; {result['fetches_listed']:.0f} fetches listed a page", flush=True)
+    medians = {name: statistics.median(r["bytes"] for r in found) for name, found in runs.items()}
+    print(f"{options.db.split(':')[0]}, {options.pages} pages, {options.rechecks} re-checks: median bytes a page per "
+          f"unchanged re-check: before {medians['before']:.1f}, after {medians['after']:.1f}; "
+          f"after/before {medians['after'] / medians['before']:.3f} ({medians['before'] / medians['after']:.2f}x less)")
 
 
 def main() -> None:
@@ -116,57 +160,14 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a PostgreSQL URL (a schema of its own is used), or 'sqlite'")
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--rechecks", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each code, alternating")
+    parser.add_argument("--before", help="a checkout of the code to compare with (e.g. a worktree of main)")
+    parser.add_argument("--code", help="measure once with the code in this checkout; print one JSON line")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="capture-rows-") as tmp:
-        schema = None
-        if options.db == "sqlite":
-            db_url, sqlite_file = f"sqlite:///{tmp}/archive.sqlite3", Path(tmp) / "archive.sqlite3"
-        else:
-            schema, sqlite_file = f"bench_captures_{uuid.uuid4().hex[:8]}", None
-            admin = create_engine(options.db)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            db_url = make_url(options.db).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-                hide_password=False)
-        try:
-            run(db_url, tmp, sqlite_file, options.pages, options.rechecks)
-        finally:
-            if schema is not None:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
-
-
-def run(db_url: str, tmp: str, sqlite_file: Path | None, pages: int, rechecks: int) -> None:
-    with Archive(db_url, tmp, create=True) as archive:
-        archive.ensure_outlet("daily", ["daily.example"])
-        digests = first_crawl(archive, pages)
-        before, captures_before = compacted_bytes(archive, db_url, sqlite_file), captures_bytes(archive)
-        rows_before = archive.stats().captures
-        print(f"{archive.backend}: {pages} pages, first crawl {before / pages:.0f} bytes a page "
-              f"({rows_before} capture rows)")
-        growth = []
-        for number in range(1, rechecks + 1):
-            start, rows_start = db_bytes(archive, sqlite_file), archive.stats().captures
-            recheck_round(archive, pages, digests, number)
-            added, rows = db_bytes(archive, sqlite_file) - start, archive.stats().captures - rows_start
-            growth.append(added)
-            print(f"re-check {number}: +{rows / pages:.2f} capture rows a page, +{added / pages:.0f} bytes a page")
-        per_recheck = (compacted_bytes(archive, db_url, sqlite_file) - before) / pages / rechecks
-        print(f"now (a row per fetch): {per_recheck:.0f} bytes a page per re-check, whole database once vacuumed "
-              "(the rounds above include the dead row versions of updated pages, versions and schedules)")
-        if archive.backend == "postgresql":
-            captures_per = (captures_bytes(archive) - captures_before) / pages / rechecks
-            heap, indexes, rows = archive.read(lambda s: s.execute(text(
-                "SELECT pg_relation_size('captures'), pg_indexes_size('captures'), count(*) FROM captures")).one())
-            print(f"  of which captures (row, indexes, TOAST): {captures_per:.0f} bytes a page per re-check; "
-                  f"a captures row is {heap / rows:.0f} bytes of table and {indexes / rows:.0f} of its 4 indexes")
-            side, side_rows = side_table_bytes(db_url)
-            print(f"run row + compact per-fetch table: {side / side_rows:.0f} bytes a fetch "
-                  f"({side / pages / rechecks:.0f} a page per re-check; ratio to now "
-                  f"{side / pages / rechecks / captures_per:.2f}×)")
-        print("run row alone: 0 bytes a page per re-check (the row is updated in place); "
-              "the fetches between first and last only in the WARC files")
+    if options.before:
+        compare(options)
+    else:
+        print(json.dumps(measure(options.db, options.pages, options.rechecks)))
 
 
 if __name__ == "__main__":

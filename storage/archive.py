@@ -58,7 +58,7 @@ from storage.stories import matcher as story_matcher
 from storage.stories import MIN_OUTLETS
 from storage.stories import results as story_results
 from storage.stories.results import StoryView
-from storage.versions import activity, capture_log, history, lookup, moves, recheck, recorder, renditions
+from storage.versions import activity, capture_log, fetch_runs, history, lookup, moves, recheck, recorder, renditions
 from storage.versions.captures import CaptureInput, Outcome
 from storage.versions.lookup import find_page
 from storage.warc.files import warcs_in
@@ -314,15 +314,17 @@ class Archive:
         """Every fetch of the page at ``url``, oldest first."""
         with self._session() as session:
             page = self._page(session, url)
-            rows = session.execute(_capture_select().where(Capture.page_id == page.id).order_by(Capture.fetched_at))
-            return [_capture_view(row) for row in rows]
+            rows = session.execute(_capture_select().where(Capture.page_id == page.id)).all()
+            names = {capture.id: (url, outlet) for capture, url, outlet in rows}
+            return [_capture_view(fetch, *names[fetch.id])
+                    for fetch in fetch_runs.every_fetch(session, [row[0] for row in rows])]
 
     def last_capture(self, url: str) -> CaptureView | None:
         """The newest fetch of ``url`` (for conditional requests), or ``None`` if never fetched."""
         query = _capture_select().where(Page.url == url).order_by(Capture.fetched_at.desc()).limit(1)
         with self._session() as session:
             row = session.execute(query).first()
-            return None if row is None else _capture_view(row)
+            return None if row is None else _capture_view(fetch_runs.every_fetch(session, [row[0]])[-1], *row[1:])
 
     def search(
         self,
@@ -405,14 +407,16 @@ class Archive:
         """Counts of everything in the archive and the span of its captures."""
         with self._session() as session:
             count = lambda column, *where: session.scalar(select(func.count(column)).where(*where))  # noqa: E731
-            first, last = session.execute(select(func.min(Capture.fetched_at), func.max(Capture.fetched_at))).one()
+            first, last = session.execute(select(func.min(Capture.fetched_at),
+                                                 func.max(fetch_runs.last_fetched()))).one()
+            captures, revisits = fetch_runs.counts(session)
             return StatsView(
                 backend=self.backend,
                 database=display(self.url),
                 outlets=count(Outlet.id),
                 pages=count(Page.id),
-                captures=count(Capture.id),
-                revisits=count(Capture.id, Capture.record_type == "revisit"),
+                captures=captures,  # every fetch: capture rows and the fetches in their runs
+                revisits=revisits,
                 versions=count(Version.id),
                 # a version marked as an extractor change (storage.ingest.reextract) is no article change
                 changed_pages=count(
@@ -428,7 +432,7 @@ class Archive:
 
         A file may hold no capture: a crawl that reached no outlet still writes its run's records.
         """
-        named = {str(self.warc_path(name)) for name in session.scalars(select(Capture.warc_file).distinct())}
+        named = {str(self.warc_path(name)) for name in fetch_runs.warc_file_names(session)}
         on_disk = {str(path) for path in warcs_in(self.archive_dir / "warcs")}
         return {"warc_files": len(named | on_disk), "warc_files_with_captures": len(named)}
 
@@ -516,13 +520,13 @@ class Archive:
         """Every fetch of the page at ``url`` with its capture id and the version it made."""
         return self.read(lambda session: capture_log.page_captures(session, self._page(session, url)))
 
-    def capture(self, capture_id: int) -> capture_log.CaptureEntry:
-        """The capture with this id; raises :class:`NoSuchCapture`."""
-        return self.read(lambda session: capture_log.capture(session, capture_id))
+    def capture(self, capture_id: int, fetch: int = 0) -> capture_log.CaptureEntry:
+        """The capture with this id (``fetch``: that fetch of its run of unchanged re-checks); raises :class:`NoSuchCapture`."""
+        return self.read(lambda session: capture_log.capture(session, capture_id, fetch))
 
-    def payload_capture(self, capture_id: int) -> capture_log.CaptureEntry | None:
+    def payload_capture(self, capture_id: int, fetch: int = 0) -> capture_log.CaptureEntry | None:
         """The capture whose WARC record holds this one's payload (a revisit's original), if archived."""
-        return self.read(lambda session: capture_log.payload_capture(session, capture_id))
+        return self.read(lambda session: capture_log.payload_capture(session, capture_id, fetch))
 
     # -- front pages (storage/outlets/frontpages.py records, frontpage_history.py reads) ----
 
@@ -675,8 +679,7 @@ def _capture_select() -> Select[Any]:
     )
 
 
-def _capture_view(row: Any) -> CaptureView:
-    capture, url, outlet = row
+def _capture_view(capture: fetch_runs.Fetch, url: str, outlet: str) -> CaptureView:
     return CaptureView(
         url=url,
         outlet=outlet,

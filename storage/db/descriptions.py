@@ -54,7 +54,7 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
         },
     ),
     "captures": TableDescription(
-        "One row per fetch of a page: a WARC response or revisit record.",
+        "One row per fetch of a page (a WARC response or revisit record), or per run of re-checks that found it unchanged.",
         {
             "page_id": "the page fetched",
             "fetched_url": "the URL as it was fetched (before canonicalisation)",
@@ -73,7 +73,26 @@ TABLES: Mapping[str, TableDescription] = MappingProxyType({
                        "rate-limit), or empty: a blocked capture is neither a version nor a removal",
             "unread": "why the page's text was not extracted: oversized (more HTML elements than the cap), "
                       "or empty; an unread capture is neither a version nor a removal",
+            "last_fetched_at": "the last re-check that found this capture unchanged (its run's fetches are in "
+                               "capture_fetches), or empty when it was fetched once",
         },
+    ),
+    "capture_fetches": TableDescription(
+        "One row per re-check that found a capture unchanged: a revisit record of the same payload, URL and "
+        "headers, one more fetch in that capture's run.",
+        {
+            "capture_id": "the capture it found unchanged (its URL, payload digest and headers are the capture's)",
+            "fetched_at": "when it was fetched (UTC, ISO 8601)",
+            "status": "the HTTP status (304 when the server answered Not Modified)",
+            "warc_file_id": "the WARC file holding the revisit record",
+            "warc_offset": "the record's byte offset in that file",
+            "warc_length": "the record's length in bytes",
+            "record_id": "the record's WARC-Record-ID, as the 16 bytes of its UUID",
+        },
+    ),
+    "warc_files": TableDescription(
+        "One row per WARC file that capture_fetches point into: its name once.",
+        {"name": "the WARC file's name, as captures.warc_file gives it"},
     ),
     "versions": TableDescription(
         "One row per distinct article text (or title) of a page, numbered 1, 2, … by seq.",

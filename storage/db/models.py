@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -131,6 +132,37 @@ class Capture(Base):
     run_id: Mapped[str | None] = mapped_column(String(100))
     blocked: Mapped[str | None] = mapped_column(String(20))  # a wall met instead of the page (extract.walls), 0019
     unread: Mapped[str | None] = mapped_column(String(20))  # why its text was not extracted (extract.page), 0021
+    # the last fetch of its run of unchanged re-checks (capture_fetches), None while it is the only one (0025)
+    last_fetched_at: Mapped[datetime | None]
+
+
+class WarcFile(Base):
+    """A WARC file named by run fetches (``capture_fetches``): its name once, not once per fetch."""
+
+    __tablename__ = "warc_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class CaptureFetch(Base):
+    """A re-check that found its capture unchanged: one more fetch in the capture's run (storage.versions.fetch_runs).
+
+    The fetch is a revisit record of the capture's payload, URL and headers; only
+    its time, status and record differ, so only those are kept. The primary key
+    lists a run's fetches in time order.
+    """
+
+    __tablename__ = "capture_fetches"
+    __table_args__ = (PrimaryKeyConstraint("capture_id", "fetched_at", name="pk_capture_fetches"),)
+
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
+    fetched_at: Mapped[datetime]
+    status: Mapped[int] = mapped_column(SmallInteger)
+    warc_file_id: Mapped[int] = mapped_column(ForeignKey("warc_files.id"))
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)  # the WARC-Record-ID's UUID
 
 
 class Rendition(Base):

@@ -24,6 +24,7 @@ class TransactionMemo:
     new_page_ids: set[int] = field(default_factory=set)  # pages created in this transaction
     schedules: dict[int, Any] = field(default_factory=dict)  # PageSchedule rows by page id
     outlet_records: dict[int, Any] = field(default_factory=dict)  # OutletChangeRecord rows by outlet id
+    warc_file_ids: dict[str, int] = field(default_factory=dict)  # warc_files ids by name (storage.versions.fetch_runs)
 
 
 def memo(session: Session) -> TransactionMemo:

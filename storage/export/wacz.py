@@ -42,6 +42,7 @@ from storage.db.models import Capture, FrontPage, FrontPageCapture, Outlet, Page
 from storage.db.times import iso, utc
 from storage.export.output import replacing
 from storage.outlets.names import require_outlet
+from storage.versions.fetch_runs import Fetch, every_fetch, last_fetched
 from storage.warc.errors import WarcUnreadable
 from storage.warc.replay_fix import fixed_bytes, located_records, needs_fix
 
@@ -118,23 +119,37 @@ def _select(
         .outerjoin(Version, Version.capture_id == Capture.id)
         .order_by(Capture.fetched_at, Capture.id)
     )
-    query = _within(query, archive, Page.outlet_id, Capture.fetched_at, outlet, since, until)
+    # a run of unchanged re-checks is chosen when any of its fetches falls inside the window
+    query = _within(query, archive, Page.outlet_id, Capture.fetched_at, outlet, None, until)
+    if since is not None:
+        query = query.where(last_fetched() >= utc(since))
     engine = make_engine(archive.url, create=False)
     captures: list[_Selected] = []
     pages: list[dict[str, str]] = []
     try:
         with Session(engine) as session:
-            for capture, title in session.execute(query):
-                captures.append(_selected(capture))
-                if capture.record_type == "revisit":
-                    original = _revisited(session, capture)
+            rows = session.execute(query).all()
+            titles: dict[int, list[str]] = defaultdict(list)
+            for capture, title in rows:
+                if title is not None:
+                    titles[capture.id].append(title)
+            for fetch in every_fetch(session, list(dict.fromkeys(capture for capture, _ in rows))):
+                if not _inside(fetch.fetched_at, since, until):
+                    continue
+                captures.append(_selected(fetch))
+                if fetch.record_type == "revisit":
+                    original = _revisited(session, fetch)
                     if original is not None:
                         captures.append(_selected(original))
-                if title is not None:
-                    pages.append({"url": capture.fetched_url, "ts": iso(utc(capture.fetched_at)), "title": title})
+                for title in titles[fetch.id] if fetch.fetch == 0 else ():
+                    pages.append({"url": fetch.fetched_url, "ts": iso(utc(fetch.fetched_at)), "title": title})
     finally:
         engine.dispose()
     return list(dict.fromkeys(captures)), pages
+
+
+def _inside(moment: datetime, since: datetime | None, until: datetime | None) -> bool:
+    return (since is None or utc(moment) >= utc(since)) and (until is None or utc(moment) <= utc(until))
 
 
 def _select_frontpages(
@@ -165,11 +180,11 @@ def _within(query: Any, archive: Archive, outlet_column: Any, time_column: Any, 
     return query
 
 
-def _selected(capture: Capture) -> _Selected:
+def _selected(capture: Capture | Fetch) -> _Selected:
     return _Selected(capture.warc_file, capture.warc_offset, capture.warc_length, capture.warc_record_id)
 
 
-def _revisited(session: Session, revisit: Capture) -> Capture | None:
+def _revisited(session: Session, revisit: Capture | Fetch) -> Capture | None:
     """The full capture a revisit stands for: same page and payload, fetched before it."""
     query = (
         select(Capture)

@@ -43,9 +43,10 @@ from storage.archive import Archive
 from storage.db.engine import SQLITE_BUSY_SECONDS, display, resolve_url, sqlite_path
 from storage.db.errors import ArchiveError, ArchiveMissing
 from storage.db.lock import ArchiveLock, ArchiveLocked
-from storage.db.models import Capture, Outlet, Page, Run, Version
+from storage.db.models import Capture, CaptureFetch, Outlet, Page, Run, Version
 from storage.ingest.ingest import IngestSummary, Progress, ingest
 from storage.outlets.domains import OutletMap
+from storage.versions import fetch_runs
 from storage.search.watch_state import WatchState, restore_state, saved_state
 from storage.warc.files import warcs_in
 
@@ -104,7 +105,7 @@ def unread_warcs(db_url: str | None, archive_dir: str | Path) -> list[str]:
     read = {str(path) for path in archive_warcs(archive_dir)}
     try:
         with Archive(db_url, archive_dir) as archive:
-            named = archive.read(lambda session: list(session.scalars(select(Capture.warc_file).distinct())))
+            named = archive.read(fetch_runs.warc_file_names)
             return sorted(name for name in named if str(archive.warc_path(name)) not in read)
     except ArchiveMissing:
         return []
@@ -121,7 +122,7 @@ def _current(db_url: str | None, archive_dir: str | Path) -> tuple[Counts, Watch
         with Archive(db_url, archive_dir) as archive:
             return archive.read(Counts.read), archive.read(saved_state), archive.read(WriteMark.of)
     except ArchiveMissing:
-        return Counts.none(), WatchState([], [], []), WriteMark(0, 0, 0)
+        return Counts.none(), WatchState([], [], []), WriteMark(0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,19 +132,21 @@ class WriteMark:
     last_capture: int
     runs: int
     finished_runs: int
+    run_fetches: int  # re-checks that joined a capture's run add no capture row (storage.versions.fetch_runs)
 
     @classmethod
     def of(cls, session: Session) -> WriteMark:
         last_capture = session.scalar(select(func.max(Capture.id))) or 0
         runs, finished = session.execute(select(func.count(Run.id), func.count(Run.finished_at))).one()
-        return cls(last_capture, runs, finished)
+        return cls(last_capture, runs, finished, session.scalar(select(func.count()).select_from(CaptureFetch)) or 0)
 
     def check_unchanged(self, session: Session) -> None:
         """Raise :class:`RebuildOverrun` when ``session``'s index was written since this mark."""
         now = WriteMark.of(session)
         if now == self:
             return
-        added = session.scalar(select(func.count(Capture.id)).where(Capture.id > self.last_capture)) or 0
+        added = (session.scalar(select(func.count(Capture.id)).where(Capture.id > self.last_capture)) or 0) + max(
+            0, now.run_fetches - self.run_fetches)
         runs = now.runs - self.runs + now.finished_runs - self.finished_runs
         raise RebuildOverrun(
             f"the archive was written during the rebuild ({added} new captures, {runs} crawl runs started or "

@@ -15,6 +15,7 @@ from storage.db.times import aware, utc
 from storage.outlets.names import require_outlet
 from storage.versions.changes import short, title_change
 from storage.versions.declared import edit_word
+from storage.versions.fetch_runs import all_fetch_times
 from storage.versions.history import STATE_EXCLUDED_FROM_CHANGES
 
 
@@ -65,10 +66,11 @@ def activity(session: Session, backend: str, days: int, outlet_name: str | None 
         .group_by(_day(Version.first_seen, backend)),
         outlet_id,
     )
-    captures = select(_day(Capture.fetched_at, backend), func.count(Capture.id)).where(Capture.fetched_at >= start)
+    fetches = all_fetch_times()  # capture rows and the fetches in their runs
+    captures = select(_day(fetches.c.fetched_at, backend), func.count()).where(fetches.c.fetched_at >= start)
     if outlet_id is not None:
-        captures = captures.join(Page, Page.id == Capture.page_id).where(Page.outlet_id == outlet_id)
-    captures = captures.group_by(_day(Capture.fetched_at, backend))
+        captures = captures.join(Page, Page.id == fetches.c.page_id).where(Page.outlet_id == outlet_id)
+    captures = captures.group_by(_day(fetches.c.fetched_at, backend))
     per_day = {str(day): [0, int(new or 0), int(changed or 0)] for day, new, changed in session.execute(versions)}
     for day, count in session.execute(captures) if with_captures else ():
         per_day.setdefault(str(day), [0, 0, 0])[0] = int(count)

@@ -1,4 +1,8 @@
-"""Every fetch of a page, with its database id and the version it made (the reading room's captures)."""
+"""Every fetch of a page, with its database id and the version it made (the reading room's captures).
+
+A fetch in a capture's run of unchanged re-checks (:mod:`storage.versions.fetch_runs`)
+is listed under its capture's id with its number in the run (``/capture/ID?fetch=N``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from storage.db.errors import NoSuchCapture
 from storage.db.models import Capture, Outlet, Page, Version
 from storage.db.results import Result
 from storage.db.times import utc
+from storage.versions.fetch_runs import Fetch, every_fetch, fetch_of, own_fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,30 +38,34 @@ class CaptureEntry(Result):
     warc_length: int
     warc_record_id: str
     version: int | None
+    fetch: int = 0  # 0: the capture row's own fetch; N: the N-th re-check in its run
 
 
 def page_captures(session: Session, page: Page) -> list[CaptureEntry]:
     """Every fetch of ``page``, oldest first, with the version each one made."""
     made = _versions_made(session, page.id)
-    rows = session.execute(_capture_select().where(Capture.page_id == page.id).order_by(Capture.fetched_at, Capture.id))
-    return [_capture_entry(row, made) for row in rows]
+    rows = session.execute(_capture_select().where(Capture.page_id == page.id)).all()
+    names = {c.id: (url, outlet) for c, url, outlet in rows}
+    return [_capture_entry(fetch, *names[fetch.id], made) for fetch in every_fetch(session, [r[0] for r in rows])]
 
 
-def capture(session: Session, capture_id: int) -> CaptureEntry:
-    """The capture with this id; raises :class:`NoSuchCapture`."""
+def capture(session: Session, capture_id: int, fetch: int = 0) -> CaptureEntry:
+    """The capture with this id (``fetch``: the fetch of its run, 0 its own); raises :class:`NoSuchCapture`."""
     row = session.execute(_capture_select().where(Capture.id == capture_id)).first()
-    if row is None:
-        raise NoSuchCapture(f"no capture {capture_id} in the archive")
-    return _capture_entry(row, _versions_made(session, row[0].page_id))
+    found = None if row is None else fetch_of(session, row[0], fetch)
+    if row is None or found is None:
+        which = f"capture {capture_id}" if not fetch else f"fetch {fetch} of capture {capture_id}"
+        raise NoSuchCapture(f"no {which} in the archive")
+    return _capture_entry(found, row[1], row[2], _versions_made(session, row[0].page_id))
 
 
-def payload_capture(session: Session, capture_id: int) -> CaptureEntry | None:
+def payload_capture(session: Session, capture_id: int, fetch: int = 0) -> CaptureEntry | None:
     """The capture whose WARC record holds this capture's payload.
 
     A response holds its own; a revisit (same payload as before) points at the
     latest earlier response of the same page with the same payload digest.
     """
-    entry = capture(session, capture_id)
+    entry = capture(session, capture_id, fetch)
     if entry.record_type != "revisit":
         return entry
     if entry.payload_digest is None:
@@ -69,7 +78,7 @@ def payload_capture(session: Session, capture_id: int) -> CaptureEntry | None:
         .order_by(Capture.fetched_at.desc())
         .limit(1)
     ).first()
-    return None if row is None else _capture_entry(row, _versions_made(session, page_id))
+    return None if row is None else _capture_entry(own_fetch(row[0]), row[1], row[2], _versions_made(session, page_id))
 
 
 def _versions_made(session: Session, page_id: int) -> dict[int, int]:
@@ -85,8 +94,7 @@ def _capture_select() -> Select[Any]:
     )
 
 
-def _capture_entry(row: Any, made: dict[int, int]) -> CaptureEntry:
-    c, url, outlet_name = row
+def _capture_entry(c: Fetch, url: str, outlet_name: str, made: dict[int, int]) -> CaptureEntry:
     return CaptureEntry(c.id, url, outlet_name, c.fetched_url, c.fetched_at, c.status, c.record_type,
                         c.content_type, c.payload_digest, c.warc_file, c.warc_offset, c.warc_length,
-                        c.warc_record_id, made.get(c.id))
+                        c.warc_record_id, None if c.fetch else made.get(c.id), c.fetch)

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.db.models import Capture, Version
+from storage.db.models import Version
+from storage.versions import fetch_runs
 from storage.versions.removals import REMOVAL_STATES
 
 
@@ -36,11 +37,8 @@ def split(session: Session, version: Version, at: datetime) -> tuple[datetime, i
 
     None when no capture of the version was made after ``at`` (nothing to split).
     """
-    query = (select(Capture.fetched_at, Capture.id)
-             .where(Capture.page_id == version.page_id, Capture.fetched_at >= version.first_seen,
-                    Capture.fetched_at <= version.last_seen, Capture.fetched_at != at)
-             .order_by(Capture.fetched_at))
-    seen = session.execute(query).all()
+    seen = [(moment, capture_id) for moment, capture_id
+            in fetch_runs.fetch_times(session, version.page_id, version.first_seen, version.last_seen) if moment != at]
     after = [(moment, capture_id) for moment, capture_id in seen if moment > at]
     if not after:
         return None

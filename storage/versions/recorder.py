@@ -3,7 +3,8 @@
 A page gets a new version only when it changed in a way a reader would notice
 (:mod:`storage.versions.changes`: title, byline or text, ignoring time stamps, counters
 and leaked ad lines); otherwise the latest version's ``last_seen`` moves and
-only a capture row is added. A re-check that finds the article gone,
+only a capture row is added — or not even that: a re-check that found the page's
+latest capture unchanged joins that capture's run (:mod:`storage.versions.fetch_runs`). A re-check that finds the article gone,
 redirected or walled off (:mod:`storage.versions.removals`) adds a version with that
 state instead of text. A capture that met a wall instead of the page (a consent
 wall, a challenge, a block, a login or maintenance page: :mod:`extract.walls`) is
@@ -36,7 +37,7 @@ from storage.db.transaction_memo import memo
 from storage.outlets import frontpages
 from storage.search import alerts
 from storage.stories import matcher
-from storage.versions import changes, moves, placement, recheck, removals, renditions, rules
+from storage.versions import changes, fetch_runs, moves, placement, recheck, removals, renditions, rules
 from storage.versions.captures import CaptureInput, FailedCheck, FrontPageInput, Outcome, RenditionInput
 from storage.versions.removals import REMOVAL_STATES
 
@@ -71,26 +72,69 @@ def record(
     moved_from = moved_text = None
     if moved_to is not None:  # the capture is the new address's, and the history goes on there
         moved_from, (page, created) = page, _page(session, moved_to, outlet_id, fetched_at)
-    row = insert_object(session, _capture_row(page.id, capture, fetched_at))
+    anchor = None if created or moved_to is not None else fetch_runs.anchor_for(session, page.id, capture, fetched_at)
+    slot = _Slot(session, page.id, capture, fetched_at, anchor)
     if moved_from is not None:
         moved_text = _last_text_version(session, moved_from.id)
-        moves.record(session, moved_from, page, row, _latest_version(session, moved_from.id),
+        moves.record(session, moved_from, page, slot.row, _latest_version(session, moved_from.id),
                      moved_text, fetched_at, extractor_version)
+    outcome = _record_fetch(session, page, created, slot, capture, article, fetched_at, extractor_version,
+                            unstripped_text, moved_text)
+    slot.settle(outcome)
+    return outcome
+
+
+class _Slot:
+    """A fetch's capture row, inserted when first needed (as before, when the fetch can join no run).
+
+    A fetch that may join the page's latest capture's run (:mod:`storage.versions.fetch_runs`)
+    gets a row only if recording it needs one (a version, a wall); one that changed
+    nothing joins the run instead.
+    """
+
+    def __init__(self, session: Session, page_id: int, capture: CaptureInput, fetched_at: Any,
+                 anchor: Capture | None) -> None:
+        self.session, self.page_id, self.capture, self.fetched_at, self.anchor = (
+            session, page_id, capture, fetched_at, anchor)
+        self._row: Capture | None = None
+        if anchor is None:
+            self.row  # noqa: B018 - inserted now, in the order it always was
+
+    @property
+    def row(self) -> Capture:
+        if self._row is None:
+            self._row = insert_object(self.session, _capture_row(self.page_id, self.capture, self.fetched_at))
+        return self._row
+
+    def settle(self, outcome: Outcome) -> None:
+        if self._row is not None:
+            return
+        if outcome is Outcome.UNCHANGED and self.anchor is not None:
+            fetch_runs.add_fetch(self.session, self.anchor, self.capture, self.fetched_at)
+        else:
+            self.row  # noqa: B018
+
+
+def _record_fetch(session: Session, page: Page, created: bool, slot: _Slot, capture: CaptureInput,
+                  article: Article | None, fetched_at: Any, extractor_version: str | None,
+                  unstripped_text: str | None, moved_text: Version | None = None) -> Outcome:
+    """What the fetch does to the page's versions, its row taken from ``slot`` only when a version or wall needs it."""
     latest = None if created else _latest_version(session, page.id)
     if latest is not None and fetched_at < latest.last_seen:
-        return _record_earlier(session, page, row, capture, article, fetched_at, extractor_version, unstripped_text)
+        return _record_earlier(session, page, slot.row, capture, article, fetched_at, extractor_version,
+                               unstripped_text)
     if latest is not None:
         last_text = latest if latest.state not in REMOVAL_STATES else _last_text_version(session, page.id)
         wall = _text_wall(article, last_text)
         if wall is not None:  # a wall's text, far shorter than the article's: no version
-            session.execute(update(Capture).where(Capture.id == row.id).values(blocked=wall))
+            session.execute(update(Capture).where(Capture.id == slot.row.id).values(blocked=wall))
             recheck.retry_blocked(session, page, fetched_at, _blocked_why(capture.status, wall))
             return Outcome.BLOCKED
         removal = _removal(session, page, capture, article, last_text)
         if removal is not None:
-            return _record_removal(session, page, row, removal, latest, last_text, fetched_at, extractor_version)
+            return _record_removal(session, page, slot, removal, latest, last_text, fetched_at, extractor_version)
         if latest.state in REMOVAL_STATES and last_text is not None:
-            return _record_return(session, page, row, capture, article, latest, last_text, fetched_at,
+            return _record_return(session, page, slot, capture, article, latest, last_text, fetched_at,
                                   extractor_version)
     if article is None or article.is_empty:
         if latest is not None and _is_revisit_of(session, capture, latest):
@@ -103,6 +147,7 @@ def record(
         _extend(latest, fetched_at)
         recheck.record_check(session, page, fetched_at, changed=False)
         return Outcome.UNCHANGED
+    row = slot.row
     version = insert_object(session, _version_row(page, row, article, latest, fetched_at, extractor_version))
     _note_for_watches(session, page, version, latest if latest is not None else moved_text, row, article,
                       unstripped_text, moved=latest is None and moved_text is not None)
@@ -216,8 +261,9 @@ def batch_record_ids(batch: list[tuple[Any, ...]]) -> list[str]:
 
 
 def indexed_records(session: Session, record_ids: list[str]) -> set[str]:
-    """Those of ``record_ids`` already indexed as captures."""
-    return set(session.scalars(select(Capture.warc_record_id).where(Capture.warc_record_id.in_(record_ids))))
+    """Those of ``record_ids`` already indexed, as captures or as fetches in a capture's run."""
+    found = set(session.scalars(select(Capture.warc_record_id).where(Capture.warc_record_id.in_(record_ids))))
+    return found | fetch_runs.indexed_fetches(session, record_ids)
 
 
 def _record_entry(session: Session, entry: tuple[Any, ...], extractor_version: str | None) -> Outcome:
@@ -281,7 +327,7 @@ def _removal(session: Session, page: Page, capture: CaptureInput, article: Artic
     return removals.classify(page.url, status, capture.fetched_url, article, known, size)
 
 
-def _record_removal(session: Session, page: Page, row: Capture, removal: removals.Removal, latest: Version,
+def _record_removal(session: Session, page: Page, slot: _Slot, removal: removals.Removal, latest: Version,
                     last_text: Version | None, fetched_at: Any, extractor_version: str | None) -> Outcome:
     if removal.same_as(latest.state, latest.change_summary):
         _extend(latest, fetched_at)
@@ -293,19 +339,19 @@ def _record_removal(session: Session, page: Page, row: Capture, removal: removal
     version = Version(
         page_id=page.id, outlet_id=page.outlet_id, seq=latest.seq + 1, title=None, text="", authors=[],
         published=None, modified=None, language=None, sitename=None, description=None, tags=[],
-        text_hash=_state_hash(removal), first_seen=fetched_at, last_seen=fetched_at, capture_id=row.id,
+        text_hash=_state_hash(removal), first_seen=fetched_at, last_seen=fetched_at, capture_id=slot.row.id,
         extractor_version=extractor_version, change_summary=summary, state=removal.state,
         chars_added=0, chars_removed=removed,
     )
     insert_object(session, version)
-    alerts.note(session, page, version, last_text, row)  # watches: evaluated at the end of the batch
+    alerts.note(session, page, version, last_text, slot.row)  # watches: evaluated at the end of the batch
     page.state = removal.state
     recheck.record_check(session, page, fetched_at, changed=True)
     logger.info("%s is %s", page.url, changes.state_words(removal.state, summary))
     return Outcome.CHANGED
 
 
-def _record_return(session: Session, page: Page, row: Capture, capture: CaptureInput, article: Article | None,
+def _record_return(session: Session, page: Page, slot: _Slot, capture: CaptureInput, article: Article | None,
                    latest: Version, last_text: Version, fetched_at: Any, extractor_version: str | None) -> Outcome:
     """The article is back after a removal: a new 'ok' version (its last text again, if unchanged)."""
     if article is None or article.is_empty:
@@ -313,6 +359,7 @@ def _record_return(session: Session, page: Page, row: Capture, capture: CaptureI
             _extend(latest, fetched_at)  # still no article here; the removal goes on
             return Outcome.NOT_ARTICLE
         article = _article_of(last_text)
+    row = slot.row
     version = _version_row(page, row, article, last_text, fetched_at, extractor_version)
     version.seq = latest.seq + 1
     version.change_summary = {**(version.change_summary or {}), "restored": latest.state}
@@ -383,7 +430,7 @@ def _already_recorded(session: Session, record_id: str) -> bool:
     """Whether the record is indexed; notes it as indexed from now on, since the caller records it."""
     known = memo(session).recorded_ids
     if known is None:
-        return session.scalar(select(Capture.id).where(Capture.warc_record_id == record_id)) is not None
+        return bool(indexed_records(session, [record_id]))
     if record_id in known:
         return True
     known.add(record_id)

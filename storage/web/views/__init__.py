@@ -14,7 +14,7 @@ ROUTES = [
     ("/stories", stories.list_view, ("page",)),
     ("/story/{story_id}", stories.story_view, ()),
     ("/changes.atom", feed.view, ("outlet", "url", "q", "watch")),
-    ("/capture/{capture_id}", capture.view, ()),
-    ("/capture/{capture_id}/raw", capture.raw_view, ()),
+    ("/capture/{capture_id}", capture.view, ("fetch",)),
+    ("/capture/{capture_id}/raw", capture.raw_view, ("fetch",)),
     ("/capture/{capture_id}/screenshot", capture.screenshot_view, ()),
 ]

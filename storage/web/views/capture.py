@@ -35,24 +35,26 @@ _CHARSET = re.compile(r"charset=\"?([A-Za-z0-9._:-]{1,40})\"?", re.IGNORECASE)
 
 def view(room, request: Request, params: Params) -> Result:
     archive = room.archive
-    entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
-    source = archive.payload_capture(entry.id)
+    entry = _entry(archive, request, params)
+    source = archive.payload_capture(entry.id, entry.fetch)
     siblings = archive.page_captures(entry.url)
-    here = next((index for index, c in enumerate(siblings) if c.id == entry.id), None)
+    here = next((index for index, c in enumerate(siblings) if (c.id, c.fetch) == (entry.id, entry.fetch)), None)
     earlier = siblings[here - 1] if here else None
     later = siblings[here + 1] if here is not None and here + 1 < len(siblings) else None
     context = {"capture": entry, "source": source, "earlier": earlier, "later": later,
                "number": None if here is None else here + 1, "count": len(siblings)}
     data = {"capture": entry.to_json(), "payload_capture": None if source is None else source.to_json(),
             "previous_capture": None if earlier is None else earlier.id,
-            "next_capture": None if later is None else later.id}
+            "next_capture": None if later is None else later.id,
+            "previous_fetch": None if earlier is None else earlier.fetch,
+            "next_fetch": None if later is None else later.fetch}
     return Result("capture.html", f"Capture of {entry.url}", context, data)
 
 
 def raw_view(room, request: Request, params: Params) -> Response:
     archive = room.archive
-    entry = archive.capture(path_id(request.path_params["capture_id"], "capture"))
-    source = archive.payload_capture(entry.id)
+    entry = _entry(archive, request, params)
+    source = archive.payload_capture(entry.id, entry.fetch)
     if source is None:
         raise WarcUnreadable(f"capture {entry.id} is a revisit whose original response is not in the archive")
     path = warc_file(archive, source.warc_file)
@@ -64,6 +66,11 @@ def raw_view(room, request: Request, params: Params) -> Response:
                "x-frame-options": "SAMEORIGIN", "content-disposition": "inline",
                "cache-control": "private, max-age=3600"}
     return StreamingResponse(stream_payload(path, source.warc_offset), headers=headers)
+
+
+def _entry(archive, request: Request, params: Params):
+    """The capture the path names, or with ``?fetch=N`` the N-th re-check in its run of unchanged ones."""
+    return archive.capture(path_id(request.path_params["capture_id"], "capture"), params.integer("fetch", 0, 0) or 0)
 
 
 def warc_file(archive, name: str) -> Path:
