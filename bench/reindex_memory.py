@@ -18,9 +18,15 @@ printed, then medians and ratios:
             then the rows per table of both, and MB per 100k captures between
             the first and last crawl. ``--ingest``: also ``ingest`` each crawl
             into a fresh archive and compare its rows per table with reindex's.
+  trace     ``--trace PAGESxRECHECKS``: what the Python heap of one reindex's
+            main process gains from a quarter of its records to the end
+            (tracemalloc, by where it was allocated).
+  sqlite    ``--sqlite-cache ROWS``: RSS of a process writing ROWS rows through
+            the archive's SQLite engine; SQLite's page cache is no Python memory.
 
     python bench/reindex_memory.py --sizes 10000,100000,1000000
     python bench/reindex_memory.py --sizes "" --crawls 1000x10,1000x30 --before ../old-checkout --runs 2 --ingest
+    python bench/reindex_memory.py --sizes "" --trace 100x20 --sqlite-cache 800000
 """
 
 from __future__ import annotations
@@ -202,8 +208,9 @@ def print_slope(medians: list[tuple[int, float, float, float, float]]) -> None:
 
 
 def trace_growth(pages: int, rechecks: int, top: int = 12) -> None:
-    """What the Python heap of a reindex (in this process, one worker: extraction inline) gains between a
-    quarter of the records and the end: tracemalloc snapshots compared, by where the memory was allocated."""
+    """What the Python heap of a reindex's main process gains between a quarter of the records and the end:
+    tracemalloc snapshots compared, by where the memory was allocated (extraction runs in two worker
+    processes, untraced: under tracemalloc it is some fifty times slower)."""
     from crawl_warcs import write_crawl
     from storage.ingest.reindex import reindex
     from storage.outlets.domains import OutletMap
@@ -218,9 +225,9 @@ def trace_growth(pages: int, rechecks: int, top: int = 12) -> None:
             if records == first_at or records == written.captures:
                 snapshots.append((records, tracemalloc.take_snapshot()))
 
-        tracemalloc.start(12)
+        tracemalloc.start(8)
         started = time.monotonic()
-        summary = reindex(None, archive, OutletMap([]), confirm=lambda *_: True, workers=1, progress=progress)
+        summary = reindex(None, archive, OutletMap([]), confirm=lambda *_: True, workers=2, progress=progress)
         seconds = time.monotonic() - started
         tracemalloc.stop()
     (a, early), (b, late) = snapshots[0], snapshots[-1]
@@ -237,6 +244,34 @@ def trace_growth(pages: int, rechecks: int, top: int = 12) -> None:
         print(f"  {stat.size_diff / 1e3:+9.1f} kB {stat.count_diff:+7d} blocks  {where}", flush=True)
 
 
+def sqlite_cache(rows: int, step: int = 100_000) -> None:
+    """RSS of this process as it writes ``rows`` rows of ~350 bytes through the archive's SQLite engine (its
+    PRAGMAs: a page cache of SQLITE_CACHE_KIB per connection, filled as pages are used): what a reindex's
+    main process gains as its new index grows, whatever Python holds."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from storage.db.engine import SQLITE_CACHE_KIB, make_engine
+    from tree_memory import rss_kb
+
+    print(f"sqlite: page cache bound {SQLITE_CACHE_KIB / 1024:.0f} MiB per connection", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-sqlite-cache-") as tmp:
+        db = Path(tmp) / "archive.sqlite3"
+        engine = make_engine(make_url(f"sqlite:///{db}"), create=True)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT)"))
+            connection.execute(text("CREATE INDEX t_a ON t (a)"))
+        print(f"sqlite: empty, RSS {rss_kb(os.getpid()) / 1024:.0f} MB", flush=True)
+        for done in range(step, rows + 1, step):
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO t (a, b) VALUES (:a, :b)"),
+                                   [{"a": f"{done}-{n}-" + "k" * 40, "b": "v" * 300} for n in range(step)])
+            size = sum(path.stat().st_size for path in Path(tmp).iterdir())
+            print(f"sqlite: {done:8} rows, file and WAL {size / 1e6:5.0f} MB, RSS {rss_kb(os.getpid()) / 1024:5.0f} MB",
+                  flush=True)
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="responses fed to the payload tables")
@@ -246,8 +281,11 @@ def main() -> None:
     parser.add_argument("--ingest", action="store_true", help="also ingest each crawl and compare rows per table")
     parser.add_argument("--trace", default="", help="PAGESxRECHECKS: what the heap of one in-process reindex gains "
                         "from a quarter of its records to the end (tracemalloc)")
+    parser.add_argument("--sqlite-cache", type=int, default=0, help="ROWS: RSS as the archive's SQLite engine writes them")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.sqlite_cache:
+        sqlite_cache(args.sqlite_cache)
     if args.trace:
         trace_growth(*(int(n) for n in args.trace.split("x")))
     if args.sizes:

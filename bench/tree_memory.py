@@ -33,6 +33,11 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
+def rss_kb(pid: int) -> int:
+    """VmRSS of ``pid`` in kB; zero once it is gone."""
+    return _kb(pid)[0]
+
+
 def _kb(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) of ``pid`` in kB; zeros once it is gone."""
     rss = hwm = 0
