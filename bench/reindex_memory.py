@@ -19,7 +19,7 @@ printed, then medians and ratios:
             the first and last crawl. ``--ingest``: also ``ingest`` each crawl
             into a fresh archive and compare its rows per table with reindex's.
   trace     ``--trace PAGESxRECHECKS``: what the Python heap of one reindex's
-            main process gains from 60% of its records to the end
+            main process gains from 75% of its records to the end
             (tracemalloc, by where it was allocated).
   sqlite    ``--sqlite-cache ROWS``: RSS of a process writing ROWS rows through
             the archive's SQLite engine; SQLite's page cache is no Python memory.
@@ -208,8 +208,9 @@ def print_slope(medians: list[tuple[int, float, float, float, float]]) -> None:
 
 
 def trace_growth(pages: int, rechecks: int, top: int = 12) -> None:
-    """What the Python heap of a reindex's main process gains from 60% of its records (past the re-check run
-    where pages change, so one-time set-ups such as compiling the comparison's phrase tables are behind) to the end:
+    """What the Python heap of a reindex's main process gains from 75% of its records (past the re-check run
+    where pages change, and the window and batch written after it, so one-time set-ups such as compiling the
+    comparison's phrase tables are behind: use 16 re-checks or more) to the end:
     tracemalloc snapshots compared, by where the memory was allocated (extraction runs in two worker
     processes, untraced: under tracemalloc it is some fifty times slower)."""
     from crawl_warcs import write_crawl
@@ -219,7 +220,7 @@ def trace_growth(pages: int, rechecks: int, top: int = 12) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-reindex-trace-") as tmp:
         archive = Path(tmp) / "archive"
         written = write_crawl(archive / "warcs", pages, rechecks)
-        first_at = written.captures * 3 // 5
+        first_at = written.captures * 3 // 4
         snapshots: list[tuple[int, tracemalloc.Snapshot]] = []
 
         def progress(_bytes: int, records: int) -> None:
@@ -279,7 +280,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout of the old code, for --crawls")
     parser.add_argument("--ingest", action="store_true", help="also ingest each crawl and compare rows per table")
     parser.add_argument("--trace", default="", help="PAGESxRECHECKS: what the heap of one in-process reindex gains "
-                        "from 60%% of its records to the end (tracemalloc)")
+                        "from 75%% of its records to the end (tracemalloc)")
     parser.add_argument("--sqlite-cache", type=int, default=0, help="ROWS: RSS as the archive's SQLite engine writes them")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
