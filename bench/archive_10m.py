@@ -159,6 +159,23 @@ def sizes(archive: Archive) -> None:
 
 
 def startup(archive: Archive, statements: Statements, args: argparse.Namespace) -> None:
+    from crawler.settings import RECHECK_MAX
+
+    names = archive.read(lambda s: list(s.scalars(text("SELECT name FROM outlets WHERE name LIKE 'outlet-%'"))))
+    now = datetime.now(timezone.utc)
+    opens = [timed(lambda: Archive(args.db, args.archive_dir).close()) for _ in range(args.runs)]
+    rendered = [timed(lambda: archive.rendered_outlets(names)) for _ in range(args.runs)]
+    claims = [timed(lambda: claim_rolled_back(archive, now, names, RECHECK_MAX)) for _ in range(args.runs)]
+    print(f"crawl start-up (the spider's _archive_state, for a crawl of the {len(names)} filled outlets)")
+    print(median_line("open the archive (schema check)", opens))
+    print(median_line("rendered_outlets", rendered))
+    print(median_line(f"claim due re-checks (<= {RECHECK_MAX}, rolled back)", claims))
+    due = archive.read(lambda s: s.execute(text("SELECT count(*) FROM page_schedule WHERE next_check_at <= now()")).scalar())
+    print(f"  pages due now: {due}")
+    show_plan(statements, "claim_due", lambda: claim_rolled_back(archive, now, names, RECHECK_MAX),
+              pick="FROM page_schedule")
+    show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names, RECHECK_MAX),
+              pick="row_number")
     rng = random.Random(args.seed)
     links = sample_links(archive, args.links, rng)
     runs = [timed(lambda: startup_new(archive, links, args.links_per_page)) for _ in range(args.runs)]
@@ -220,7 +237,7 @@ def recheck_crawl(db_url: str, archive: Archive, statements: Statements, archive
         now = datetime.now(timezone.utc)
         show_plan(statements, "claim_due (rolled back)", lambda: claim_rolled_back(archive, now, names),
                   pick="FROM page_schedule")
-        show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names))
+        show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names), pick="row_number")
         started = time.perf_counter()
         second = run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "only"}, timeout=3600)
         seconds = time.perf_counter() - started
@@ -233,13 +250,13 @@ def recheck_crawl(db_url: str, archive: Archive, statements: Statements, archive
                 print(f"    {line.strip()[:150]}")
 
 
-def claim_rolled_back(archive: Archive, now: datetime, names: list[str]) -> None:
+def claim_rolled_back(archive: Archive, now: datetime, names: list[str], limit: int = 10_000) -> None:
     """The schedule's claim as the spider makes it, in a transaction that is rolled back (nothing leased)."""
     with archive._engine.connect() as conn:
         from sqlalchemy.orm import Session
 
         with Session(bind=conn) as session:
-            recheck.claim_due(session, now, names)
+            recheck.claim_due(session, now, names, limit)
             session.rollback()
 
 
