@@ -7,6 +7,8 @@ prints, with the project's own code:
   start-up    ``Archive.archived_among`` over a crawl's discovered links (half
               archived, half new), ``--links-per-page`` at a time, as the spider asks
   not-found   the "closest archived URLs" message for URLs not in the archive
+  claim       the re-check schedule's claim with a backlog of overdue pages, the query
+              before this change and after, alternated (in a transaction rolled back)
   re-check    a real ``scrapy crawl news`` of the simulated news web
               (tests/newsweb: ``--outlets-articles`` articles per outlet) into
               the big archive, then every one of those pages made due and
@@ -260,6 +262,46 @@ def claim_rolled_back(archive: Archive, now: datetime, names: list[str], limit: 
             session.rollback()
 
 
+def claim_select(names: list[str], now: datetime, limit: int, old: bool) -> Any:
+    """The schedule's claim query: ``old`` as it was before (an ``IS NULL`` test first in its order), else as now."""
+    from storage.db.models import Outlet, PageSchedule
+
+    query = (select(PageSchedule.page_id).join(Outlet, Outlet.id == PageSchedule.outlet_id)
+             .where(PageSchedule.next_check_at.is_not(None), PageSchedule.next_check_at <= now,
+                    Outlet.name.in_(names)).limit(limit).with_for_update(skip_locked=True, of=PageSchedule))
+    if old:
+        return query.order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at)
+    return query.order_by(PageSchedule.next_check_at)
+
+
+def claim_backlog(archive: Archive, args: argparse.Namespace) -> None:
+    """The claim with a backlog (every eighth page overdue), old order against new, alternated; rolled back."""
+    from crawler.settings import RECHECK_MAX
+
+    names = archive.read(lambda s: list(s.scalars(text("SELECT name FROM outlets WHERE name LIKE 'outlet-%'"))))
+    now = datetime.now(timezone.utc)
+    with archive._engine.connect() as conn:
+        overdue = conn.execute(text("UPDATE page_schedule SET next_check_at = now() - random() * interval '30 days' "
+                                    "WHERE page_id % 8 = 0")).rowcount
+        conn.execute(text("ANALYZE page_schedule"))
+        due = conn.execute(text("SELECT count(*) FROM page_schedule WHERE next_check_at <= now()")).scalar()
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for run in range(args.runs):
+            for old in ((True, False) if run % 2 == 0 else (False, True)):
+                times[old].append(timed(lambda o=old: conn.execute(claim_select(names, now, RECHECK_MAX, o)).all()))
+        plans = {old: summarise([r[0] for r in conn.execute(text("EXPLAIN (ANALYZE) " + str(
+            claim_select(names, now, RECHECK_MAX, old).compile(conn, compile_kwargs={"literal_binds": True}))))])
+            for old in (True, False)}
+        conn.rollback()
+    print(f"claim of <= {RECHECK_MAX} due re-checks with a backlog: {due} pages due ({overdue} made overdue, "
+          f"rolled back), alternated")
+    print(median_line("before (IS NULL first in ORDER BY)", times[True]))
+    print(median_line("after (next_check_at order)", times[False]))
+    print(f"  ratio after/before {statistics.median(times[False]) / statistics.median(times[True]):.2f}")
+    for old, plan in plans.items():
+        print(f"    plan {'before' if old else 'after'}: {plan}", flush=True)
+
+
 # -- the reading room -----------------------------------------------------------------------------------
 
 
@@ -320,7 +362,7 @@ def main() -> None:
     parser.add_argument("--links-per-page", type=int, default=200)
     parser.add_argument("--articles", type=int, default=500, help="articles per outlet of the re-check crawl's web")
     parser.add_argument("--padding-kb", type=int, default=10)
-    parser.add_argument("--only", default="sizes,startup,notfound,recheck,room")
+    parser.add_argument("--only", default="sizes,startup,claim,notfound,recheck,room")
     args = parser.parse_args()
     archive_dir = Path(args.archive_dir)
     archive_dir.mkdir(parents=True, exist_ok=True)
@@ -333,6 +375,8 @@ def main() -> None:
             startup(archive, statements, args)
         if "notfound" in wanted:
             not_found(archive, statements, args)
+        if "claim" in wanted:
+            claim_backlog(archive, args)
         if "recheck" in wanted:
             recheck_crawl(args.db, archive, statements, archive_dir, args)
         if "room" in wanted:

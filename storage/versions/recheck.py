@@ -195,16 +195,14 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     """
     now = utc(now)
     due = PageSchedule.next_check_at.is_not(None) & (PageSchedule.next_check_at <= now)
-    query = (
-        select(PageSchedule.page_id)
-        .join(Outlet, Outlet.id == PageSchedule.outlet_id)
-        .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at)
-        .limit(limit)
-    )
+    query = select(PageSchedule.page_id).join(Outlet, Outlet.id == PageSchedule.outlet_id).limit(limit)
     if not every:
-        query = query.where(due)
+        # By the due index's own order: the claim reads ``limit`` index entries, however many pages are overdue
+        # (an expression first in the order made it read and sort every due page).
+        query = query.where(due).order_by(PageSchedule.next_check_at)
     else:  # a moved page's article is re-checked at its new address (storage.versions.moves)
-        query = query.join(Page, Page.id == PageSchedule.page_id).where(Page.moved_to_id.is_(None))
+        query = (query.join(Page, Page.id == PageSchedule.page_id).where(Page.moved_to_id.is_(None))
+                 .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
     if session.get_bind().dialect.name == "postgresql":
