@@ -9,6 +9,8 @@ prints, with the project's own code:
   not-found   the "closest archived URLs" message for URLs not in the archive
   claim       the re-check schedule's claim with a backlog of overdue pages, the query
               before this change and after, alternated (in a transaction rolled back)
+  targets     what a claim then reads about each page (its newest full capture), the
+              query before this change and after, alternated
   re-check    a real ``scrapy crawl news`` of the simulated news web
               (tests/newsweb: ``--outlets-articles`` articles per outlet) into
               the big archive, then every one of those pages made due and
@@ -302,6 +304,46 @@ def claim_backlog(archive: Archive, args: argparse.Namespace) -> None:
         print(f"    plan {'before' if old else 'after'}: {plan}", flush=True)
 
 
+def old_targets(session: Any, page_ids: list[int]) -> int:
+    """The re-check targets' query as it was before (a window over every capture of the pages); rows found."""
+    from sqlalchemy import func
+
+    from storage.db.models import Outlet
+
+    newest_first = func.row_number().over(partition_by=Capture.page_id,
+                                          order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
+    last_full = (select(Capture.page_id, Capture.id.label("capture_id"), newest_first.label("rank"))
+                 .where(Capture.page_id.in_(page_ids), Capture.record_type == "response", Capture.status == 200,
+                        Capture.blocked.is_(None)).subquery())
+    return len(session.execute(select(Page.url, Outlet.name, Capture)
+                               .join(last_full, last_full.c.page_id == Page.id)
+                               .join(Capture, Capture.id == last_full.c.capture_id)
+                               .join(Outlet, Outlet.id == Page.outlet_id)
+                               .where(last_full.c.rank == 1)).all())
+
+
+def targets(archive: Archive, statements: Statements, args: argparse.Namespace) -> None:
+    """What a claim reads about the pages it took (their newest full capture), old query against new, alternated."""
+    from crawler.settings import RECHECK_MAX
+
+    ids = archive.read(lambda s: list(s.scalars(text(
+        "SELECT page_id FROM page_schedule TABLESAMPLE SYSTEM (5) REPEATABLE (1) LIMIT :n"), {"n": RECHECK_MAX})))
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for run in range(args.runs):
+        for old in ((True, False) if run % 2 == 0 else (False, True)):
+            work = (lambda s: old_targets(s, ids)) if old else (lambda s: len(recheck._targets(s, ids)))
+            times[old].append(timed(lambda w=work: archive.read(w)))
+    found_old = archive.read(lambda s: old_targets(s, ids))
+    found_new = archive.read(lambda s: len(recheck._targets(s, ids)))
+    print(f"re-check targets of {len(ids)} claimed pages (their newest full capture), alternated; "
+          f"found {found_old} before, {found_new} after")
+    print(median_line("before (row_number over captures)", times[True]))
+    print(median_line("after (per page down the index)", times[False]))
+    print(f"  ratio after/before {statistics.median(times[False]) / statistics.median(times[True]):.2f}")
+    show_plan(statements, "targets before", lambda: archive.read(lambda s: old_targets(s, ids)))
+    show_plan(statements, "targets after", lambda: archive.read(lambda s: recheck._targets(s, ids)))
+
+
 # -- the reading room -----------------------------------------------------------------------------------
 
 
@@ -362,7 +404,7 @@ def main() -> None:
     parser.add_argument("--links-per-page", type=int, default=200)
     parser.add_argument("--articles", type=int, default=500, help="articles per outlet of the re-check crawl's web")
     parser.add_argument("--padding-kb", type=int, default=10)
-    parser.add_argument("--only", default="sizes,startup,claim,notfound,recheck,room")
+    parser.add_argument("--only", default="sizes,startup,claim,targets,notfound,recheck,room")
     args = parser.parse_args()
     archive_dir = Path(args.archive_dir)
     archive_dir.mkdir(parents=True, exist_ok=True)
@@ -375,6 +417,8 @@ def main() -> None:
             startup(archive, statements, args)
         if "notfound" in wanted:
             not_found(archive, statements, args)
+        if "targets" in wanted:
+            targets(archive, statements, args)
         if "claim" in wanted:
             claim_backlog(archive, args)
         if "recheck" in wanted:
