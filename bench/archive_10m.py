@@ -11,6 +11,8 @@ prints, with the project's own code:
               before this change and after, alternated (in a transaction rolled back)
   targets     what a claim then reads about each page (its newest full capture), the
               query before this change and after, alternated
+  counts      an outlet page's version counts, ``count(versions.id)`` before against
+              ``count(*)`` after (an index-only scan), alternated
   re-check    a real ``scrapy crawl news`` of the simulated news web
               (tests/newsweb: ``--outlets-articles`` articles per outlet) into
               the big archive, then every one of those pages made due and
@@ -344,6 +346,38 @@ def targets(archive: Archive, statements: Statements, args: argparse.Namespace) 
     show_plan(statements, "targets after", lambda: archive.read(lambda s: recheck._targets(s, ids)))
 
 
+def outlet_counts(archive: Archive, args: argparse.Namespace) -> None:
+    """An outlet page's counts: ``count(versions.id)`` as before against ``count(*)`` as now, alternated."""
+    from sqlalchemy import func
+
+    from storage.db.models import Version
+    from storage.outlets import listing
+
+    def old(session: Any, outlet_id: int) -> None:  # listing.outlet and change_histogram as they were before
+        session.scalar(select(func.count(Page.id)).where(Page.outlet_id == outlet_id))
+        session.scalar(select(func.count(Version.id)).where(Version.outlet_id == outlet_id))
+        session.scalar(select(func.max(Page.last_seen)).where(Page.outlet_id == outlet_id))
+        per_page = (select(func.count(Version.id).label("n")).where(Version.outlet_id == outlet_id,
+                                                                      Version.state != "extractor-change")
+                    .group_by(Version.page_id).subquery())
+        session.execute(select(per_page.c.n, func.count()).group_by(per_page.c.n)).all()
+
+    def new(session: Any, name: str) -> None:
+        listing.outlet(session, name)
+        listing.change_histogram(session, name)
+
+    rows = archive.read(lambda s: s.execute(text(
+        "SELECT id, name FROM outlets WHERE name LIKE 'outlet-%' ORDER BY random() LIMIT :n"), {"n": args.runs * 2}).all())
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for run, (outlet_id, name) in enumerate(rows):  # a fresh outlet each time: not one another's cache
+        before = run % 2 == 0
+        times[before].append(timed(lambda: archive.read(lambda s: old(s, outlet_id) if before else new(s, name))))
+    print("an outlet page's version counts (count and histogram), a different outlet each run, alternated")
+    print(median_line("before count(versions.id)", times[True]))
+    print(median_line("after count(*)", times[False]))
+    print(f"  ratio after/before {statistics.median(times[False]) / statistics.median(times[True]):.2f}", flush=True)
+
+
 # -- the reading room -----------------------------------------------------------------------------------
 
 
@@ -404,7 +438,7 @@ def main() -> None:
     parser.add_argument("--links-per-page", type=int, default=200)
     parser.add_argument("--articles", type=int, default=500, help="articles per outlet of the re-check crawl's web")
     parser.add_argument("--padding-kb", type=int, default=10)
-    parser.add_argument("--only", default="sizes,startup,claim,targets,notfound,recheck,room")
+    parser.add_argument("--only", default="sizes,startup,claim,targets,counts,notfound,recheck,room")
     args = parser.parse_args()
     archive_dir = Path(args.archive_dir)
     archive_dir.mkdir(parents=True, exist_ok=True)
@@ -417,6 +451,8 @@ def main() -> None:
             startup(archive, statements, args)
         if "notfound" in wanted:
             not_found(archive, statements, args)
+        if "counts" in wanted:
+            outlet_counts(archive, args)
         if "targets" in wanted:
             targets(archive, statements, args)
         if "claim" in wanted:
