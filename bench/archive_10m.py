@@ -181,7 +181,7 @@ def startup(archive: Archive, statements: Statements, args: argparse.Namespace) 
     show_plan(statements, "claim_due", lambda: claim_rolled_back(archive, now, names, RECHECK_MAX),
               pick="FROM page_schedule")
     show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names, RECHECK_MAX),
-              pick="row_number")
+              pick="FROM captures")
     rng = random.Random(args.seed)
     links = sample_links(archive, args.links, rng)
     runs = [timed(lambda: startup_new(archive, links, args.links_per_page)) for _ in range(args.runs)]
@@ -243,7 +243,7 @@ def recheck_crawl(db_url: str, archive: Archive, statements: Statements, archive
         now = datetime.now(timezone.utc)
         show_plan(statements, "claim_due (rolled back)", lambda: claim_rolled_back(archive, now, names),
                   pick="FROM page_schedule")
-        show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names), pick="row_number")
+        show_plan(statements, "claim_due targets", lambda: claim_rolled_back(archive, now, names), pick="FROM captures")
         started = time.perf_counter()
         second = run_crawl(archive_dir, seeds, web.proxy_url, db_url=db_url, args={"recheck": "only"}, timeout=3600)
         seconds = time.perf_counter() - started
