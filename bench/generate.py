@@ -19,6 +19,13 @@ summaries — so its rate is the database's own (full-text index included; on
 PostgreSQL the GIN index is built once at the end, as ``newsarchive copy`` does):
 
     python bench/generate.py --raw --db sqlite:///bench.sqlite3 --versions 1000000
+
+``--server`` (PostgreSQL only) is for 10M versions: the server generates the
+rows from the same paragraph pool, ``--minutes`` bounds the inserts, and indexes
+are built once at the end (see bench/server_fill.py)::
+
+    python bench/generate.py --server --db postgresql+psycopg://postgres@127.0.0.1/news10m \
+        --versions 10000000 --words 200 --minutes 40
 """
 
 from __future__ import annotations
@@ -301,8 +308,27 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true",
                         help="fill with straight Core inserts from a paragraph pool (no versioning rules): "
                              "for query benchmarks at millions of versions")
+    parser.add_argument("--server", action="store_true",
+                        help="PostgreSQL: generate rows inside the server, indexes built once at the end "
+                             "(bench/server_fill.py): for archives of 10M versions")
+    parser.add_argument("--words", type=int, default=550, help="--server: median words of a first version")
+    parser.add_argument("--minutes", type=float, default=50.0, help="--server: stop inserting after this long")
+    parser.add_argument("--finish", action="store_true",
+                        help="--server: only rebuild the indexes an interrupted fill left dropped")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.server:
+        from bench import server_fill
+
+        if args.finish:
+            figures = server_fill.FillFigures()
+            server_fill.finish(server_fill.connect(args.db), figures, progress=True)
+        else:
+            figures = server_fill.server_fill(args.db, args.versions, args.outlets, args.seed, words=args.words,
+                                              minutes=args.minutes)
+        print(server_fill.report(args.db, figures))
+        print(f"wall {time.perf_counter() - started:.0f}s")
+        return
     if args.raw:
         spent = raw_fill(args.db, args.versions, args.outlets, args.seed, progress=True)
         print(f"raw fill: {args.versions} versions in {spent:.1f}s in the database "

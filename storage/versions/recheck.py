@@ -195,16 +195,14 @@ def claim_due(session: Session, now: datetime, outlets: list[str] | None = None,
     """
     now = utc(now)
     due = PageSchedule.next_check_at.is_not(None) & (PageSchedule.next_check_at <= now)
-    query = (
-        select(PageSchedule.page_id)
-        .join(Outlet, Outlet.id == PageSchedule.outlet_id)
-        .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at)
-        .limit(limit)
-    )
+    query = select(PageSchedule.page_id).join(Outlet, Outlet.id == PageSchedule.outlet_id).limit(limit)
     if not every:
-        query = query.where(due)
+        # By the due index's own order: the claim reads ``limit`` index entries, however many pages are overdue
+        # (an expression first in the order made it read and sort every due page).
+        query = query.where(due).order_by(PageSchedule.next_check_at)
     else:  # a moved page's article is re-checked at its new address (storage.versions.moves)
-        query = query.join(Page, Page.id == PageSchedule.page_id).where(Page.moved_to_id.is_(None))
+        query = (query.join(Page, Page.id == PageSchedule.page_id).where(Page.moved_to_id.is_(None))
+                 .order_by(PageSchedule.next_check_at.is_(None), PageSchedule.next_check_at))
     if outlets is not None:
         query = query.where(Outlet.name.in_(outlets))
     if session.get_bind().dialect.name == "postgresql":
@@ -230,21 +228,24 @@ def outlook(session: Session, outlets: list[str] | None = None) -> tuple[int, da
 
 def _targets(session: Session, page_ids: list[int]) -> list[RecheckTarget]:
     # The last full capture by time, not by id: an older file ingested later adds rows with higher ids.
-    newest_first = func.row_number().over(partition_by=Capture.page_id,
-                                          order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
+    # Found per page down the (page_id, fetched_at) index: a window over every capture of the pages made
+    # PostgreSQL scan the whole captures table for a claim of thousands of pages.
     last_full = (
-        select(Capture.page_id, Capture.id.label("capture_id"), newest_first.label("rank"))
-        .where(Capture.page_id.in_(page_ids), Capture.record_type == "response", Capture.status == 200,
+        select(Capture.id)
+        .where(Capture.page_id == Page.id, Capture.record_type == "response", Capture.status == 200,
                Capture.blocked.is_(None))  # a wall's validators and digest are not the page's
-        .subquery()
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+        .limit(1)
+        .correlate(Page)
+        .scalar_subquery()
     )
+    capture_ids = [c for c in session.scalars(select(last_full).where(Page.id.in_(page_ids))) if c is not None]
     rows = session.execute(
         select(Page.url, Outlet.name, Capture)
-        .join(last_full, last_full.c.page_id == Page.id)
-        .join(Capture, Capture.id == last_full.c.capture_id)
+        .join(Capture, Capture.page_id == Page.id)
         .join(Outlet, Outlet.id == Page.outlet_id)
-        .where(last_full.c.rank == 1)
-    )
+        .where(Page.id.in_(page_ids), Capture.id.in_(capture_ids))
+    ) if capture_ids else []
     return [
         RecheckTarget(url=url, outlet=outlet, fetched_url=capture.fetched_url, fetched_at=capture.fetched_at,
                       etag=capture.etag, last_modified=capture.last_modified,
