@@ -190,7 +190,7 @@ def reindex_memory(plans: list[tuple[int, int]], before: Path, runs: int, compar
 def ingest_equals_reindex(work: Path, warcs: Path, reindexed: dict[str, int]) -> None:
     """``ingest`` of the same files into a fresh archive: its rows per table against the reindex's."""
     ingested = run_cli(ROOT, archive_of(work, warcs, "ingested"), ["ingest", str(warcs)])
-    differ = {t: (ingested.tables.get(t), n) for t in sorted(set(reindexed) | set(ingested.tables))
+    differ = {t: (ingested.tables.get(t), reindexed.get(t)) for t in sorted(set(reindexed) | set(ingested.tables))
               if ingested.tables.get(t) != reindexed.get(t)}
     print(f"  ingest of the same files: peak {ingested.peak_mb:.1f} MB, {ingested.seconds:.0f} s; rows per table "
           + ("the same as reindex" if not differ else f"DIFFER (ingest, reindex): {differ}"), flush=True)

@@ -20,7 +20,6 @@ filled tables until the final ``VACUUM ANALYZE``.
 
 from __future__ import annotations
 
-import io
 import random
 import sys
 import time
@@ -291,7 +290,7 @@ def report(db_url: str, figures: FillFigures) -> str:
         f"server fill: {f.versions} versions, {f.pages} pages, {f.captures} captures in {f.load_seconds:.0f}s of "
         f"inserts ({f.versions / max(f.load_seconds, 1e-9):.0f} versions/s, "
         f"{(f.versions + f.pages * 2 + f.captures) / max(f.load_seconds, 1e-9):.0f} rows/s)",
-        f"  steps: " + ", ".join(f"{k} {v:.0f}s" for k, v in f.steps.items() if k in
+        "  steps: " + ", ".join(f"{k} {v:.0f}s" for k, v in f.steps.items() if k in
                                  ("draw", "pages", "captures", "versions", "schedule")),
         f"  indexes and constraints built in {f.index_seconds:.0f}s: "
         + ", ".join(f"{k} {v:.0f}s" for k, v in f.steps.items() if k not in
