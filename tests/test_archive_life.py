@@ -43,6 +43,7 @@ from storage.db.errors import ArchiveError
 from storage.db.times import aware
 from storage.ingest.reindex import reindex
 from storage.outlets.domains import load_outlet_map
+from storage.versions.fetch_runs import Fetch, every_fetch
 from tests.helpers.captures import scratch_schema
 from tests.helpers.cli import newsarchive
 from tests.helpers.clock import FakeClock
@@ -313,18 +314,23 @@ def test_a_failing_host_backs_off_and_is_rechecked_once_back(life: Life) -> None
     assert down and all(failures >= 1 for failures in down.values()), down
     assert set(life.notes["failing pages of the host at the end"].values()) == {0}
     back = DAY0 + timedelta(days=2)
-    rechecked = life.read(lambda session: set(session.scalars(
-        select(Page.url).join(Capture, Capture.page_id == Page.id)
-        .where(Page.url.in_(list(down)), Capture.fetched_at > back))))
+    urls = life.read(lambda session: dict(session.execute(
+        select(Page.id, Page.url).where(Page.url.in_(list(down)))).tuples().all()))
+    rechecked = {urls[fetch.page_id] for fetch in fetches_of(life, Capture.page_id.in_(list(urls)))
+                 if aware(fetch.fetched_at) > back}
     assert rechecked == set(down)
+
+
+def fetches_of(life: Life, where: Any) -> list[Fetch]:
+    """Every fetch of the captures ``where`` selects: a row's own and those of its run of unchanged re-checks."""
+    return life.read(lambda session: every_fetch(session, list(session.scalars(select(Capture).where(where)))))
 
 
 def test_nothing_fetched_is_missing_from_the_index(life: Life) -> None:
     articles = set(life.web.article_urls())
     answered = Counter(entry.url for entry in life.fetched
                        if entry.method == "GET" and entry.url in articles and entry.status in (200, 304))
-    indexed = Counter(life.read(lambda session: list(session.scalars(
-        select(Capture.fetched_url).where(Capture.fetched_url.in_(articles))))))
+    indexed = Counter(fetch.fetched_url for fetch in fetches_of(life, Capture.fetched_url.in_(articles)))
     assert {url: (count, indexed[url]) for url, count in answered.items() if indexed[url] < count} == {}
 
 
@@ -392,8 +398,8 @@ def test_a_reindex_racing_a_crawl_loses_nothing_the_crawl_fetched(life: Life) ->
     answered = Counter(entry.url for entry in fetched
                        if entry.method == "GET" and entry.url in articles and entry.status in (200, 304))
     raced = DAY0 + timedelta(days=22)
-    indexed = Counter(life.read(lambda session: list(session.scalars(
-        select(Capture.fetched_url).where(Capture.fetched_url.in_(articles), Capture.fetched_at >= raced)))))
+    indexed = Counter(fetch.fetched_url for fetch in fetches_of(life, Capture.fetched_url.in_(articles))
+                      if aware(fetch.fetched_at) >= raced)
     assert answered and indexed == answered
 
 
