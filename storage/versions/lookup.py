@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from extract.urls import canonicalize_url, strip_tracking
@@ -24,7 +24,8 @@ from storage.db.models import Capture, Page
 
 SUGGESTIONS = 3
 _OTHER_SCHEME = re.compile(r"^(?!https?:)[a-z][a-z0-9+.-]*:(?!//|\d)", re.IGNORECASE)
-_CANDIDATES = 5000  # archived URLs of the host compared for suggestions
+_NEIGHBOURS = 200  # archived URLs on each side of the one asked for, compared for suggestions
+_SAMPLE = 600  # the host's first archived URLs, compared too
 _BATCH = 300  # URLs per IN (...) of archived_among: well under every backend's bound-parameter limit
 
 
@@ -83,19 +84,30 @@ def _missing(session: Session, url: str, variants: list[str]) -> str:
 
 
 def _host_urls(session: Session, variants: list[str]) -> list[str]:
-    """Up to ``_CANDIDATES`` archived URLs of the host ``variants`` name (either scheme, with or without ``www.``).
+    """Archived URLs of the host ``variants`` name (either scheme, with or without ``www.``) worth comparing.
 
-    Each ``scheme://host/`` prefix is a range of the unique index on ``pages.url``
-    (contiguous in byte order: SQLite's, and PostgreSQL's under a C collation),
-    never a scan of every page; the prefix test keeps other collations from
-    naming another host.
+    For each variant, the ``_NEIGHBOURS`` archived URLs on either side of it in
+    the unique index on ``pages.url`` (they share its longest prefix: a slip
+    late in the path), and the host's first ``_SAMPLE`` (a slip early in it).
+    Each ``scheme://host/`` prefix is a range of that index (contiguous in byte
+    order: SQLite's, and PostgreSQL's under a C collation), so the cost is
+    bounded whatever the host holds; the prefix test keeps other collations
+    from naming another host.
     """
-    prefixes = sorted({f"{parts.scheme}://{parts.netloc}/" for parts in map(urlsplit, variants)
-                       if parts.scheme in ("http", "https") and parts.netloc})
-    if not prefixes:
-        return []
-    ranges = [and_(Page.url >= prefix, Page.url < prefix[:-1] + "0") for prefix in prefixes]  # "0" follows "/"
-    found = session.scalars(select(Page.url).where(or_(*ranges)).limit(_CANDIDATES))
+    found: dict[str, None] = {}
+    prefixes: set[str] = set()
+    for variant in sorted(set(variants)):
+        parts = urlsplit(variant)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            continue
+        prefix = f"{parts.scheme}://{parts.netloc}/"
+        in_host = and_(Page.url >= prefix, Page.url < prefix[:-1] + "0")  # "0" follows "/"
+        after = select(Page.url).where(in_host, Page.url >= variant).order_by(Page.url).limit(_NEIGHBOURS)
+        before = select(Page.url).where(in_host, Page.url < variant).order_by(Page.url.desc()).limit(_NEIGHBOURS)
+        for query in (after, before) if prefix in prefixes else (after, before, select(Page.url).where(
+                in_host).order_by(Page.url).limit(_SAMPLE)):
+            found.update(dict.fromkeys(session.scalars(query)))
+        prefixes.add(prefix)
     return [known for known in found if known.startswith(tuple(prefixes))]
 
 

@@ -47,3 +47,13 @@ def test_suggestions_for_a_missing_url_are_pages_of_its_host_only(archive: Archi
     with pytest.raises(NoSuchPage) as missing:
         archive.versions(PAGE)
     assert "closest archived: http://www.daily.example/2026/03/tunnel-opened)" in str(missing.value)
+
+
+def test_suggestions_come_from_the_neighbours_of_the_url_however_many_pages_its_host_holds(archive: Archive) -> None:
+    """A host of 6,000 pages: the page one slip away sorts late, past any fixed first few thousand of the host."""
+    urls = [f"https://daily.example/news/{n:05d}-council-story" for n in range(6000)]
+    for start in range(0, len(urls), 1000):
+        archive.record_captures([(capture(url, T0), article(url.rsplit("/", 1)[-1])) for url in urls[start:start + 1000]])
+    with pytest.raises(NoSuchPage) as missing:
+        archive.versions("https://daily.example/news/05990-council-storey")
+    assert "closest archived: https://daily.example/news/05990-council-story" in str(missing.value)
