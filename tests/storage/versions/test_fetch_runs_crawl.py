@@ -11,7 +11,6 @@ import io
 import zipfile
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 from warcio.archiveiterator import ArchiveIterator
 
@@ -19,6 +18,7 @@ from storage.archive import Archive
 from storage.export.wacz import write_wacz
 from tests.helpers.cli import newsarchive
 from tests.helpers.crawl import run_crawl
+from tests.storage.versions.test_revisits_crawl import own_articles, seeds  # noqa: F401 - seeds is a fixture
 
 NEWSWEB = {"seed": 31, "articles_per_outlet": 2}  # options of the `web` fixture (conftest.py)
 RECHECKS = 3
@@ -29,18 +29,6 @@ CAPTURES = """SELECT c.warc_record_id, c.fetched_url, c.fetched_at, c.status, c.
 FETCHES = """SELECT c.warc_record_id, f.fetched_at, f.status, w.name, f.warc_offset, f.warc_length, f.record_id
     FROM capture_fetches f JOIN captures c ON c.id = f.capture_id JOIN warc_files w ON w.id = f.warc_file_id
     JOIN pages p ON p.id = c.page_id WHERE p.url = :url ORDER BY f.fetched_at"""
-
-
-@pytest.fixture
-def seeds(web, tmp_path) -> Path:
-    path = tmp_path / "seeds.toml"
-    path.write_text(web.seed_toml(), encoding="utf-8")
-    return path
-
-
-def own_articles(web) -> list[str]:
-    syndicated = {copy.url for copy in web.syndicated}
-    return [url for url in web.article_urls() if url not in syndicated]
 
 
 def rows(db_url: str, sql: str, url: str) -> list[tuple]:
